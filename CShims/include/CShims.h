@@ -1,0 +1,64 @@
+// CShims: the one C module of RiskKernels. Umbrella header over OpenBLAS's CBLAS, LAPACKE, GSL,
+// Random123 and SLEEF, plus a few compiled helpers (shims.c).
+//
+// Order matters (TOOLCHAIN.md, pitfall 1): OpenBLAS's <cblas.h> first, then define
+// __GSL_CBLAS_H__ so that GSL headers that include <gsl/gsl_cblas.h> do not redefine the CBLAS
+// enums.
+#ifndef RISKKERNELS_CSHIMS_H
+#define RISKKERNELS_CSHIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cblas.h>
+#define __GSL_CBLAS_H__ 1
+#include <lapacke.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+
+#include <Random123/philox.h>
+
+// MARK: - OpenBLAS
+
+/// The shared library that provides `cblas_dgemm` at run time (through dladdr), so a test can
+/// prove it is OpenBLAS and not GSL's reference CBLAS. Never NULL.
+const char *cshim_cblas_provider(void);
+
+/// OpenBLAS's thread count (global to the process).
+int cshim_blas_get_threads(void);
+void cshim_blas_set_threads(int threads);
+
+// MARK: - Random123
+// philox4x32(c, k) is a function-like macro Swift cannot import; this is a real function.
+
+/// Philox4x32-10 of counter (c0..c3) under key (k0, k1); writes four 32-bit words to `out`.
+static inline void cshim_philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3,
+                                       uint32_t k0, uint32_t k1, uint32_t out[4]) {
+  philox4x32_ctr_t ctr = {{c0, c1, c2, c3}};
+  philox4x32_key_t key = {{k0, k1}};
+  philox4x32_ctr_t r = philox4x32_R(10, ctr, key);
+  out[0] = r.v[0];
+  out[1] = r.v[1];
+  out[2] = r.v[2];
+  out[3] = r.v[3];
+}
+
+// MARK: - SLEEF (vector exp/log; AVX2 chosen at run time, SSE2 otherwise)
+
+/// 1 when the AVX2 + FMA SLEEF kernels are in use on this CPU, 0 for SSE2.
+int cshim_sleef_uses_avx2(void);
+/// x[i] = exp(x[i]) for i < n, 1.0-ULP accuracy.
+void cshim_vexp_f64(double *x, size_t n);
+void cshim_vexp_f32(float *x, size_t n);
+/// x[i] = log(x[i]) for i < n, 1.0-ULP accuracy.
+void cshim_vlog_f64(double *x, size_t n);
+void cshim_vlog_f32(float *x, size_t n);
+
+// MARK: - GSL
+
+/// Turns GSL's abort-on-error handler off (idempotent). Every GSL wrapper calls it first.
+void cshim_gsl_handler_off(void);
+
+#endif

@@ -1,0 +1,104 @@
+// Compiled helpers for the CShims module: the CBLAS provider check, OpenBLAS threads, the SLEEF
+// AVX2/SSE2 run-time dispatch and GSL's error handler. No unsafe build flags: AVX2 code is
+// enabled per function with __attribute__((target)) and chosen with __builtin_cpu_supports.
+#define _GNU_SOURCE
+#include "CShims.h"
+
+#include <dlfcn.h>
+#include <immintrin.h>
+#include <math.h>
+
+// MARK: - OpenBLAS
+
+const char *cshim_cblas_provider(void) {
+  Dl_info info;
+  if (dladdr((void *)&cblas_dgemm, &info) != 0 && info.dli_fname != NULL) {
+    return info.dli_fname;
+  }
+  return "unknown";
+}
+
+int cshim_blas_get_threads(void) { return openblas_get_num_threads(); }
+
+void cshim_blas_set_threads(int threads) { openblas_set_num_threads(threads); }
+
+// MARK: - SLEEF
+// sleef.h hides the AVX prototypes unless AVX is enabled for the whole translation unit, so the
+// few functions used are declared here with the vector types they take.
+__m128d Sleef_expd2_u10sse2(__m128d);
+__m128 Sleef_expf4_u10sse2(__m128);
+__m128d Sleef_logd2_u10sse2(__m128d);
+__m128 Sleef_logf4_u10sse2(__m128);
+__attribute__((target("avx2,fma"))) __m256d Sleef_expd4_u10avx2(__m256d);
+__attribute__((target("avx2,fma"))) __m256 Sleef_expf8_u10avx2(__m256);
+__attribute__((target("avx2,fma"))) __m256d Sleef_logd4_u10avx2(__m256d);
+__attribute__((target("avx2,fma"))) __m256 Sleef_logf8_u10avx2(__m256);
+
+int cshim_sleef_uses_avx2(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+// Each kernel: full vectors, then the tail padded into one vector (so the tail has the same
+// accuracy as the body).
+#define CSHIM_VMAP_AVX2(NAME, T, VT, W, LOAD, STORE, FN, PAD)                  \
+  __attribute__((target("avx2,fma"))) static void NAME(T *x, size_t n) {        \
+    size_t i = 0;                                                               \
+    for (; i + W <= n; i += W) STORE(x + i, FN(LOAD(x + i)));                   \
+    if (i < n) {                                                                \
+      T tmp[W];                                                                 \
+      for (size_t j = 0; j < W; j++) tmp[j] = (i + j < n) ? x[i + j] : PAD;     \
+      STORE(tmp, FN(LOAD(tmp)));                                                \
+      for (size_t j = 0; i + j < n; j++) x[i + j] = tmp[j];                     \
+    }                                                                           \
+  }
+#define CSHIM_VMAP_SSE2(NAME, T, W, LOAD, STORE, FN, PAD)                       \
+  static void NAME(T *x, size_t n) {                                            \
+    size_t i = 0;                                                               \
+    for (; i + W <= n; i += W) STORE(x + i, FN(LOAD(x + i)));                   \
+    if (i < n) {                                                                \
+      T tmp[W];                                                                 \
+      for (size_t j = 0; j < W; j++) tmp[j] = (i + j < n) ? x[i + j] : PAD;     \
+      STORE(tmp, FN(LOAD(tmp)));                                                \
+      for (size_t j = 0; i + j < n; j++) x[i + j] = tmp[j];                     \
+    }                                                                           \
+  }
+
+CSHIM_VMAP_AVX2(vexp_f64_avx2, double, __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd,
+                Sleef_expd4_u10avx2, 0.0)
+CSHIM_VMAP_AVX2(vexp_f32_avx2, float, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps,
+                Sleef_expf8_u10avx2, 0.0f)
+CSHIM_VMAP_AVX2(vlog_f64_avx2, double, __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd,
+                Sleef_logd4_u10avx2, 1.0)
+CSHIM_VMAP_AVX2(vlog_f32_avx2, float, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps,
+                Sleef_logf8_u10avx2, 1.0f)
+CSHIM_VMAP_SSE2(vexp_f64_sse2, double, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_expd2_u10sse2, 0.0)
+CSHIM_VMAP_SSE2(vexp_f32_sse2, float, 4, _mm_loadu_ps, _mm_storeu_ps, Sleef_expf4_u10sse2, 0.0f)
+CSHIM_VMAP_SSE2(vlog_f64_sse2, double, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_logd2_u10sse2, 1.0)
+CSHIM_VMAP_SSE2(vlog_f32_sse2, float, 4, _mm_loadu_ps, _mm_storeu_ps, Sleef_logf4_u10sse2, 1.0f)
+
+// Decided once, before main, so no thread ever races on it.
+static int cshim_avx2 = 0;
+
+__attribute__((constructor)) static void cshim_choose_sleef_kernels(void) {
+  cshim_avx2 = cshim_sleef_uses_avx2();
+}
+
+static inline int use_avx2(void) { return cshim_avx2; }
+
+void cshim_vexp_f64(double *x, size_t n) {
+  if (use_avx2()) vexp_f64_avx2(x, n); else vexp_f64_sse2(x, n);
+}
+void cshim_vexp_f32(float *x, size_t n) {
+  if (use_avx2()) vexp_f32_avx2(x, n); else vexp_f32_sse2(x, n);
+}
+void cshim_vlog_f64(double *x, size_t n) {
+  if (use_avx2()) vlog_f64_avx2(x, n); else vlog_f64_sse2(x, n);
+}
+void cshim_vlog_f32(float *x, size_t n) {
+  if (use_avx2()) vlog_f32_avx2(x, n); else vlog_f32_sse2(x, n);
+}
+
+// MARK: - GSL
+
+void cshim_gsl_handler_off(void) { gsl_set_error_handler_off(); }

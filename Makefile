@@ -1,0 +1,39 @@
+# RiskKernels: the two commands the README starts with are `make report` and `make test`.
+SWIFT ?= swift
+PRICES ?= Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv
+
+.PHONY: setup report test build release bench-covariance fixtures format lint clean
+
+setup:
+	@bash scripts/install-system-deps.sh
+
+report: setup
+	$(SWIFT) build -c release --product riskreport
+	.build/release/riskreport covariance --prices $(PRICES) --estimator ledoit-wolf
+
+test: setup
+	$(SWIFT) test --disable-xctest
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release
+
+# Covariance kernels vs. NumPy / scikit-learn and a bare DSYRK, in one run (see Benchmarks/README.md).
+bench-covariance: setup
+	bash Benchmarks/run-covariance.sh
+
+# Regenerates Tests/RiskKernelsTests/Fixtures from the pinned Python peers.
+fixtures:
+	bash Tests/FixtureScripts/make_fixtures.sh
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks Package.swift
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests Benchmarks
+	@bash scripts/check-c-edge.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,91 @@
+// swift-tools-version: 6.0
+// RiskKernels: portfolio and leverage risk kernels over OpenBLAS, LAPACKE, GSL, Random123 and SLEEF.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "RiskKernels",
+  products: [
+    .library(name: "RiskKernels", targets: ["RiskKernels"]),
+    .executable(name: "riskreport", targets: ["RiskReport"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+  ],
+  targets: [
+    // MARK: - C edge
+    // One plain C target: OpenBLAS's CBLAS and GSL's CBLAS headers collide across modules
+    // (TOOLCHAIN.md pitfall 1), and the SLEEF AVX2 dispatch and the CBLAS provider check need
+    // compiled C. Link order matters: openblas before gsl so CBLAS binds to OpenBLAS; never
+    // gslcblas.
+    .target(
+      name: "CShims",
+      path: "CShims",
+      linkerSettings: [
+        .linkedLibrary("openblas"),
+        .linkedLibrary("lapacke"),
+        .linkedLibrary("gsl"),
+        .linkedLibrary("sleef"),
+        .linkedLibrary("m", .when(platforms: [.linux])),
+      ]
+    ),
+
+    // MARK: - Library
+    .target(
+      name: "RiskKernels",
+      dependencies: [
+        "CShims",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ],
+      swiftSettings: swiftSettings,
+      linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+    ),
+
+    // MARK: - Command line
+    .executableTarget(
+      name: "RiskReport",
+      dependencies: [
+        "RiskKernels",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "CSV", package: "CSV.swift"),
+      ],
+      resources: [.copy("Resources")],
+      swiftSettings: swiftSettings
+    ),
+
+    // MARK: - Benchmarks (not products; run through Benchmarks/run-covariance.sh)
+    .executableTarget(
+      name: "CovarianceBench",
+      dependencies: [
+        "RiskKernels",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/CovarianceBench",
+      swiftSettings: swiftSettings
+    ),
+
+    // MARK: - Tests
+    .target(
+      name: "_RiskKernelsTestSupport",
+      dependencies: ["RiskKernels"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "RiskKernelsTests",
+      dependencies: ["RiskKernels", "_RiskKernelsTestSupport", "CShims"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "RiskReportTests",
+      dependencies: ["RiskReport", "RiskKernels", "_RiskKernelsTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+  ]
+)

@@ -1,0 +1,137 @@
+internal import CShims
+public import RealModule
+
+/// A floating-point type RiskKernels computes in: `Float` or `Double`, dispatching to the `s` or
+/// `d` BLAS and LAPACK routines.
+///
+/// Refines swift-numerics' `Real`, so generic code also has `exp`, `log`, `erfc` and friends.
+/// Only `Float` and `Double` conform (in `Float+BLASScalar.swift` and `Double+BLASScalar.swift`,
+/// line-for-line twins). The underscored requirements are the C edge: they take Swift storage,
+/// never pointers, and validate shapes before calling C.
+public protocol BLASScalar: Real, BinaryFloatingPoint, Sendable, Codable
+where Self.RawSignificand: FixedWidthInteger {
+  /// C edge; public only because protocol requirements must be; not API.
+  /// `c = alpha·op(a)·op(b) + beta·c`. The corresponding BLAS routine is `?gemm`.
+  static func _gemm(
+    _ a: Matrix<Self>, _ ta: Transpose, _ b: Matrix<Self>, _ tb: Transpose,
+    alpha: Self, beta: Self, into c: inout Matrix<Self>
+  ) throws(RiskKernelsError)
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// `y = alpha·op(a)·x + beta·y`. The corresponding BLAS routine is `?gemv`.
+  static func _gemv(
+    _ a: Matrix<Self>, _ ta: Transpose, _ x: [Self], alpha: Self, beta: Self,
+    into y: inout [Self]
+  ) throws(RiskKernelsError)
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// `c = alpha·op(a)·op(a)ᵀ + beta·c` on the `uplo` triangle of `c`, with `op(a) = aᵀ` when
+  /// `trans == .transpose` (so `c = aᵀa`). The corresponding BLAS routine is `?syrk`.
+  static func _syrk(
+    _ a: Matrix<Self>, _ trans: Transpose, alpha: Self, beta: Self, _ uplo: UpLo,
+    into c: inout Matrix<Self>
+  ) throws(RiskKernelsError)
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// `b = alpha·op(a)·b` (side `.left`) or `alpha·b·op(a)` (`.right`) with `a` triangular.
+  /// The corresponding BLAS routine is `?trmm`.
+  static func _trmm(
+    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Self,
+    _ a: Matrix<Self>, _ b: inout Matrix<Self>
+  ) throws(RiskKernelsError)
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// Solves `op(a)·x = alpha·b` (side `.left`) or `x·op(a) = alpha·b` (`.right`) in place, `a`
+  /// triangular. The corresponding BLAS routine is `?trsm`.
+  static func _trsm(
+    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Self,
+    _ a: Matrix<Self>, _ b: inout Matrix<Self>
+  ) throws(RiskKernelsError)
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// Cholesky factorisation in place; returns the failing leading minor (1-based) or `nil`.
+  /// The corresponding LAPACK routine is `?potrf`.
+  static func _potrf(_ a: inout Matrix<Self>, _ uplo: UpLo) throws(RiskKernelsError) -> Int?
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// Solves `a·x = b` in place from the Cholesky factor of `a`. LAPACK routine `?potrs`.
+  static func _potrs(
+    _ factor: Matrix<Self>, _ uplo: UpLo, _ b: inout Matrix<Self>
+  ) throws(RiskKernelsError)
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// Eigenvalues (ascending) of the symmetric `a`; with `vectors`, `a` is overwritten by the
+  /// orthonormal eigenvectors (column `j` for value `j`). The corresponding LAPACK routine is
+  /// `?syevd`.
+  static func _syevd(
+    _ a: inout Matrix<Self>, _ uplo: UpLo, vectors: Bool
+  ) throws(RiskKernelsError) -> [Self]
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// `x[i] = exp(x[i])`, SLEEF 1-ULP kernels (AVX2 when the CPU has it, SSE2 otherwise).
+  static func _vexp(_ x: inout [Self])
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// `x[i] = log(x[i])`, SLEEF 1-ULP kernels (AVX2 when the CPU has it, SSE2 otherwise).
+  static func _vlog(_ x: inout [Self])
+}
+
+// MARK: - Operand flags
+
+/// Whether a BLAS operand is used as stored or transposed.
+public enum Transpose: Sendable, Equatable {
+  case noTranspose
+  case transpose
+}
+
+/// Which triangle of a symmetric or triangular matrix is referenced.
+public enum UpLo: Sendable, Equatable {
+  case upper
+  case lower
+}
+
+/// Which side a triangular operand multiplies from.
+public enum Side: Sendable, Equatable {
+  case left
+  case right
+}
+
+/// Whether a triangular matrix has an implicit unit diagonal.
+public enum Diagonal: Sendable, Equatable {
+  case nonUnit
+  case unit
+}
+
+// MARK: - Conversions to the C vocabulary (used by the twin conformances)
+
+extension Transpose {
+  var cblas: CBLAS_TRANSPOSE { self == .transpose ? CblasTrans : CblasNoTrans }
+}
+
+extension UpLo {
+  var cblas: CBLAS_UPLO { self == .upper ? CblasUpper : CblasLower }
+  var lapack: CChar { CChar(UInt8(ascii: self == .upper ? "U" : "L")) }
+}
+
+extension Side {
+  var cblas: CBLAS_SIDE { self == .left ? CblasLeft : CblasRight }
+}
+
+extension Diagonal {
+  var cblas: CBLAS_DIAG { self == .unit ? CblasUnit : CblasNonUnit }
+}
+
+/// Converts a Swift `Int` to the C `int` the BLAS and LAPACK interfaces take, throwing instead
+/// of truncating.
+func cInt(_ value: Int, _ name: String) throws(RiskKernelsError) -> Int32 {
+  guard let converted = Int32(exactly: value) else {
+    throw .parameterOutOfRange(
+      name: name, value: Double(value), allowed: "0...\(Int32.max) (C int)")
+  }
+  return converted
+}
+
+/// Leading dimension of a column-major matrix (BLAS requires at least 1).
+func leadingDimension<T>(_ m: Matrix<T>) throws(RiskKernelsError) -> Int32 {
+  try cInt(max(1, m.rows), "leading dimension")
+}

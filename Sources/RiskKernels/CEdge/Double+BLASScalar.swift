@@ -1,0 +1,153 @@
+internal import CShims
+public import RealModule
+
+// The `d` routines. Line-for-line twin of Float+BLASScalar.swift: a diff shows only s/d.
+extension Double: BLASScalar {
+  public static func _gemm(
+    _ a: Matrix<Double>, _ ta: Transpose, _ b: Matrix<Double>, _ tb: Transpose,
+    alpha: Double, beta: Double, into c: inout Matrix<Double>
+  ) throws(RiskKernelsError) {
+    try checkGEMM(a, ta, b, tb, c)
+    let k = operandShape(a, ta).columns
+    let (m, n) = (try cInt(c.rows, "rows"), try cInt(c.columns, "columns"))
+    let (ck, lda, ldb, ldc) = (
+      try cInt(k, "inner dimension"), try leadingDimension(a), try leadingDimension(b),
+      try leadingDimension(c)
+    )
+    if m == 0 || n == 0 { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeBufferPointer { pb in
+        c.storage.withUnsafeMutableBufferPointer { pc in
+          cblas_dgemm(
+            CblasColMajor, ta.cblas, tb.cblas, m, n, ck, alpha, pa.baseAddress, lda,
+            pb.baseAddress, ldb, beta, pc.baseAddress, ldc)
+        }
+      }
+    }
+  }
+
+  public static func _gemv(
+    _ a: Matrix<Double>, _ ta: Transpose, _ x: [Double], alpha: Double, beta: Double,
+    into y: inout [Double]
+  ) throws(RiskKernelsError) {
+    try checkGEMV(a, ta, x, y)
+    let (m, n, lda) = (try cInt(a.rows, "rows"), try cInt(a.columns, "columns"), try leadingDimension(a))
+    if y.isEmpty { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      x.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in
+          cblas_dgemv(
+            CblasColMajor, ta.cblas, m, n, alpha, pa.baseAddress, lda, px.baseAddress, 1, beta,
+            py.baseAddress, 1)
+        }
+      }
+    }
+  }
+
+  public static func _syrk(
+    _ a: Matrix<Double>, _ trans: Transpose, alpha: Double, beta: Double, _ uplo: UpLo,
+    into c: inout Matrix<Double>
+  ) throws(RiskKernelsError) {
+    try checkSYRK(a, trans, c)
+    let (n, k) = (try cInt(c.rows, "order"), try cInt(trans == .transpose ? a.rows : a.columns, "rank"))
+    let (lda, ldc) = (try leadingDimension(a), try leadingDimension(c))
+    if n == 0 { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      c.storage.withUnsafeMutableBufferPointer { pc in
+        cblas_dsyrk(
+          CblasColMajor, uplo.cblas, trans.cblas, n, k, alpha, pa.baseAddress, lda, beta,
+          pc.baseAddress, ldc)
+      }
+    }
+  }
+
+  public static func _trmm(
+    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Double,
+    _ a: Matrix<Double>, _ b: inout Matrix<Double>
+  ) throws(RiskKernelsError) {
+    try checkTriangular(side, a, b)
+    let (m, n) = (try cInt(b.rows, "rows"), try cInt(b.columns, "columns"))
+    let (lda, ldb) = (try leadingDimension(a), try leadingDimension(b))
+    if m == 0 || n == 0 { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeMutableBufferPointer { pb in
+        cblas_dtrmm(
+          CblasColMajor, side.cblas, uplo.cblas, ta.cblas, diagonal.cblas, m, n, alpha,
+          pa.baseAddress, lda, pb.baseAddress, ldb)
+      }
+    }
+  }
+
+  public static func _trsm(
+    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Double,
+    _ a: Matrix<Double>, _ b: inout Matrix<Double>
+  ) throws(RiskKernelsError) {
+    try checkTriangular(side, a, b)
+    let (m, n) = (try cInt(b.rows, "rows"), try cInt(b.columns, "columns"))
+    let (lda, ldb) = (try leadingDimension(a), try leadingDimension(b))
+    if m == 0 || n == 0 { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeMutableBufferPointer { pb in
+        cblas_dtrsm(
+          CblasColMajor, side.cblas, uplo.cblas, ta.cblas, diagonal.cblas, m, n, alpha,
+          pa.baseAddress, lda, pb.baseAddress, ldb)
+      }
+    }
+  }
+
+  public static func _potrf(
+    _ a: inout Matrix<Double>, _ uplo: UpLo
+  ) throws(RiskKernelsError) -> Int? {
+    try checkSquare(a, "Cholesky factorisation")
+    let (n, lda) = (try cInt(a.rows, "order"), try leadingDimension(a))
+    if n == 0 { return nil }
+    let info = a.storage.withUnsafeMutableBufferPointer { pa in
+      LAPACKE_dpotrf(LAPACK_COL_MAJOR, uplo.lapack, n, pa.baseAddress, lda)
+    }
+    return try LAPACKStatus.failingMinor(info, routine: "dpotrf")
+  }
+
+  public static func _potrs(
+    _ factor: Matrix<Double>, _ uplo: UpLo, _ b: inout Matrix<Double>
+  ) throws(RiskKernelsError) {
+    try checkTriangular(.left, factor, b)
+    let (n, nrhs) = (try cInt(b.rows, "order"), try cInt(b.columns, "right-hand sides"))
+    let (lda, ldb) = (try leadingDimension(factor), try leadingDimension(b))
+    if n == 0 || nrhs == 0 { return }
+    let info = factor.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeMutableBufferPointer { pb in
+        LAPACKE_dpotrs(LAPACK_COL_MAJOR, uplo.lapack, n, nrhs, pa.baseAddress, lda, pb.baseAddress, ldb)
+      }
+    }
+    try LAPACKStatus.check(info, routine: "dpotrs")
+  }
+
+  public static func _syevd(
+    _ a: inout Matrix<Double>, _ uplo: UpLo, vectors: Bool
+  ) throws(RiskKernelsError) -> [Double] {
+    try checkSquare(a, "symmetric eigendecomposition")
+    let (n, lda) = (try cInt(a.rows, "order"), try leadingDimension(a))
+    var values = [Double](repeating: 0, count: a.rows)
+    if n == 0 { return values }
+    let job = CChar(UInt8(ascii: vectors ? "V" : "N"))
+    let info = a.storage.withUnsafeMutableBufferPointer { pa in
+      values.withUnsafeMutableBufferPointer { pw in
+        LAPACKE_dsyevd(LAPACK_COL_MAJOR, job, uplo.lapack, n, pa.baseAddress, lda, pw.baseAddress)
+      }
+    }
+    try LAPACKStatus.check(info, routine: "dsyevd")
+    return values
+  }
+
+  public static func _vexp(_ x: inout [Double]) {
+    x.withUnsafeMutableBufferPointer { px in
+      if let base = px.baseAddress { cshim_vexp_f64(base, px.count) }
+    }
+  }
+
+  public static func _vlog(_ x: inout [Double]) {
+    x.withUnsafeMutableBufferPointer { px in
+      if let base = px.baseAddress { cshim_vlog_f64(base, px.count) }
+    }
+  }
+}

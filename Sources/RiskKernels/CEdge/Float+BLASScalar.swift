@@ -1,0 +1,153 @@
+internal import CShims
+public import RealModule
+
+// The `s` routines. Line-for-line twin of Double+BLASScalar.swift: a diff shows only s/d.
+extension Float: BLASScalar {
+  public static func _gemm(
+    _ a: Matrix<Float>, _ ta: Transpose, _ b: Matrix<Float>, _ tb: Transpose,
+    alpha: Float, beta: Float, into c: inout Matrix<Float>
+  ) throws(RiskKernelsError) {
+    try checkGEMM(a, ta, b, tb, c)
+    let k = operandShape(a, ta).columns
+    let (m, n) = (try cInt(c.rows, "rows"), try cInt(c.columns, "columns"))
+    let (ck, lda, ldb, ldc) = (
+      try cInt(k, "inner dimension"), try leadingDimension(a), try leadingDimension(b),
+      try leadingDimension(c)
+    )
+    if m == 0 || n == 0 { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeBufferPointer { pb in
+        c.storage.withUnsafeMutableBufferPointer { pc in
+          cblas_sgemm(
+            CblasColMajor, ta.cblas, tb.cblas, m, n, ck, alpha, pa.baseAddress, lda,
+            pb.baseAddress, ldb, beta, pc.baseAddress, ldc)
+        }
+      }
+    }
+  }
+
+  public static func _gemv(
+    _ a: Matrix<Float>, _ ta: Transpose, _ x: [Float], alpha: Float, beta: Float,
+    into y: inout [Float]
+  ) throws(RiskKernelsError) {
+    try checkGEMV(a, ta, x, y)
+    let (m, n, lda) = (try cInt(a.rows, "rows"), try cInt(a.columns, "columns"), try leadingDimension(a))
+    if y.isEmpty { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      x.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in
+          cblas_sgemv(
+            CblasColMajor, ta.cblas, m, n, alpha, pa.baseAddress, lda, px.baseAddress, 1, beta,
+            py.baseAddress, 1)
+        }
+      }
+    }
+  }
+
+  public static func _syrk(
+    _ a: Matrix<Float>, _ trans: Transpose, alpha: Float, beta: Float, _ uplo: UpLo,
+    into c: inout Matrix<Float>
+  ) throws(RiskKernelsError) {
+    try checkSYRK(a, trans, c)
+    let (n, k) = (try cInt(c.rows, "order"), try cInt(trans == .transpose ? a.rows : a.columns, "rank"))
+    let (lda, ldc) = (try leadingDimension(a), try leadingDimension(c))
+    if n == 0 { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      c.storage.withUnsafeMutableBufferPointer { pc in
+        cblas_ssyrk(
+          CblasColMajor, uplo.cblas, trans.cblas, n, k, alpha, pa.baseAddress, lda, beta,
+          pc.baseAddress, ldc)
+      }
+    }
+  }
+
+  public static func _trmm(
+    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Float,
+    _ a: Matrix<Float>, _ b: inout Matrix<Float>
+  ) throws(RiskKernelsError) {
+    try checkTriangular(side, a, b)
+    let (m, n) = (try cInt(b.rows, "rows"), try cInt(b.columns, "columns"))
+    let (lda, ldb) = (try leadingDimension(a), try leadingDimension(b))
+    if m == 0 || n == 0 { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeMutableBufferPointer { pb in
+        cblas_strmm(
+          CblasColMajor, side.cblas, uplo.cblas, ta.cblas, diagonal.cblas, m, n, alpha,
+          pa.baseAddress, lda, pb.baseAddress, ldb)
+      }
+    }
+  }
+
+  public static func _trsm(
+    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Float,
+    _ a: Matrix<Float>, _ b: inout Matrix<Float>
+  ) throws(RiskKernelsError) {
+    try checkTriangular(side, a, b)
+    let (m, n) = (try cInt(b.rows, "rows"), try cInt(b.columns, "columns"))
+    let (lda, ldb) = (try leadingDimension(a), try leadingDimension(b))
+    if m == 0 || n == 0 { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeMutableBufferPointer { pb in
+        cblas_strsm(
+          CblasColMajor, side.cblas, uplo.cblas, ta.cblas, diagonal.cblas, m, n, alpha,
+          pa.baseAddress, lda, pb.baseAddress, ldb)
+      }
+    }
+  }
+
+  public static func _potrf(
+    _ a: inout Matrix<Float>, _ uplo: UpLo
+  ) throws(RiskKernelsError) -> Int? {
+    try checkSquare(a, "Cholesky factorisation")
+    let (n, lda) = (try cInt(a.rows, "order"), try leadingDimension(a))
+    if n == 0 { return nil }
+    let info = a.storage.withUnsafeMutableBufferPointer { pa in
+      LAPACKE_spotrf(LAPACK_COL_MAJOR, uplo.lapack, n, pa.baseAddress, lda)
+    }
+    return try LAPACKStatus.failingMinor(info, routine: "spotrf")
+  }
+
+  public static func _potrs(
+    _ factor: Matrix<Float>, _ uplo: UpLo, _ b: inout Matrix<Float>
+  ) throws(RiskKernelsError) {
+    try checkTriangular(.left, factor, b)
+    let (n, nrhs) = (try cInt(b.rows, "order"), try cInt(b.columns, "right-hand sides"))
+    let (lda, ldb) = (try leadingDimension(factor), try leadingDimension(b))
+    if n == 0 || nrhs == 0 { return }
+    let info = factor.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeMutableBufferPointer { pb in
+        LAPACKE_spotrs(LAPACK_COL_MAJOR, uplo.lapack, n, nrhs, pa.baseAddress, lda, pb.baseAddress, ldb)
+      }
+    }
+    try LAPACKStatus.check(info, routine: "spotrs")
+  }
+
+  public static func _syevd(
+    _ a: inout Matrix<Float>, _ uplo: UpLo, vectors: Bool
+  ) throws(RiskKernelsError) -> [Float] {
+    try checkSquare(a, "symmetric eigendecomposition")
+    let (n, lda) = (try cInt(a.rows, "order"), try leadingDimension(a))
+    var values = [Float](repeating: 0, count: a.rows)
+    if n == 0 { return values }
+    let job = CChar(UInt8(ascii: vectors ? "V" : "N"))
+    let info = a.storage.withUnsafeMutableBufferPointer { pa in
+      values.withUnsafeMutableBufferPointer { pw in
+        LAPACKE_ssyevd(LAPACK_COL_MAJOR, job, uplo.lapack, n, pa.baseAddress, lda, pw.baseAddress)
+      }
+    }
+    try LAPACKStatus.check(info, routine: "ssyevd")
+    return values
+  }
+
+  public static func _vexp(_ x: inout [Float]) {
+    x.withUnsafeMutableBufferPointer { px in
+      if let base = px.baseAddress { cshim_vexp_f32(base, px.count) }
+    }
+  }
+
+  public static func _vlog(_ x: inout [Float]) {
+    x.withUnsafeMutableBufferPointer { px in
+      if let base = px.baseAddress { cshim_vlog_f32(base, px.count) }
+    }
+  }
+}

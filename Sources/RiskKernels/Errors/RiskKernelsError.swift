@@ -1,0 +1,56 @@
+/// The one error type of RiskKernels: every misuse a caller can make, with the values that name it.
+///
+/// Every public throwing function is declared `throws(RiskKernelsError)`. Nothing a caller passes
+/// traps or aborts; LAPACK `info` and GSL status codes are translated into these cases in one
+/// place each (`LAPACKStatus`, `GSLStatus`).
+public enum RiskKernelsError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// Two operands whose shapes do not fit, e.g. "covariance is 4×4 but weights has 5 entries".
+  case dimensionMismatch(operation: String, expected: Shape, actual: Shape)
+  /// A NaN or infinity in `argument`; `index` is the first offending (0-based, column-major for
+  /// matrices) element.
+  case nonFiniteInput(argument: String, index: Int)
+  /// A matrix that is not positive definite: the leading minor of order `failingMinor` (1-based,
+  /// as LAPACK counts) is not positive.
+  case notPositiveDefinite(failingMinor: Int)
+  /// A parameter outside its allowed range, e.g. `decay = 1.2`, allowed `0 < decay < 1`.
+  case parameterOutOfRange(name: String, value: Double, allowed: String)
+  /// Too few observations (or rows, or assets) for the computation.
+  case insufficientData(argument: String, required: Int, actual: Int)
+  /// An iterative method that stopped at `iterations` with `residual` above `tolerance`.
+  case noConvergence(iterations: Int, residual: Double, tolerance: Double)
+  /// A backend routine reported a status that no caller input should cause (our bug).
+  case backend(routine: String, status: Int)
+
+  public var description: String {
+    switch self {
+    case .dimensionMismatch(let operation, let expected, let actual):
+      return "\(operation): expected \(expected) but got \(actual)"
+    case .nonFiniteInput(let argument, let index):
+      return "\(argument) has a non-finite value at index \(index)"
+    case .notPositiveDefinite(let failingMinor):
+      return "matrix is not positive definite: leading minor of order \(failingMinor) is not positive"
+    case .parameterOutOfRange(let name, let value, let allowed):
+      return "\(name) = \(value) is out of range (allowed: \(allowed))"
+    case .insufficientData(let argument, let required, let actual):
+      return "\(argument) needs at least \(required) but has \(actual)"
+    case .noConvergence(let iterations, let residual, let tolerance):
+      return "no convergence after \(iterations) iterations: residual \(residual) > tolerance \(tolerance)"
+    case .backend(let routine, let status):
+      return "\(routine) failed with status \(status)"
+    }
+  }
+}
+
+/// The shape of an operand in a `dimensionMismatch` error: a vector's length or a matrix's rows
+/// and columns.
+public enum Shape: Equatable, Sendable, CustomStringConvertible {
+  case vector(Int)
+  case matrix(rows: Int, columns: Int)
+
+  public var description: String {
+    switch self {
+    case .vector(let n): return "\(n) entries"
+    case .matrix(let rows, let columns): return "\(rows)×\(columns)"
+    }
+  }
+}

@@ -1,0 +1,2 @@
+import RiskKernels
+print("placeholder")
