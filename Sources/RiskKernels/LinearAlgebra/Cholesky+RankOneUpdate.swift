@@ -29,37 +29,14 @@ extension Cholesky {
     with x: [Scalar], weight: Scalar = 1, decay: Scalar = 1
   ) throws(RiskKernelsError) {
     try checkCount(x, order, "rank-one update vector")
-    try checkFinite(x, "rank-one update vector")
+    try checkAllFinite(x, "rank-one update vector")
     guard weight >= 0, weight.isFinite else {
       throw .parameterOutOfRange(name: "weight", value: Double(weight), allowed: "≥ 0, finite")
     }
     guard decay > 0, decay.isFinite else {
       throw .parameterOutOfRange(name: "decay", value: Double(decay), allowed: "> 0, finite")
     }
-    let n = order
-    let rootDecay = decay.squareRoot()
-    let rootWeight = weight.squareRoot()
-    var v = x
-    for i in 0..<n { v[i] *= rootWeight }
-    do {
-      for k in 0..<n {
-        let column = k * n
-        let lkk = rootDecay * lower.storage[column + k]
-        let r = Scalar.hypot(lkk, v[k])
-        if r == 0 { continue }  // both zero: nothing to rotate (only for a singular start)
-        let c = lkk / r
-        let s = v[k] / r
-        lower.storage[column + k] = r
-        let cd = c * rootDecay
-        let sd = s * rootDecay
-        for i in (k + 1)..<max(k + 1, n) {
-          let lik = lower.storage[column + i]
-          let vi = v[i]
-          lower.storage[column + i] = cd * lik + s * vi
-          v[i] = c * vi - sd * lik
-        }
-      }
-    }
+    lower.rotateInRankOne(x, weight: weight, decay: decay)
   }
 
   /// Downdates the factor of `A` to the factor of `A − weight·x·xᵀ` in O(n²), or throws and
@@ -86,7 +63,7 @@ extension Cholesky {
   @specialized(where Scalar == Float)
   public mutating func downdate(removing x: [Scalar], weight: Scalar = 1) throws(RiskKernelsError) {
     try checkCount(x, order, "rank-one downdate vector")
-    try checkFinite(x, "rank-one downdate vector")
+    try checkAllFinite(x, "rank-one downdate vector")
     guard weight >= 0, weight.isFinite else {
       throw .parameterOutOfRange(name: "weight", value: Double(weight), allowed: "≥ 0, finite")
     }
@@ -127,6 +104,41 @@ extension Cholesky {
           p[j] = ci * xx + si * lji
           lower.storage[column + j] = ci * lji - si * xx
         }
+      }
+    }
+  }
+}
+
+extension Matrix {
+  /// The Givens sweep of `Cholesky.update(with:weight:decay:)` on a lower-triangular factor,
+  /// without validation. A zero diagonal is allowed (a factor built up from zero rows by the
+  /// streaming estimator): the sweep then rotates `x` into that column.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  mutating func rotateInRankOne(_ x: [Scalar], weight: Scalar, decay: Scalar) {
+    let n = rows
+    let rootDecay = decay.squareRoot()
+    let rootWeight = weight.squareRoot()
+    var v = x
+    for i in 0..<n { v[i] *= rootWeight }
+    for k in 0..<n {
+      let column = k * n
+      let lkk = rootDecay * storage[column + k]
+      let r = Scalar.hypot(lkk, v[k])
+      if r == 0 {  // both zero: nothing to rotate in this column, only decay it
+        for i in (k + 1)..<max(k + 1, n) { storage[column + i] *= rootDecay }
+        continue
+      }
+      let c = lkk / r
+      let s = v[k] / r
+      storage[column + k] = r
+      let cd = c * rootDecay
+      let sd = s * rootDecay
+      for i in (k + 1)..<max(k + 1, n) {
+        let lik = storage[column + i]
+        let vi = v[i]
+        storage[column + i] = cd * lik + s * vi
+        v[i] = c * vi - sd * lik
       }
     }
   }

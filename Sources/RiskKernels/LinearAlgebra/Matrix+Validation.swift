@@ -57,7 +57,7 @@ extension Matrix {
 /// Throws `.nonFiniteInput` naming `argument` and the first NaN or infinity in `values`.
 @specialized(where T == Double)
 @specialized(where T == Float)
-func checkFinite<T: BLASScalar>(_ values: [T], _ argument: String) throws(RiskKernelsError) {
+func checkAllFinite<T: BLASScalar>(_ values: [T], _ argument: String) throws(RiskKernelsError) {
   for (index, value) in values.enumerated() where !value.isFinite {
     throw .nonFiniteInput(argument: argument, index: index)
   }

@@ -1,0 +1,118 @@
+/// The result of a covariance estimator: an immutable value.
+///
+/// Units are those of the returns it came from (daily returns give a daily covariance; nothing
+/// is annualised).
+public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
+  /// The `d × d` covariance, exactly symmetric.
+  public let covariance: Matrix<Scalar>
+  /// The location the returns were centred on: the (weighted) sample mean, or zeros for
+  /// zero-mean estimators such as RiskMetrics EWMA.
+  public let mean: [Scalar]
+  /// The number of return observations used.
+  public let observationCount: Int
+  /// The shrinkage intensity in [0, 1] for shrinkage estimators, `nil` otherwise.
+  public let shrinkage: Scalar?
+
+  public init(covariance: Matrix<Scalar>, mean: [Scalar], observationCount: Int, shrinkage: Scalar?) {
+    self.covariance = covariance
+    self.mean = mean
+    self.observationCount = observationCount
+    self.shrinkage = shrinkage
+  }
+
+  /// The number of assets `d`.
+  public var dimension: Int { covariance.rows }
+
+  /// Per-asset volatilities `√Σᵢᵢ`, in the units of the returns.
+  public var volatilities: [Scalar] { covariance.diagonal.map { $0.squareRoot() } }
+}
+
+/// A covariance estimator: a `Sendable` configuration whose `estimate(from:)` maps a `T × d`
+/// matrix of returns (rows are observations) to a `CovarianceEstimate`. Fitting never mutates the
+/// estimator, so one value can be shared across threads.
+public protocol CovarianceEstimator: Sendable {
+  /// Estimates the covariance of the columns of `returns`.
+  func estimate<T: BLASScalar>(from returns: Matrix<T>) throws(RiskKernelsError) -> CovarianceEstimate<T>
+}
+
+// MARK: - Shared steps
+
+/// Validates a returns matrix for an estimator needing at least `minimumRows` observations.
+func checkReturns<T: BLASScalar>(
+  _ returns: Matrix<T>, minimumRows: Int
+) throws(RiskKernelsError) {
+  guard returns.columns >= 1 else {
+    throw .insufficientData(argument: "returns (assets)", required: 1, actual: returns.columns)
+  }
+  guard returns.rows >= minimumRows else {
+    throw .insufficientData(
+      argument: "returns (observations)", required: minimumRows, actual: returns.rows)
+  }
+  try returns.checkFinite("returns")
+}
+
+/// Column means `Xᵀ1/n` (BLAS `?gemv`).
+func columnMeans<T: BLASScalar>(_ x: Matrix<T>) throws(RiskKernelsError) -> [T] {
+  var means = [T](repeating: 0, count: x.columns)
+  let ones = [T](repeating: 1, count: x.rows)
+  try T._gemv(x, .transpose, ones, alpha: 1 / T(x.rows), beta: 0, into: &means)
+  return means
+}
+
+extension Matrix {
+  /// Subtracts `location[j]` from every element of column `j`.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  func centred(on location: [Scalar]) -> Matrix {
+    var out = storage
+    for j in 0..<columns {
+      let m = location[j]
+      let base = j * rows
+      for i in 0..<rows { out[base + i] -= m }
+    }
+    return Matrix(uncheckedRows: rows, columns: columns, storage: out)
+  }
+
+  /// Multiplies row `i` by `factors[i]`.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  func scalingRows(by factors: [Scalar]) -> Matrix {
+    var out = storage
+    for j in 0..<columns {
+      let base = j * rows
+      for i in 0..<rows { out[base + i] *= factors[i] }
+    }
+    return Matrix(uncheckedRows: rows, columns: columns, storage: out)
+  }
+
+  /// `(1−s)·self + s·target`, elementwise.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  func blended(toward target: Matrix, by s: Scalar) -> Matrix {
+    var out = storage
+    for k in 0..<out.count { out[k] = (1 - s) * out[k] + s * target.storage[k] }
+    return Matrix(uncheckedRows: rows, columns: columns, storage: out)
+  }
+
+  /// `(1 − s)·self + s·μ·I`: shrinkage toward a scaled identity.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  func shrunkTowardScaledIdentity(intensity s: Scalar, scale mu: Scalar) -> Matrix {
+    var out = storage
+    for k in 0..<out.count { out[k] *= (1 - s) }
+    for i in 0..<Swift.min(rows, columns) { out[i + i * rows] += s * mu }
+    return Matrix(uncheckedRows: rows, columns: columns, storage: out)
+  }
+
+  /// The trace `Σ aᵢᵢ`.
+  var trace: Scalar { diagonal.reduce(0, +) }
+
+  /// The squared Frobenius norm `Σ aᵢⱼ²`.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  func squaredFrobeniusNorm() -> Scalar {
+    var sum: Scalar = 0
+    for value in storage { sum += value * value }
+    return sum
+  }
+}
