@@ -17,6 +17,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_math.h>
 
 #include <Random123/philox.h>
 

@@ -2,7 +2,7 @@
 ///
 /// With `S = XᵀX/n` of the centred returns (**1/n**), `μ = tr(S)/p`, `α = mean(S∘S) = ‖S‖²_F/p²`:
 /// ```
-/// ρ = min( (α + μ²) / ((n + 1)(α − μ²/p)), 1 )      (1 when the denominator is 0)
+/// ρ = min( (α + μ²) / ((n + 1)(α − μ²/p)), 1 )      (1 when the denominator is 0; 0 for p = 1)
 /// Σ_OAS = (1 − ρ) S + ρ μ I
 /// ```
 /// Source: Y. Chen, A. Wiesel, Y. C. Eldar & A. O. Hero, "Shrinkage algorithms for MMSE
@@ -36,7 +36,9 @@ public struct OracleApproximatingShrinkage: CovarianceEstimator, Equatable {
     let alpha = s.squaredFrobeniusNorm() / T(p * p)
     let numerator = alpha + mu * mu
     let denominator = T(n + 1) * (alpha - mu * mu / T(p))
-    let shrinkage: T = denominator == 0 ? 1 : Swift.min(numerator / denominator, 1)
+    // scikit-learn: one feature is never shrunk (the target equals S anyway).
+    let shrinkage: T =
+      p == 1 ? 0 : denominator == 0 ? 1 : Swift.min(numerator / denominator, 1)
     return CovarianceEstimate(
       covariance: s.shrunkTowardScaledIdentity(intensity: shrinkage, scale: mu), mean: mean, observationCount: n, shrinkage: shrinkage)
   }
