@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import RiskKernels
+
+/// `riskreport covariance`: a covariance estimate of daily returns from a price file.
+struct CovarianceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "covariance",
+    abstract: "Estimate the covariance of daily returns from a CSV of prices.",
+    discussion: """
+      The price file has a header row (a date or index column, then one column per asset) and \
+      one row per observation; empty cells are missing prices. Only complete rows are used \
+      (rows where every asset has a price); the number dropped is reported. The covariance is \
+      of daily returns, not annualised. Without --prices, the bundled example is used \
+      (Quandl WIKI Prices, public domain, via bokeh-sampledata).
+      """
+  )
+
+  @Option(help: "CSV of prices (default: the bundled 4-stock example).")
+  var prices: String?
+
+  @Option(help: "Estimator: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
+  var estimator: EstimatorChoice = .sample
+
+  @Option(help: "EWMA decay λ in (0, 1) (ewma only).")
+  var decay: Double = 0.94
+
+  @Option(help: "Returns: log or simple.")
+  var returns: ReturnChoice = .log
+
+  @Option(help: "Output: table, csv (header of asset names, then the d×d matrix) or json.")
+  var format: OutputFormat = .table
+
+  func validate() throws {
+    guard decay > 0, decay < 1 else {
+      throw ValidationError("--decay: \(decay) is out of range (0 < decay < 1)")
+    }
+  }
+
+  func run() throws {
+    let path = prices ?? BundledData.examplePrices
+    let file = try PriceFile(path: path)
+    let (data, dropped) = try file.returns(kind: returns.kind, as: Double.self)
+    let estimate: CovarianceEstimate<Double>
+    do {
+      estimate = try estimator.make(decay: decay).estimate(from: data)
+    } catch {
+      throw InputError(location: .file(path), message: "\(error)")
+    }
+    let result = CovarianceResult(
+      assets: file.assets, estimator: estimator.rawValue, returns: returns.rawValue,
+      observations: estimate.observationCount, droppedRows: dropped, estimate: estimate)
+    let text: String
+    switch format {
+    case .table: text = try result.table()
+    case .csv: text = try result.csv()
+    case .json: text = try result.json()
+    }
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+}
+
+enum EstimatorChoice: String, ExpressibleByArgument, CaseIterable {
+  case sample
+  case ewma
+  case ledoitWolf = "ledoit-wolf"
+  case constantCorrelation = "constant-correlation"
+  case oas
+
+  func make(decay: Double) -> any CovarianceEstimator {
+    switch self {
+    case .sample: return SampleCovariance()
+    case .ewma: return EWMACovariance(decay: decay)
+    case .ledoitWolf: return LedoitWolf()
+    case .constantCorrelation: return ConstantCorrelationShrinkage()
+    case .oas: return OracleApproximatingShrinkage()
+    }
+  }
+
+  /// How the estimate is described in the table.
+  var title: String {
+    switch self {
+    case .sample: return "sample covariance, unbiased 1/(n−1)"
+    case .ewma: return "EWMA (RiskMetrics, zero mean)"
+    case .ledoitWolf: return "Ledoit-Wolf toward scaled identity (scikit-learn, 1/n)"
+    case .constantCorrelation: return "Ledoit-Wolf toward constant correlation (2004, 1/n)"
+    case .oas: return "OAS toward scaled identity (scikit-learn, 1/n)"
+    }
+  }
+}
+
+enum ReturnChoice: String, ExpressibleByArgument, CaseIterable {
+  case log
+  case simple
+  var kind: ReturnKind { self == .log ? .log : .simple }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case table
+  case csv
+  case json
+}
+
+/// Paths of the data shipped with riskreport.
+enum BundledData {
+  static var examplePrices: String {
+    Bundle.module.path(forResource: "quandl_wiki_4stocks_2004_2013_prices", ofType: "csv", inDirectory: "Resources")
+      ?? "Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv"
+  }
+}

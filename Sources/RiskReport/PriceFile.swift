@@ -1,0 +1,118 @@
+import CSV
+import Foundation
+import RiskKernels
+
+/// A price table read from CSV: a header row (`date` or an index column, then one column per
+/// asset), one row per observation, empty cells for missing prices.
+///
+/// Every problem is an `InputError` naming the file, line (1-based, the header is line 1) and
+/// column (1-based). Records are counted as lines: price files have no quoted line breaks.
+struct PriceFile {
+  let path: String
+  let assets: [String]
+  /// First-column labels (dates or indices), one per row.
+  let labels: [String]
+  /// Prices per row, `nil` where the cell was empty.
+  let rows: [[Double?]]
+
+  /// Reads and validates `path`.
+  init(path: String) throws(InputError) {
+    self.path = path
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw InputError(location: .file(path), message: "cannot read file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw InputError(location: .file(path), message: "not UTF-8 text")
+    }
+    let reader: CSVReader
+    do {
+      reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
+    } catch {
+      throw InputError(location: .line(file: path, line: 1), message: "cannot read a header row")
+    }
+    guard let header = reader.headerRow, header.count >= 2 else {
+      throw InputError(
+        location: .line(file: path, line: 1),
+        message: "the header needs a date or index column and at least one asset column")
+    }
+    var seen = Set<String>()
+    for (k, name) in header.enumerated().dropFirst() {
+      guard !name.isEmpty else {
+        throw InputError(location: .cell(file: path, line: 1, column: k + 1), message: "empty asset name")
+      }
+      guard seen.insert(name).inserted else {
+        throw InputError(location: .cell(file: path, line: 1, column: k + 1), message: "duplicate asset name '\(name)'")
+      }
+    }
+    var labels: [String] = []
+    var rows: [[Double?]] = []
+    var line = 1
+    while let record = reader.next() {
+      line += 1
+      if record.count == 1 && record[0].isEmpty { continue }  // blank line
+      guard record.count == header.count else {
+        throw InputError(
+          location: .line(file: path, line: line),
+          message: "expected \(header.count) fields as in the header but found \(record.count)")
+      }
+      guard !record[0].isEmpty else {
+        throw InputError(location: .cell(file: path, line: line, column: 1), message: "empty date or index")
+      }
+      var prices: [Double?] = []
+      prices.reserveCapacity(record.count - 1)
+      for (k, cell) in record.enumerated().dropFirst() {
+        if cell.isEmpty {
+          prices.append(nil)
+          continue
+        }
+        let asset = header[k]
+        guard let value = Double(cell), value.isFinite else {
+          throw InputError(
+            location: .cell(file: path, line: line, column: k + 1),
+            message: "price of \(asset) is not a finite number: '\(cell)'")
+        }
+        guard value > 0 else {
+          throw InputError(
+            location: .cell(file: path, line: line, column: k + 1),
+            message: "price of \(asset) must be positive, got \(cell)")
+        }
+        prices.append(value)
+      }
+      labels.append(record[0])
+      rows.append(prices)
+    }
+    if let error = reader.error {
+      throw InputError(location: .line(file: path, line: line + 1), message: "cannot parse CSV: \(error)")
+    }
+    self.assets = Array(header.dropFirst())
+    self.labels = labels
+    self.rows = rows
+  }
+
+  /// Returns from the complete rows (every asset priced) and how many rows were dropped.
+  ///
+  /// - Throws: `InputError` when fewer than 2 complete rows remain (3 for a sample estimate is
+  ///   checked by the estimator).
+  func returns<T: BLASScalar>(
+    kind: ReturnKind, as: T.Type = T.self
+  ) throws(InputError) -> (returns: Matrix<T>, droppedRows: Int) {
+    let typed = rows.map { $0.map { $0.map { T($0) } } }
+    let complete: (prices: Matrix<T>, keptRows: [Int])
+    do {
+      complete = try completeCases(typed)
+    } catch {
+      throw InputError(location: .file(path), message: "\(error)")
+    }
+    guard complete.keptRows.count >= 2 else {
+      throw InputError(
+        location: .file(path),
+        message: "fewer than 2 usable rows (rows where every asset has a price): \(complete.keptRows.count)")
+    }
+    do {
+      return (try RiskKernels.returns(fromPrices: complete.prices, kind: kind), rows.count - complete.keptRows.count)
+    } catch {
+      // Prices were validated cell by cell above; Float can still overflow a huge price.
+      throw InputError(location: .file(path), message: "\(error)")
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+
+/// `riskreport`: Monte Carlo risk reports and the kernels behind them, from the command line.
+@main
+struct RiskReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "riskreport",
+    abstract: "Portfolio and leverage risk from price histories.",
+    subcommands: [CovarianceCommand.self]
+  )
+
+  /// Runs the command; every failure is one line on stderr and a non-zero exit, with nothing on
+  /// stdout (commands print only after all work succeeded).
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as InputError {
+      fail("\(error)", code: 1)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success { exit(withError: error) }  // --help, --version
+      let message = fullMessage(for: error)
+        .split(separator: "\n").first.map(String.init) ?? "\(error)"
+      fail(message.replacingOccurrences(of: "Error: ", with: ""), code: code.rawValue)
+    }
+  }
+
+  static func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data("riskreport: \(message)\n".utf8))
+    Foundation.exit(code == 0 ? 1 : code)
+  }
+}

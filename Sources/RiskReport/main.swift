@@ -1,2 +1,0 @@
-import RiskKernels
-print("placeholder")
