@@ -1,1 +1,105 @@
+// The covariance benchmark's Swift side: times RiskKernels on the inputs the peers script wrote,
+// reads the peers' medians from the same run, prints the ratios, and writes covariance.json.
+// Run it through Benchmarks/run-covariance.sh, never alone: times from different runs are
+// never compared.
+import ArgumentParser
+import Foundation
 import RiskKernels
+
+@main
+struct CovarianceBench: ParsableCommand {
+  @Option(help: "Folder with peers.json and the returns_<T>x<d>.f64 inputs.") var data: String
+  @Option var rows: Int = 2520
+  @Option var sizes: String = "100,500,1000"
+  @Option var threads: Int = 2
+  @Flag var quick = false
+
+  func run() throws {
+    try BLASThreads.set(threads)
+    let peers = try JSONDecoder().decode(PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/peers.json")))
+    let timer = Timer(quick: quick)
+    print(Header.describe(threads: threads, peers: peers))
+    var rowsOut: [ResultRow] = []
+    func peer(_ kernel: String, _ d: Int) -> PeerRow? {
+      peers.results.first { $0.kernel == kernel && $0.assets == d }
+    }
+    for d in sizes.split(separator: ",").compactMap({ Int($0) }) {
+      let x = try loadReturns(path: "\(data)/returns_\(rows)x\(d).f64", rows: rows, columns: d)
+      // The floor: one bare DSYRK on already-centred data into a preallocated result.
+      let centred = try centre(x)
+      var c = try Matrix<Double>(rows: d, columns: d)
+      let floor = timer.measure { try Double._syrk(centred, .transpose, alpha: 1 / Double(rows - 1), beta: 0, .lower, into: &c) }
+      rowsOut.append(ResultRow(kernel: "dsyrk-floor", assets: d, ours: floor, peer: nil, goal: nil))
+
+      var sample = try SampleCovariance().estimate(from: x)
+      let tSample = timer.measure { sample = try SampleCovariance().estimate(from: x) }
+      try check("sample", sample.covariance, peer("sample", d))
+      rowsOut.append(ResultRow(kernel: "sample", assets: d, ours: tSample, peer: peer("sample", d), goal: "≥ 1× numpy.cov; ≤ 1.15× DSYRK floor (\(ratioText(tSample.median / floor.median)))"))
+
+      var ewma = try EWMACovariance().estimate(from: x)
+      let tEWMA = timer.measure { ewma = try EWMACovariance().estimate(from: x) }
+      try check("ewma", ewma.covariance, peer("ewma", d))
+      rowsOut.append(ResultRow(kernel: "ewma", assets: d, ours: tEWMA, peer: peer("ewma", d), goal: "≥ 1.5×"))
+      rowsOut.append(ResultRow(kernel: "ewma", assets: d, ours: tEWMA, peer: peer("ewma-sqrt", d), goal: nil))
+
+      var lw = try LedoitWolf().estimate(from: x)
+      let tLW = timer.measure { lw = try LedoitWolf().estimate(from: x) }
+      try check("ledoit-wolf", lw.covariance, peer("ledoit-wolf", d))
+      rowsOut.append(ResultRow(kernel: "ledoit-wolf", assets: d, ours: tLW, peer: peer("ledoit-wolf", d), goal: "≥ 3×"))
+      rowsOut.append(ResultRow(kernel: "ledoit-wolf", assets: d, ours: tLW, peer: peer("ledoit-wolf-default", d), goal: "≥ 8×"))
+
+      if d == 500 {
+        var stream = try StreamingCovariance<Double>(dimension: d)
+        try stream.update(withRows: x)
+        var next = 0
+        let tUpdate = timer.measure(minimumReps: 200) {
+          try stream.update(with: x.row(next % rows))
+          next += 1
+        }
+        rowsOut.append(ResultRow(kernel: "streaming-update", assets: d, ours: tUpdate, peer: nil, goal: "median < 0.5 ms"))
+        var factor = try stream.cholesky()
+        let tFactor = timer.measure(minimumReps: 200) { factor = try stream.cholesky() }
+        rowsOut.append(ResultRow(kernel: "streaming-factor-read", assets: d, ours: tFactor, peer: nil, goal: nil))
+        let cov = try stream.covariance()
+        let tRefactor = timer.measure { factor = try Cholesky(cov) }
+        rowsOut.append(ResultRow(kernel: "cholesky-refactor", assets: d, ours: tRefactor, peer: peer("cholesky-refactor", d), goal: nil))
+        _ = factor
+      }
+      _ = (sample, ewma, lw)
+    }
+    print(ResultRow.table(rowsOut))
+    let json = try JSONEncoder.pretty.encode(Output(machine: Header.machine(threads: threads), peers: peers, results: rowsOut))
+    try json.write(to: URL(fileURLWithPath: data + "/covariance.json"))
+    print("wrote \(data)/covariance.json")
+  }
+
+  /// The Swift side must compute what the peer computed: compare Σᵢⱼ covariance.
+  func check(_ kernel: String, _ c: Matrix<Double>, _ peer: PeerRow?) throws {
+    guard let peer else { return }
+    let sum = c.columnMajorElements.reduce(0, +)
+    guard abs(sum - peer.checksum) <= 1e-9 * abs(peer.checksum) else {
+      throw ValidationError("\(kernel) d=\(c.rows): checksum \(sum) differs from the peer's \(peer.checksum)")
+    }
+  }
+}
+
+func ratioText(_ r: Double) -> String { String(format: "%.2f×", r) }
+
+func centre(_ x: Matrix<Double>) throws -> Matrix<Double> {
+  var out = x
+  for j in 0..<x.columns {
+    var m = 0.0
+    for i in 0..<x.rows { m += x[i, j] }
+    m /= Double(x.rows)
+    for i in 0..<x.rows { out[i, j] -= m }
+  }
+  return out
+}
+
+func loadReturns(path: String, rows: Int, columns: Int) throws -> Matrix<Double> {
+  let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+  var values = [Double](repeating: 0, count: rows * columns)
+  guard bytes.count == values.count * 8 else { throw ValidationError("\(path): expected \(values.count) doubles") }
+  _ = values.withUnsafeMutableBytes { bytes.copyBytes(to: $0) }
+  return try Matrix(rows: rows, columns: columns, columnMajor: values)
+}

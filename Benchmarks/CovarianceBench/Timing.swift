@@ -1,0 +1,29 @@
+import Foundation
+
+/// Median and p90 of repeated runs after warm-up (the machine is shared: never a single time).
+struct Timing: Codable {
+  let median: Double
+  let p90: Double
+  let reps: Int
+}
+
+struct Timer {
+  let quick: Bool
+
+  func measure(minimumReps: Int = 7, _ body: () throws -> Void) rethrows -> Timing {
+    let clock = ContinuousClock()
+    try body()
+    try body()
+    let minReps = quick ? 3 : minimumReps
+    let minSeconds = quick ? 0.3 : 1.5
+    let maxReps = quick ? max(10, minReps) : max(40, minReps)
+    var times: [Double] = []
+    let start = clock.now
+    while times.count < maxReps && (times.count < minReps || (clock.now - start) < .seconds(minSeconds)) {
+      let elapsed = try clock.measure(body)
+      times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+    times.sort()
+    return Timing(median: times[times.count / 2], p90: times[min(times.count - 1, Int(0.9 * Double(times.count)))], reps: times.count)
+  }
+}
