@@ -60,29 +60,52 @@ func columnMeans<T: BLASScalar>(_ x: Matrix<T>) throws(RiskKernelsError) -> [T] 
 }
 
 extension Matrix {
-  /// Subtracts `location[j]` from every element of column `j`.
+  /// Subtracts `location[j]` from every element of column `j` (one pass, no copy first).
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
   func centred(on location: [Scalar]) -> Matrix {
-    var out = storage
+    var out: [Scalar] = []
+    out.reserveCapacity(storage.count)
     for j in 0..<columns {
       let m = location[j]
       let base = j * rows
-      for i in 0..<rows { out[base + i] -= m }
+      for i in 0..<rows { out.append(storage[base + i] - m) }
     }
     return Matrix(uncheckedRows: rows, columns: columns, storage: out)
   }
 
-  /// Multiplies row `i` by `factors[i]`.
+  /// Multiplies row `i` by `factors[i]` (one pass, no copy first).
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
   func scalingRows(by factors: [Scalar]) -> Matrix {
-    var out = storage
+    var out: [Scalar] = []
+    out.reserveCapacity(storage.count)
     for j in 0..<columns {
       let base = j * rows
-      for i in 0..<rows { out[base + i] *= factors[i] }
+      for i in 0..<rows { out.append(storage[base + i] * factors[i]) }
     }
     return Matrix(uncheckedRows: rows, columns: columns, storage: out)
+  }
+
+  /// The centred matrix and, in the same pass, `Σₖ ‖xₖ − x̄‖⁴` (the fourth power of each centred
+  /// row's norm, summed): the two inputs of Ledoit-Wolf's β.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  func centredWithRowNormsToTheFourth(on location: [Scalar]) -> (Matrix, Scalar) {
+    var out = [Scalar](repeating: 0, count: storage.count)
+    var norms = [Scalar](repeating: 0, count: rows)
+    for j in 0..<columns {
+      let m = location[j]
+      let base = j * rows
+      for i in 0..<rows {
+        let v = storage[base + i] - m
+        out[base + i] = v
+        norms[i] += v * v
+      }
+    }
+    var fourth: Scalar = 0
+    for value in norms { fourth += value * value }
+    return (Matrix(uncheckedRows: rows, columns: columns, storage: out), fourth)
   }
 
   /// `(1−s)·self + s·target`, elementwise.
@@ -94,14 +117,13 @@ extension Matrix {
     return Matrix(uncheckedRows: rows, columns: columns, storage: out)
   }
 
-  /// `(1 − s)·self + s·μ·I`: shrinkage toward a scaled identity.
+  /// `(1 − s)·self + s·μ·I`: shrinkage toward a scaled identity, in place.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
-  func shrunkTowardScaledIdentity(intensity s: Scalar, scale mu: Scalar) -> Matrix {
-    var out = storage
-    for k in 0..<out.count { out[k] *= (1 - s) }
-    for i in 0..<Swift.min(rows, columns) { out[i + i * rows] += s * mu }
-    return Matrix(uncheckedRows: rows, columns: columns, storage: out)
+  mutating func shrinkTowardScaledIdentity(intensity s: Scalar, scale mu: Scalar) {
+    let keep = 1 - s
+    for k in 0..<storage.count { storage[k] *= keep }
+    for i in 0..<Swift.min(rows, columns) { storage[i + i * rows] += s * mu }
   }
 
   /// The trace `Σ aᵢᵢ`.

@@ -33,26 +33,20 @@ public struct LedoitWolf: CovarianceEstimator, Equatable {
     try checkReturns(returns, minimumRows: assumeCentered ? 1 : 2)
     let (n, p) = (returns.rows, returns.columns)
     let mean = assumeCentered ? [T](repeating: 0, count: p) : try columnMeans(returns)
-    let x = assumeCentered ? returns : returns.centred(on: mean)
-    let s = try x.gram(scaledBy: 1 / T(n))
+    let (x, fourth) = returns.centredWithRowNormsToTheFourth(on: mean)
+    var s = try x.gram(scaledBy: 1 / T(n))
     let mu = s.trace / T(p)
     var shrinkage: T = 0
     if p > 1 {
-      // Σₖ ‖xₖ‖⁴: squared row norms, accumulated column by column (contiguous).
-      var rowNormsSquared = [T](repeating: 0, count: n)
-      for j in 0..<p {
-        for i in 0..<n { rowNormsSquared[i] += x[i, j] * x[i, j] }
-      }
-      var fourth: T = 0
-      for value in rowNormsSquared { fourth += value * value }
       let sNorm = s.squaredFrobeniusNorm()
       let delta = (sNorm - 2 * mu * s.trace + T(p) * mu * mu) / T(p)
       let beta = (fourth / T(n) - sNorm) / (T(n) * T(p))
       let clipped = Swift.min(beta, delta)
       shrinkage = (clipped == 0 || delta == 0) ? 0 : clipped / delta
     }
+    s.shrinkTowardScaledIdentity(intensity: shrinkage, scale: mu)
     return CovarianceEstimate(
-      covariance: s.shrunkTowardScaledIdentity(intensity: shrinkage, scale: mu), mean: mean, observationCount: n, shrinkage: shrinkage)
+      covariance: s, mean: mean, observationCount: n, shrinkage: shrinkage)
   }
 }
 

@@ -31,7 +31,7 @@ public struct OracleApproximatingShrinkage: CovarianceEstimator, Equatable {
     let (n, p) = (returns.rows, returns.columns)
     let mean = assumeCentered ? [T](repeating: 0, count: p) : try columnMeans(returns)
     let x = assumeCentered ? returns : returns.centred(on: mean)
-    let s = try x.gram(scaledBy: 1 / T(n))
+    var s = try x.gram(scaledBy: 1 / T(n))
     let mu = s.trace / T(p)
     let alpha = s.squaredFrobeniusNorm() / T(p * p)
     let numerator = alpha + mu * mu
@@ -39,8 +39,9 @@ public struct OracleApproximatingShrinkage: CovarianceEstimator, Equatable {
     // scikit-learn: one feature is never shrunk (the target equals S anyway).
     let shrinkage: T =
       p == 1 ? 0 : denominator == 0 ? 1 : Swift.min(numerator / denominator, 1)
+    s.shrinkTowardScaledIdentity(intensity: shrinkage, scale: mu)
     return CovarianceEstimate(
-      covariance: s.shrunkTowardScaledIdentity(intensity: shrinkage, scale: mu), mean: mean, observationCount: n, shrinkage: shrinkage)
+      covariance: s, mean: mean, observationCount: n, shrinkage: shrinkage)
   }
 }
 

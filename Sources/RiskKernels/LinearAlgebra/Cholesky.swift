@@ -44,12 +44,14 @@ public struct Cholesky<Scalar: BLASScalar>: Sendable, Equatable {
   /// - Throws: `.dimensionMismatch` if not square; `.nonFiniteInput`;
   ///   `.notPositiveDefinite(failingMinor: i+1)` if diagonal element `i` is not positive;
   ///   `.parameterOutOfRange` if the strict upper triangle is not zero.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public init(lowerFactor: Matrix<Scalar>) throws(RiskKernelsError) {
     try lowerFactor.checkSquare("lowerFactor")
     try lowerFactor.checkFinite("lowerFactor")
     let n = lowerFactor.rows
     for j in 0..<n {
-      for i in 0..<j where lowerFactor[i, j] != 0 {
+      for i in 0..<j where lowerFactor.storage[i + j * n] != 0 {
         throw .parameterOutOfRange(
           name: "lowerFactor[\(i), \(j)]", value: Double(lowerFactor[i, j]),
           allowed: "0 above the diagonal")

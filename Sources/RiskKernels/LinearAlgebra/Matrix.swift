@@ -50,6 +50,8 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
   /// A matrix from an array of rows, e.g. `try Matrix([[1, 2], [3, 4]])`.
   ///
   /// - Throws: `.dimensionMismatch` naming the first row whose length differs from the first's.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public init(_ rowArrays: [[Scalar]]) throws(RiskKernelsError) {
     let rows = rowArrays.count
     let columns = rowArrays.first?.count ?? 0
@@ -109,6 +111,8 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
   }
 
   /// Row `i` as an array.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func row(_ i: Int) -> [Scalar] {
     (0..<columns).map { storage[i + $0 * rows] }
   }
@@ -120,6 +124,8 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
   public var diagonal: [Scalar] { (0..<min(rows, columns)).map { storage[$0 + $0 * rows] } }
 
   /// The transpose.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func transposed() -> Matrix {
     var t = [Scalar](repeating: 0, count: storage.count)
     for j in 0..<columns {

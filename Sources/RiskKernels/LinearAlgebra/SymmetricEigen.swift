@@ -34,6 +34,8 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable, Equatable {
 
   /// `V·diag(f(λ))·Vᵀ`: the matrix with the same eigenvectors and transformed eigenvalues (used
   /// by eigenvalue clipping).
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func reconstructed(
     transformingEigenvalues f: (Scalar) -> Scalar = { $0 }
   ) throws(RiskKernelsError) -> Matrix<Scalar> {

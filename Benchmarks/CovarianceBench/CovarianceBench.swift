@@ -28,22 +28,22 @@ struct CovarianceBench: ParsableCommand {
       // The floor: one bare DSYRK on already-centred data into a preallocated result.
       let centred = try centre(x)
       var c = try Matrix<Double>(rows: d, columns: d)
-      let floor = timer.measure { try Double._syrk(centred, .transpose, alpha: 1 / Double(rows - 1), beta: 0, .lower, into: &c) }
+      let floor = try timer.measure { try Double._syrk(centred, .transpose, alpha: 1 / Double(rows - 1), beta: 0, .lower, into: &c) }
       rowsOut.append(ResultRow(kernel: "dsyrk-floor", assets: d, ours: floor, peer: nil, goal: nil))
 
       var sample = try SampleCovariance().estimate(from: x)
-      let tSample = timer.measure { sample = try SampleCovariance().estimate(from: x) }
+      let tSample = try timer.measure { sample = try SampleCovariance().estimate(from: x) }
       try check("sample", sample.covariance, peer("sample", d))
       rowsOut.append(ResultRow(kernel: "sample", assets: d, ours: tSample, peer: peer("sample", d), goal: "≥ 1× numpy.cov; ≤ 1.15× DSYRK floor (\(ratioText(tSample.median / floor.median)))"))
 
       var ewma = try EWMACovariance().estimate(from: x)
-      let tEWMA = timer.measure { ewma = try EWMACovariance().estimate(from: x) }
+      let tEWMA = try timer.measure { ewma = try EWMACovariance().estimate(from: x) }
       try check("ewma", ewma.covariance, peer("ewma", d))
       rowsOut.append(ResultRow(kernel: "ewma", assets: d, ours: tEWMA, peer: peer("ewma", d), goal: "≥ 1.5×"))
       rowsOut.append(ResultRow(kernel: "ewma", assets: d, ours: tEWMA, peer: peer("ewma-sqrt", d), goal: nil))
 
       var lw = try LedoitWolf().estimate(from: x)
-      let tLW = timer.measure { lw = try LedoitWolf().estimate(from: x) }
+      let tLW = try timer.measure { lw = try LedoitWolf().estimate(from: x) }
       try check("ledoit-wolf", lw.covariance, peer("ledoit-wolf", d))
       rowsOut.append(ResultRow(kernel: "ledoit-wolf", assets: d, ours: tLW, peer: peer("ledoit-wolf", d), goal: "≥ 3×"))
       rowsOut.append(ResultRow(kernel: "ledoit-wolf", assets: d, ours: tLW, peer: peer("ledoit-wolf-default", d), goal: "≥ 8×"))
@@ -52,16 +52,16 @@ struct CovarianceBench: ParsableCommand {
         var stream = try StreamingCovariance<Double>(dimension: d)
         try stream.update(withRows: x)
         var next = 0
-        let tUpdate = timer.measure(minimumReps: 200) {
+        let tUpdate = try timer.measure(minimumReps: 200) {
           try stream.update(with: x.row(next % rows))
           next += 1
         }
         rowsOut.append(ResultRow(kernel: "streaming-update", assets: d, ours: tUpdate, peer: nil, goal: "median < 0.5 ms"))
         var factor = try stream.cholesky()
-        let tFactor = timer.measure(minimumReps: 200) { factor = try stream.cholesky() }
+        let tFactor = try timer.measure(minimumReps: 200) { factor = try stream.cholesky() }
         rowsOut.append(ResultRow(kernel: "streaming-factor-read", assets: d, ours: tFactor, peer: nil, goal: nil))
         let cov = try stream.covariance()
-        let tRefactor = timer.measure { factor = try Cholesky(cov) }
+        let tRefactor = try timer.measure { factor = try Cholesky(cov) }
         rowsOut.append(ResultRow(kernel: "cholesky-refactor", assets: d, ours: tRefactor, peer: peer("cholesky-refactor", d), goal: nil))
         _ = factor
       }
