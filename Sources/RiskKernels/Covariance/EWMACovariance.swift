@@ -35,8 +35,11 @@ public struct EWMACovariance: CovarianceEstimator, Equatable {
 
   /// The normalised weights `wₜ` for `n` observations, oldest first (summing to 1).
   ///
-  /// - Throws: `.parameterOutOfRange` unless `0 < decay < 1`.
+  /// - Throws: `.parameterOutOfRange` unless `0 < decay < 1` and `n ≥ 0`.
   public func weights(count n: Int) throws(RiskKernelsError) -> [Double] {
+    guard n >= 0 else {
+      throw .parameterOutOfRange(name: "count", value: Double(n), allowed: "≥ 0")
+    }
     guard decay > 0, decay < 1 else {
       throw .parameterOutOfRange(name: "decay", value: decay, allowed: "0 < decay < 1")
     }

@@ -20,6 +20,9 @@ import _RiskKernelsTestSupport
     let w = try EWMACovariance(decay: 0.9).weights(count: 4)
     #expect(abs(w.reduce(0, +) - 1) < 1e-15)
     #expect(abs(w[2] / w[3] - 0.9) < 1e-15)
+    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "count", value: -1, allowed: "≥ 0")) {
+      try EWMACovariance().weights(count: -1)
+    }
   }
 
   @Test("Weighted mean matches NumPy")
