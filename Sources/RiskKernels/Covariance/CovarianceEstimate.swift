@@ -108,15 +108,6 @@ extension Matrix {
     return (Matrix(uncheckedRows: rows, columns: columns, storage: out), fourth)
   }
 
-  /// `(1−s)·self + s·target`, elementwise.
-  @specialized(where Scalar == Double)
-  @specialized(where Scalar == Float)
-  func blended(toward target: Matrix, by s: Scalar) -> Matrix {
-    var out = storage
-    for k in 0..<out.count { out[k] = (1 - s) * out[k] + s * target.storage[k] }
-    return Matrix(uncheckedRows: rows, columns: columns, storage: out)
-  }
-
   /// `(1 − s)·self + s·μ·I`: shrinkage toward a scaled identity, in place.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
@@ -124,17 +115,5 @@ extension Matrix {
     let keep = 1 - s
     for k in 0..<storage.count { storage[k] *= keep }
     for i in 0..<Swift.min(rows, columns) { storage[i + i * rows] += s * mu }
-  }
-
-  /// The trace `Σ aᵢᵢ`.
-  var trace: Scalar { diagonal.reduce(0, +) }
-
-  /// The squared Frobenius norm `Σ aᵢⱼ²`.
-  @specialized(where Scalar == Double)
-  @specialized(where Scalar == Float)
-  func squaredFrobeniusNorm() -> Scalar {
-    var sum: Scalar = 0
-    for value in storage { sum += value * value }
-    return sum
   }
 }

@@ -57,26 +57,3 @@ public struct EigenvalueClipping: Sendable, Equatable {
       residual: 0)
   }
 }
-
-extension Matrix {
-  /// `self − other` for matrices of the same shape.
-  @specialized(where Scalar == Double)
-  @specialized(where Scalar == Float)
-  func subtracting(_ other: Matrix) -> Matrix {
-    var out = storage
-    for k in 0..<out.count { out[k] -= other.storage[k] }
-    return Matrix(uncheckedRows: rows, columns: columns, storage: out)
-  }
-
-  /// `‖self − other‖_F` for matrices of the same shape.
-  @specialized(where Scalar == Double)
-  @specialized(where Scalar == Float)
-  func frobeniusDistance(to other: Matrix) -> Scalar {
-    var sum: Scalar = 0
-    for k in 0..<storage.count {
-      let d = storage[k] - other.storage[k]
-      sum += d * d
-    }
-    return sum.squareRoot()
-  }
-}

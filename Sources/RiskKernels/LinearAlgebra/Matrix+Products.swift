@@ -59,10 +59,9 @@ extension Matrix {
     let tile = 64
     for jb in stride(from: 0, to: n, by: tile) {
       for ib in stride(from: jb, to: n, by: tile) {
-        for j in jb..<Swift.min(jb + tile, n) {
-          for i in Swift.max(ib, j + 1)..<Swift.max(Swift.max(ib, j + 1), Swift.min(ib + tile, n)) {
-            storage[j + i * n] = storage[i + j * n]
-          }
+        let rowEnd = Swift.min(ib + tile, n)
+        for j in jb..<Swift.min(jb + tile, n) where Swift.max(ib, j + 1) < rowEnd {
+          for i in Swift.max(ib, j + 1)..<rowEnd { storage[j + i * n] = storage[i + j * n] }
         }
       }
     }

@@ -88,6 +88,10 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     guard columns >= 0 else {
       throw .parameterOutOfRange(name: "columns", value: Double(columns), allowed: "≥ 0")
     }
+    guard !rows.multipliedReportingOverflow(by: columns).overflow else {
+      throw .parameterOutOfRange(
+        name: "rows × columns", value: Double(rows) * Double(columns), allowed: "≤ \(Int.max)")
+    }
   }
 
   // MARK: - Elements

@@ -1,6 +1,6 @@
 import CShims
 import Foundation
-import RiskKernels
+@testable import RiskKernels
 import Testing
 
 @Suite struct BackendTests {
@@ -59,5 +59,17 @@ import Testing
     #expect(throws: RiskKernelsError.parameterOutOfRange(name: "threads", value: 0, allowed: "1...1024")) {
       try BLASThreads.set(0)
     }
+  }
+}
+
+@Suite struct GSLNormalTests {
+  @Test("Φ and Φ⁻¹ through GSL match the REFERENCES.md anchors; p outside (0, 1) throws")
+  func normalDistribution() throws {
+    #expect(abs(GSLNormal.cdf(1.96) - 0.9750021048517796) < 1e-15)
+    #expect(abs(try GSLNormal.quantile(0.05) + 1.6448536270) < 1e-9)
+    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "probability", value: 1, allowed: "0 < p < 1")) {
+      try GSLNormal.quantile(1)
+    }
+    #expect(throws: RiskKernelsError.self) { try GSLNormal.quantile(.nan) }
   }
 }

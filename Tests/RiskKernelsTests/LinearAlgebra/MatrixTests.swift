@@ -66,3 +66,18 @@ import _RiskKernelsTestSupport
     #expect(try Matrix<Double>([[1, 1], [1, 1]]).conditionNumber() > 1e15)
   }
 }
+
+@Suite struct MatrixSizeTests {
+  @Test("A size whose element count overflows Int is a typed error, not a trap")
+  func overflowingSizeThrows() {
+    #expect(throws: RiskKernelsError.self) { try Matrix<Double>(rows: Int.max / 2, columns: 3) }
+  }
+
+  @Test("The blocked mirror gives an exactly symmetric Gram matrix across tile edges")
+  func mirrorAcrossTiles() throws {
+    let a = randomNormalMatrix(rows: 9, columns: 130, seed: 3, as: Double.self)
+    let g = try a.gram()
+    #expect(g == g.transposed())
+    #expect(maxAbsoluteDifference(g, try a.transposeMultiplied(by: a)) <= 1e-12)
+  }
+}
