@@ -74,40 +74,6 @@ extension Matrix {
     return Matrix(uncheckedRows: rows, columns: columns, storage: out)
   }
 
-  /// Multiplies row `i` by `factors[i]` (one pass, no copy first).
-  @specialized(where Scalar == Double)
-  @specialized(where Scalar == Float)
-  func scalingRows(by factors: [Scalar]) -> Matrix {
-    var out: [Scalar] = []
-    out.reserveCapacity(storage.count)
-    for j in 0..<columns {
-      let base = j * rows
-      for i in 0..<rows { out.append(storage[base + i] * factors[i]) }
-    }
-    return Matrix(uncheckedRows: rows, columns: columns, storage: out)
-  }
-
-  /// The centred matrix and, in the same pass, `Σₖ ‖xₖ − x̄‖⁴` (the fourth power of each centred
-  /// row's norm, summed): the two inputs of Ledoit-Wolf's β.
-  @specialized(where Scalar == Double)
-  @specialized(where Scalar == Float)
-  func centredWithRowNormsToTheFourth(on location: [Scalar]) -> (Matrix, Scalar) {
-    var out = [Scalar](repeating: 0, count: storage.count)
-    var norms = [Scalar](repeating: 0, count: rows)
-    for j in 0..<columns {
-      let m = location[j]
-      let base = j * rows
-      for i in 0..<rows {
-        let v = storage[base + i] - m
-        out[base + i] = v
-        norms[i] += v * v
-      }
-    }
-    var fourth: Scalar = 0
-    for value in norms { fourth += value * value }
-    return (Matrix(uncheckedRows: rows, columns: columns, storage: out), fourth)
-  }
-
   /// `(1 − s)·self + s·μ·I`: shrinkage toward a scaled identity, in place.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)

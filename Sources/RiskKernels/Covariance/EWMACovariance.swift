@@ -15,7 +15,7 @@ public enum EWMACentering: String, Sendable, CaseIterable {
 /// Weights are normalised to sum to one: this equals the recursion started from zero and divided
 /// by `1 − λ^T`, so a short history is not biased toward zero. `m = 0` (`.zeroMean`, the
 /// RiskMetrics default) or `m = Σ wₜ rₜ` (`.weightedMean`). The newest row (the last) has the
-/// largest weight. Computed as one SYRK on rows scaled by `√wₜ`.
+/// largest weight. Computed as SYRK on rows scaled by `√wₜ` (`CentredScatter`).
 ///
 /// Source: J.P. Morgan/Reuters, *RiskMetrics — Technical Document*, 4th ed., 1996, §5.2
 /// (λ = 0.94 for daily data).
@@ -55,7 +55,7 @@ public struct EWMACovariance: CovarianceEstimator, Equatable {
 
   /// - Throws: `.parameterOutOfRange` unless `0 < decay < 1`; `.insufficientData` for no assets
   ///   or no observations (2 for `.weightedMean`); `.nonFiniteInput`.
-  /// - Complexity: O(n·d²) (one SYRK) plus O(n·d).
+  /// - Complexity: O(n·d²) (SYRK) plus O(n·d).
   @specialized(where T == Double)
   @specialized(where T == Float)
   public func estimate<T: BLASScalar>(
@@ -65,13 +65,12 @@ public struct EWMACovariance: CovarianceEstimator, Equatable {
     let w = try weights(count: returns.rows)
     let d = returns.columns
     var mean = [T](repeating: 0, count: d)
-    var x = returns
     if centering == .weightedMean {
       try T._gemv(returns, .transpose, w.map { T($0) }, alpha: 1, beta: 0, into: &mean)
-      x = returns.centred(on: mean)
     }
-    let scaled = x.scalingRows(by: w.map { T($0.squareRoot()) })
-    let covariance = try scaled.gram()
+    let scatter = CentredScatter(
+      location: centering == .weightedMean ? mean : nil, rowScale: w.map { T($0.squareRoot()) })
+    let (covariance, _) = try scatter(returns)
     return CovarianceEstimate(
       covariance: covariance, mean: mean, observationCount: returns.rows, shrinkage: nil)
   }

@@ -7,7 +7,7 @@
 /// s = min(β, δ) / δ          (0 when β = 0, and for p = 1)
 /// Σ_LW = (1 − s) S + s μ I
 /// ```
-/// One SYRK gives `S`; `Σₖ ‖xₖ‖⁴` is O(n·p). Source: O. Ledoit & M. Wolf, "A well-conditioned
+/// SYRK gives `S` and, in the same pass, `Σₖ ‖xₖ‖⁴` (`CentredScatter`). Source: O. Ledoit & M. Wolf, "A well-conditioned
 /// estimator for large-dimensional covariance matrices", *J. Multivariate Anal.* 88(2):365–411,
 /// 2004. Matches `sklearn.covariance.LedoitWolf` (and `ledoit_wolf`), including its 1/n
 /// normalisation.
@@ -24,7 +24,7 @@ public struct LedoitWolf: CovarianceEstimator, Equatable {
 
   /// - Throws: `.insufficientData` for no assets or fewer than 2 observations (1 when
   ///   `assumeCentered`); `.nonFiniteInput`.
-  /// - Complexity: O(n·p²) (one SYRK) plus O(n·p + p²).
+  /// - Complexity: O(n·p²) (SYRK) plus O(n·p + p²).
   @specialized(where T == Double)
   @specialized(where T == Float)
   public func estimate<T: BLASScalar>(
@@ -33,8 +33,9 @@ public struct LedoitWolf: CovarianceEstimator, Equatable {
     try checkReturns(returns, minimumRows: assumeCentered ? 1 : 2)
     let (n, p) = (returns.rows, returns.columns)
     let mean = assumeCentered ? [T](repeating: 0, count: p) : try columnMeans(returns)
-    let (x, fourth) = returns.centredWithRowNormsToTheFourth(on: mean)
-    var s = try x.gram(scaledBy: 1 / T(n))
+    let scatter = CentredScatter(
+      location: assumeCentered ? nil : mean, alpha: 1 / T(n), rowNormsToTheFourth: true)
+    var (s, fourth) = try scatter(returns)
     let mu = s.trace / T(p)
     var shrinkage: T = 0
     if p > 1 {

@@ -21,7 +21,7 @@ public struct OracleApproximatingShrinkage: CovarianceEstimator, Equatable {
 
   /// - Throws: `.insufficientData` for no assets or fewer than 2 observations (1 when
   ///   `assumeCentered`); `.nonFiniteInput`.
-  /// - Complexity: O(n·p²) (one SYRK) plus O(p²).
+  /// - Complexity: O(n·p²) (SYRK) plus O(p²).
   @specialized(where T == Double)
   @specialized(where T == Float)
   public func estimate<T: BLASScalar>(
@@ -30,8 +30,7 @@ public struct OracleApproximatingShrinkage: CovarianceEstimator, Equatable {
     try checkReturns(returns, minimumRows: assumeCentered ? 1 : 2)
     let (n, p) = (returns.rows, returns.columns)
     let mean = assumeCentered ? [T](repeating: 0, count: p) : try columnMeans(returns)
-    let x = assumeCentered ? returns : returns.centred(on: mean)
-    var s = try x.gram(scaledBy: 1 / T(n))
+    var (s, _) = try CentredScatter(location: assumeCentered ? nil : mean, alpha: 1 / T(n))(returns)
     let mu = s.trace / T(p)
     let alpha = s.squaredFrobeniusNorm() / T(p * p)
     let numerator = alpha + mu * mu

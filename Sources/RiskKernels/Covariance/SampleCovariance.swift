@@ -11,7 +11,8 @@ public enum Normalization: String, Sendable, CaseIterable {
 /// ```
 /// x̄ = Xᵀ1/n,   Xc = X − 1x̄ᵀ,   S = Xcᵀ Xc / (n − 1)    (or / n)
 /// ```
-/// computed with one SYRK on the centred data (half the flops of a GEMM).
+/// computed as SYRK on the centred data (half the flops of a GEMM), block by block
+/// (`CentredScatter`).
 ///
 /// Matches `numpy.cov(X, rowvar=False)` (unbiased) and `sklearn.covariance.empirical_covariance`
 /// (maximum likelihood).
@@ -28,7 +29,7 @@ public struct SampleCovariance: CovarianceEstimator, Equatable {
 
   /// - Throws: `.insufficientData` for no assets or fewer than 2 observations (1 for maximum
   ///   likelihood); `.nonFiniteInput`.
-  /// - Complexity: O(n·d²) (one SYRK) plus O(n·d).
+  /// - Complexity: O(n·d²) (SYRK) plus O(n·d).
   @specialized(where T == Double)
   @specialized(where T == Float)
   public func estimate<T: BLASScalar>(
@@ -37,9 +38,8 @@ public struct SampleCovariance: CovarianceEstimator, Equatable {
     try checkReturns(returns, minimumRows: normalization == .unbiased ? 2 : 1)
     let n = returns.rows
     let mean = try columnMeans(returns)
-    let centred = returns.centred(on: mean)
     let divisor = T(normalization == .unbiased ? n - 1 : n)
-    let covariance = try centred.gram(scaledBy: 1 / divisor)
+    let (covariance, _) = try CentredScatter(location: mean, alpha: 1 / divisor)(returns)
     return CovarianceEstimate(
       covariance: covariance, mean: mean, observationCount: n, shrinkage: nil)
   }
