@@ -18,6 +18,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_math.h>
+#include <gsl/gsl_randist.h>
 
 #include <Random123/philox.h>
 
@@ -45,6 +46,35 @@ static inline void cshim_philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, ui
   out[2] = r.v[2];
   out[3] = r.v[3];
 }
+
+// MARK: - Counter-based normals (normals.c)
+// Normal number n of the stream (seed, path) comes from Philox4x32-10 block b = n / 2 with
+// counter (b mod 2³², b div 2³², path mod 2³², path div 2³²) and key (seed mod 2³², seed div 2³²):
+// words (w0, w1) give u1 = 2 − x ∈ (0, 1] and (w2, w3) give u2 = y − 1 ∈ [0, 1), where x, y ∈ [1, 2)
+// carry the top 52 bits of (w1·2³² + w0) and (w3·2³² + w2); then (Box-Muller)
+// z[2b] = √(−2 ln u1)·cos 2πu2 and z[2b+1] = √(−2 ln u1)·sin 2πu2 (SLEEF log 1 ULP, sinpi and cospi 0.5 ULP).
+
+/// out[j] = normal (first + j) of stream (seed, path), j < count. AVX2 when the CPU has it.
+void cshim_philox_normals_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
+                              double *out);
+/// The same numbers rounded to float.
+void cshim_philox_normals_f32(uint64_t seed, uint64_t path, uint64_t first, size_t count,
+                              float *out);
+/// The scalar kernel alone (the reference the AVX2 kernel is tested against).
+void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
+                                     double *out);
+/// 1 when cshim_philox_normals_f64 uses the AVX2 kernel.
+int cshim_normals_use_avx2(void);
+
+// MARK: - GSL generators
+
+/// A GSL Mersenne Twister (mt19937) whose 624 state words are filled from SplitMix64(seed64),
+/// so 64-bit seeds never collide as gsl_rng_set's 32-bit ones would. NULL when out of memory.
+gsl_rng *cshim_gsl_mt19937_alloc(void);
+void cshim_gsl_mt19937_seed(gsl_rng *rng, uint64_t seed64);
+/// out[j] = gsl_ran_gaussian_ziggurat(rng, 1), j < count.
+void cshim_gsl_normals_f64(gsl_rng *rng, size_t count, double *out);
+void cshim_gsl_normals_f32(gsl_rng *rng, size_t count, float *out);
 
 // MARK: - SLEEF (vector exp/log; AVX2 chosen at run time, SSE2 otherwise)
 

@@ -74,6 +74,12 @@ where Self.RawSignificand: FixedWidthInteger {
   /// C edge; public only because protocol requirements must be; not API.
   /// `x[i] = log(x[i])`, SLEEF 1-ULP kernels (AVX2 when the CPU has it, SSE2 otherwise).
   static func _vlog(_ x: inout [Self])
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// `x[range]` = normals `first ..< first + range.count` of the Philox stream `(seed, path)`
+  /// (layout in `PhiloxNormals`). Float gets the Double numbers rounded.
+  static func _philoxNormals(
+    seed: UInt64, path: UInt64, first: UInt64, into x: inout [Self], _ range: Range<Int>)
 }
 
 // MARK: - Operand flags

@@ -1,4 +1,5 @@
 internal import CShims
+internal import Synchronization
 
 /// The number of threads OpenBLAS uses, global to the process.
 ///
@@ -19,6 +20,27 @@ public enum BLASThreads {
     }
     cshim_blas_set_threads(Int32(threads))
   }
+
+  /// Runs `body` with OpenBLAS pinned to one thread, restoring the previous count when the last
+  /// of any overlapping callers leaves (callers that parallelise themselves use this).
+  static func withOneThread<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+    pinning.withLock { state in
+      if state.depth == 0 {
+        state.saved = Int(cshim_blas_get_threads())
+        cshim_blas_set_threads(1)
+      }
+      state.depth += 1
+    }
+    defer {
+      pinning.withLock { state in
+        state.depth -= 1
+        if state.depth == 0 { cshim_blas_set_threads(Int32(state.saved)) }
+      }
+    }
+    return try body()
+  }
+
+  private static let pinning = Mutex<(depth: Int, saved: Int)>((0, 1))
 }
 
 /// Facts about the backends in use, for benchmark headers and the provider test.

@@ -150,4 +150,15 @@ extension Double: BLASScalar {
       if let base = px.baseAddress { cshim_vlog_f64(base, px.count) }
     }
   }
+
+  public static func _philoxNormals(
+    seed: UInt64, path: UInt64, first: UInt64, into x: inout [Double], _ range: Range<Int>
+  ) {
+    precondition(range.lowerBound >= 0 && range.upperBound <= x.count, "normals range")
+    x.withUnsafeMutableBufferPointer { px in
+      if let base = px.baseAddress, !range.isEmpty {
+        cshim_philox_normals_f64(seed, path, first, range.count, base + range.lowerBound)
+      }
+    }
+  }
 }

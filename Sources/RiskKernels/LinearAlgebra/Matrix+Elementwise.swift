@@ -11,6 +11,13 @@ extension Matrix {
     return Matrix(uncheckedRows: rows, columns: columns, storage: out)
   }
 
+  /// `self ← c·self`, elementwise.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  mutating func scale(by c: Scalar) {
+    for k in 0..<storage.count { storage[k] *= c }
+  }
+
   /// `self − other` for matrices of the same shape.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)

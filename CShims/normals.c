@@ -1,0 +1,178 @@
+// Counter-based standard normals: Philox4x32-10 (Random123) and the Box-Muller transform, 8
+// Philox blocks (16 normals) at a time in AVX2 with SLEEF's vector log, sinpi and cospi; SSE2-era
+// CPUs use the scalar kernel, with the same mapping (see CShims.h for the layout).
+#define _GNU_SOURCE
+#include "CShims.h"
+
+#include <immintrin.h>
+#include <math.h>
+#include <string.h>
+
+// sleef.h hides the AVX prototypes unless AVX is on for the whole file; declare what is used.
+// Separate sinpi and cospi: clang miscompiles the call to SLEEF's struct-returning sincospi
+// from a target("avx2") function (wrong values from the second group on; gcc is fine).
+__attribute__((target("avx2,fma"))) __m256d Sleef_logd4_u10avx2(__m256d);
+__attribute__((target("avx2,fma"))) __m256d Sleef_sinpid4_u05avx2(__m256d);
+__attribute__((target("avx2,fma"))) __m256d Sleef_cospid4_u05avx2(__m256d);
+double Sleef_log_u10(double);
+double Sleef_sinpi_u05(double);
+double Sleef_cospi_u05(double);
+
+enum { GROUP_BLOCKS = 8, GROUP_NORMALS = 16 };
+
+// MARK: - Scalar kernel (the reference mapping)
+
+/// A 52-bit uniform in [1, 2) from the 64-bit word (hi << 32 | lo).
+static inline double one_to_two(uint32_t lo, uint32_t hi) {
+  uint64_t bits = ((((uint64_t)hi << 32) | lo) >> 12) | 0x3FF0000000000000ULL;
+  double x;
+  memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+/// The two normals of Philox block `b` of stream (key, path): out[0] = r·cos 2πu₂, out[1] = r·sin.
+static void block_normals_scalar(uint64_t seed, uint64_t path, uint64_t b, double out[2]) {
+  uint32_t w[4];
+  cshim_philox4x32_10((uint32_t)b, (uint32_t)(b >> 32), (uint32_t)path, (uint32_t)(path >> 32),
+                      (uint32_t)seed, (uint32_t)(seed >> 32), w);
+  double u1 = 2.0 - one_to_two(w[0], w[1]);  // (0, 1]
+  double u2 = one_to_two(w[2], w[3]) - 1.0;  // [0, 1)
+  double r = sqrt(-2.0 * Sleef_log_u10(u1));
+  out[0] = r * Sleef_cospi_u05(2.0 * u2);
+  out[1] = r * Sleef_sinpi_u05(2.0 * u2);
+}
+
+static void group_scalar(uint64_t seed, uint64_t path, uint64_t group, double out[GROUP_NORMALS]) {
+  for (int j = 0; j < GROUP_BLOCKS; j++) {
+    block_normals_scalar(seed, path, group * GROUP_BLOCKS + (uint64_t)j, out + 2 * j);
+  }
+}
+
+// MARK: - AVX2 kernel
+
+/// (hi, lo) of the 32×32-bit products of the eight lanes of `c` with `m`.
+__attribute__((target("avx2,fma"))) static inline void mulhilo8(__m256i m, __m256i c, __m256i *hi,
+                                                                __m256i *lo) {
+  __m256i even = _mm256_mul_epu32(c, m);                         // lanes 0,2,4,6 → 64-bit
+  __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(c, 32), m);  // lanes 1,3,5,7 → 64-bit
+  *hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+  *lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+}
+
+/// Uniforms in [1, 2) from the 64-bit words (hi << 32 | lo) of 4 lanes.
+__attribute__((target("avx2,fma"))) static inline __m256d one_to_two4(__m256i words) {
+  __m256i bits = _mm256_or_si256(_mm256_srli_epi64(words, 12),
+                                 _mm256_set1_epi64x(0x3FF0000000000000LL));
+  return _mm256_castsi256_pd(bits);
+}
+
+/// cos and sin parts of 4 blocks' normals from their words (w0,w1) and (w2,w3) as 64-bit lanes.
+__attribute__((target("avx2,fma"))) static inline void box_muller4(__m256i w01, __m256i w23,
+                                                                   __m256d *c, __m256d *s) {
+  __m256d u1 = _mm256_sub_pd(_mm256_set1_pd(2.0), one_to_two4(w01));
+  __m256d twoU2 = _mm256_mul_pd(_mm256_sub_pd(one_to_two4(w23), _mm256_set1_pd(1.0)),
+                                _mm256_set1_pd(2.0));
+  __m256d r = _mm256_sqrt_pd(_mm256_mul_pd(_mm256_set1_pd(-2.0), Sleef_logd4_u10avx2(u1)));
+  *c = _mm256_mul_pd(r, Sleef_cospid4_u05avx2(twoU2));
+  *s = _mm256_mul_pd(r, Sleef_sinpid4_u05avx2(twoU2));
+}
+
+/// The 16 normals of blocks 8g … 8g+7, in the scalar kernel's order.
+__attribute__((target("avx2,fma"))) static void group_avx2(uint64_t seed, uint64_t path,
+                                                           uint64_t group,
+                                                           double out[GROUP_NORMALS]) {
+  uint32_t lo[8], hi[8];
+  for (int j = 0; j < 8; j++) {
+    uint64_t b = group * GROUP_BLOCKS + (uint64_t)j;
+    lo[j] = (uint32_t)b;
+    hi[j] = (uint32_t)(b >> 32);
+  }
+  __m256i c0 = _mm256_loadu_si256((const __m256i *)lo);
+  __m256i c1 = _mm256_loadu_si256((const __m256i *)hi);
+  __m256i c2 = _mm256_set1_epi32((int)(uint32_t)path);
+  __m256i c3 = _mm256_set1_epi32((int)(uint32_t)(path >> 32));
+  uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+  const __m256i m0 = _mm256_set1_epi32((int)0xD2511F53u);
+  const __m256i m1 = _mm256_set1_epi32((int)0xCD9E8D57u);
+  for (int round = 0; round < 10; round++) {
+    if (round > 0) {
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+    __m256i hi0, lo0, hi1, lo1;
+    mulhilo8(m0, c0, &hi0, &lo0);
+    mulhilo8(m1, c2, &hi1, &lo1);
+    c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32((int)k0));
+    c1 = lo1;
+    c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32((int)k1));
+    c3 = lo0;
+  }
+  // 64-bit lanes (w1 << 32 | w0): unpacklo holds blocks 0,1,4,5 and unpackhi blocks 2,3,6,7.
+  __m256d cA, sA, cB, sB;
+  box_muller4(_mm256_unpacklo_epi32(c0, c1), _mm256_unpacklo_epi32(c2, c3), &cA, &sA);
+  box_muller4(_mm256_unpackhi_epi32(c0, c1), _mm256_unpackhi_epi32(c2, c3), &cB, &sB);
+  __m256d a0 = _mm256_unpacklo_pd(cA, sA);  // c0 s0 | c4 s4
+  __m256d a1 = _mm256_unpackhi_pd(cA, sA);  // c1 s1 | c5 s5
+  __m256d b0 = _mm256_unpacklo_pd(cB, sB);  // c2 s2 | c6 s6
+  __m256d b1 = _mm256_unpackhi_pd(cB, sB);  // c3 s3 | c7 s7
+  _mm256_storeu_pd(out + 0, _mm256_permute2f128_pd(a0, a1, 0x20));
+  _mm256_storeu_pd(out + 4, _mm256_permute2f128_pd(b0, b1, 0x20));
+  _mm256_storeu_pd(out + 8, _mm256_permute2f128_pd(a0, a1, 0x31));
+  _mm256_storeu_pd(out + 12, _mm256_permute2f128_pd(b0, b1, 0x31));
+}
+
+// MARK: - Entry points
+
+static int normals_avx2 = 0;
+
+__attribute__((constructor)) static void cshim_choose_normal_kernel(void) {
+  normals_avx2 = cshim_sleef_uses_avx2();
+}
+
+typedef void (*group_kernel)(uint64_t, uint64_t, uint64_t, double *);
+
+static void fill_normals(group_kernel kernel, uint64_t seed, uint64_t path, uint64_t first,
+                         size_t count, double *out) {
+  double tmp[GROUP_NORMALS];
+  uint64_t n = first, end = first + count;
+  while (n < end) {
+    uint64_t group = n / GROUP_NORMALS, offset = n % GROUP_NORMALS;
+    if (offset == 0 && end - n >= GROUP_NORMALS) {
+      kernel(seed, path, group, out);
+      out += GROUP_NORMALS;
+      n += GROUP_NORMALS;
+    } else {
+      kernel(seed, path, group, tmp);
+      uint64_t take = GROUP_NORMALS - offset;
+      if (take > end - n) take = end - n;
+      memcpy(out, tmp + offset, (size_t)take * sizeof(double));
+      out += take;
+      n += take;
+    }
+  }
+}
+
+int cshim_normals_use_avx2(void) { return normals_avx2; }
+
+void cshim_philox_normals_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
+                              double *out) {
+  fill_normals(normals_avx2 ? group_avx2 : group_scalar, seed, path, first, count, out);
+}
+
+void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
+                                     double *out) {
+  fill_normals(group_scalar, seed, path, first, count, out);
+}
+
+void cshim_philox_normals_f32(uint64_t seed, uint64_t path, uint64_t first, size_t count,
+                              float *out) {
+  double tmp[256];
+  while (count > 0) {
+    size_t take = count < 256 ? count : 256;
+    cshim_philox_normals_f64(seed, path, first, take, tmp);
+    for (size_t j = 0; j < take; j++) out[j] = (float)tmp[j];
+    out += take;
+    first += take;
+    count -= take;
+  }
+}

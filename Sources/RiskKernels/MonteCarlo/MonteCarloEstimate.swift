@@ -1,0 +1,46 @@
+/// A Monte Carlo estimate of an expectation with its standard error `s/√n` (`s` the sample
+/// standard deviation over the `n` independent samples: paths, or antithetic pairs).
+public struct MonteCarloEstimate: Sendable, Equatable, Codable {
+  public var value: Double
+  public var standardError: Double
+
+  public init(value: Double, standardError: Double) {
+    self.value = value
+    self.standardError = standardError
+  }
+}
+
+/// Mean and sum of squared deviations by Welford's update; two accumulators merge by Chan,
+/// Golub & LeVeque's formula (1979). Merging in a fixed order makes the result independent of
+/// how the samples were split between threads.
+struct MomentAccumulator: Sendable {
+  private(set) var count: Double = 0
+  private(set) var mean: Double = 0
+  private var squaredDeviations: Double = 0
+
+  mutating func add(_ x: Double) {
+    count += 1
+    let delta = x - mean
+    mean += delta / count
+    squaredDeviations += delta * (x - mean)
+  }
+
+  mutating func merge(_ other: MomentAccumulator) {
+    guard other.count > 0 else { return }
+    guard count > 0 else {
+      self = other
+      return
+    }
+    let total = count + other.count
+    let delta = other.mean - mean
+    mean += delta * other.count / total
+    squaredDeviations += other.squaredDeviations + delta * delta * count * other.count / total
+    count = total
+  }
+
+  var estimate: MonteCarloEstimate {
+    guard count > 1 else { return MonteCarloEstimate(value: mean, standardError: .nan) }
+    let variance = Swift.max(squaredDeviations, 0) / (count - 1)
+    return MonteCarloEstimate(value: mean, standardError: (variance / count).squareRoot())
+  }
+}

@@ -1,0 +1,440 @@
+internal import Dispatch
+internal import Foundation
+internal import RealModule
+internal import Synchronization
+
+/// The Monte Carlo engine: draws correlated GBM paths and feeds them to the observers, never
+/// storing more than a block of paths (unless asked to keep them).
+///
+/// Paths are split into reduction groups of `SimulationSettings.groupPaths`; each group runs on
+/// one thread in blocks of `blockPaths` paths, and the groups' partial moments are merged in group
+/// order. Per block and chunk of steps: the normals of each path (its own stream, see
+/// `NormalGenerator`) fill a `d × (paths·steps)` matrix `Z`; one TRMM makes `√Δt·L·Z`; a pass adds
+/// the drift and accumulates log-prices and observers; one SLEEF call exponentiates the chunk
+/// when an observer needs prices. OpenBLAS is pinned to one thread during the run. Results are
+/// therefore bit-identical for any `threads` and `blockPaths` on one machine.
+///
+/// ```swift
+/// let model = try CorrelatedGBM(spot: [100, 50], drift: [0.05, 0.02], volatility: [0.2, 0.3],
+///                               correlation: Matrix([[1, 0.5], [0.5, 1]]))
+/// let settings = SimulationSettings(paths: 100_000, steps: 252, horizon: 1, seed: 42)
+/// let result = try PathSimulator(model: model, settings: settings).run()
+/// print(result.terminal[0].value, "±", result.terminal[0].standardError)
+/// ```
+public struct PathSimulator<Scalar: BLASScalar>: Sendable {
+  public let model: CorrelatedGBM<Scalar>
+  public var settings: SimulationSettings
+  public var observers: PathObservers<Scalar>
+
+  public init(
+    model: CorrelatedGBM<Scalar>, settings: SimulationSettings,
+    observers: PathObservers<Scalar> = PathObservers()
+  ) {
+    self.model = model
+    self.settings = settings
+    self.observers = observers
+  }
+
+  /// Runs the simulation.
+  ///
+  /// - Throws: `.parameterOutOfRange`, `.dimensionMismatch` or `.nonFiniteInput` for invalid
+  ///   settings or observers (checked before any path is drawn); `.backend` if GSL cannot
+  ///   allocate a generator.
+  public func run() throws(RiskKernelsError) -> SimulationResult<Scalar> {
+    try settings.validate()
+    try observers.validate(model: model, settings: settings)
+    let plan = SimulationPlan(model: model, settings: settings, observers: observers)
+    let groups = (settings.paths + SimulationSettings.groupPaths - 1) / SimulationSettings.groupPaths
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let workers = Swift.max(1, Swift.min(settings.threads ?? cores, groups))
+    let tallies = Mutex<[GroupTally<Scalar>?]>(Array(repeating: nil, count: groups))
+    let failure = Mutex<RiskKernelsError?>(nil)
+    BLASThreads.withOneThread {
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        do throws(RiskKernelsError) {
+          var workspace = try BlockWorkspace(plan: plan)
+          for group in stride(from: worker, to: groups, by: workers) {
+            let tally = try workspace.run(group: group)
+            tallies.withLock { $0[group] = tally }
+          }
+        } catch {
+          failure.withLock { $0 = $0 ?? error }
+        }
+      }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    return try plan.result(from: tallies.withLock { $0.map { $0! } })
+  }
+}
+
+// MARK: - Plan: everything fixed for a run
+
+/// The per-run constants and the layout of the per-path values the observers produce.
+struct SimulationPlan<Scalar: BLASScalar>: Sendable {
+  let model: CorrelatedGBM<Scalar>
+  let settings: SimulationSettings
+  let observers: PathObservers<Scalar>
+  let d: Int
+  /// `(μᵢ − σᵢ²/2)Δt`, `√Δt`, `2/(σᵢ²Δt)`.
+  let driftPerStep: [Scalar]
+  let sqrtDt: Scalar
+  let bridgeScale: [Scalar]
+  let logSpot: [Scalar]
+  /// `log Bᵢ` (`nil`: none) for lower and upper barriers.
+  let logLower: [Scalar?]
+  let logUpper: [Scalar?]
+  /// Steps per chunk: the block's normals matrix stays about `chunkElements` values.
+  let chunkSteps: Int
+  static var chunkElements: Int { 1 << 16 }
+
+  // Offsets of each path's values (see `BlockWorkspace.pathValues`).
+  let terminalOffset = 0
+  let minimumOffset: Int?
+  let maximumOffset: Int?
+  let portfolioOffset: Int?
+  let lowerOffset: Int?
+  let upperOffset: Int?
+  let valueCount: Int
+
+  init(model: CorrelatedGBM<Scalar>, settings: SimulationSettings, observers: PathObservers<Scalar>) {
+    self.model = model
+    self.settings = settings
+    self.observers = observers
+    d = model.dimension
+    let dt = Scalar(settings.horizon / Double(settings.steps))
+    driftPerStep = (0..<d).map { (model.drift[$0] - model.volatility[$0] * model.volatility[$0] / 2) * dt }
+    sqrtDt = dt.squareRoot()
+    bridgeScale = model.volatility.map { 2 / ($0 * $0 * dt) }
+    logSpot = model.spot.map { Scalar.log($0) }
+    logLower = (observers.lowerBarriers ?? Array(repeating: nil, count: d)).map { $0.map { Scalar.log($0) } }
+    logUpper = (observers.upperBarriers ?? Array(repeating: nil, count: d)).map { $0.map { Scalar.log($0) } }
+    chunkSteps = Swift.max(1, Swift.min(settings.steps, Self.chunkElements / (d * settings.blockPaths)))
+    var next = d
+    minimumOffset = observers.extremes ? next : nil
+    if observers.extremes { next += d }
+    maximumOffset = observers.extremes ? next : nil
+    if observers.extremes { next += d }
+    portfolioOffset = observers.holdings != nil ? next : nil
+    if observers.holdings != nil { next += observers.extremes ? 3 : 1 }
+    lowerOffset = observers.lowerBarriers != nil ? next : nil
+    if observers.lowerBarriers != nil { next += 2 * d }
+    upperOffset = observers.upperBarriers != nil ? next : nil
+    if observers.upperBarriers != nil { next += 2 * d }
+    valueCount = next
+  }
+
+  /// Merges the groups in order and assembles the result.
+  func result(from tallies: [GroupTally<Scalar>]) throws(RiskKernelsError) -> SimulationResult<Scalar> {
+    var moments = [MomentAccumulator](repeating: MomentAccumulator(), count: valueCount)
+    for tally in tallies {
+      for q in 0..<valueCount { moments[q].merge(tally.moments[q]) }
+    }
+    let estimates = moments.map(\.estimate)
+    func slice(_ offset: Int?, _ count: Int) -> [MonteCarloEstimate]? {
+      offset.map { Array(estimates[$0..<($0 + count)]) }
+    }
+    var portfolio: PortfolioStatistics?
+    if let offset = portfolioOffset, let holdings = observers.holdings {
+      let initial = zip(holdings, model.spot).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+      portfolio = PortfolioStatistics(
+        initial: initial, terminal: estimates[offset],
+        minimum: observers.extremes ? estimates[offset + 1] : nil,
+        maximum: observers.extremes ? estimates[offset + 2] : nil)
+    }
+    func hits(_ offset: Int?, _ barriers: [Scalar?]?) -> [BarrierHitEstimate?]? {
+      guard let offset, let barriers else { return nil }
+      return (0..<d).map { i in
+        barriers[i].map {
+          BarrierHitEstimate(
+            barrier: Double($0), onGrid: estimates[offset + 2 * i],
+            continuous: estimates[offset + 2 * i + 1])
+        }
+      }
+    }
+    let n = settings.paths
+    var terminalPrices: Matrix<Scalar>?
+    if observers.keepTerminalPrices {
+      var storage = [Scalar](repeating: 0, count: n * d)
+      var k = 0
+      for tally in tallies {
+        for p in 0..<(tally.terminalPrices.count / d) {
+          for i in 0..<d { storage[k + i * n] = tally.terminalPrices[p * d + i] }
+          k += 1
+        }
+      }
+      terminalPrices = Matrix(uncheckedRows: n, columns: d, storage: storage)
+    }
+    return SimulationResult(
+      settings: settings, assets: model.assets, terminal: slice(terminalOffset, d)!,
+      minimum: slice(minimumOffset, d), maximum: slice(maximumOffset, d), portfolio: portfolio,
+      lowerBarrierHits: hits(lowerOffset, observers.lowerBarriers),
+      upperBarrierHits: hits(upperOffset, observers.upperBarriers),
+      terminalPrices: terminalPrices,
+      portfolioValues: observers.keepPortfolioValues ? tallies.flatMap(\.portfolioValues) : nil,
+      paths: observers.keepPaths ? tallies.flatMap(\.paths) : nil)
+  }
+}
+
+/// One reduction group's partial results.
+struct GroupTally<Scalar: BLASScalar>: Sendable {
+  var moments: [MomentAccumulator]
+  var terminalPrices: [Scalar] = []
+  var portfolioValues: [Scalar] = []
+  var paths: [Matrix<Scalar>] = []
+}
+
+// MARK: - Workspace: one per thread, allocated once per run
+
+struct BlockWorkspace<Scalar: BLASScalar> {
+  let plan: SimulationPlan<Scalar>
+  var stream: NormalStream<Scalar>
+  /// `d × (block paths · chunk steps)`: normals, then increments, then log-prices, then prices.
+  var z: Matrix<Scalar>
+  /// Per path (column p of a `d × P` layout): current, minimum and maximum log-price.
+  var logPrice: [Scalar]
+  var logMinimum: [Scalar]
+  var logMaximum: [Scalar]
+  /// Per path and asset: probability of no crossing so far, and whether a date was beyond.
+  var lowerSurvival: [Scalar]
+  var upperSurvival: [Scalar]
+  var lowerHit: [Bool]
+  var upperHit: [Bool]
+  /// Per path: portfolio minimum and maximum.
+  var portfolioMinimum: [Scalar]
+  var portfolioMaximum: [Scalar]
+  /// Per path: the values the moments accumulate (`plan.valueCount` each, path-major).
+  var pathValues: [Double]
+  var keptPaths: [[Scalar]]
+
+  init(plan: SimulationPlan<Scalar>) throws(RiskKernelsError) {
+    self.plan = plan
+    let (d, blockPaths) = (plan.d, plan.settings.blockPaths)
+    stream = try NormalStream(
+      generator: plan.settings.generator, seed: plan.settings.seed, slots: blockPaths)
+    z = try Matrix(rows: d, columns: blockPaths * plan.chunkSteps)
+    let state = [Scalar](repeating: 0, count: d * blockPaths)
+    (logPrice, logMinimum, logMaximum) = (state, state, state)
+    (lowerSurvival, upperSurvival) = (state, state)
+    lowerHit = Array(repeating: false, count: d * blockPaths)
+    upperHit = lowerHit
+    portfolioMinimum = Array(repeating: 0, count: blockPaths)
+    portfolioMaximum = portfolioMinimum
+    pathValues = Array(repeating: 0, count: plan.valueCount * blockPaths)
+    keptPaths = []
+  }
+
+  /// Simulates paths `group·groupPaths ..<` (up to `groupPaths` of them) in path order.
+  mutating func run(group: Int) throws(RiskKernelsError) -> GroupTally<Scalar> {
+    let start = group * SimulationSettings.groupPaths
+    let end = Swift.min(start + SimulationSettings.groupPaths, plan.settings.paths)
+    var tally = GroupTally<Scalar>(
+      moments: Array(repeating: MomentAccumulator(), count: plan.valueCount))
+    for blockStart in stride(from: start, to: end, by: plan.settings.blockPaths) {
+      let count = Swift.min(plan.settings.blockPaths, end - blockStart)
+      try simulate(blockStart: blockStart, count: count, into: &tally)
+    }
+    return tally
+  }
+
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  mutating func simulate(
+    blockStart: Int, count: Int, into tally: inout GroupTally<Scalar>
+  ) throws(RiskKernelsError) {
+    let d = plan.d
+    let steps = plan.settings.steps
+    let observers = plan.observers
+    let needPrices = (observers.holdings != nil && observers.extremes) || observers.keepPaths
+    resetState(count: count)
+    if observers.keepPaths {
+      keptPaths = Array(repeating: [Scalar](repeating: 0, count: (steps + 1) * d), count: count)
+      for p in 0..<count { for i in 0..<d { keptPaths[p][i * (steps + 1)] = plan.model.spot[i] } }
+    }
+    var s0 = 0
+    while s0 < steps {
+      let chunk = Swift.min(plan.chunkSteps, steps - s0)
+      let columns = count * chunk
+      if z.columns != columns { z = try Matrix(rows: d, columns: columns) }
+      drawNormals(blockStart: blockStart, count: count, firstStep: s0, chunk: chunk)
+      try Scalar._trmm(
+        .left, .lower, .noTranspose, .nonUnit, alpha: plan.sqrtDt, plan.model.covarianceFactor.lower,
+        &z)
+      advance(count: count, chunk: chunk)
+      if needPrices {
+        Scalar._vexp(&z.storage)
+        observePrices(count: count, chunk: chunk, firstStep: s0)
+      }
+      s0 += chunk
+    }
+    finishBlock(blockStart: blockStart, count: count, into: &tally)
+  }
+
+  private mutating func resetState(count: Int) {
+    let d = plan.d
+    for p in 0..<count {
+      for i in 0..<d {
+        let k = i + p * d
+        logPrice[k] = plan.logSpot[i]
+        logMinimum[k] = plan.logSpot[i]
+        logMaximum[k] = plan.logSpot[i]
+        lowerSurvival[k] = 1
+        upperSurvival[k] = 1
+        lowerHit[k] = false
+        upperHit[k] = false
+      }
+      if let holdings = plan.observers.holdings {
+        var v: Scalar = 0
+        for i in 0..<d { v += holdings[i] * plan.model.spot[i] }
+        portfolioMinimum[p] = v
+        portfolioMaximum[p] = v
+      }
+    }
+  }
+
+  /// Column `p·chunk + s` of `z` gets path p's normals for step `firstStep + s`.
+  private mutating func drawNormals(blockStart: Int, count: Int, firstStep: Int, chunk: Int) {
+    let d = plan.d
+    let perPath = d * chunk
+    let first = UInt64(firstStep * d)
+    for p in 0..<count {
+      let path = blockStart + p
+      let range = (p * perPath)..<((p + 1) * perPath)
+      if plan.settings.antithetic {
+        // Blocks start at even paths, so path 2j+1 follows 2j in the same block.
+        if path.isMultiple(of: 2) {
+          stream.fill(slot: p, path: UInt64(path / 2), first: first, into: &z.storage, range)
+        } else {
+          for k in range { z.storage[k] = -z.storage[k - perPath] }
+        }
+      } else {
+        stream.fill(slot: p, path: UInt64(path), first: first, into: &z.storage, range)
+      }
+    }
+  }
+
+  /// Adds the drift, carries the log-prices forward, updates extremes and barrier survival, and
+  /// leaves the log-prices in `z`.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  private mutating func advance(count: Int, chunk: Int) {
+    let d = plan.d
+    let extremes = plan.observers.extremes
+    let lower = plan.observers.lowerBarriers != nil
+    let upper = plan.observers.upperBarriers != nil
+    for p in 0..<count {
+      for s in 0..<chunk {
+        let column = (p * chunk + s) * d
+        for i in 0..<d {
+          let k = i + p * d
+          let old = logPrice[k]
+          let new = old + plan.driftPerStep[i] + z.storage[column + i]
+          logPrice[k] = new
+          z.storage[column + i] = new
+          if extremes {
+            if new < logMinimum[k] { logMinimum[k] = new }
+            if new > logMaximum[k] { logMaximum[k] = new }
+          }
+          if lower, let barrier = plan.logLower[i], !lowerHit[k] {
+            let (a, c) = (old - barrier, new - barrier)
+            if c <= 0 {
+              lowerHit[k] = true
+              lowerSurvival[k] = 0
+            } else {
+              lowerSurvival[k] *= 1 - Scalar.exp(-a * c * plan.bridgeScale[i])
+            }
+          }
+          if upper, let barrier = plan.logUpper[i], !upperHit[k] {
+            let (a, c) = (barrier - old, barrier - new)
+            if c <= 0 {
+              upperHit[k] = true
+              upperSurvival[k] = 0
+            } else {
+              upperSurvival[k] *= 1 - Scalar.exp(-a * c * plan.bridgeScale[i])
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// With prices in `z`: portfolio extremes and kept paths.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  private mutating func observePrices(count: Int, chunk: Int, firstStep: Int) {
+    let d = plan.d
+    let steps = plan.settings.steps
+    for p in 0..<count {
+      for s in 0..<chunk {
+        let column = (p * chunk + s) * d
+        if let holdings = plan.observers.holdings {
+          var v: Scalar = 0
+          for i in 0..<d { v += holdings[i] * z.storage[column + i] }
+          if v < portfolioMinimum[p] { portfolioMinimum[p] = v }
+          if v > portfolioMaximum[p] { portfolioMaximum[p] = v }
+        }
+        if plan.observers.keepPaths {
+          for i in 0..<d { keptPaths[p][(firstStep + s + 1) + i * (steps + 1)] = z.storage[column + i] }
+        }
+      }
+    }
+  }
+
+  /// Terminal prices and each path's values, accumulated in path order (pair averages with
+  /// antithetic variates).
+  private mutating func finishBlock(
+    blockStart: Int, count: Int, into tally: inout GroupTally<Scalar>
+  ) {
+    let d = plan.d
+    let observers = plan.observers
+    var terminal = Array(logPrice[0..<(count * d)])
+    Scalar._vexp(&terminal)
+    var lows = observers.extremes ? Array(logMinimum[0..<(count * d)]) : []
+    var highs = observers.extremes ? Array(logMaximum[0..<(count * d)]) : []
+    Scalar._vexp(&lows)
+    Scalar._vexp(&highs)
+    let q = plan.valueCount
+    for p in 0..<count {
+      let base = p * q
+      for i in 0..<d {
+        pathValues[base + i] = Double(terminal[i + p * d])
+        if let offset = plan.minimumOffset { pathValues[base + offset + i] = Double(lows[i + p * d]) }
+        if let offset = plan.maximumOffset { pathValues[base + offset + i] = Double(highs[i + p * d]) }
+        if let offset = plan.lowerOffset {
+          pathValues[base + offset + 2 * i] = lowerHit[i + p * d] ? 1 : 0
+          pathValues[base + offset + 2 * i + 1] = Double(1 - lowerSurvival[i + p * d])
+        }
+        if let offset = plan.upperOffset {
+          pathValues[base + offset + 2 * i] = upperHit[i + p * d] ? 1 : 0
+          pathValues[base + offset + 2 * i + 1] = Double(1 - upperSurvival[i + p * d])
+        }
+      }
+      if let offset = plan.portfolioOffset, let holdings = observers.holdings {
+        var v: Scalar = 0
+        for i in 0..<d { v += holdings[i] * terminal[i + p * d] }
+        pathValues[base + offset] = Double(v)
+        if observers.extremes {
+          pathValues[base + offset + 1] = Double(Swift.min(portfolioMinimum[p], v))
+          pathValues[base + offset + 2] = Double(Swift.max(portfolioMaximum[p], v))
+        }
+        if observers.keepPortfolioValues { tally.portfolioValues.append(v) }
+      }
+    }
+    if plan.settings.antithetic {
+      for p in stride(from: 0, to: count, by: 2) {
+        for j in 0..<q {
+          tally.moments[j].add((pathValues[p * q + j] + pathValues[(p + 1) * q + j]) / 2)
+        }
+      }
+    } else {
+      for p in 0..<count {
+        for j in 0..<q { tally.moments[j].add(pathValues[p * q + j]) }
+      }
+    }
+    if observers.keepTerminalPrices { tally.terminalPrices.append(contentsOf: terminal) }
+    if observers.keepPaths {
+      for p in 0..<count {
+        tally.paths.append(Matrix(uncheckedRows: plan.settings.steps + 1, columns: d, storage: keptPaths[p]))
+      }
+    }
+  }
+}

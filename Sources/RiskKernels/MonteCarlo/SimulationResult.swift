@@ -1,0 +1,84 @@
+/// What a simulation observed: estimates with Monte Carlo standard errors, and whatever was
+/// asked to be kept.
+public struct SimulationResult<Scalar: BLASScalar>: Sendable {
+  /// The settings the paths were drawn with.
+  public let settings: SimulationSettings
+  /// Asset names, in model order.
+  public let assets: [String]
+  /// `E[Sᵢ(T)]` per asset.
+  public let terminal: [MonteCarloEstimate]
+  /// `E[minₜ Sᵢ(t)]` and `E[maxₜ Sᵢ(t)]` over the grid (time 0 included), when `extremes`.
+  public let minimum: [MonteCarloEstimate]?
+  public let maximum: [MonteCarloEstimate]?
+  /// Portfolio value statistics, when holdings were given.
+  public let portfolio: PortfolioStatistics?
+  /// Per asset, the lower-barrier hit probabilities (`nil` for assets without a barrier).
+  public let lowerBarrierHits: [BarrierHitEstimate?]?
+  /// Per asset, the upper-barrier hit probabilities.
+  public let upperBarrierHits: [BarrierHitEstimate?]?
+  /// Every path's terminal prices, `N × d` (row k is path k), when kept.
+  public let terminalPrices: Matrix<Scalar>?
+  /// Every path's terminal portfolio value (index k is path k), when kept.
+  public let portfolioValues: [Scalar]?
+  /// Every path's prices, each `(S+1) × d` with row 0 the spot, when kept.
+  public let paths: [Matrix<Scalar>]?
+
+  /// Quantiles of each asset's terminal price: `result[q][i]` for `probabilities[q]`, by
+  /// linear interpolation between order statistics (NumPy's default "linear" rule:
+  /// position `p·(N−1)`).
+  ///
+  /// - Throws: `.parameterOutOfRange` when the terminal prices were not kept or a probability
+  ///   is outside [0, 1].
+  public func terminalQuantiles(_ probabilities: [Double]) throws(RiskKernelsError) -> [[Scalar]] {
+    guard let terminalPrices else {
+      throw .parameterOutOfRange(
+        name: "keepTerminalPrices", value: 0, allowed: "true to compute quantiles")
+    }
+    var out = [[Scalar]](
+      repeating: [Scalar](repeating: 0, count: terminalPrices.columns), count: probabilities.count)
+    for i in 0..<terminalPrices.columns {
+      let column = terminalPrices.column(i).sorted()
+      for (q, p) in probabilities.enumerated() {
+        out[q][i] = try linearQuantile(sorted: column, p)
+      }
+    }
+    return out
+  }
+}
+
+/// `E[V(T)]`, `E[minₜ V(t)]`, `E[maxₜ V(t)]` of the portfolio value `V = Σ hᵢ Sᵢ`.
+public struct PortfolioStatistics: Sendable, Equatable {
+  /// V(0).
+  public let initial: Double
+  public let terminal: MonteCarloEstimate
+  public let minimum: MonteCarloEstimate?
+  public let maximum: MonteCarloEstimate?
+}
+
+/// The probability of touching a barrier before the horizon, two ways.
+public struct BarrierHitEstimate: Sendable, Equatable {
+  /// The barrier level.
+  public let barrier: Double
+  /// Touched at one of the S monitoring dates (discrete monitoring).
+  public let onGrid: MonteCarloEstimate
+  /// Touched at any time: each path contributes `1 − Πₛ (1 − pₛ)` with `pₛ` the Brownian-bridge
+  /// crossing probability of interval s (1 once a date is at or beyond the barrier). This is
+  /// the conditional expectation of the continuous hit given the grid, so it is unbiased for
+  /// continuous monitoring and has a smaller variance than counting.
+  public let continuous: MonteCarloEstimate
+}
+
+/// The `p`-quantile of sorted values by linear interpolation at position `p·(n−1)`.
+func linearQuantile<T: BLASScalar>(sorted values: [T], _ p: Double) throws(RiskKernelsError) -> T {
+  guard p >= 0, p <= 1 else {
+    throw .parameterOutOfRange(name: "probability", value: p, allowed: "0 ≤ p ≤ 1")
+  }
+  guard !values.isEmpty else {
+    throw .insufficientData(argument: "values", required: 1, actual: 0)
+  }
+  let position = p * Double(values.count - 1)
+  let lower = Int(position.rounded(.down))
+  let upper = Swift.min(lower + 1, values.count - 1)
+  let fraction = T(position - Double(lower))
+  return values[lower] + fraction * (values[upper] - values[lower])
+}

@@ -1,0 +1,150 @@
+/// How many paths to draw, on what grid, from which numbers: a `Sendable` value.
+public struct SimulationSettings: Sendable, Equatable {
+  /// Number of paths N (≥ 1; even with antithetic variates).
+  public var paths: Int
+  /// Monitoring steps per path S (≥ 1); Δt = horizon / S.
+  public var steps: Int
+  /// Horizon T in years (> 0). For H days, `Double(H) / daysPerYear`.
+  public var horizon: Double
+  /// The seed: with the generator, it fixes every path (see `NormalGenerator`).
+  public var seed: UInt64
+  /// Antithetic variates: path 2j uses the normals z of stream j and path 2j+1 uses −z;
+  /// estimates and standard errors are then over the N/2 pair averages.
+  public var antithetic: Bool
+  /// The normal generator.
+  public var generator: NormalGenerator
+  /// Worker threads (`nil`: one per core). OpenBLAS is pinned to one thread during the run,
+  /// so the two never oversubscribe; results do not depend on this number.
+  public var threads: Int?
+  /// Paths per block (even, ≥ 2): each block's correlation step is one triangular product
+  /// (TRMM) and each exponentiation one SLEEF call. Results do not depend on it.
+  public var blockPaths: Int
+
+  public init(
+    paths: Int, steps: Int, horizon: Double, seed: UInt64, antithetic: Bool = false,
+    generator: NormalGenerator = .philox, threads: Int? = nil, blockPaths: Int = 64
+  ) {
+    self.paths = paths
+    self.steps = steps
+    self.horizon = horizon
+    self.seed = seed
+    self.antithetic = antithetic
+    self.generator = generator
+    self.threads = threads
+    self.blockPaths = blockPaths
+  }
+
+  /// A horizon of `days` days at `daysPerYear` (365 by default: tokenized assets and crypto
+  /// trade every day; 252 for exchange trading days).
+  public static func years(days: Double, daysPerYear: Double = 365) -> Double {
+    days / daysPerYear
+  }
+
+  /// Paths per reduction group: each group is simulated by one thread in path order and its
+  /// partial sums are merged in group order, so results do not depend on `threads` or
+  /// `blockPaths`.
+  public static var groupPaths: Int { 4096 }
+
+  func validate() throws(RiskKernelsError) {
+    guard paths >= 1 else {
+      throw .parameterOutOfRange(name: "paths", value: Double(paths), allowed: "≥ 1")
+    }
+    if antithetic, !paths.isMultiple(of: 2) {
+      throw .parameterOutOfRange(
+        name: "paths", value: Double(paths), allowed: "even with antithetic variates")
+    }
+    guard steps >= 1 else {
+      throw .parameterOutOfRange(name: "steps", value: Double(steps), allowed: "≥ 1")
+    }
+    guard horizon > 0, horizon.isFinite else {
+      throw .parameterOutOfRange(name: "horizon", value: horizon, allowed: "> 0 years")
+    }
+    if let threads, !(1...1024).contains(threads) {
+      throw .parameterOutOfRange(name: "threads", value: Double(threads), allowed: "1...1024")
+    }
+    guard blockPaths >= 2, blockPaths.isMultiple(of: 2), blockPaths <= Self.groupPaths
+    else {
+      throw .parameterOutOfRange(
+        name: "blockPaths", value: Double(blockPaths),
+        allowed: "even, 2...\(Self.groupPaths)")
+    }
+  }
+}
+
+/// What the simulator records about each path, instead of storing the paths. Memory stays
+/// O(threads · blockPaths · d · steps-per-chunk) plus what is kept explicitly (`keep…`).
+public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
+  /// Keep every path's terminal prices (N × d values) for quantiles.
+  public var keepTerminalPrices: Bool
+  /// Holdings hᵢ (units of each asset) for the portfolio value V = Σ hᵢ Sᵢ: its terminal mean,
+  /// running minimum and maximum. `nil`: no portfolio.
+  public var holdings: [Scalar]?
+  /// Keep every path's terminal portfolio value (N values), e.g. for VaR.
+  public var keepPortfolioValues: Bool
+  /// Running minimum and maximum of each asset (and of the portfolio) over the grid, including
+  /// time 0.
+  public var extremes: Bool
+  /// Per asset, a lower barrier Bᵢ < Sᵢ(0) (or `nil` for none): the probability of touching
+  /// it, on the grid and under continuous monitoring with the Brownian-bridge correction.
+  public var lowerBarriers: [Scalar?]?
+  /// Per asset, an upper barrier Hᵢ > Sᵢ(0) (or `nil`).
+  public var upperBarriers: [Scalar?]?
+  /// Keep the full paths (N × (S+1) × d prices); for small runs only (at most 10⁷ values).
+  public var keepPaths: Bool
+
+  public init(
+    keepTerminalPrices: Bool = false, holdings: [Scalar]? = nil,
+    keepPortfolioValues: Bool = false, extremes: Bool = true,
+    lowerBarriers: [Scalar?]? = nil, upperBarriers: [Scalar?]? = nil, keepPaths: Bool = false
+  ) {
+    self.keepTerminalPrices = keepTerminalPrices
+    self.holdings = holdings
+    self.keepPortfolioValues = keepPortfolioValues
+    self.extremes = extremes
+    self.lowerBarriers = lowerBarriers
+    self.upperBarriers = upperBarriers
+    self.keepPaths = keepPaths
+  }
+
+  /// The largest number of values `keepPaths` may store.
+  public static var keptPathValuesLimit: Int { 10_000_000 }
+
+  func validate(model: CorrelatedGBM<Scalar>, settings: SimulationSettings) throws(RiskKernelsError) {
+    let d = model.dimension
+    if let holdings {
+      try checkCount(holdings, d, "holdings for \(d) assets")
+      try checkAllFinite(holdings, "holdings")
+    }
+    if keepPortfolioValues, holdings == nil {
+      throw .parameterOutOfRange(
+        name: "keepPortfolioValues", value: 1, allowed: "only with holdings")
+    }
+    for (name, barriers, below) in [
+      ("lowerBarriers", lowerBarriers, true), ("upperBarriers", upperBarriers, false),
+    ] {
+      guard let barriers else { continue }
+      guard barriers.count == d else {
+        throw .dimensionMismatch(
+          operation: "\(name) for \(d) assets", expected: .vector(d), actual: .vector(barriers.count))
+      }
+      for (i, b) in barriers.enumerated() {
+        guard let b else { continue }
+        let ok = b.isFinite && b > 0 && (below ? b < model.spot[i] : b > model.spot[i])
+        guard ok else {
+          throw .parameterOutOfRange(
+            name: "\(name)[\(i)]", value: Double(b),
+            allowed: below ? "0 < B < spot \(model.spot[i])" : "H > spot \(model.spot[i])")
+        }
+      }
+    }
+    if keepPaths {
+      let (values, overflow) = settings.paths.multipliedReportingOverflow(
+        by: (settings.steps + 1) * d)
+      guard !overflow, values <= Self.keptPathValuesLimit else {
+        throw .parameterOutOfRange(
+          name: "keepPaths (paths × (steps+1) × assets)", value: Double(values),
+          allowed: "≤ \(Self.keptPathValuesLimit)")
+      }
+    }
+  }
+}
