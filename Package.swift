@@ -59,14 +59,31 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
-    // MARK: - Benchmarks (not products; run through Benchmarks/run-covariance.sh)
+    // MARK: - Benchmarks (not products; run through Benchmarks/run-*.sh)
+    .target(
+      name: "BenchmarkSupport",
+      dependencies: ["RiskKernels"],
+      path: "Benchmarks/BenchmarkSupport",
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "CovarianceBench",
       dependencies: [
         "RiskKernels",
+        "BenchmarkSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/CovarianceBench",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "MonteCarloBench",
+      dependencies: [
+        "RiskKernels",
+        "BenchmarkSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/MonteCarloBench",
       swiftSettings: swiftSettings
     ),
 

@@ -1,6 +1,7 @@
-// Counter-based standard normals: Philox4x32-10 (Random123) and the Box-Muller transform, 8
-// Philox blocks (16 normals) at a time in AVX2 with SLEEF's vector log, sinpi and cospi; SSE2-era
-// CPUs use the scalar kernel, with the same mapping (see CShims.h for the layout).
+// Counter-based standard normals: Philox4x32-10 (Random123) and the Box-Muller transform, 16
+// Philox blocks (32 normals) at a time in AVX2 with SLEEF's vector log, sin and cos (the 3.5-ULP
+// kernels: the 1-ULP ones cost 40% more); CPUs without AVX2 use the scalar kernel, with the same
+// mapping (see CShims.h for the layout).
 #define _GNU_SOURCE
 #include "CShims.h"
 
@@ -9,16 +10,17 @@
 #include <string.h>
 
 // sleef.h hides the AVX prototypes unless AVX is on for the whole file; declare what is used.
-// Separate sinpi and cospi: clang miscompiles the call to SLEEF's struct-returning sincospi
-// from a target("avx2") function (wrong values from the second group on; gcc is fine).
-__attribute__((target("avx2,fma"))) __m256d Sleef_logd4_u10avx2(__m256d);
-__attribute__((target("avx2,fma"))) __m256d Sleef_sinpid4_u05avx2(__m256d);
-__attribute__((target("avx2,fma"))) __m256d Sleef_cospid4_u05avx2(__m256d);
-double Sleef_log_u10(double);
-double Sleef_sinpi_u05(double);
-double Sleef_cospi_u05(double);
+// Separate sin and cos: clang miscompiles calls to SLEEF's struct-returning sincos kernels from
+// a target("avx2") function (wrong values from the second group on; gcc is fine).
+__attribute__((target("avx2,fma"))) __m256d Sleef_logd4_u35avx2(__m256d);
+__attribute__((target("avx2,fma"))) __m256d Sleef_sind4_u35avx2(__m256d);
+__attribute__((target("avx2,fma"))) __m256d Sleef_cosd4_u35avx2(__m256d);
+double Sleef_log_u35(double);
+double Sleef_sin_u35(double);
+double Sleef_cos_u35(double);
 
-enum { GROUP_BLOCKS = 8, GROUP_NORMALS = 16 };
+enum { GROUP_BLOCKS = 16, GROUP_NORMALS = 32 };
+#define TWO_PI 6.283185307179586476925286766559
 
 // MARK: - Scalar kernel (the reference mapping)
 
@@ -37,9 +39,10 @@ static void block_normals_scalar(uint64_t seed, uint64_t path, uint64_t b, doubl
                       (uint32_t)seed, (uint32_t)(seed >> 32), w);
   double u1 = 2.0 - one_to_two(w[0], w[1]);  // (0, 1]
   double u2 = one_to_two(w[2], w[3]) - 1.0;  // [0, 1)
-  double r = sqrt(-2.0 * Sleef_log_u10(u1));
-  out[0] = r * Sleef_cospi_u05(2.0 * u2);
-  out[1] = r * Sleef_sinpi_u05(2.0 * u2);
+  double r = sqrt(-2.0 * Sleef_log_u35(u1));
+  double angle = TWO_PI * u2;
+  out[0] = r * Sleef_cos_u35(angle);
+  out[1] = r * Sleef_sin_u35(angle);
 }
 
 static void group_scalar(uint64_t seed, uint64_t path, uint64_t group, double out[GROUP_NORMALS]) {
@@ -70,43 +73,18 @@ __attribute__((target("avx2,fma"))) static inline __m256d one_to_two4(__m256i wo
 __attribute__((target("avx2,fma"))) static inline void box_muller4(__m256i w01, __m256i w23,
                                                                    __m256d *c, __m256d *s) {
   __m256d u1 = _mm256_sub_pd(_mm256_set1_pd(2.0), one_to_two4(w01));
-  __m256d twoU2 = _mm256_mul_pd(_mm256_sub_pd(one_to_two4(w23), _mm256_set1_pd(1.0)),
-                                _mm256_set1_pd(2.0));
-  __m256d r = _mm256_sqrt_pd(_mm256_mul_pd(_mm256_set1_pd(-2.0), Sleef_logd4_u10avx2(u1)));
-  *c = _mm256_mul_pd(r, Sleef_cospid4_u05avx2(twoU2));
-  *s = _mm256_mul_pd(r, Sleef_sinpid4_u05avx2(twoU2));
+  __m256d angle = _mm256_mul_pd(_mm256_sub_pd(one_to_two4(w23), _mm256_set1_pd(1.0)),
+                                 _mm256_set1_pd(TWO_PI));
+  __m256d r = _mm256_sqrt_pd(_mm256_mul_pd(_mm256_set1_pd(-2.0), Sleef_logd4_u35avx2(u1)));
+  *c = _mm256_mul_pd(r, Sleef_cosd4_u35avx2(angle));
+  *s = _mm256_mul_pd(r, Sleef_sind4_u35avx2(angle));
 }
 
-/// The 16 normals of blocks 8g … 8g+7, in the scalar kernel's order.
-__attribute__((target("avx2,fma"))) static void group_avx2(uint64_t seed, uint64_t path,
-                                                           uint64_t group,
-                                                           double out[GROUP_NORMALS]) {
-  uint32_t lo[8], hi[8];
-  for (int j = 0; j < 8; j++) {
-    uint64_t b = group * GROUP_BLOCKS + (uint64_t)j;
-    lo[j] = (uint32_t)b;
-    hi[j] = (uint32_t)(b >> 32);
-  }
-  __m256i c0 = _mm256_loadu_si256((const __m256i *)lo);
-  __m256i c1 = _mm256_loadu_si256((const __m256i *)hi);
-  __m256i c2 = _mm256_set1_epi32((int)(uint32_t)path);
-  __m256i c3 = _mm256_set1_epi32((int)(uint32_t)(path >> 32));
-  uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
-  const __m256i m0 = _mm256_set1_epi32((int)0xD2511F53u);
-  const __m256i m1 = _mm256_set1_epi32((int)0xCD9E8D57u);
-  for (int round = 0; round < 10; round++) {
-    if (round > 0) {
-      k0 += 0x9E3779B9u;
-      k1 += 0xBB67AE85u;
-    }
-    __m256i hi0, lo0, hi1, lo1;
-    mulhilo8(m0, c0, &hi0, &lo0);
-    mulhilo8(m1, c2, &hi1, &lo1);
-    c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32((int)k0));
-    c1 = lo1;
-    c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32((int)k1));
-    c3 = lo0;
-  }
+/// Stores the 16 normals of 8 consecutive blocks whose Philox outputs are (c0, c1, c2, c3), in
+/// the scalar kernel's order.
+__attribute__((target("avx2,fma"))) static inline void store_eight_blocks(__m256i c0, __m256i c1,
+                                                                          __m256i c2, __m256i c3,
+                                                                          double *out) {
   // 64-bit lanes (w1 << 32 | w0): unpacklo holds blocks 0,1,4,5 and unpackhi blocks 2,3,6,7.
   __m256d cA, sA, cB, sB;
   box_muller4(_mm256_unpacklo_epi32(c0, c1), _mm256_unpacklo_epi32(c2, c3), &cA, &sA);
@@ -119,6 +97,50 @@ __attribute__((target("avx2,fma"))) static void group_avx2(uint64_t seed, uint64
   _mm256_storeu_pd(out + 4, _mm256_permute2f128_pd(b0, b1, 0x20));
   _mm256_storeu_pd(out + 8, _mm256_permute2f128_pd(a0, a1, 0x31));
   _mm256_storeu_pd(out + 12, _mm256_permute2f128_pd(b0, b1, 0x31));
+}
+
+/// The 32 normals of blocks 16g … 16g+15: two sets of 8 blocks whose Philox rounds are
+/// interleaved, so one set's multiplies fill the other's latency.
+__attribute__((target("avx2,fma"))) static void group_avx2(uint64_t seed, uint64_t path,
+                                                           uint64_t group,
+                                                           double out[GROUP_NORMALS]) {
+  uint32_t lo[16], hi[16];
+  for (int j = 0; j < 16; j++) {
+    uint64_t b = group * GROUP_BLOCKS + (uint64_t)j;
+    lo[j] = (uint32_t)b;
+    hi[j] = (uint32_t)(b >> 32);
+  }
+  __m256i a0 = _mm256_loadu_si256((const __m256i *)lo);
+  __m256i a1 = _mm256_loadu_si256((const __m256i *)hi);
+  __m256i b0 = _mm256_loadu_si256((const __m256i *)(lo + 8));
+  __m256i b1 = _mm256_loadu_si256((const __m256i *)(hi + 8));
+  __m256i a2 = _mm256_set1_epi32((int)(uint32_t)path), b2 = a2;
+  __m256i a3 = _mm256_set1_epi32((int)(uint32_t)(path >> 32)), b3 = a3;
+  uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+  const __m256i m0 = _mm256_set1_epi32((int)0xD2511F53u);
+  const __m256i m1 = _mm256_set1_epi32((int)0xCD9E8D57u);
+  for (int round = 0; round < 10; round++) {
+    if (round > 0) {
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+    const __m256i key0 = _mm256_set1_epi32((int)k0), key1 = _mm256_set1_epi32((int)k1);
+    __m256i ahi0, alo0, ahi1, alo1, bhi0, blo0, bhi1, blo1;
+    mulhilo8(m0, a0, &ahi0, &alo0);
+    mulhilo8(m0, b0, &bhi0, &blo0);
+    mulhilo8(m1, a2, &ahi1, &alo1);
+    mulhilo8(m1, b2, &bhi1, &blo1);
+    a0 = _mm256_xor_si256(_mm256_xor_si256(ahi1, a1), key0);
+    b0 = _mm256_xor_si256(_mm256_xor_si256(bhi1, b1), key0);
+    a1 = alo1;
+    b1 = blo1;
+    a2 = _mm256_xor_si256(_mm256_xor_si256(ahi0, a3), key1);
+    b2 = _mm256_xor_si256(_mm256_xor_si256(bhi0, b3), key1);
+    a3 = alo0;
+    b3 = blo0;
+  }
+  store_eight_blocks(a0, a1, a2, a3, out);
+  store_eight_blocks(b0, b1, b2, b3, out + 16);
 }
 
 // MARK: - Entry points

@@ -3,6 +3,7 @@
 // Run it through Benchmarks/run-covariance.sh, never alone: times from different runs are
 // never compared.
 import ArgumentParser
+import BenchmarkSupport
 import Foundation
 import RiskKernels
 
@@ -17,7 +18,7 @@ struct CovarianceBench: ParsableCommand {
   func run() throws {
     try BLASThreads.set(threads)
     let peers = try JSONDecoder().decode(PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/peers.json")))
-    let timer = Timer(quick: quick)
+    let timer = BenchTimer(quick: quick)
     print(Header.describe(threads: threads, peers: peers))
     var rowsOut: [ResultRow] = []
     func peer(_ kernel: String, _ d: Int) -> PeerRow? {
@@ -68,7 +69,7 @@ struct CovarianceBench: ParsableCommand {
       _ = (sample, ewma, lw)
     }
     print(ResultRow.table(rowsOut))
-    let json = try JSONEncoder.pretty.encode(Output(machine: Header.machine(threads: threads), peers: peers, results: rowsOut))
+    let json = try JSONEncoder.pretty.encode(Output(machine: Machine.describe(threads: threads), peers: peers, results: rowsOut))
     try json.write(to: URL(fileURLWithPath: data + "/covariance.json"))
     print("wrote \(data)/covariance.json")
   }

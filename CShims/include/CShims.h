@@ -52,7 +52,7 @@ static inline void cshim_philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, ui
 // counter (b mod 2³², b div 2³², path mod 2³², path div 2³²) and key (seed mod 2³², seed div 2³²):
 // words (w0, w1) give u1 = 2 − x ∈ (0, 1] and (w2, w3) give u2 = y − 1 ∈ [0, 1), where x, y ∈ [1, 2)
 // carry the top 52 bits of (w1·2³² + w0) and (w3·2³² + w2); then (Box-Muller)
-// z[2b] = √(−2 ln u1)·cos 2πu2 and z[2b+1] = √(−2 ln u1)·sin 2πu2 (SLEEF log 1 ULP, sinpi and cospi 0.5 ULP).
+// z[2b] = √(−2 ln u1)·cos 2πu2 and z[2b+1] = √(−2 ln u1)·sin 2πu2 (SLEEF log, sin and cos, 3.5 ULP).
 
 /// out[j] = normal (first + j) of stream (seed, path), j < count. AVX2 when the CPU has it.
 void cshim_philox_normals_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,

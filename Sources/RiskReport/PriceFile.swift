@@ -115,4 +115,15 @@ struct PriceFile {
       throw InputError(location: .file(path), message: "\(error)")
     }
   }
+
+  /// The prices of the last row where every asset has a price (the spot for a simulation).
+  ///
+  /// - Throws: `InputError` when no row is complete.
+  func lastCompletePrices() throws(InputError) -> [Double] {
+    for row in rows.reversed() {
+      let prices = row.compactMap { $0 }
+      if prices.count == assets.count { return prices }
+    }
+    throw InputError(location: .file(path), message: "no row has a price for every asset")
+  }
 }

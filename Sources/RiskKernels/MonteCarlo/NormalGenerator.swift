@@ -13,8 +13,9 @@
 ///   z[2b] = √(−2 ln u₁) cos 2πu₂,   z[2b + 1] = √(−2 ln u₁) sin 2πu₂
 ///   ```
 ///   Any normal is computable directly (random access), so the block size does not matter
-///   either. Tails reach |z| ≤ √(104 ln 2) ≈ 8.49. AVX2 CPUs compute 8 blocks at a time with
-///   SLEEF's vector log, sinpi and cospi; other CPUs use the scalar kernel (equal to within 1 ULP).
+///   either. Tails reach |z| ≤ √(104 ln 2) ≈ 8.49. AVX2 CPUs compute 16 blocks at a time with
+///   SLEEF's vector log, sin and cos (3.5-ULP kernels); other CPUs use the scalar kernel, equal
+///   to within a few ULP, so results are bit-identical on one machine but not across CPU types.
 ///   `Float` gets the `Double` numbers rounded, so both precisions simulate the same paths.
 /// - `.mt19937`: GSL's Mersenne Twister (Matsumoto & Nishimura 1998) with GSL's ziggurat
 ///   normals; path `k`'s generator is seeded through its whole state from SplitMix64 of

@@ -1,16 +1,18 @@
-import Foundation
+public import Foundation
 
 /// Median and p90 of repeated runs after warm-up (the machine is shared: never a single time).
-struct Timing: Codable {
-  let median: Double
-  let p90: Double
-  let reps: Int
+public struct Timing: Codable, Sendable {
+  public let median: Double
+  public let p90: Double
+  public let reps: Int
 }
 
-struct Timer {
-  let quick: Bool
+public struct BenchTimer {
+  public let quick: Bool
 
-  func measure(minimumReps: Int = 7, _ body: () throws -> Void) rethrows -> Timing {
+  public init(quick: Bool) { self.quick = quick }
+
+  public func measure(minimumReps: Int = 7, _ body: () throws -> Void) rethrows -> Timing {
     let clock = ContinuousClock()
     try body()
     try body()

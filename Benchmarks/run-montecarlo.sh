@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The Monte Carlo benchmark: the shared peer harness (NumPy, QuantLib) and RiskKernels on the same
+# cases, in one run.
+#   bash Benchmarks/run-montecarlo.sh [--threads N] [--quick]
+# Creates the peers' venv (Benchmarks/peers/.venv) if missing, builds in release, runs the peers
+# (../shared/bench/peers/peers.py bench_mc_gbm), then the Swift side, which prints the tables
+# and writes Benchmarks/results/montecarlo.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+THREADS=$(nproc); QUICK=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --threads) THREADS="$2"; shift 2 ;;
+    --quick) QUICK="--quick"; shift ;;
+    *) echo "run-montecarlo.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+VENV=Benchmarks/peers/.venv
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import QuantLib" 2>/dev/null; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q -r Benchmarks/peers/requirements.txt
+fi
+swift build -c release --product MonteCarloBench >&2
+OUT=Benchmarks/results
+mkdir -p "$OUT"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+OPENBLAS_NUM_THREADS=$THREADS "$VENV/bin/python" Benchmarks/peers/montecarlo_peers.py "$OUT" $QUICK
+.build/release/MonteCarloBench --data "$OUT" --threads "$THREADS" $QUICK

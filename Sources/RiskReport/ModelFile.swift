@@ -1,0 +1,61 @@
+import Foundation
+import RiskKernels
+
+/// A `--model` file: annualised GBM parameters as JSON,
+/// `{"assets": [...], "spot": [...], "drift": [...], "volatility": [...], "correlation": [[...]]}`.
+struct ModelFile: Decodable {
+  let assets: [String]
+  let spot: [Double]
+  let drift: [Double]
+  let volatility: [Double]
+  let correlation: [[Double]]
+
+  /// Reads and validates the file; every problem is an `InputError` naming the file and the
+  /// field.
+  static func load<T: BLASScalar>(path: String, as: T.Type = T.self) throws(InputError) -> CorrelatedGBM<T> {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw InputError(location: .file(path), message: "cannot read the file")
+    }
+    let file: ModelFile
+    do {
+      file = try JSONDecoder().decode(ModelFile.self, from: data)
+    } catch let error as DecodingError {
+      throw InputError(location: .file(path), message: describe(error))
+    } catch {
+      throw InputError(location: .file(path), message: "not valid JSON: \(error)")
+    }
+    do {
+      return try CorrelatedGBM(
+        assets: file.assets, spot: file.spot.map { T($0) }, drift: file.drift.map { T($0) },
+        volatility: file.volatility.map { T($0) },
+        correlation: Matrix(file.correlation.map { $0.map { T($0) } }))
+    } catch {
+      throw InputError(location: .file(path), message: "\(error)")
+    }
+  }
+
+  /// "field spot[2]: expected a number" and the like.
+  static func describe(_ error: DecodingError) -> String {
+    func path(_ keys: [any CodingKey]) -> String {
+      var out = ""
+      for key in keys {
+        if let index = key.intValue { out += "[\(index)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+      }
+      return out.isEmpty ? "top level" : out
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+      let parent = path(context.codingPath)
+      return "missing field \(parent == "top level" ? "" : parent + ".")\(key.stringValue)"
+    case .typeMismatch(let type, let context):
+      return "field \(path(context.codingPath)): expected \(type == Double.self ? "a number" : "\(type)")"
+    case .valueNotFound(_, let context):
+      return "field \(path(context.codingPath)): null is not allowed"
+    case .dataCorrupted(let context):
+      return context.codingPath.isEmpty
+        ? "not valid JSON" : "field \(path(context.codingPath)): \(context.debugDescription)"
+    @unknown default:
+      return "\(error)"
+    }
+  }
+}
