@@ -199,6 +199,8 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   var upperSurvival: [Scalar]
   var lowerHit: [Bool]
   var upperHit: [Bool]
+  /// Per path: the log-prices at the start of the current chunk (for the bridge).
+  var chunkStart: [Scalar]
   /// Per path: portfolio minimum and maximum.
   var portfolioMinimum: [Scalar]
   var portfolioMaximum: [Scalar]
@@ -214,7 +216,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     z = try Matrix(rows: d, columns: blockPaths * plan.chunkSteps)
     let state = [Scalar](repeating: 0, count: d * blockPaths)
     (logPrice, logMinimum, logMaximum) = (state, state, state)
-    (lowerSurvival, upperSurvival) = (state, state)
+    (lowerSurvival, upperSurvival, chunkStart) = (state, state, state)
     lowerHit = Array(repeating: false, count: d * blockPaths)
     upperHit = lowerHit
     portfolioMinimum = Array(repeating: 0, count: blockPaths)
@@ -245,6 +247,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     let steps = plan.settings.steps
     let observers = plan.observers
     let needPrices = (observers.holdings != nil && observers.extremes) || observers.keepPaths
+    let barrierObservers = observers.lowerBarriers != nil || observers.upperBarriers != nil
     resetState(count: count)
     if observers.keepPaths {
       keptPaths = Array(repeating: [Scalar](repeating: 0, count: (steps + 1) * d), count: count)
@@ -259,7 +262,9 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       try Scalar._trmm(
         .left, .lower, .noTranspose, .nonUnit, alpha: plan.sqrtDt, plan.model.covarianceFactor.lower,
         &z)
+      if barrierObservers { chunkStart = logPrice }
       advance(count: count, chunk: chunk)
+      if barrierObservers { updateBarriers(count: count, chunk: chunk) }
       if needPrices {
         Scalar._vexp(&z.storage)
         observePrices(count: count, chunk: chunk, firstStep: s0)
@@ -317,24 +322,62 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
   private mutating func advance(count: Int, chunk: Int) {
-    let d = plan.d
-    let extremes = plan.observers.extremes
-    let lower = plan.observers.lowerBarriers != nil
-    let upper = plan.observers.upperBarriers != nil
+    Self.advance(
+      count: count, chunk: chunk, d: plan.d, extremes: plan.observers.extremes,
+      drift: plan.driftPerStep, path: &z.storage, current: &logPrice, low: &logMinimum,
+      high: &logMaximum)
+  }
+
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  private static func advance(
+    count: Int, chunk: Int, d: Int, extremes: Bool, drift driftArray: [Scalar],
+    path pathArray: inout [Scalar], current currentArray: inout [Scalar],
+    low lowArray: inout [Scalar], high highArray: inout [Scalar]
+  ) {
+    // Spans: bounds-checked like arrays, without a uniqueness check on every write.
+    let drift = driftArray.span
+    var path = pathArray.mutableSpan
+    var current = currentArray.mutableSpan
+    var low = lowArray.mutableSpan
+    var high = highArray.mutableSpan
     for p in 0..<count {
+      let state = p * d
       for s in 0..<chunk {
         let column = (p * chunk + s) * d
-        for i in 0..<d {
-          let k = i + p * d
-          let old = logPrice[k]
-          let new = old + plan.driftPerStep[i] + z.storage[column + i]
-          logPrice[k] = new
-          z.storage[column + i] = new
-          if extremes {
-            if new < logMinimum[k] { logMinimum[k] = new }
-            if new > logMaximum[k] { logMaximum[k] = new }
+        if extremes {
+          for i in 0..<d {
+            let new = current[state + i] + drift[i] + path[column + i]
+            path[column + i] = new
+            current[state + i] = new
+            low[state + i] = Swift.min(low[state + i], new)
+            high[state + i] = Swift.max(high[state + i], new)
           }
-          if lower, let barrier = plan.logLower[i], !lowerHit[k] {
+        } else {
+          for i in 0..<d {
+            let new = current[state + i] + drift[i] + path[column + i]
+            path[column + i] = new
+            current[state + i] = new
+          }
+        }
+      }
+    }
+  }
+
+  /// Brownian-bridge survival of each barrier over the chunk whose log-prices are in `z`.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  private mutating func updateBarriers(count: Int, chunk: Int) {
+    let d = plan.d
+    for p in 0..<count {
+      for i in 0..<d {
+        let k = i + p * d
+        // The log-price before the chunk: the one carried into step 0 of it.
+        var old = z.storage[(p * chunk) * d + i]
+        for s in 0..<chunk {
+          let new = z.storage[(p * chunk + s) * d + i]
+          if s == 0 { old = chunkStart[k] }
+          if let barrier = plan.logLower[i], !lowerHit[k] {
             let (a, c) = (old - barrier, new - barrier)
             if c <= 0 {
               lowerHit[k] = true
@@ -343,7 +386,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
               lowerSurvival[k] *= 1 - Scalar.exp(-a * c * plan.bridgeScale[i])
             }
           }
-          if upper, let barrier = plan.logUpper[i], !upperHit[k] {
+          if let barrier = plan.logUpper[i], !upperHit[k] {
             let (a, c) = (barrier - old, barrier - new)
             if c <= 0 {
               upperHit[k] = true
@@ -352,6 +395,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
               upperSurvival[k] *= 1 - Scalar.exp(-a * c * plan.bridgeScale[i])
             }
           }
+          old = new
         }
       }
     }

@@ -24,8 +24,7 @@ public struct SimulationResult<Scalar: BLASScalar>: Sendable {
   public let paths: [Matrix<Scalar>]?
 
   /// Quantiles of each asset's terminal price: `result[q][i]` for `probabilities[q]`, by
-  /// linear interpolation between order statistics (NumPy's default "linear" rule:
-  /// position `p·(N−1)`).
+  /// linear interpolation between order statistics (`linearQuantiles`, NumPy's default rule).
   ///
   /// - Throws: `.parameterOutOfRange` when the terminal prices were not kept or a probability
   ///   is outside [0, 1].
@@ -37,10 +36,8 @@ public struct SimulationResult<Scalar: BLASScalar>: Sendable {
     var out = [[Scalar]](
       repeating: [Scalar](repeating: 0, count: terminalPrices.columns), count: probabilities.count)
     for i in 0..<terminalPrices.columns {
-      let column = terminalPrices.column(i).sorted()
-      for (q, p) in probabilities.enumerated() {
-        out[q][i] = try linearQuantile(sorted: column, p)
-      }
+      let column = try linearQuantiles(of: terminalPrices.column(i), probabilities: probabilities)
+      for q in probabilities.indices { out[q][i] = column[q] }
     }
     return out
   }
@@ -66,19 +63,4 @@ public struct BarrierHitEstimate: Sendable, Equatable {
   /// the conditional expectation of the continuous hit given the grid, so it is unbiased for
   /// continuous monitoring and has a smaller variance than counting.
   public let continuous: MonteCarloEstimate
-}
-
-/// The `p`-quantile of sorted values by linear interpolation at position `p·(n−1)`.
-func linearQuantile<T: BLASScalar>(sorted values: [T], _ p: Double) throws(RiskKernelsError) -> T {
-  guard p >= 0, p <= 1 else {
-    throw .parameterOutOfRange(name: "probability", value: p, allowed: "0 ≤ p ≤ 1")
-  }
-  guard !values.isEmpty else {
-    throw .insufficientData(argument: "values", required: 1, actual: 0)
-  }
-  let position = p * Double(values.count - 1)
-  let lower = Int(position.rounded(.down))
-  let upper = Swift.min(lower + 1, values.count - 1)
-  let fraction = T(position - Double(lower))
-  return values[lower] + fraction * (values[upper] - values[lower])
 }
