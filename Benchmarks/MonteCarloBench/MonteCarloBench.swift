@@ -49,6 +49,8 @@ struct GeneratorRow: Codable {
 struct MonteCarloBench: ParsableCommand {
   @Option(help: "Folder with mc_peers.json.") var data: String
   @Option var threads: Int = 2
+  @Option(help: "Paths per block (default: the engine's automatic choice).") var blockPaths: Int?
+  @Option(help: "Only the cases with these asset counts, e.g. 500.") var assets: [Int] = []
   @Flag var quick = false
 
   func run() throws {
@@ -90,8 +92,9 @@ struct MonteCarloBench: ParsableCommand {
     let sizes = Set(peers.results.filter { $0.kernel == "mc_gbm_terminal+runmin" && $0.tool.contains("numpy") }.map(\.size))
     for size in sizes.sorted(by: { parseSize($0).d < parseSize($1).d }) {
       let (d, paths, steps) = parseSize(size)
+      if !assets.isEmpty, !assets.contains(d) { continue }
       let model = try constantCorrelationModel(d)
-      let settings = SimulationSettings(paths: paths, steps: steps, horizon: Double(steps) / 252, seed: 42, threads: threads)
+      let settings = SimulationSettings(paths: paths, steps: steps, horizon: Double(steps) / 252, seed: 42, threads: threads, blockPaths: blockPaths)
       let simulator = PathSimulator(model: model, settings: settings, observers: PathObservers(extremes: true))
       var result = try simulator.run()
       let t = try timer.measure(minimumReps: 3) { result = try simulator.run() }

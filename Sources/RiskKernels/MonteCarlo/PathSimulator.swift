@@ -83,9 +83,11 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   /// `log Bᵢ` (`nil`: none) for lower and upper barriers.
   let logLower: [Scalar?]
   let logUpper: [Scalar?]
-  /// Steps per chunk: the block's normals matrix stays about `chunkElements` values.
+  /// Paths per block, and steps per chunk: the block's normals matrix stays about
+  /// `chunkElements` values.
+  let blockPaths: Int
   let chunkSteps: Int
-  static var chunkElements: Int { 1 << 16 }
+  static var chunkElements: Int { 1 << 18 }
 
   // Offsets of each path's values (see `BlockWorkspace.pathValues`).
   let terminalOffset = 0
@@ -108,7 +110,9 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     logSpot = model.spot.map { Scalar.log($0) }
     logLower = (observers.lowerBarriers ?? Array(repeating: nil, count: d)).map { $0.map { Scalar.log($0) } }
     logUpper = (observers.upperBarriers ?? Array(repeating: nil, count: d)).map { $0.map { Scalar.log($0) } }
-    chunkSteps = Swift.max(1, Swift.min(settings.steps, Self.chunkElements / (d * settings.blockPaths)))
+    let automatic = Swift.min(Swift.max(Self.chunkElements / (d * settings.steps), 64), 1024) & ~1
+    blockPaths = settings.blockPaths ?? automatic
+    chunkSteps = Swift.max(1, Swift.min(settings.steps, Self.chunkElements / (d * blockPaths)))
     var next = d
     minimumOffset = observers.extremes ? next : nil
     if observers.extremes { next += d }
@@ -177,7 +181,8 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
 
 /// One reduction group's partial results.
 struct GroupTally<Scalar: BLASScalar>: Sendable {
-  var moments: [MomentAccumulator]
+  var sums: ShiftedSums
+  var moments: [MomentAccumulator] = []
   var terminalPrices: [Scalar] = []
   var portfolioValues: [Scalar] = []
   var paths: [Matrix<Scalar>] = []
@@ -206,11 +211,12 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   var portfolioMaximum: [Scalar]
   /// Per path: the values the moments accumulate (`plan.valueCount` each, path-major).
   var pathValues: [Double]
+  var pairScratch: [Double]
   var keptPaths: [[Scalar]]
 
   init(plan: SimulationPlan<Scalar>) throws(RiskKernelsError) {
     self.plan = plan
-    let (d, blockPaths) = (plan.d, plan.settings.blockPaths)
+    let (d, blockPaths) = (plan.d, plan.blockPaths)
     stream = try NormalStream(
       generator: plan.settings.generator, seed: plan.settings.seed, slots: blockPaths)
     z = try Matrix(rows: d, columns: blockPaths * plan.chunkSteps)
@@ -222,6 +228,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     portfolioMinimum = Array(repeating: 0, count: blockPaths)
     portfolioMaximum = portfolioMinimum
     pathValues = Array(repeating: 0, count: plan.valueCount * blockPaths)
+    pairScratch = Array(repeating: 0, count: plan.valueCount)
     keptPaths = []
   }
 
@@ -229,12 +236,12 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   mutating func run(group: Int) throws(RiskKernelsError) -> GroupTally<Scalar> {
     let start = group * SimulationSettings.groupPaths
     let end = Swift.min(start + SimulationSettings.groupPaths, plan.settings.paths)
-    var tally = GroupTally<Scalar>(
-      moments: Array(repeating: MomentAccumulator(), count: plan.valueCount))
-    for blockStart in stride(from: start, to: end, by: plan.settings.blockPaths) {
-      let count = Swift.min(plan.settings.blockPaths, end - blockStart)
+    var tally = GroupTally<Scalar>(sums: ShiftedSums(quantities: plan.valueCount))
+    for blockStart in stride(from: start, to: end, by: plan.blockPaths) {
+      let count = Swift.min(plan.blockPaths, end - blockStart)
       try simulate(blockStart: blockStart, count: count, into: &tally)
     }
+    tally.moments = tally.sums.accumulators
     return tally
   }
 
@@ -275,24 +282,36 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   }
 
   private mutating func resetState(count: Int) {
-    let d = plan.d
-    for p in 0..<count {
-      for i in 0..<d {
-        let k = i + p * d
-        logPrice[k] = plan.logSpot[i]
-        logMinimum[k] = plan.logSpot[i]
-        logMaximum[k] = plan.logSpot[i]
-        lowerSurvival[k] = 1
-        upperSurvival[k] = 1
+    let n = count * plan.d
+    Self.tile(plan.logSpot, count: n, into: &logPrice)
+    Self.tile(plan.logSpot, count: n, into: &logMinimum)
+    Self.tile(plan.logSpot, count: n, into: &logMaximum)
+    if plan.observers.lowerBarriers != nil || plan.observers.upperBarriers != nil {
+      Self.tile([1], count: n, into: &lowerSurvival)
+      Self.tile([1], count: n, into: &upperSurvival)
+      for k in 0..<n {
         lowerHit[k] = false
         upperHit[k] = false
       }
-      if let holdings = plan.observers.holdings {
-        var v: Scalar = 0
-        for i in 0..<d { v += holdings[i] * plan.model.spot[i] }
-        portfolioMinimum[p] = v
-        portfolioMaximum[p] = v
-      }
+    }
+    if let holdings = plan.observers.holdings {
+      var v: Scalar = 0
+      for i in 0..<plan.d { v += holdings[i] * plan.model.spot[i] }
+      Self.tile([v], count: count, into: &portfolioMinimum)
+      Self.tile([v], count: count, into: &portfolioMaximum)
+    }
+  }
+
+  /// `target[k] = pattern[k mod pattern.count]` for `k < count`.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  private static func tile(_ pattern: [Scalar], count: Int, into target: inout [Scalar]) {
+    let source = pattern.span
+    var out = target.mutableSpan
+    var k = 0
+    while k < count {
+      for i in 0..<source.count where k + i < count { out[k + i] = source[i] }
+      k += source.count
     }
   }
 
@@ -465,14 +484,10 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     }
     if plan.settings.antithetic {
       for p in stride(from: 0, to: count, by: 2) {
-        for j in 0..<q {
-          tally.moments[j].add((pathValues[p * q + j] + pathValues[(p + 1) * q + j]) / 2)
-        }
+        tally.sums.addAverage(pathValues, first: p * q, second: (p + 1) * q, into: &pairScratch)
       }
     } else {
-      for p in 0..<count {
-        for j in 0..<q { tally.moments[j].add(pathValues[p * q + j]) }
-      }
+      for p in 0..<count { tally.sums.add(pathValues, offset: p * q) }
     }
     if observers.keepTerminalPrices { tally.terminalPrices.append(contentsOf: terminal) }
     if observers.keepPaths {

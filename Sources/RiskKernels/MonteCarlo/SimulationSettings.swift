@@ -16,13 +16,14 @@ public struct SimulationSettings: Sendable, Equatable {
   /// Worker threads (`nil`: one per core). OpenBLAS is pinned to one thread during the run,
   /// so the two never oversubscribe; results do not depend on this number.
   public var threads: Int?
-  /// Paths per block (even, ≥ 2): each block's correlation step is one triangular product
-  /// (TRMM) and each exponentiation one SLEEF call. Results do not depend on it.
-  public var blockPaths: Int
+  /// Paths per block (even, 2 … `groupPaths`; `nil`: chosen from d and S so a block's normals
+  /// fill about 2 MB): each block's correlation step is one triangular product (TRMM) per chunk
+  /// of steps and each exponentiation one SLEEF call. Results do not depend on it.
+  public var blockPaths: Int?
 
   public init(
     paths: Int, steps: Int, horizon: Double, seed: UInt64, antithetic: Bool = false,
-    generator: NormalGenerator = .philox, threads: Int? = nil, blockPaths: Int = 64
+    generator: NormalGenerator = .philox, threads: Int? = nil, blockPaths: Int? = nil
   ) {
     self.paths = paths
     self.steps = steps
@@ -62,8 +63,7 @@ public struct SimulationSettings: Sendable, Equatable {
     if let threads, !(1...1024).contains(threads) {
       throw .parameterOutOfRange(name: "threads", value: Double(threads), allowed: "1...1024")
     }
-    guard blockPaths >= 2, blockPaths.isMultiple(of: 2), blockPaths <= Self.groupPaths
-    else {
+    if let blockPaths, !(blockPaths >= 2 && blockPaths.isMultiple(of: 2) && blockPaths <= Self.groupPaths) {
       throw .parameterOutOfRange(
         name: "blockPaths", value: Double(blockPaths),
         allowed: "even, 2...\(Self.groupPaths)")

@@ -18,6 +18,14 @@ struct MomentAccumulator: Sendable {
   private(set) var mean: Double = 0
   private var squaredDeviations: Double = 0
 
+  init() {}
+
+  init(count: Double, mean: Double, squaredDeviations: Double) {
+    self.count = count
+    self.mean = mean
+    self.squaredDeviations = squaredDeviations
+  }
+
   mutating func add(_ x: Double) {
     count += 1
     let delta = x - mean
