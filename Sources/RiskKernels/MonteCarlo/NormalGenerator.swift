@@ -38,9 +38,20 @@ public func standardNormals<T: BLASScalar>(
     throw .parameterOutOfRange(name: "count", value: Double(count), allowed: "≥ 0")
   }
   var out = [T](repeating: 0, count: count)
-  var stream = try NormalStream<T>(generator: generator, seed: seed, slots: 1)
-  stream.fill(slot: 0, path: path, first: first, into: &out, 0..<count)
+  try fillStandardNormals(&out, seed: seed, path: path, first: first, generator: generator)
   return out
+}
+
+/// Overwrites `buffer` with normals `first ..< first + buffer.count` of path `path`'s stream,
+/// reusing its storage (the allocation-free form of `standardNormals`).
+///
+/// - Throws: `.backend` if GSL cannot allocate a generator.
+public func fillStandardNormals<T: BLASScalar>(
+  _ buffer: inout [T], seed: UInt64, path: UInt64 = 0, first: UInt64 = 0,
+  generator: NormalGenerator = .philox
+) throws(RiskKernelsError) {
+  var stream = try NormalStream<T>(generator: generator, seed: seed, slots: 1)
+  stream.fill(slot: 0, path: path, first: first, into: &buffer, 0..<buffer.count)
 }
 
 /// The per-thread source of normals: stateless for Philox; for mt19937 one generator per path
