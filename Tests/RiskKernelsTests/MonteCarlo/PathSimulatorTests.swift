@@ -270,4 +270,24 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
       try PathSimulator(model: model, settings: huge, observers: PathObservers(keepPaths: true)).run()
     }
   }
+
+  @Test("The docs/monte-carlo.md example runs (with fewer paths)")
+  func documentationExample() throws {
+    let model = try CorrelatedGBM<Double>(
+      assets: ["BTC", "ETH"], spot: [60_000, 3_000], drift: [0, 0], volatility: [0.6, 0.8],
+      correlation: Matrix([[1, 0.8], [0.8, 1]]))
+    let settings = SimulationSettings(
+      paths: 20_000, steps: 24, horizon: SimulationSettings.years(days: 1), seed: 2026,
+      antithetic: true)
+    let observers = PathObservers<Double>(
+      holdings: [1, 10], keepPortfolioValues: true, lowerBarriers: [54_000, nil])
+    let result = try PathSimulator(model: model, settings: settings, observers: observers).run()
+    let hit = try #require(result.lowerBarrierHits?[0])
+    let expected = firstPassageBelow(spot: 60_000, barrier: 54_000, drift: 0, volatility: 0.6, horizon: 1.0 / 365)
+    #expect(abs(hit.continuous.value - expected) <= standardErrors * hit.continuous.standardError)
+    let initial = try #require(result.portfolio?.initial)
+    let pnl = try #require(result.portfolioValues).map { $0 - initial }
+    let q01 = try linearQuantiles(of: pnl, probabilities: [0.01])[0]
+    #expect(q01 < 0)
+  }
 }
