@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PRICES ?= Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv
 
-.PHONY: setup report test build release bench-covariance fixtures format lint clean
+.PHONY: setup report test build release bench-covariance bench-montecarlo fixtures format lint clean
 
 setup:
 	@bash scripts/install-system-deps.sh
@@ -23,6 +23,10 @@ release: setup
 # Covariance kernels vs. NumPy / scikit-learn and a bare DSYRK, in one run (see Benchmarks/README.md).
 bench-covariance: setup
 	bash Benchmarks/run-covariance.sh
+
+# Monte Carlo engine vs. NumPy / QuantLib (the shared peer harness) and this machine's floor.
+bench-montecarlo: setup
+	bash Benchmarks/run-montecarlo.sh
 
 # Regenerates Tests/RiskKernelsTests/Fixtures from the pinned Python peers.
 fixtures:
