@@ -66,6 +66,16 @@ void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t firs
 /// 1 when cshim_philox_normals_f64 uses the AVX2 kernel.
 int cshim_normals_use_avx2(void);
 
+// MARK: - GBM engine (gbm.c)
+
+/// For each of `paths` paths p and each of `chunk` steps s, with column (p·chunk + s) of the
+/// d-row matrix z holding the correlated increment: x ← x + drift + column; column ← x; and,
+/// when `extremes`, low ← min(low, x), high ← max(high, x). x, low, high: d values per path.
+void cshim_gbm_advance_f64(size_t d, size_t paths, size_t chunk, const double *drift, double *z,
+                           double *current, double *low, double *high, int extremes);
+void cshim_gbm_advance_f32(size_t d, size_t paths, size_t chunk, const float *drift, float *z,
+                           float *current, float *low, float *high, int extremes);
+
 // MARK: - GSL generators
 
 /// A GSL Mersenne Twister (mt19937) whose 624 state words are filled from SplitMix64(seed64),

@@ -80,6 +80,13 @@ where Self.RawSignificand: FixedWidthInteger {
   /// (layout in `PhiloxNormals`). Float gets the Double numbers rounded.
   static func _philoxNormals(
     seed: UInt64, path: UInt64, first: UInt64, into x: inout [Self], _ range: Range<Int>)
+
+  /// C edge; public only because protocol requirements must be; not API.
+  /// The GBM log-price pass over `count` paths × `chunk` steps (see `cshim_gbm_advance_f64`):
+  /// `x ← x + drift + zₛ`, `zₛ ← x`, and the running minimum and maximum when `extremes`.
+  static func _advanceLogPrices(
+    dimension d: Int, count: Int, chunk: Int, extremes: Bool, drift: [Self],
+    path z: inout [Self], current: inout [Self], low: inout [Self], high: inout [Self])
 }
 
 // MARK: - Operand flags

@@ -161,4 +161,26 @@ extension Double: BLASScalar {
       }
     }
   }
+
+  public static func _advanceLogPrices(
+    dimension d: Int, count: Int, chunk: Int, extremes: Bool, drift: [Double],
+    path z: inout [Double], current: inout [Double], low: inout [Double], high: inout [Double]
+  ) {
+    precondition(
+      drift.count >= d && z.count >= d * count * chunk && current.count >= d * count
+        && low.count >= d * count && high.count >= d * count, "log-price pass sizes")
+    drift.withUnsafeBufferPointer { pd in
+      z.withUnsafeMutableBufferPointer { pz in
+        current.withUnsafeMutableBufferPointer { px in
+          low.withUnsafeMutableBufferPointer { pl in
+            high.withUnsafeMutableBufferPointer { ph in
+              cshim_gbm_advance_f64(
+                d, count, chunk, pd.baseAddress, pz.baseAddress, px.baseAddress, pl.baseAddress,
+                ph.baseAddress, extremes ? 1 : 0)
+            }
+          }
+        }
+      }
+    }
+  }
 }

@@ -161,4 +161,26 @@ extension Float: BLASScalar {
       }
     }
   }
+
+  public static func _advanceLogPrices(
+    dimension d: Int, count: Int, chunk: Int, extremes: Bool, drift: [Float],
+    path z: inout [Float], current: inout [Float], low: inout [Float], high: inout [Float]
+  ) {
+    precondition(
+      drift.count >= d && z.count >= d * count * chunk && current.count >= d * count
+        && low.count >= d * count && high.count >= d * count, "log-price pass sizes")
+    drift.withUnsafeBufferPointer { pd in
+      z.withUnsafeMutableBufferPointer { pz in
+        current.withUnsafeMutableBufferPointer { px in
+          low.withUnsafeMutableBufferPointer { pl in
+            high.withUnsafeMutableBufferPointer { ph in
+              cshim_gbm_advance_f32(
+                d, count, chunk, pd.baseAddress, pz.baseAddress, px.baseAddress, pl.baseAddress,
+                ph.baseAddress, extremes ? 1 : 0)
+            }
+          }
+        }
+      }
+    }
+  }
 }

@@ -336,51 +336,13 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     }
   }
 
-  /// Adds the drift, carries the log-prices forward, updates extremes and barrier survival, and
-  /// leaves the log-prices in `z`.
-  @specialized(where Scalar == Double)
-  @specialized(where Scalar == Float)
+  /// Adds the drift, carries the log-prices forward, updates the running extremes, and leaves
+  /// the log-prices in `z` (a vectorised C loop: `cshim_gbm_advance_f64`).
   private mutating func advance(count: Int, chunk: Int) {
-    Self.advance(
-      count: count, chunk: chunk, d: plan.d, extremes: plan.observers.extremes,
+    Scalar._advanceLogPrices(
+      dimension: plan.d, count: count, chunk: chunk, extremes: plan.observers.extremes,
       drift: plan.driftPerStep, path: &z.storage, current: &logPrice, low: &logMinimum,
       high: &logMaximum)
-  }
-
-  @specialized(where Scalar == Double)
-  @specialized(where Scalar == Float)
-  private static func advance(
-    count: Int, chunk: Int, d: Int, extremes: Bool, drift driftArray: [Scalar],
-    path pathArray: inout [Scalar], current currentArray: inout [Scalar],
-    low lowArray: inout [Scalar], high highArray: inout [Scalar]
-  ) {
-    // Spans: bounds-checked like arrays, without a uniqueness check on every write.
-    let drift = driftArray.span
-    var path = pathArray.mutableSpan
-    var current = currentArray.mutableSpan
-    var low = lowArray.mutableSpan
-    var high = highArray.mutableSpan
-    for p in 0..<count {
-      let state = p * d
-      for s in 0..<chunk {
-        let column = (p * chunk + s) * d
-        if extremes {
-          for i in 0..<d {
-            let new = current[state + i] + drift[i] + path[column + i]
-            path[column + i] = new
-            current[state + i] = new
-            low[state + i] = Swift.min(low[state + i], new)
-            high[state + i] = Swift.max(high[state + i], new)
-          }
-        } else {
-          for i in 0..<d {
-            let new = current[state + i] + drift[i] + path[column + i]
-            path[column + i] = new
-            current[state + i] = new
-          }
-        }
-      }
-    }
   }
 
   /// Brownian-bridge survival of each barrier over the chunk whose log-prices are in `z`.

@@ -1,0 +1,59 @@
+// The log-price pass of the GBM engine: add the drift to the correlated increments, carry each
+// path's log-prices forward, and keep their running minimum and maximum. Plain loops the
+// compiler vectorises across assets; an AVX2 copy is chosen at run time.
+#include "CShims.h"
+
+#define CSHIM_GBM_ADVANCE(NAME, T, ATTR)                                                        \
+  ATTR static void NAME(size_t d, size_t paths, size_t chunk, const T *restrict drift,          \
+                        T *restrict z, T *restrict current, T *restrict low, T *restrict high, \
+                        int extremes) {                                                         \
+    for (size_t p = 0; p < paths; p++) {                                                        \
+      T *restrict x = current + p * d;                                                          \
+      T *restrict lo = low + p * d;                                                             \
+      T *restrict hi = high + p * d;                                                            \
+      for (size_t s = 0; s < chunk; s++) {                                                      \
+        T *restrict column = z + (p * chunk + s) * d;                                           \
+        for (size_t i = 0; i < d; i++) {                                                        \
+          T v = x[i] + drift[i] + column[i];                                                    \
+          column[i] = v;                                                                        \
+          x[i] = v;                                                                             \
+        }                                                                                       \
+        if (extremes) {                                                                         \
+          for (size_t i = 0; i < d; i++) {                                                      \
+            T v = column[i];                                                                    \
+            lo[i] = v < lo[i] ? v : lo[i];                                                      \
+            hi[i] = v > hi[i] ? v : hi[i];                                                      \
+          }                                                                                     \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
+  }
+
+CSHIM_GBM_ADVANCE(advance_f64_avx2, double, __attribute__((target("avx2,fma"))))
+CSHIM_GBM_ADVANCE(advance_f64_sse2, double, )
+CSHIM_GBM_ADVANCE(advance_f32_avx2, float, __attribute__((target("avx2,fma"))))
+CSHIM_GBM_ADVANCE(advance_f32_sse2, float, )
+
+static int advance_avx2 = 0;
+
+__attribute__((constructor)) static void cshim_choose_advance_kernel(void) {
+  advance_avx2 = cshim_sleef_uses_avx2();
+}
+
+void cshim_gbm_advance_f64(size_t d, size_t paths, size_t chunk, const double *drift, double *z,
+                           double *current, double *low, double *high, int extremes) {
+  if (advance_avx2) {
+    advance_f64_avx2(d, paths, chunk, drift, z, current, low, high, extremes);
+  } else {
+    advance_f64_sse2(d, paths, chunk, drift, z, current, low, high, extremes);
+  }
+}
+
+void cshim_gbm_advance_f32(size_t d, size_t paths, size_t chunk, const float *drift, float *z,
+                           float *current, float *low, float *high, int extremes) {
+  if (advance_avx2) {
+    advance_f32_avx2(d, paths, chunk, drift, z, current, low, high, extremes);
+  } else {
+    advance_f32_sse2(d, paths, chunk, drift, z, current, low, high, extremes);
+  }
+}
