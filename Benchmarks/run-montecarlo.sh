@@ -16,10 +16,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 VENV=Benchmarks/peers/.venv
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import QuantLib" 2>/dev/null; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q -r Benchmarks/peers/requirements.txt
-fi
+bash Benchmarks/peers/ensure-venv.sh
 swift build -c release --product MonteCarloBench >&2
 OUT=Benchmarks/results
 mkdir -p "$OUT"

@@ -2,6 +2,7 @@
 // path's log-prices forward, and keep their running minimum and maximum. Plain loops the
 // compiler vectorises across assets; an AVX2 copy is chosen at run time.
 #include "CShims.h"
+#include "cshims_internal.h"
 
 #define CSHIM_GBM_ADVANCE(NAME, T, ATTR)                                                        \
   ATTR static void NAME(size_t d, size_t paths, size_t chunk, const T *restrict drift,          \
@@ -34,15 +35,9 @@ CSHIM_GBM_ADVANCE(advance_f64_sse2, double, )
 CSHIM_GBM_ADVANCE(advance_f32_avx2, float, __attribute__((target("avx2,fma"))))
 CSHIM_GBM_ADVANCE(advance_f32_sse2, float, )
 
-static int advance_avx2 = 0;
-
-__attribute__((constructor)) static void cshim_choose_advance_kernel(void) {
-  advance_avx2 = cshim_sleef_uses_avx2();
-}
-
 void cshim_gbm_advance_f64(size_t d, size_t paths, size_t chunk, const double *drift, double *z,
                            double *current, double *low, double *high, int extremes) {
-  if (advance_avx2) {
+  if (cshim_has_avx2) {
     advance_f64_avx2(d, paths, chunk, drift, z, current, low, high, extremes);
   } else {
     advance_f64_sse2(d, paths, chunk, drift, z, current, low, high, extremes);
@@ -51,7 +46,7 @@ void cshim_gbm_advance_f64(size_t d, size_t paths, size_t chunk, const double *d
 
 void cshim_gbm_advance_f32(size_t d, size_t paths, size_t chunk, const float *drift, float *z,
                            float *current, float *low, float *high, int extremes) {
-  if (advance_avx2) {
+  if (cshim_has_avx2) {
     advance_f32_avx2(d, paths, chunk, drift, z, current, low, high, extremes);
   } else {
     advance_f32_sse2(d, paths, chunk, drift, z, current, low, high, extremes);

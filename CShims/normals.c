@@ -4,6 +4,7 @@
 // mapping (see CShims.h for the layout).
 #define _GNU_SOURCE
 #include "CShims.h"
+#include "cshims_internal.h"
 
 #include <immintrin.h>
 #include <math.h>
@@ -145,12 +146,6 @@ __attribute__((target("avx2,fma"))) static void group_avx2(uint64_t seed, uint64
 
 // MARK: - Entry points
 
-static int normals_avx2 = 0;
-
-__attribute__((constructor)) static void cshim_choose_normal_kernel(void) {
-  normals_avx2 = cshim_sleef_uses_avx2();
-}
-
 typedef void (*group_kernel)(uint64_t, uint64_t, uint64_t, double *);
 
 static void fill_normals(group_kernel kernel, uint64_t seed, uint64_t path, uint64_t first,
@@ -174,11 +169,11 @@ static void fill_normals(group_kernel kernel, uint64_t seed, uint64_t path, uint
   }
 }
 
-int cshim_normals_use_avx2(void) { return normals_avx2; }
+int cshim_normals_use_avx2(void) { return cshim_has_avx2; }
 
 void cshim_philox_normals_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                               double *out) {
-  fill_normals(normals_avx2 ? group_avx2 : group_scalar, seed, path, first, count, out);
+  fill_normals(cshim_has_avx2 ? group_avx2 : group_scalar, seed, path, first, count, out);
 }
 
 void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,

@@ -3,6 +3,7 @@
 // enabled per function with __attribute__((target)) and chosen with __builtin_cpu_supports.
 #define _GNU_SOURCE
 #include "CShims.h"
+#include "cshims_internal.h"
 
 #include <dlfcn.h>
 #include <immintrin.h>
@@ -78,13 +79,13 @@ CSHIM_VMAP_SSE2(vlog_f64_sse2, double, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_log
 CSHIM_VMAP_SSE2(vlog_f32_sse2, float, 4, _mm_loadu_ps, _mm_storeu_ps, Sleef_logf4_u10sse2, 1.0f)
 
 // Decided once, before main, so no thread ever races on it.
-static int cshim_avx2 = 0;
+int cshim_has_avx2 = 0;
 
 __attribute__((constructor)) static void cshim_choose_sleef_kernels(void) {
-  cshim_avx2 = cshim_sleef_uses_avx2();
+  cshim_has_avx2 = cshim_sleef_uses_avx2();
 }
 
-static inline int use_avx2(void) { return cshim_avx2; }
+static inline int use_avx2(void) { return cshim_has_avx2; }
 
 void cshim_vexp_f64(double *x, size_t n) {
   if (use_avx2()) vexp_f64_avx2(x, n); else vexp_f64_sse2(x, n);

@@ -16,14 +16,7 @@ struct CovarianceCommand: ParsableCommand {
       """
   )
 
-  @Option(help: "CSV of prices (default: the bundled 4-stock example).")
-  var prices: String?
-
-  @Option(help: "Estimator: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
-  var estimator: EstimatorChoice = .sample
-
-  @Option(help: "EWMA decay λ in (0, 1) (ewma only).")
-  var decay: Double = 0.94
+  @OptionGroup var estimation: EstimationOptions
 
   @Option(help: "Returns: log or simple.")
   var returns: ReturnChoice = .log
@@ -31,24 +24,18 @@ struct CovarianceCommand: ParsableCommand {
   @Option(help: "Output: table, csv (header of asset names, then the d×d matrix) or json.")
   var format: OutputFormat = .table
 
-  func validate() throws {
-    guard decay > 0, decay < 1 else {
-      throw ValidationError("--decay: \(decay) is out of range (0 < decay < 1)")
-    }
-  }
-
   func run() throws {
-    let path = prices ?? BundledData.examplePrices
+    let path = estimation.pricePath
     let file = try PriceFile(path: path)
     let (data, dropped) = try file.returns(kind: returns.kind, as: Double.self)
     let estimate: CovarianceEstimate<Double>
     do {
-      estimate = try estimator.make(decay: decay).estimate(from: data)
+      estimate = try estimation.covarianceEstimator.estimate(from: data)
     } catch {
       throw InputError(location: .file(path), message: "\(error)")
     }
     let result = CovarianceResult(
-      assets: file.assets, estimator: estimator.rawValue, returns: returns.rawValue,
+      assets: file.assets, estimator: estimation.estimator.rawValue, returns: returns.rawValue,
       observations: estimate.observationCount, droppedRows: dropped, estimate: estimate)
     let text: String
     switch format {

@@ -16,17 +16,10 @@ struct SimulateCommand: ParsableCommand {
       """
   )
 
-  @Option(help: "CSV of prices (default: the bundled 4-stock example).")
-  var prices: String?
+  @OptionGroup var estimation: EstimationOptions
 
   @Option(help: "JSON model file (annualised spot, drift, volatility, correlation).")
   var model: String?
-
-  @Option(help: "Estimator for --prices: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
-  var estimator: EstimatorChoice = .sample
-
-  @Option(help: "EWMA decay λ in (0, 1) (ewma only).")
-  var decay: Double = 0.94
 
   @Option(help: "Days per year to annualise daily estimates (365: markets that never close; 252: exchange days).")
   var daysPerYear: Double = 365
@@ -61,8 +54,11 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "Output: table or json.")
   var format: SimulateFormat = .table
 
+  /// Terminal prices kept for the quantiles: 10⁸ values, 800 MB in Double.
+  static var keptValuesLimit: Int { 100_000_000 }
+
   func validate() throws {
-    if prices != nil, model != nil { throw ValidationError("--prices and --model: give one, not both") }
+    if estimation.prices != nil, model != nil { throw ValidationError("--prices and --model: give one, not both") }
     guard paths >= 1 else { throw ValidationError("--paths: \(paths) must be at least 1") }
     if antithetic, !paths.isMultiple(of: 2) {
       throw ValidationError("--paths: \(paths) must be even with --antithetic")
@@ -73,9 +69,6 @@ struct SimulateCommand: ParsableCommand {
     }
     guard daysPerYear > 0, daysPerYear.isFinite else {
       throw ValidationError("--days-per-year: \(daysPerYear) must be positive")
-    }
-    guard decay > 0, decay < 1 else {
-      throw ValidationError("--decay: \(decay) is out of range (0 < decay < 1)")
     }
     if let threads, !(1...1024).contains(threads) {
       throw ValidationError("--threads: \(threads) is out of range (1...1024)")
@@ -94,6 +87,12 @@ struct SimulateCommand: ParsableCommand {
 
   func simulate<T: BLASScalar>(_: T.Type) throws -> SimulationReport {
     let gbm = try loadModel(T.self)
+    // The terminal quantiles keep every path's terminal prices.
+    guard paths <= Self.keptValuesLimit / gbm.dimension else {
+      throw InputError(
+        location: .flag("--paths"),
+        message: "\(paths) paths × \(gbm.dimension) assets exceed the \(Self.keptValuesLimit) terminal prices the quantiles can keep")
+    }
     let settings = SimulationSettings(
       paths: paths, steps: steps, horizon: SimulationSettings.years(days: horizonDays, daysPerYear: daysPerYear),
       seed: seed, antithetic: antithetic, generator: generator.generator, threads: threads)
@@ -103,21 +102,28 @@ struct SimulateCommand: ParsableCommand {
         model: gbm, settings: settings, observers: PathObservers(keepTerminalPrices: true)
       ).run()
     } catch {
-      throw InputError(location: .flag("simulate"), message: "\(error)")
+      throw InputError(location: .flag(Self.flag(for: error)), message: "\(error)")
     }
     return try SimulationReport(
       result: result, model: gbm, horizonDays: horizonDays, daysPerYear: daysPerYear,
-      precision: precision.rawValue, source: model ?? prices ?? "bundled example")
+      precision: precision.rawValue, source: model ?? estimation.prices ?? "bundled example")
+  }
+
+  /// The flag a settings error is about (the library names the setting, not the flag).
+  static func flag(for error: RiskKernelsError) -> String {
+    guard case .parameterOutOfRange(let name, _, _) = error else { return "simulate" }
+    let flags = ["paths": "--paths", "steps": "--steps", "horizon": "--horizon-days", "threads": "--threads"]
+    return flags[name] ?? "simulate"
   }
 
   func loadModel<T: BLASScalar>(_: T.Type) throws -> CorrelatedGBM<T> {
     if let model { return try ModelFile.load(path: model, as: T.self) }
-    let path = prices ?? BundledData.examplePrices
+    let path = estimation.pricePath
     let file = try PriceFile(path: path)
     let (data, _) = try file.returns(kind: .log, as: T.self)
     let spot = try file.lastCompletePrices().map { T($0) }
     do {
-      let estimate = try estimator.make(decay: decay).estimate(from: data)
+      let estimate = try estimation.covarianceEstimator.estimate(from: data)
       return try CorrelatedGBM(
         assets: file.assets, spot: spot, dailyEstimate: estimate, daysPerYear: T(daysPerYear),
         drift: zeroDrift ? Array(repeating: 0, count: spot.count) : nil)

@@ -63,6 +63,10 @@ let twoAssetModel = """
           (["--horizon-days", "-1"], "--horizon-days"),
           (["--threads", "0"], "--threads"),
           (["--precision", "half"], "--precision"),
+          (["--paths", "100000000"], "--paths"),
+          (["--steps", "9223372036854775807"], "steps"),
+          (["--horizon-days", "1e9"], "horizon"),
+          (["--decay", "1.5", "--estimator", "ewma"], "--decay"),
           (["--model", "/nonexistent/model.json"], "/nonexistent/model.json"),
         ])
   func badFlags(arguments: [String], named: String) throws {

@@ -29,7 +29,9 @@ public enum NormalGenerator: String, Sendable, CaseIterable, Codable {
 /// Standard normals `first ..< first + count` of path `path`'s stream: the numbers a simulation
 /// with `seed` and `generator` uses for that path (step `s`, asset `i` is normal `s·d + i`).
 ///
-/// - Throws: `.parameterOutOfRange` for a negative `count`; `.backend` if GSL cannot allocate.
+/// - Throws: `.parameterOutOfRange` for a negative `count`, a window past the end of the stream
+///   (`first + count > 2⁶⁴`) or, for mt19937, one starting at or beyond 2³² (the stream is
+///   sequential: reaching `first` costs `first` draws); `.backend` if GSL cannot allocate.
 public func standardNormals<T: BLASScalar>(
   count: Int, seed: UInt64, path: UInt64 = 0, first: UInt64 = 0,
   generator: NormalGenerator = .philox, as: T.Type = T.self
@@ -45,11 +47,18 @@ public func standardNormals<T: BLASScalar>(
 /// Overwrites `buffer` with normals `first ..< first + buffer.count` of path `path`'s stream,
 /// reusing its storage (the allocation-free form of `standardNormals`).
 ///
-/// - Throws: `.backend` if GSL cannot allocate a generator.
+/// - Throws: as `standardNormals`.
 public func fillStandardNormals<T: BLASScalar>(
   _ buffer: inout [T], seed: UInt64, path: UInt64 = 0, first: UInt64 = 0,
   generator: NormalGenerator = .philox
 ) throws(RiskKernelsError) {
+  let (_, overflow) = first.addingReportingOverflow(UInt64(buffer.count))
+  guard !overflow else {
+    throw .parameterOutOfRange(name: "first", value: Double(first), allowed: "first + count ≤ 2⁶⁴")
+  }
+  if generator == .mt19937, first >= 1 << 32 {
+    throw .parameterOutOfRange(name: "first", value: Double(first), allowed: "< 2³² for mt19937")
+  }
   var stream = try NormalStream<T>(generator: generator, seed: seed, slots: 1)
   stream.fill(slot: 0, path: path, first: first, into: &buffer, 0..<buffer.count)
 }

@@ -75,10 +75,10 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   let settings: SimulationSettings
   let observers: PathObservers<Scalar>
   let d: Int
-  /// `(μᵢ − σᵢ²/2)Δt`, `√Δt`, `2/(σᵢ²Δt)`.
+  /// `(μᵢ − σᵢ²/2)Δt`, `Δt`, `√Δt`.
   let driftPerStep: [Scalar]
+  let dt: Scalar
   let sqrtDt: Scalar
-  let bridgeScale: [Scalar]
   let logSpot: [Scalar]
   /// `log Bᵢ` (`nil`: none) for lower and upper barriers.
   let logLower: [Scalar?]
@@ -104,9 +104,9 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     self.observers = observers
     d = model.dimension
     let dt = Scalar(settings.horizon / Double(settings.steps))
+    self.dt = dt
     driftPerStep = (0..<d).map { (model.drift[$0] - model.volatility[$0] * model.volatility[$0] / 2) * dt }
     sqrtDt = dt.squareRoot()
-    bridgeScale = model.volatility.map { 2 / ($0 * $0 * dt) }
     logSpot = model.spot.map { Scalar.log($0) }
     logLower = (observers.lowerBarriers ?? Array(repeating: nil, count: d)).map { $0.map { Scalar.log($0) } }
     logUpper = (observers.upperBarriers ?? Array(repeating: nil, count: d)).map { $0.map { Scalar.log($0) } }
@@ -131,7 +131,7 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   func result(from tallies: [GroupTally<Scalar>]) throws(RiskKernelsError) -> SimulationResult<Scalar> {
     var moments = [MomentAccumulator](repeating: MomentAccumulator(), count: valueCount)
     for tally in tallies {
-      for q in 0..<valueCount { moments[q].merge(tally.moments[q]) }
+      for (q, group) in tally.sums.accumulators.enumerated() { moments[q].merge(group) }
     }
     let estimates = moments.map(\.estimate)
     func slice(_ offset: Int?, _ count: Int) -> [MonteCarloEstimate]? {
@@ -182,7 +182,6 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
 /// One reduction group's partial results.
 struct GroupTally<Scalar: BLASScalar>: Sendable {
   var sums: ShiftedSums
-  var moments: [MomentAccumulator] = []
   var terminalPrices: [Scalar] = []
   var portfolioValues: [Scalar] = []
   var paths: [Matrix<Scalar>] = []
@@ -241,7 +240,6 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       let count = Swift.min(plan.blockPaths, end - blockStart)
       try simulate(blockStart: blockStart, count: count, into: &tally)
     }
-    tally.moments = tally.sums.accumulators
     return tally
   }
 
@@ -269,7 +267,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       try Scalar._trmm(
         .left, .lower, .noTranspose, .nonUnit, alpha: plan.sqrtDt, plan.model.covarianceFactor.lower,
         &z)
-      if barrierObservers { chunkStart = logPrice }
+      if barrierObservers { for k in 0..<(count * d) { chunkStart[k] = logPrice[k] } }
       advance(count: count, chunk: chunk)
       if barrierObservers { updateBarriers(count: count, chunk: chunk) }
       if needPrices {
@@ -353,33 +351,31 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     for p in 0..<count {
       for i in 0..<d {
         let k = i + p * d
-        // The log-price before the chunk: the one carried into step 0 of it.
-        var old = z.storage[(p * chunk) * d + i]
+        let sigma = plan.model.volatility[i]
+        var old = chunkStart[k]
         for s in 0..<chunk {
           let new = z.storage[(p * chunk + s) * d + i]
-          if s == 0 { old = chunkStart[k] }
-          if let barrier = plan.logLower[i], !lowerHit[k] {
-            let (a, c) = (old - barrier, new - barrier)
-            if c <= 0 {
-              lowerHit[k] = true
-              lowerSurvival[k] = 0
-            } else {
-              lowerSurvival[k] *= 1 - Scalar.exp(-a * c * plan.bridgeScale[i])
-            }
+          if let barrier = plan.logLower[i] {
+            Self.bridge(old - barrier, new - barrier, sigma, plan.dt, &lowerHit[k], &lowerSurvival[k])
           }
-          if let barrier = plan.logUpper[i], !upperHit[k] {
-            let (a, c) = (barrier - old, barrier - new)
-            if c <= 0 {
-              upperHit[k] = true
-              upperSurvival[k] = 0
-            } else {
-              upperSurvival[k] *= 1 - Scalar.exp(-a * c * plan.bridgeScale[i])
-            }
+          if let barrier = plan.logUpper[i] {
+            Self.bridge(barrier - old, barrier - new, sigma, plan.dt, &upperHit[k], &upperSurvival[k])
           }
           old = new
         }
       }
     }
+  }
+
+  /// One interval of a path still short of its barrier (log-distances `a`, then `c`):
+  /// survival × (1 − crossing probability), and the hit flag once a date reaches the barrier.
+  private static func bridge(
+    _ a: Scalar, _ c: Scalar, _ sigma: Scalar, _ dt: Scalar, _ hit: inout Bool,
+    _ survival: inout Scalar
+  ) {
+    guard !hit else { return }
+    if c <= 0 { hit = true }
+    survival *= 1 - brownianBridgeCrossingProbability(logDistances: a, c, volatility: sigma, interval: dt)
   }
 
   /// With prices in `z`: portfolio extremes and kept paths.

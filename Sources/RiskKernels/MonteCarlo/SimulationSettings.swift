@@ -1,3 +1,5 @@
+internal import RealModule
+
 /// How many paths to draw, on what grid, from which numbers: a `Sendable` value.
 public struct SimulationSettings: Sendable, Equatable {
   /// Number of paths N (≥ 1; even with antithetic variates).
@@ -46,16 +48,20 @@ public struct SimulationSettings: Sendable, Equatable {
   /// `blockPaths`.
   public static var groupPaths: Int { 4096 }
 
+  /// The largest `paths` and `steps` accepted (so no index arithmetic can overflow).
+  public static var pathsLimit: Int { 1 << 48 }
+  public static var stepsLimit: Int { 1 << 32 }
+
   func validate() throws(RiskKernelsError) {
-    guard paths >= 1 else {
-      throw .parameterOutOfRange(name: "paths", value: Double(paths), allowed: "≥ 1")
+    guard paths >= 1, paths <= Self.pathsLimit else {
+      throw .parameterOutOfRange(name: "paths", value: Double(paths), allowed: "1 … 2⁴⁸")
     }
     if antithetic, !paths.isMultiple(of: 2) {
       throw .parameterOutOfRange(
         name: "paths", value: Double(paths), allowed: "even with antithetic variates")
     }
-    guard steps >= 1 else {
-      throw .parameterOutOfRange(name: "steps", value: Double(steps), allowed: "≥ 1")
+    guard steps >= 1, steps <= Self.stepsLimit else {
+      throw .parameterOutOfRange(name: "steps", value: Double(steps), allowed: "1 … 2³²")
     }
     guard horizon > 0, horizon.isFinite else {
       throw .parameterOutOfRange(name: "horizon", value: horizon, allowed: "> 0 years")
@@ -111,6 +117,19 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
 
   func validate(model: CorrelatedGBM<Scalar>, settings: SimulationSettings) throws(RiskKernelsError) {
     let d = model.dimension
+    // Prices within 10 standard deviations of the drift over the horizon must be finite in
+    // Scalar, so no estimate turns into an infinity or a NaN.
+    let largestLog = Double.log(Double(Scalar.greatestFiniteMagnitude))
+    for i in 0..<d {
+      let (mu, sigma) = (Double(model.drift[i]), Double(model.volatility[i]))
+      let reach = abs(Double.log(Double(model.spot[i]))) + abs(mu - sigma * sigma / 2) * settings.horizon
+        + 10 * sigma * settings.horizon.squareRoot()
+      guard reach.isFinite, reach < largestLog else {
+        throw .parameterOutOfRange(
+          name: "horizon", value: settings.horizon,
+          allowed: "small enough that asset \(i)'s prices within 10σ stay finite in \(Scalar.self)")
+      }
+    }
     if let holdings {
       try checkCount(holdings, d, "holdings for \(d) assets")
       try checkAllFinite(holdings, "holdings")

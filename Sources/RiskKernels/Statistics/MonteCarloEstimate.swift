@@ -10,8 +10,8 @@ public struct MonteCarloEstimate: Sendable, Equatable, Codable {
   }
 }
 
-/// Mean and sum of squared deviations by Welford's update; two accumulators merge by Chan,
-/// Golub & LeVeque's formula (1979). Merging in a fixed order makes the result independent of
+/// Mean and sum of squared deviations of a set of samples (from `ShiftedSums`); two
+/// accumulators merge by Chan, Golub & LeVeque's formula (1979). Merging in a fixed order makes the result independent of
 /// how the samples were split between threads.
 struct MomentAccumulator: Sendable {
   private(set) var count: Double = 0
@@ -24,13 +24,6 @@ struct MomentAccumulator: Sendable {
     self.count = count
     self.mean = mean
     self.squaredDeviations = squaredDeviations
-  }
-
-  mutating func add(_ x: Double) {
-    count += 1
-    let delta = x - mean
-    mean += delta / count
-    squaredDeviations += delta * (x - mean)
   }
 
   mutating func merge(_ other: MomentAccumulator) {

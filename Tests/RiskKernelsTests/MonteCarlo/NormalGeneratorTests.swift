@@ -95,6 +95,16 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
     #expect(a == again)
   }
 
+  @Test("A negative count, a window past the stream's end and a far mt19937 window are typed errors")
+  func badWindows() {
+    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "first", value: Double(UInt64.max - 1), allowed: "first + count ≤ 2⁶⁴")) {
+      try standardNormals(count: 4, seed: 0, first: UInt64.max - 1, as: Double.self)
+    }
+    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "first", value: Double(UInt64(1) << 40), allowed: "< 2³² for mt19937")) {
+      try standardNormals(count: 4, seed: 0, first: 1 << 40, generator: .mt19937, as: Double.self)
+    }
+  }
+
   @Test("A negative count is a typed error")
   func negativeCount() {
     #expect(throws: RiskKernelsError.parameterOutOfRange(name: "count", value: -1, allowed: "≥ 0")) {

@@ -244,7 +244,7 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
     let good = SimulationSettings(paths: 10, steps: 2, horizon: 1, seed: 1)
     var bad = good
     bad.paths = 0
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "paths", value: 0, allowed: "≥ 1")) {
+    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "paths", value: 0, allowed: "1 … 2⁴⁸")) {
       try PathSimulator(model: model, settings: bad).run()
     }
     bad = good
@@ -262,6 +262,23 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
     }
     #expect(throws: RiskKernelsError.self) {
       try PathSimulator(model: model, settings: good, observers: PathObservers(holdings: [1, 2])).run()
+    }
+    bad = good
+    bad.steps = Int.max
+    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "steps", value: Double(Int.max), allowed: "1 … 2³²")) {
+      try PathSimulator(model: model, settings: bad, observers: PathObservers(keepPaths: true)).run()
+    }
+    bad = good
+    bad.paths = Int.max
+    #expect(throws: RiskKernelsError.self) { try PathSimulator(model: model, settings: bad).run() }
+    // A horizon so long that prices would overflow: a typed error, never infinities or NaN.
+    bad = good
+    bad.horizon = 1e6
+    #expect(throws: RiskKernelsError.self) { try PathSimulator(model: model, settings: bad).run() }
+    bad.horizon = 300  // fine in Double, but e^(10σ√T) overflows Float for σ = 0.6
+    _ = try PathSimulator(model: model, settings: bad).run()
+    #expect(throws: RiskKernelsError.self) {
+      try PathSimulator(model: try threeAssetModel(Float.self), settings: bad).run()
     }
     var huge = good
     huge.paths = 1_000_000

@@ -1,0 +1,9 @@
+// Private to the CShims module (not part of the umbrella header Swift imports).
+#ifndef RISKKERNELS_CSHIMS_INTERNAL_H
+#define RISKKERNELS_CSHIMS_INTERNAL_H
+
+/// 1 when this CPU has AVX2 and FMA: set once, before main, by a constructor in shims.c, and
+/// read (never written) by every run-time kernel choice.
+extern int cshim_has_avx2;
+
+#endif

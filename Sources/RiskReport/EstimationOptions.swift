@@ -1,0 +1,27 @@
+import ArgumentParser
+import RiskKernels
+
+/// The options every command that estimates a covariance from prices shares:
+/// `--prices FILE`, `--estimator`, `--decay`.
+struct EstimationOptions: ParsableArguments {
+  @Option(help: "CSV of prices (default: the bundled 4-stock example).")
+  var prices: String?
+
+  @Option(help: "Estimator: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
+  var estimator: EstimatorChoice = .sample
+
+  @Option(help: "EWMA decay λ in (0, 1) (ewma only).")
+  var decay: Double = 0.94
+
+  func validate() throws {
+    guard decay > 0, decay < 1 else {
+      throw ValidationError("--decay: \(decay) is out of range (0 < decay < 1)")
+    }
+  }
+
+  /// The price file: `--prices` or the bundled example.
+  var pricePath: String { prices ?? BundledData.examplePrices }
+
+  /// The configured estimator.
+  var covarianceEstimator: any CovarianceEstimator { estimator.make(decay: decay) }
+}
