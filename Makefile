@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PRICES ?= Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv
 
-.PHONY: setup report test build release bench-covariance bench-montecarlo fixtures format lint clean
+.PHONY: setup report test build release bench-covariance bench-montecarlo bench-riskparity fixtures format lint clean
 
 setup:
 	@bash scripts/install-system-deps.sh
@@ -27,6 +27,10 @@ bench-covariance: setup
 # Monte Carlo engine vs. NumPy / QuantLib (the shared peer harness) and this machine's floor.
 bench-montecarlo: setup
 	bash Benchmarks/run-montecarlo.sh
+
+# Risk-budgeting solver vs. riskparityportfolio, Riskfolio-Lib and NumPy/SciPy Newton.
+bench-riskparity: setup
+	bash Benchmarks/run-riskparity.sh
 
 # Regenerates Tests/RiskKernelsTests/Fixtures from the pinned Python peers.
 fixtures:

@@ -87,6 +87,17 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    .executableTarget(
+      name: "RiskParityBench",
+      dependencies: [
+        "RiskKernels",
+        "BenchmarkSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/RiskParityBench",
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: - Tests
     .target(
       name: "_RiskKernelsTestSupport",

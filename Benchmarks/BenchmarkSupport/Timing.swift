@@ -29,3 +29,13 @@ public struct BenchTimer {
     return Timing(median: times[times.count / 2], p90: times[min(times.count - 1, Int(0.9 * Double(times.count)))], reps: times.count)
   }
 }
+
+extension Timing {
+  /// From raw per-run times in seconds (a benchmark that times inside its own loop).
+  public init(times: [Double]) {
+    let sorted = times.sorted()
+    self.init(
+      median: sorted[sorted.count / 2], p90: sorted[min(sorted.count - 1, Int(0.9 * Double(sorted.count)))],
+      reps: sorted.count)
+  }
+}

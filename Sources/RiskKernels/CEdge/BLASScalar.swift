@@ -25,6 +25,14 @@ where Self.RawSignificand: FixedWidthInteger {
   ) throws(RiskKernelsError)
 
   /// C edge; public only because protocol requirements must be; not API.
+  /// `y = alpha·a·x + beta·y` for symmetric `a`, reading only its `uplo` triangle (half the
+  /// memory traffic of `?gemv`). The corresponding BLAS routine is `?symv`.
+  static func _symv(
+    _ a: Matrix<Self>, _ uplo: UpLo, _ x: [Self], alpha: Self, beta: Self,
+    into y: inout [Self]
+  ) throws(RiskKernelsError)
+
+  /// C edge; public only because protocol requirements must be; not API.
   /// `c = alpha·op(a)·op(a)ᵀ + beta·c` on the `uplo` triangle of `c`, with `op(a) = aᵀ` when
   /// `trans == .transpose` (so `c = aᵀa`). The corresponding BLAS routine is `?syrk`.
   static func _syrk(

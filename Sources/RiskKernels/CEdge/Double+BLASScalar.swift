@@ -44,6 +44,24 @@ extension Double: BLASScalar {
     }
   }
 
+  public static func _symv(
+    _ a: Matrix<Double>, _ uplo: UpLo, _ x: [Double], alpha: Double, beta: Double, into y: inout [Double]
+  ) throws(RiskKernelsError) {
+    try checkSquare(a, "symmetric matrix-vector product")
+    try checkGEMV(a, .noTranspose, x, y)
+    let (n, lda) = (try cInt(a.rows, "order"), try leadingDimension(a))
+    if y.isEmpty { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      x.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in
+          cblas_dsymv(
+            CblasColMajor, uplo.cblas, n, alpha, pa.baseAddress, lda, px.baseAddress, 1, beta,
+            py.baseAddress, 1)
+        }
+      }
+    }
+  }
+
   public static func _syrk(
     _ a: Matrix<Double>, _ trans: Transpose, alpha: Double, beta: Double, _ uplo: UpLo,
     into c: inout Matrix<Double>

@@ -44,6 +44,24 @@ extension Float: BLASScalar {
     }
   }
 
+  public static func _symv(
+    _ a: Matrix<Float>, _ uplo: UpLo, _ x: [Float], alpha: Float, beta: Float, into y: inout [Float]
+  ) throws(RiskKernelsError) {
+    try checkSquare(a, "symmetric matrix-vector product")
+    try checkGEMV(a, .noTranspose, x, y)
+    let (n, lda) = (try cInt(a.rows, "order"), try leadingDimension(a))
+    if y.isEmpty { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      x.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in
+          cblas_ssymv(
+            CblasColMajor, uplo.cblas, n, alpha, pa.baseAddress, lda, px.baseAddress, 1, beta,
+            py.baseAddress, 1)
+        }
+      }
+    }
+  }
+
   public static func _syrk(
     _ a: Matrix<Float>, _ trans: Transpose, alpha: Float, beta: Float, _ uplo: UpLo,
     into c: inout Matrix<Float>

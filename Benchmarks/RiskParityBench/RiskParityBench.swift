@@ -1,0 +1,153 @@
+// The risk-parity benchmark's Swift side: solves the covariances the peers script wrote, reads
+// the peers' medians and residuals from the same run, prints the ratios, and writes
+// riskparity.json. Run it through Benchmarks/run-riskparity.sh, never alone.
+import ArgumentParser
+import BenchmarkSupport
+import Foundation
+import RiskKernels
+
+@main
+struct RiskParityBench: ParsableCommand {
+  @Option(help: "Folder with rp_peers.json, rp_sigma_<d>.f64 and rp_returns_2570x500.f64.") var data: String
+  @Option var sizes: String = "50,100,500,1000"
+  @Option var large: String = "2000"
+  @Flag var quick = false
+  @Option(help: "Methods to time (comma-separated).") var methods: String = "newton,newtonCG"
+  @Flag(help: "Skip the warm re-solve case (for profiling the cold solves).") var skipWarm = false
+
+  func run() throws {
+    try BLASThreads.set(1)
+    let peers = try JSONDecoder().decode(PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/rp_peers.json")))
+    let timer = BenchTimer(quick: quick)
+    let m = Machine.describe(threads: 1)
+    print("""
+      RiskKernels risk-parity benchmark — \(m["cpu"]!), \(m["cores"]!) cores, OpenBLAS threads 1 \
+      (peers: \(peers.blasThreads)), \(m["build"]!), git \(m["git"]!), load \(m["loadavg"]!)
+      peers: Python \(peers.python), \(peers.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+      """)
+    var rows: [ResultRow] = []
+    let sizeList = sizes.split(separator: ",").compactMap { Int($0) }
+    let largeList = large.split(separator: ",").compactMap { Int($0) }
+    for d in sizeList + largeList {
+      let sigma = try loadSquare(path: "\(data)/rp_sigma_\(d).f64", order: d)
+      let peerRows = peers.results.filter { $0.assets == d }
+      let fastestCCD = peerRows.filter { $0.tool.hasPrefix("riskparityportfolio") }.min { $0.median_s < $1.median_s }
+      let riskfolio = peerRows.first { $0.tool.hasPrefix("riskfolio") }
+      for method in methods.split(separator: ",").compactMap({ RiskBudgetingMethod(rawValue: String($0)) }) {
+        if method == .newton && d > 1000 { continue }
+        let solver = RiskBudgetingSolver(tolerance: 1e-10, method: method)
+        var solution = try solver.solve(covariance: sigma)
+        let timing = try timer.measure { solution = try solver.solve(covariance: sigma) }
+        let goal: String? =
+          method != .newtonCG ? nil
+          : d >= 2000 ? "< 50 ms"
+          : d >= 500 ? "≥ 2× fastest riskparityportfolio, ≥ 100× Riskfolio-Lib"
+          : d == 100 ? "≥ 1× fastest riskparityportfolio, ≥ 100× Riskfolio-Lib" : nil
+        rows.append(ResultRow(
+          case: "cold", assets: d, method: method.rawValue, ours: timing, convergence: solution.convergence,
+          fastestCCD: fastestCCD, riskfolio: riskfolio, goal: goal))
+      }
+    }
+    // Warm re-solve after one new return row at d = 500: a streaming estimate absorbs the row,
+    // the solver restarts from the previous weights. Only the solve is timed; Σ has just been
+    // written by the update, as in a live pipeline.
+    if sizeList.contains(500) && !skipWarm {
+      let returns = try loadColumnMajor(path: "\(data)/rp_returns_2570x500.f64", rows: 2570, columns: 500)
+      let solver = RiskBudgetingSolver(tolerance: 1e-10)
+      var times: [Double] = []
+      var last: RiskBudgetingSolution<Double>?
+      let clock = ContinuousClock()
+      for _ in 0..<(quick ? 1 : 5) {
+        var stream = try StreamingCovariance<Double>(dimension: 500)
+        try stream.update(withRows: returns.rows(0..<2520))
+        var weights = try solver.solve(covariance: stream.covariance()).weights
+        for k in 2520..<2570 {
+          try stream.update(with: returns.row(k))
+          let sigma = try stream.covariance()
+          let start = clock.now
+          let solution = try solver.solve(covariance: sigma, warmStart: weights)
+          let elapsed = clock.now - start
+          times.append(Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
+          weights = solution.weights
+          last = solution
+        }
+      }
+      let timing = Timing(times: times)
+      rows.append(ResultRow(
+        case: "warm, one new row", assets: 500, method: "newtonCG", ours: timing, convergence: last!.convergence,
+        fastestCCD: nil, riskfolio: nil, goal: "median < 0.2 ms"))
+    }
+    print(ResultRow.table(rows))
+    let json = try JSONEncoder.pretty.encode(Output(machine: m, peers: peers, results: rows))
+    try json.write(to: URL(fileURLWithPath: data + "/riskparity.json"))
+    print("wrote \(data)/riskparity.json")
+  }
+}
+
+struct PeerRow: Codable {
+  let tool: String
+  let assets: Int
+  let median_s: Double
+  let reps: Int
+  let residual: Double
+}
+
+struct PeerFile: Codable {
+  let python: String
+  let versions: [String: String]
+  let blasThreads: String
+  let results: [PeerRow]
+}
+
+struct ResultRow: Codable {
+  let `case`: String
+  let assets: Int
+  let method: String
+  let ours: Timing
+  let convergence: ConvergenceReport
+  let fastestCCD: PeerRow?
+  let riskfolio: PeerRow?
+  let goal: String?
+
+  static func table(_ rows: [ResultRow]) -> String {
+    var out = "| case | d | method | median | p90 | iterations | Σ products | residual | fastest riskparityportfolio (residual) | speedup | Riskfolio-Lib (residual) | speedup | goal |\n"
+    out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    func peer(_ p: PeerRow?, _ ours: Double) -> (String, String) {
+      guard let p else { return ("–", "–") }
+      return ("\(ms(p.median_s)) (\(String(format: "%.0e", p.residual)))", String(format: "%.1f×", p.median_s / ours))
+    }
+    for r in rows {
+      let (ccd, ccdRatio) = peer(r.fastestCCD, r.ours.median)
+      let (rfl, rflRatio) = peer(r.riskfolio, r.ours.median)
+      out += "| \(r.case) | \(r.assets) | \(r.method) | \(ms(r.ours.median)) | \(ms(r.ours.p90)) | "
+      out += "\(r.convergence.iterations) | \(r.convergence.matrixProducts) | \(String(format: "%.1e", r.convergence.residual)) | "
+      out += "\(ccd) | \(ccdRatio) | \(rfl) | \(rflRatio) | \(r.goal ?? "") |\n"
+    }
+    return out
+  }
+}
+
+struct Output: Codable {
+  let machine: [String: String]
+  let peers: PeerFile
+  let results: [ResultRow]
+}
+
+func loadColumnMajor(path: String, rows: Int, columns: Int) throws -> Matrix<Double> {
+  let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+  var values = [Double](repeating: 0, count: rows * columns)
+  guard bytes.count == values.count * 8 else { throw ValidationError("\(path): expected \(values.count) doubles") }
+  _ = values.withUnsafeMutableBytes { bytes.copyBytes(to: $0) }
+  return try Matrix(rows: rows, columns: columns, columnMajor: values)
+}
+
+/// A symmetric matrix written row-major by NumPy is the same column-major.
+func loadSquare(path: String, order: Int) throws -> Matrix<Double> {
+  try loadColumnMajor(path: path, rows: order, columns: order)
+}
+
+extension Matrix where Scalar == Double {
+  func rows(_ range: Range<Int>) throws -> Matrix<Double> {
+    try Matrix(range.map { row($0) })
+  }
+}
