@@ -9,3 +9,4 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/pip" install -q -r requirements.txt
 fi
 "$VENV/bin/python" make_covariance.py
+"$VENV/bin/python" make_riskparity.py

@@ -34,9 +34,13 @@ extension RiskBudgetingProblem {
     var w = unconstrained.weights
     var y = [T](repeating: 0, count: d)
     for _ in 0..<(2 * d + 2) {
-      let free = (0..<d).filter { !capped.contains($0) }
+      var free = (0..<d).filter { !capped.contains($0) }
       let cappedTotal = capped.reduce(T(0)) { $0 + caps[$1] }
-      // All capped (the caps sum to 1 over these assets): w = u is the only feasible point.
+      // The free caps just fill the room left (the caps sum to 1): w = u is the only feasible point.
+      if free.reduce(T(0), { $0 + Swift.min(caps[$1], 1) }) <= (1 - cappedTotal) * (1 + 8 * T.ulpOfOne) {
+        capped.formUnion(free)
+        free = []
+      }
       if free.isEmpty {
         for i in 0..<d { w[i] = caps[i] }
         try product(w, into: &y)

@@ -1,0 +1,39 @@
+import Foundation
+import RiskKernels
+
+/// A risk-parity fixture made by Tests/FixtureScripts/make_riskparity.py (see its header).
+struct RiskParityFixture<Inputs: Decodable, Expected: Decodable>: Decodable {
+  let description: String
+  let inputs: Inputs
+  let expected: Expected
+
+  static func load(_ name: String) throws -> Self {
+    guard let url = Bundle.module.url(forResource: "Fixtures/riskparity/\(name)", withExtension: "json")
+    else { throw FixtureMissing(name: name) }
+    return try JSONDecoder().decode(Self.self, from: Data(contentsOf: url))
+  }
+}
+
+struct BudgetInputs: Decodable {
+  let covariance: [[Double]]
+  let equalBudgets: [Double]
+  let budgets: [Double]
+  let zeroBudgets: [Double]
+}
+
+struct BudgetExpected: Decodable {
+  let equal: [Double]
+  let budgeted: [Double]
+  let zeroBudgeted: [Double]
+}
+
+struct CappedInputs: Decodable {
+  let covariance: [[Double]]
+  let budgets: [Double]
+  let caps: [Double]
+}
+
+struct CappedExpected: Decodable {
+  let weights: [Double]
+  let capped: [Int]
+}
