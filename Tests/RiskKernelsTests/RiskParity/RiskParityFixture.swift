@@ -37,3 +37,20 @@ struct CappedExpected: Decodable {
   let weights: [Double]
   let capped: [Int]
 }
+
+struct RebalanceInputs: Decodable {
+  let covariance: [[Double]]
+  let expectedReturns: [Double]
+  let currentWeights: [Double]
+  let caps: [Double]
+}
+
+struct RebalanceExpected: Decodable {
+  struct Case: Decodable {
+    let riskAversion: Double
+    let costs: [Double]
+    let weights: [Double]
+    let objective: Double
+  }
+  let cases: [String: Case]
+}
