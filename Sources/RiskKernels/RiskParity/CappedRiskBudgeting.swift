@@ -24,9 +24,11 @@
 extension RiskBudgetingProblem {
   @specialized(where T == Double)
   @specialized(where T == Float)
-  func solveCapped(caps: [T], start: [T]?, method: RiskBudgetingMethod) throws(RiskKernelsError) -> RiskBudgetingIterate<T> {
+  func solveCapped(
+    caps: [T], start: [T]?, method: RiskBudgetingMethod, verified: Bool
+  ) throws(RiskKernelsError) -> RiskBudgetingIterate<T> {
     let d = dimension
-    let unconstrained = try solve(start: start, method: method)
+    let unconstrained = try solve(start: start, method: method, verified: verified)
     var iterations = unconstrained.iterations
     var products = unconstrained.products
     guard let first = mostViolatedCap(unconstrained.weights, caps) else { return unconstrained }

@@ -99,12 +99,12 @@ struct RiskBudgetingProblem<T: BLASScalar>: Sendable {
   /// quadratically from the full step (Spinu 2013, after Nesterov).
   static var dampingThreshold: T { T(0.95 * (3 - 5.0.squareRoot()) / 2) }
 
-  /// The unconstrained solve by `method`, with the exact path as a fallback when the
-  /// conjugate-gradient steps stall on an ill-conditioned Hessian.
-  func solve(start: [T]?, method: RiskBudgetingMethod) throws(RiskKernelsError) -> RiskBudgetingIterate<T> {
+  /// The unconstrained solve by `method` (after factoring Σ when `verified`), with the exact
+  /// path as a fallback when the conjugate-gradient steps stall on an ill-conditioned Hessian.
+  func solve(start: [T]?, method: RiskBudgetingMethod, verified: Bool) throws(RiskKernelsError) -> RiskBudgetingIterate<T> {
+    if verified || method == .newton { try diagnose() }
     switch method {
     case .newton:
-      _ = try Cholesky(covariance)
       return try newtonSolve(start: start)
     case .newtonCG:
       return try truncatedNewtonSolve(start: start)

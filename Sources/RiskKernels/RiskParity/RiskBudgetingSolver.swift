@@ -32,12 +32,15 @@ public enum RiskBudgetingMethod: String, Sendable, Equatable, Codable, CaseItera
 ///   Solved by an active-set Newton method on those optimality conditions (exact path, Cholesky).
 /// - **Warm start**: previous weights; the solve takes 0 iterations when they already meet the
 ///   tolerance.
-/// - Only the lower triangle of Σ is read. The exact path proves Σ positive definite by
-///   factoring it; the default `newtonCG` path does not factor Σ (that alone would cost more
-///   than the solve), but any sign of a Σ that is not positive definite met on the way (negative
-///   curvature, `xᵀΣx ≤ 0`, a non-positive diagonal) is diagnosed by a Cholesky factorisation and
-///   thrown as `.notPositiveDefinite(failingMinor:)`. Choose `.newton`, or factor Σ once with
-///   `Cholesky`, when Σ comes from a source that may not be positive definite.
+/// - Only the lower triangle of Σ is read. By default Σ is factored once up front, so a Σ that
+///   is not positive definite is `.notPositiveDefinite(failingMinor:)`. That factorisation costs
+///   O(d³/3), more than the `newtonCG` solve itself at d ≥ 100 (1.3 ms at d = 500 against about
+///   0.35 ms), so a caller whose Σ is positive definite by construction (a Ledoit-Wolf or OAS
+///   estimate, a `StreamingCovariance` whose factor is current, a Σ already factored) sets
+///   `verifiesPositiveDefiniteness = false`. The `newtonCG` path then still diagnoses any sign of
+///   trouble it meets (negative curvature, `xᵀΣx ≤ 0`, a non-positive diagonal) with a Cholesky
+///   factorisation, but an indefinite Σ that happens to admit a solution `x > 0` with
+///   `xᵢ(Σx)ᵢ = bᵢ` (e.g. `[[1, 2], [2, 1]]`) is then solved without complaint.
 ///
 /// A `Sendable` value: share one solver between threads freely. Solves pin OpenBLAS to one thread
 /// (`BLASThreads`), so results are bit-identical whatever the thread count.
@@ -53,11 +56,18 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
   public var maxIterations: Int
   /// How each Newton step is computed.
   public var method: RiskBudgetingMethod
+  /// Whether Σ is factored once up front to prove it positive definite (see above). The exact
+  /// `newton` path always factors it.
+  public var verifiesPositiveDefiniteness: Bool
 
-  public init(tolerance: Double? = nil, maxIterations: Int = 100, method: RiskBudgetingMethod = .newtonCG) {
+  public init(
+    tolerance: Double? = nil, maxIterations: Int = 100, method: RiskBudgetingMethod = .newtonCG,
+    verifiesPositiveDefiniteness: Bool = true
+  ) {
     self.tolerance = tolerance
     self.maxIterations = maxIterations
     self.method = method
+    self.verifiesPositiveDefiniteness = verifiesPositiveDefiniteness
   }
 
   /// The tolerance used for scalar type `T`.
@@ -77,8 +87,9 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
   ///   `.parameterOutOfRange` for invalid budgets, caps summing to less than 1 (infeasible),
   ///   a non-positive warm-start weight, a tolerance the precision cannot reach or
   ///   `maxIterations < 1`; `.noConvergence(iterations:residual:tolerance:)`.
-  /// - Complexity: `newtonCG`: O(d²) per conjugate-gradient step, typically 10–40 in all;
-  ///   `newton` and capped solves: O(d³/3) per iteration, typically 5–10.
+  /// - Complexity: `newtonCG`: O(d²) per conjugate-gradient step, typically 10–40 in all, plus
+  ///   one O(d³/3) factorisation when verifying Σ; `newton` and capped solves: O(d³/3) per
+  ///   iteration, typically 5–10.
   @specialized(where T == Double)
   @specialized(where T == Float)
   public func solve<T: BLASScalar>(
@@ -108,9 +119,9 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
       budgets: active.map { b[$0] }, tolerance: T(tol), maxIterations: maxIterations)
     let solved = try BLASThreads.withOneThread { () throws(RiskKernelsError) -> RiskBudgetingIterate<T> in
       if let activeCaps, activeCaps.contains(where: { $0 < 1 }) {
-        return try problem.solveCapped(caps: activeCaps, start: start, method: method)
+        return try problem.solveCapped(caps: activeCaps, start: start, method: method, verified: verifiesPositiveDefiniteness)
       }
-      return try problem.solve(start: start, method: method)
+      return try problem.solve(start: start, method: method, verified: verifiesPositiveDefiniteness)
     }
     var weights = [T](repeating: 0, count: d)
     var product = [T](repeating: 0, count: d)

@@ -151,6 +151,25 @@ import _RiskKernelsTestSupport
     #expect(throws: RiskKernelsError.notPositiveDefinite(failingMinor: 2)) {
       try RiskBudgetingSolver(method: method).solve(covariance: degenerate)
     }
+    // Indefinite, yet x = (c, c) solves xᵢ(Σx)ᵢ = ½: caught by the up-front factorisation.
+    let indefinite = try Matrix<Double>([[1, 2], [2, 1]])
+    #expect(throws: RiskKernelsError.notPositiveDefinite(failingMinor: 2)) {
+      try RiskBudgetingSolver(method: method).solve(covariance: indefinite)
+    }
+  }
+
+  @Test("Unverified newtonCG still diagnoses the trouble it meets, and documents what it cannot")
+  func unverified() throws {
+    let solver = RiskBudgetingSolver(verifiesPositiveDefiniteness: false)
+    // Negative curvature on the way: diagnosed with the failing minor.
+    let sigma = try Matrix<Double>([[1, 0.9, 0.9], [0.9, 1, -0.9], [0.9, -0.9, 1]])
+    #expect(throws: RiskKernelsError.notPositiveDefinite(failingMinor: 3)) { try solver.solve(covariance: sigma) }
+    #expect(throws: RiskKernelsError.notPositiveDefinite(failingMinor: 2)) {
+      try solver.solve(covariance: try Matrix<Double>([[1, 0], [0, -1]]))
+    }
+    // The documented blind spot: an indefinite Σ with a solution is solved.
+    let blind = try solver.solve(covariance: try Matrix<Double>([[1, 2], [2, 1]]))
+    #expect(blind.weights == [0.5, 0.5])
   }
 
   @Test("Invalid inputs are typed errors")
