@@ -10,3 +10,4 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" make_covariance.py
 "$VENV/bin/python" make_riskparity.py
+"$VENV/bin/python" make_liquidation.py

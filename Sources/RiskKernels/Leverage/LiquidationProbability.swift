@@ -1,0 +1,104 @@
+public import RealModule
+
+/// The three liquidation probabilities of a position on a GBM price
+/// `dP = μP dt + σP dW` over a horizon `T`, which must not be mistaken for one another.
+///
+/// With `ν = μ − σ²/2` and `ℓ = ln(P_liq/P₀)` (negative for a long, positive for a short):
+/// ```
+/// terminal:      long  P(P_T ≤ P_liq) = Φ((ℓ − νT)/(σ√T))
+///                short P(P_T ≥ P_liq) = Φ((−ℓ + νT)/(σ√T))
+/// first passage: long  P(min P ≤ P_liq) = Φ((ℓ − νT)/(σ√T)) + e^{2νℓ/σ²} Φ((ℓ + νT)/(σ√T))
+///                short P(max P ≥ P_liq) = Φ((−ℓ + νT)/(σ√T)) + e^{2νℓ/σ²} Φ((−ℓ − νT)/(σ√T))
+/// discrete:      first passage with the barrier moved away by e^{∓βσ√Δ},  β = −ζ(½)/√(2π)
+/// ```
+/// - **Terminal** is the chance of being beyond the liquidation price *at* the horizon. The
+///   seed paper's `P = 1 − Φ((ln(M₀/LT) − (μ − σ²/2)t)/(σ√t))` is exactly the short-side case
+///   (tested).
+/// - **First passage** (reflection principle with drift; Harrison 1985, Shreve II §7.2) is the
+///   chance of touching it at any time before the horizon: what actually liquidates a
+///   continuously marked position, always at least the terminal probability.
+/// - **Discrete monitoring** is the chance of being seen beyond it when the price is observed
+///   only every `Δ` (an oracle per block: 400 ms, 12 s), by the Broadie–Glasserman–Kou continuity
+///   correction (Math. Finance 7(4), 1997), between the terminal and first-passage values.
+///
+/// The second term of the first passage is computed as `exp(2νℓ/σ² + log Φ(…))`, so it neither
+/// overflows nor loses the tail. Time is in years, μ and σ annualised.
+public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable, Codable {
+  /// Liquidation price per unit of entry price, `P_liq/P₀`.
+  public let liquidationPrice: Scalar
+  /// Beyond the liquidation price at the horizon.
+  public let terminal: Scalar
+  /// Touching the liquidation price at any time before the horizon.
+  public let firstPassage: Scalar
+  /// Seen beyond it at a monitoring date every `monitoringInterval`; `nil` when no interval was
+  /// given.
+  public let discreteMonitoring: Scalar?
+
+  /// BGK's `β = −ζ(½)/√(2π)`.
+  public static var bgkBeta: Scalar { Scalar(0.5825971579390106) }
+
+  /// - Parameters:
+  ///   - position: side, leverage and maintenance margin (the entry price cancels).
+  ///   - volatility: annualised σ > 0.
+  ///   - drift: annualised μ (the price's, not the log's).
+  ///   - horizon: `T > 0` in years.
+  ///   - monitoringInterval: `Δ > 0` in years (400 ms = 0.4/(365·86400)), or `nil`.
+  /// - Throws: `.parameterOutOfRange` for a non-positive or non-finite σ, T or Δ, or a
+  ///   non-finite μ.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  public init(
+    position: LeveragedPosition<Scalar>, volatility: Scalar, drift: Scalar = 0, horizon: Scalar,
+    monitoringInterval: Scalar? = nil
+  ) throws(RiskKernelsError) {
+    guard volatility > 0, volatility.isFinite else {
+      throw .parameterOutOfRange(name: "volatility", value: Double(volatility), allowed: "> 0, finite")
+    }
+    guard drift.isFinite else { throw .parameterOutOfRange(name: "drift", value: Double(drift), allowed: "finite") }
+    guard horizon > 0, horizon.isFinite else {
+      throw .parameterOutOfRange(name: "horizon", value: Double(horizon), allowed: "> 0, finite")
+    }
+    if let monitoringInterval {
+      guard monitoringInterval > 0, monitoringInterval.isFinite else {
+        throw .parameterOutOfRange(name: "monitoringInterval", value: Double(monitoringInterval), allowed: "> 0, finite")
+      }
+    }
+    let ratio = position.liquidationPrice / position.entryPrice
+    self.liquidationPrice = ratio
+    guard ratio > 0 else {  // a long with L ≤ 1: never liquidated
+      self.terminal = 0
+      self.firstPassage = 0
+      self.discreteMonitoring = monitoringInterval.map { _ in 0 }
+      return
+    }
+    let barrier = Scalar.log(ratio)
+    let side = position.side
+    self.terminal = Self.terminal(side, barrier, volatility, drift, horizon)
+    self.firstPassage = Self.firstPassage(side, barrier, volatility, drift, horizon)
+    self.discreteMonitoring = monitoringInterval.map { interval in
+      let shift = Self.bgkBeta * volatility * interval.squareRoot()
+      return Self.firstPassage(side, side == .long ? barrier - shift : barrier + shift, volatility, drift, horizon)
+    }
+  }
+
+  /// `Φ(∓(ℓ − νT)/(σ√T))` as above.
+  static func terminal(_ side: PositionSide, _ barrier: Scalar, _ sigma: Scalar, _ mu: Scalar, _ t: Scalar) -> Scalar {
+    let nu = mu - sigma * sigma / 2
+    let scale = sigma * t.squareRoot()
+    let z = (barrier - nu * t) / scale
+    return StandardNormal.cdf(side == .long ? z : -z)
+  }
+
+  /// The reflection-principle formula, clamped to [0, 1] against rounding.
+  static func firstPassage(_ side: PositionSide, _ barrier: Scalar, _ sigma: Scalar, _ mu: Scalar, _ t: Scalar) -> Scalar {
+    // Already beyond the barrier (a BGK shift cannot do this: it moves the barrier away).
+    if side == .long ? barrier >= 0 : barrier <= 0 { return 1 }
+    let nu = mu - sigma * sigma / 2
+    let scale = sigma * t.squareRoot()
+    let sign: Scalar = side == .long ? 1 : -1
+    let first = StandardNormal.cdf(sign * (barrier - nu * t) / scale)
+    let exponent = 2 * nu * barrier / (sigma * sigma)
+    let second = Scalar.exp(exponent + StandardNormal.logCDF(sign * (barrier + nu * t) / scale))
+    return Swift.min(1, Swift.max(0, first + second))
+  }
+}
