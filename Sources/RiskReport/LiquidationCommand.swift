@@ -7,7 +7,8 @@ import RiskKernels
 struct LiquidationCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "liquidation",
-    abstract: "Liquidation price and probabilities (terminal, first passage, per-block) of a leveraged position.",
+    abstract:
+      "Liquidation price and probabilities (terminal, first passage, per-block) of a leveraged position.",
     discussion: """
       The price follows GBM with annualised --volatility and --drift. terminalProbability: beyond \
       the liquidation price at the horizon. firstPassageProbability: touched at any time before it \
@@ -28,8 +29,12 @@ struct LiquidationCommand: ParsableCommand {
   @Option(help: "Output: table or json.") var format: ParityFormat = .table
 
   func validate() throws {
-    guard daysPerYear > 0, daysPerYear.isFinite else { throw ValidationError("--days-per-year: \(daysPerYear) must be positive") }
-    guard horizonDays > 0, horizonDays.isFinite else { throw ValidationError("--horizon-days: \(horizonDays) must be positive") }
+    guard daysPerYear > 0, daysPerYear.isFinite else {
+      throw ValidationError("--days-per-year: \(daysPerYear) must be positive")
+    }
+    guard horizonDays > 0, horizonDays.isFinite else {
+      throw ValidationError("--horizon-days: \(horizonDays) must be positive")
+    }
     if let monitoringSeconds, !(monitoringSeconds > 0 && monitoringSeconds.isFinite) {
       throw ValidationError("--monitoring-seconds: \(monitoringSeconds) must be positive")
     }
@@ -39,15 +44,18 @@ struct LiquidationCommand: ParsableCommand {
     let position: LeveragedPosition<Double>
     let p: LiquidationProbabilities<Double>
     do {
-      position = try LeveragedPosition(side: side.side, leverage: leverage, maintenanceMargin: maintenanceMargin)
+      position = try LeveragedPosition(
+        side: side.side, leverage: leverage, maintenanceMargin: maintenanceMargin)
       p = try LiquidationProbabilities(
-        position: position, volatility: volatility, drift: drift, horizon: horizonDays / daysPerYear,
+        position: position, volatility: volatility, drift: drift,
+        horizon: horizonDays / daysPerYear,
         monitoringInterval: monitoringSeconds.map { $0 / (daysPerYear * 86_400) })
     } catch {
       throw InputError(location: .flag(Self.flag(for: error)), message: "\(error)")
     }
     let report = LiquidationReport(
-      liquidationPrice: p.liquidationPrice, terminalProbability: p.terminal, firstPassageProbability: p.firstPassage,
+      liquidationPrice: p.liquidationPrice, terminalProbability: p.terminal,
+      firstPassageProbability: p.firstPassage,
       discreteMonitoringProbability: p.discreteMonitoring)
     let text: String
     if format == .json {
@@ -55,8 +63,12 @@ struct LiquidationCommand: ParsableCommand {
       encoder.outputFormatting = [.sortedKeys]
       text = String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
     } else {
-      func line(_ label: String, _ value: String) -> String { label.padding(toLength: max(42, label.count + 1), withPad: " ", startingAt: 0) + value + "\n" }
-      var out = "\(side.rawValue) \(leverage)× (maintenance margin \(maintenanceMargin)), σ = \(volatility), μ = \(drift), "
+      func line(_ label: String, _ value: String) -> String {
+        label.padding(toLength: max(42, label.count + 1), withPad: " ", startingAt: 0) + value
+          + "\n"
+      }
+      var out =
+        "\(side.rawValue) \(leverage)× (maintenance margin \(maintenanceMargin)), σ = \(volatility), μ = \(drift), "
       out += "horizon \(horizonDays) days\n"
       out += line("liquidation price:", String(format: "%.6f × entry", p.liquidationPrice))
       out += line("terminal (beyond it at the horizon):", String(format: "%.6e", p.terminal))
@@ -72,7 +84,8 @@ struct LiquidationCommand: ParsableCommand {
   static func flag(for error: RiskKernelsError) -> String {
     guard case .parameterOutOfRange(let name, _, _) = error else { return "liquidation" }
     let flags = [
-      "leverage": "--leverage", "maintenanceMargin": "--maintenance-margin", "volatility": "--volatility",
+      "leverage": "--leverage", "maintenanceMargin": "--maintenance-margin",
+      "volatility": "--volatility",
       "drift": "--drift", "horizon": "--horizon-days", "monitoringInterval": "--monitoring-seconds",
     ]
     return flags[name] ?? "liquidation"
@@ -92,7 +105,8 @@ struct LiquidationReport: Encodable {
   let discreteMonitoringProbability: Double?
 
   enum CodingKeys: String, CodingKey {
-    case liquidationPrice, terminalProbability, firstPassageProbability, discreteMonitoringProbability
+    case liquidationPrice, terminalProbability, firstPassageProbability,
+      discreteMonitoringProbability
   }
 
   func encode(to encoder: any Encoder) throws {
@@ -100,7 +114,9 @@ struct LiquidationReport: Encodable {
     try c.encode(liquidationPrice, forKey: .liquidationPrice)
     try c.encode(terminalProbability, forKey: .terminalProbability)
     try c.encode(firstPassageProbability, forKey: .firstPassageProbability)
-    if let d = discreteMonitoringProbability { try c.encode(d, forKey: .discreteMonitoringProbability) } else {
+    if let d = discreteMonitoringProbability {
+      try c.encode(d, forKey: .discreteMonitoringProbability)
+    } else {
       try c.encodeNil(forKey: .discreteMonitoringProbability)
     }
   }

@@ -11,3 +11,4 @@ fi
 "$VENV/bin/python" make_covariance.py
 "$VENV/bin/python" make_riskparity.py
 "$VENV/bin/python" make_liquidation.py
+"$VENV/bin/python" make_riskmeasures.py

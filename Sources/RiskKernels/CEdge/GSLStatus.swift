@@ -14,21 +14,3 @@ enum GSLStatus {
     throw .backend(routine: routine, status: Int(status))
   }
 }
-
-/// The standard normal distribution through GSL (handler off first).
-enum GSLNormal {
-  /// Φ(x). The corresponding GSL function is `gsl_cdf_ugaussian_P`.
-  static func cdf(_ x: Double) -> Double {
-    _ = GSLStatus.ready
-    return gsl_cdf_ugaussian_P(x)
-  }
-
-  /// Φ⁻¹(p) for 0 < p < 1. The corresponding GSL function is `gsl_cdf_ugaussian_Pinv`.
-  static func quantile(_ p: Double) throws(RiskKernelsError) -> Double {
-    _ = GSLStatus.ready
-    guard p > 0, p < 1 else {
-      throw .parameterOutOfRange(name: "probability", value: p, allowed: "0 < p < 1")
-    }
-    return gsl_cdf_ugaussian_Pinv(p)
-  }
-}

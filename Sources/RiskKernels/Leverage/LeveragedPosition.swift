@@ -28,15 +28,19 @@ public struct LeveragedPosition<Scalar: BLASScalar>: Sendable, Equatable {
 
   /// - Throws: `.parameterOutOfRange` for a leverage that is not positive and finite, a
   ///   maintenance margin outside `[0, 1)`, or an entry price that is not positive and finite.
-  public init(side: PositionSide, leverage: Scalar, maintenanceMargin: Scalar = 0, entryPrice: Scalar = 1) throws(RiskKernelsError) {
+  public init(
+    side: PositionSide, leverage: Scalar, maintenanceMargin: Scalar = 0, entryPrice: Scalar = 1
+  ) throws(RiskKernelsError) {
     guard leverage > 0, leverage.isFinite else {
       throw .parameterOutOfRange(name: "leverage", value: Double(leverage), allowed: "> 0, finite")
     }
     guard maintenanceMargin >= 0, maintenanceMargin < 1 else {
-      throw .parameterOutOfRange(name: "maintenanceMargin", value: Double(maintenanceMargin), allowed: "0 ≤ m < 1")
+      throw .parameterOutOfRange(
+        name: "maintenanceMargin", value: Double(maintenanceMargin), allowed: "0 ≤ m < 1")
     }
     guard entryPrice > 0, entryPrice.isFinite else {
-      throw .parameterOutOfRange(name: "entryPrice", value: Double(entryPrice), allowed: "> 0, finite")
+      throw .parameterOutOfRange(
+        name: "entryPrice", value: Double(entryPrice), allowed: "> 0, finite")
     }
     self.side = side
     self.leverage = leverage

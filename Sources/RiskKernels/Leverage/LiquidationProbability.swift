@@ -52,15 +52,19 @@ public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable,
     monitoringInterval: Scalar? = nil
   ) throws(RiskKernelsError) {
     guard volatility > 0, volatility.isFinite else {
-      throw .parameterOutOfRange(name: "volatility", value: Double(volatility), allowed: "> 0, finite")
+      throw .parameterOutOfRange(
+        name: "volatility", value: Double(volatility), allowed: "> 0, finite")
     }
-    guard drift.isFinite else { throw .parameterOutOfRange(name: "drift", value: Double(drift), allowed: "finite") }
+    guard drift.isFinite else {
+      throw .parameterOutOfRange(name: "drift", value: Double(drift), allowed: "finite")
+    }
     guard horizon > 0, horizon.isFinite else {
       throw .parameterOutOfRange(name: "horizon", value: Double(horizon), allowed: "> 0, finite")
     }
     if let monitoringInterval {
       guard monitoringInterval > 0, monitoringInterval.isFinite else {
-        throw .parameterOutOfRange(name: "monitoringInterval", value: Double(monitoringInterval), allowed: "> 0, finite")
+        throw .parameterOutOfRange(
+          name: "monitoringInterval", value: Double(monitoringInterval), allowed: "> 0, finite")
       }
     }
     let ratio = position.liquidationPrice / position.entryPrice
@@ -77,12 +81,15 @@ public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable,
     self.firstPassage = Self.firstPassage(side, barrier, volatility, drift, horizon)
     self.discreteMonitoring = monitoringInterval.map { interval in
       let shift = Self.bgkBeta * volatility * interval.squareRoot()
-      return Self.firstPassage(side, side == .long ? barrier - shift : barrier + shift, volatility, drift, horizon)
+      return Self.firstPassage(
+        side, side == .long ? barrier - shift : barrier + shift, volatility, drift, horizon)
     }
   }
 
   /// `Φ(∓(ℓ − νT)/(σ√T))` as above.
-  static func terminal(_ side: PositionSide, _ barrier: Scalar, _ sigma: Scalar, _ mu: Scalar, _ t: Scalar) -> Scalar {
+  static func terminal(
+    _ side: PositionSide, _ barrier: Scalar, _ sigma: Scalar, _ mu: Scalar, _ t: Scalar
+  ) -> Scalar {
     let nu = mu - sigma * sigma / 2
     let scale = sigma * t.squareRoot()
     let z = (barrier - nu * t) / scale
@@ -90,7 +97,9 @@ public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable,
   }
 
   /// The reflection-principle formula, clamped to [0, 1] against rounding.
-  static func firstPassage(_ side: PositionSide, _ barrier: Scalar, _ sigma: Scalar, _ mu: Scalar, _ t: Scalar) -> Scalar {
+  static func firstPassage(
+    _ side: PositionSide, _ barrier: Scalar, _ sigma: Scalar, _ mu: Scalar, _ t: Scalar
+  ) -> Scalar {
     // Already beyond the barrier (a BGK shift cannot do this: it moves the barrier away).
     if side == .long ? barrier >= 0 : barrier <= 0 { return 1 }
     let nu = mu - sigma * sigma / 2
