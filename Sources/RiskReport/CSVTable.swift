@@ -40,7 +40,8 @@ struct CSVTable {
       records.append((line, record))
     }
     if let error = reader.error {
-      throw InputError(location: .line(file: path, line: line + 1), message: "cannot parse CSV: \(error)")
+      throw InputError(
+        location: .line(file: path, line: line + 1), message: "cannot parse CSV: \(error)")
     }
     self.header = header
     self.records = records
@@ -70,11 +71,15 @@ struct CovarianceFile {
     var seen = Set<String>()
     for (k, name) in table.header.enumerated() {
       guard !name.isEmpty, seen.insert(name).inserted else {
-        throw InputError(location: .cell(file: path, line: 1, column: k + 1), message: "empty or duplicate asset name '\(name)'")
+        throw InputError(
+          location: .cell(file: path, line: 1, column: k + 1),
+          message: "empty or duplicate asset name '\(name)'")
       }
     }
     guard table.records.count == d else {
-      throw InputError(location: .file(path), message: "expected \(d) rows for \(d) assets but found \(table.records.count)")
+      throw InputError(
+        location: .file(path),
+        message: "expected \(d) rows for \(d) assets but found \(table.records.count)")
     }
     var rows: [[Double]] = []
     for r in 0..<d {
@@ -83,10 +88,13 @@ struct CovarianceFile {
       rows.append(row)
     }
     for i in 0..<d {
-      for j in 0..<i where abs(rows[i][j] - rows[j][i]) > 1e-12 * max(abs(rows[i][j]), abs(rows[j][i]), 1e-300) {
+      for j in 0..<i
+      where abs(rows[i][j] - rows[j][i]) > 1e-12 * max(abs(rows[i][j]), abs(rows[j][i]), 1e-300) {
         throw InputError(
           location: .cell(file: path, line: table.records[i].line, column: j + 1),
-          message: "not symmetric: \(rows[i][j]) here but \(rows[j][i]) at line \(table.records[j].line), column \(i + 1)")
+          message:
+            "not symmetric: \(rows[i][j]) here but \(rows[j][i]) at line \(table.records[j].line), column \(i + 1)"
+        )
       }
     }
     self.assets = table.header
@@ -94,13 +102,17 @@ struct CovarianceFile {
   }
 }
 
-/// A per-asset value file (`--budgets`, `--caps`): header `asset,value`, one row per asset.
+/// A per-asset value file (`--budgets`, `--caps`, `--weights`): header `asset,<column>`, one row
+/// per asset.
 enum AssetValueFile {
   /// The values in the order of `assets`.
-  static func load(path: String, assets: [String], what: String) throws(InputError) -> [Double] {
+  static func load(path: String, assets: [String], what: String, column: String = "value")
+    throws(InputError) -> [Double]
+  {
     let table = try CSVTable(path: path)
-    guard table.header.map({ $0.lowercased() }) == ["asset", "value"] else {
-      throw InputError(location: .line(file: path, line: 1), message: "the header must be 'asset,value'")
+    guard table.header.map({ $0.lowercased() }) == ["asset", column] else {
+      throw InputError(
+        location: .line(file: path, line: 1), message: "the header must be 'asset,\(column)'")
     }
     var values: [String: Double] = [:]
     for (r, record) in table.records.enumerated() {
@@ -111,12 +123,15 @@ enum AssetValueFile {
           message: "unknown asset '\(name)' (assets: \(assets.joined(separator: ", ")))")
       }
       guard values[name] == nil else {
-        throw InputError(location: .cell(file: path, line: record.line, column: 1), message: "asset '\(name)' appears twice")
+        throw InputError(
+          location: .cell(file: path, line: record.line, column: 1),
+          message: "asset '\(name)' appears twice")
       }
       values[name] = try table.number(r, 1, what: "\(what) of \(name)")
     }
     if let missing = assets.first(where: { values[$0] == nil }) {
-      throw InputError(location: .file(path), message: "no \(what) for asset '\(missing)' (one row per asset)")
+      throw InputError(
+        location: .file(path), message: "no \(what) for asset '\(missing)' (one row per asset)")
     }
     return assets.map { values[$0]! }
   }

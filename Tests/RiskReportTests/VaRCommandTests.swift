@@ -1,0 +1,66 @@
+import Foundation
+import RiskKernels
+import Testing
+
+@testable import RiskReport
+
+@Suite struct VaRCommandTests {
+  struct Output: Decodable {
+    struct Result: Decodable {
+      let method: String
+      let `var`: Double
+      let expectedShortfall: Double
+      let components: [String: [String: Double]]?
+    }
+    let confidence: Double
+    let horizonDays: Double
+    let results: [Result]
+  }
+
+  @Test("json: every method side by side, components summing to the totals where given")
+  func allMethods() throws {
+    let weights = try temporaryFile(
+      "asset,weight\nAAPL,0.4\nGOOG,0.3\nIBM,0.2\nMSFT,0.1\n", name: "weights.csv")
+    let (code, stdout, stderr) = try runRiskReport([
+      "var", "--weights", weights, "--paths", "20000", "--horizon-days", "2", "--confidence",
+      "0.975", "--format", "json",
+    ])
+    #expect(code == 0, "\(stderr)")
+    let output = try JSONDecoder().decode(Output.self, from: Data(stdout.utf8))
+    #expect(output.confidence == 0.975 && output.horizonDays == 2)
+    #expect(
+      output.results.map(\.method) == ["parametric", "cornish-fisher", "historical", "monte-carlo"])
+    for r in output.results {
+      #expect(r.var > 0 && r.expectedShortfall >= r.var, "\(r.method)")
+      if let c = r.components {
+        #expect(abs(c.values.map { $0["var"]! }.reduce(0, +) - r.var) <= 1e-12)
+        #expect(
+          abs(c.values.map { $0["expectedShortfall"]! }.reduce(0, +) - r.expectedShortfall) <= 1e-12
+        )
+      }
+    }
+    #expect(output.results[0].components != nil && output.results[3].components != nil)
+    #expect(output.results[1].components == nil)
+  }
+
+  @Test(
+    "Bad input: one line naming the file or flag, non-zero exit, empty stdout",
+    arguments: [
+      (
+        "asset,weight\nAAPL,0.5\nGOOG,0.5\nIBM,0.5\nMSFT,0.5\n", [String](),
+        "weights.csv: weights sum to 2.0"
+      ),
+      ("asset,value\nAAPL,1\n", [String](), "weights.csv:1: the header must be 'asset,weight'"),
+      (
+        "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n", ["--confidence", "1.5"],
+        "--confidence"
+      ),
+    ])
+  func badInput(content: String, extra: [String], expected: String) throws {
+    let weights = try temporaryFile(content, name: "weights.csv")
+    let (code, stdout, stderr) = try runRiskReport(["var", "--weights", weights] + extra)
+    #expect(code != 0 && stdout.isEmpty)
+    #expect(stderr.contains(expected), "\(stderr)")
+    #expect(stderr.split(separator: "\n").count == 1)
+  }
+}
