@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import RiskKernels
+
+/// `riskreport backtest`: a rolling one-day VaR on the price history, tested against the
+/// realised returns (Kupiec, Christoffersen, Basel traffic light).
+struct BacktestCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "backtest",
+    abstract: "Backtest a rolling one-day VaR of a portfolio on its price history.",
+    discussion: """
+      For each day after the first --window days, the one-day VaR is estimated from the previous \
+      --window daily simple returns of the portfolio (parametric: normal with zero mean and the \
+      window's standard deviation; cornish-fisher; historical) and compared with that day's \
+      return. Reports exceedances, Kupiec's and Christoffersen's statistics with p-values, and \
+      the Basel zone. --weights: CSV with the header asset,weight.
+      """
+  )
+
+  @OptionGroup var estimation: EstimationOptions
+  @Option(help: "Weights CSV (asset,weight), summing to 1.") var weights: String
+  @Option(help: "Estimation window in days.") var window: Int = 250
+  @Option(help: "Confidence level in [0.5, 1).") var confidence: Double = 0.99
+  @Option(help: "parametric, cornish-fisher or historical.") var method: BacktestMethod =
+    .historical
+  @Option(help: "Output: table or json.") var format: ParityFormat = .table
+
+  func validate() throws {
+    guard confidence >= 0.5, confidence < 1 else {
+      throw ValidationError("--confidence: \(confidence) must be in [0.5, 1)")
+    }
+    guard window >= 20 else { throw ValidationError("--window: \(window) must be at least 20") }
+  }
+
+  func run() throws {
+    let path = estimation.pricePath
+    let file = try PriceFile(path: path)
+    let w = try AssetValueFile.load(
+      path: weights, assets: file.assets, what: "weight", column: "weight")
+    guard abs(w.reduce(0, +) - 1) <= 1e-6 else {
+      throw InputError(location: .file(weights), message: "weights sum to \(w.reduce(0, +)), not 1")
+    }
+    let (simple, _) = try file.returns(kind: .simple, as: Double.self)
+    let backtest: VaRBacktest
+    var series: [Double] = []
+    do {
+      let portfolio = try simple.multiplied(by: w)
+      guard portfolio.count > window + 1 else {
+        throw InputError(
+          location: .flag("--window"),
+          message: "\(window) leaves fewer than 2 days to test in \(portfolio.count) returns")
+      }
+      for t in window..<portfolio.count {
+        let history = Array(portfolio[(t - window)..<t])
+        series.append(try method.valueAtRisk(history, confidence: confidence))
+      }
+      backtest = try VaRBacktest(
+        valueAtRisk: series, returns: Array(portfolio[window...]), confidence: confidence)
+    } catch let error as InputError {
+      throw error
+    } catch {
+      throw InputError(location: .file(path), message: "\(error)")
+    }
+    if format == .json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      FileHandle.standardOutput.write(try encoder.encode(backtest) + Data("\n".utf8))
+    } else {
+      var out =
+        "Backtest of a rolling \(window)-day \(method.rawValue) VaR at \(confidence * 100)% on \(backtest.observations) days\n"
+      out +=
+        "exceedances: \(backtest.exceedances) (expected \(String(format: "%.1f", backtest.expectedExceedances)))   zone: \(backtest.zone.rawValue)\n"
+      out += String(
+        format: "Kupiec POF:               LR = %8.4f   p = %.4f\n", backtest.kupiecStatistic,
+        backtest.kupiecPValue)
+      out += String(
+        format: "Christoffersen ind.:      LR = %8.4f   p = %.4f\n", backtest.independenceStatistic,
+        backtest.independencePValue)
+      out += String(
+        format: "conditional coverage:     LR = %8.4f   p = %.4f\n",
+        backtest.conditionalCoverageStatistic, backtest.conditionalCoveragePValue)
+      FileHandle.standardOutput.write(Data(out.utf8))
+    }
+  }
+}
+
+enum BacktestMethod: String, ExpressibleByArgument, CaseIterable {
+  case parametric
+  case cornishFisher = "cornish-fisher"
+  case historical
+
+  func valueAtRisk(_ returns: [Double], confidence: Double) throws -> Double {
+    switch self {
+    case .parametric:
+      let n = Double(returns.count)
+      let mean = returns.reduce(0, +) / n
+      let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+      return try ParametricVaR.normal(
+        weights: [1.0], covariance: try Matrix([[variance]]), confidence: confidence
+      ).valueAtRisk
+    case .cornishFisher:
+      return try CornishFisherVaR.fromSample(returns, confidence: confidence).valueAtRisk
+    case .historical:
+      return try EmpiricalVaR.fromSample(returns, confidence: confidence).valueAtRisk
+    }
+  }
+}

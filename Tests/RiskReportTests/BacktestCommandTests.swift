@@ -1,0 +1,56 @@
+import Foundation
+import RiskKernels
+import Testing
+
+@testable import RiskReport
+
+@Suite struct BacktestCommandTests {
+  struct Output: Decodable {
+    let observations: Int
+    let exceedances: Int
+    let kupiecStatistic: Double
+    let kupiecPValue: Double
+    let independencePValue: Double
+    let conditionalCoveragePValue: Double
+    let zone: String
+  }
+
+  @Test(
+    "json agrees with a direct rolling computation through the library",
+    arguments: ["historical", "parametric", "cornish-fisher"])
+  func json(method: String) throws {
+    let weights = try temporaryFile(
+      "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n", name: "weights.csv")
+    let (code, stdout, stderr) = try runRiskReport([
+      "backtest", "--weights", weights, "--window", "300", "--method", method, "--format", "json",
+    ])
+    #expect(code == 0, "\(stderr)")
+    let output = try JSONDecoder().decode(Output.self, from: Data(stdout.utf8))
+    let file = try PriceFile(path: BundledData.examplePrices)
+    let portfolio = try file.returns(kind: .simple, as: Double.self).returns.multiplied(by: [
+      0.25, 0.25, 0.25, 0.25,
+    ])
+    let choice = BacktestMethod(rawValue: method)!
+    var hits = 0
+    for t in 300..<portfolio.count
+    where portfolio[t]
+      < -(try choice.valueAtRisk(Array(portfolio[(t - 300)..<t]), confidence: 0.99))
+    {
+      hits += 1
+    }
+    #expect(output.observations == portfolio.count - 300 && output.exceedances == hits)
+    #expect(["green", "yellow", "red"].contains(output.zone))
+    #expect(
+      (0...1).contains(output.kupiecPValue) && (0...1).contains(output.conditionalCoveragePValue))
+  }
+
+  @Test("A window leaving no days to test names --window")
+  func window() throws {
+    let weights = try temporaryFile(
+      "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n", name: "weights.csv")
+    let (code, stdout, stderr) = try runRiskReport([
+      "backtest", "--weights", weights, "--window", "5000",
+    ])
+    #expect(code != 0 && stdout.isEmpty && stderr.contains("--window"), "\(stderr)")
+  }
+}
