@@ -97,6 +97,16 @@ void cshim_vexp_f32(float *x, size_t n);
 void cshim_vlog_f64(double *x, size_t n);
 void cshim_vlog_f32(float *x, size_t n);
 
+// First-passage liquidation probabilities of n positions (liquidation.c): side +1 long, -1
+// short; leverage, maintenance margin, annualised volatility and drift per position; horizon t in
+// years. The AVX2 kernel falls back to the scalar one lane by lane where the vector formula
+// would overflow or underflow.
+void cshim_first_passage_f64(const double *leverage, const double *margin, const double *side,
+                             const double *sigma, const double *mu, double t, double *out, size_t n);
+void cshim_first_passage_scalar_f64(const double *leverage, const double *margin, const double *side,
+                                    const double *sigma, const double *mu, double t, double *out,
+                                    size_t n);
+
 // MARK: - GSL
 
 /// Turns GSL's abort-on-error handler off (idempotent). Every GSL wrapper calls it first.

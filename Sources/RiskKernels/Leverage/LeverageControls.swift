@@ -1,4 +1,4 @@
-public import RealModule
+internal import RealModule
 
 /// The seed paper's risk controls for leveraged markets, as plain formulas.
 ///

@@ -1,4 +1,4 @@
-public import RealModule
+internal import RealModule
 
 /// The three liquidation probabilities of a position on a GBM price
 /// `dP = μP dt + σP dW` over a horizon `T`, which must not be mistaken for one another.

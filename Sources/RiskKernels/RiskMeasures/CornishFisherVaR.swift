@@ -1,4 +1,4 @@
-public import RealModule
+internal import RealModule
 
 /// Cornish–Fisher ("modified") VaR and ES from a return sample's first four moments.
 ///

@@ -1,4 +1,4 @@
-public import RealModule
+internal import RealModule
 
 /// Parametric normal VaR and ES of a portfolio, with their Euler components.
 ///

@@ -1,4 +1,4 @@
-public import RealModule
+internal import RealModule
 
 /// Backtests of a VaR series against realised returns: Kupiec's proportion of failures,
 /// Christoffersen's independence and conditional coverage, and the Basel traffic light.
