@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PRICES ?= Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv
 
-.PHONY: setup report test build release bench-covariance bench-montecarlo bench-riskparity fixtures format lint clean
+.PHONY: setup report test build release bench-covariance bench-montecarlo bench-riskparity bench-liquidation fixtures format lint clean
 
 setup:
 	@bash scripts/install-system-deps.sh
@@ -31,6 +31,10 @@ bench-montecarlo: setup
 # Risk-budgeting solver vs. riskparityportfolio, Riskfolio-Lib and NumPy/SciPy Newton.
 bench-riskparity: setup
 	bash Benchmarks/run-riskparity.sh
+
+# Per-block liquidation sweep of 10^6 positions vs. SciPy's vectorised closed form.
+bench-liquidation: setup
+	bash Benchmarks/run-liquidation.sh
 
 # Regenerates Tests/RiskKernelsTests/Fixtures from the pinned Python peers.
 fixtures:

@@ -98,6 +98,17 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    .executableTarget(
+      name: "LiquidationBench",
+      dependencies: [
+        "RiskKernels",
+        "BenchmarkSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/LiquidationBench",
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: - Tests
     .target(
       name: "_RiskKernelsTestSupport",

@@ -64,11 +64,16 @@ __attribute__((target("avx2,fma"))) static void first_passage_avx2(
     __m256d p = _mm256_fmadd_pd(Sleef_expd4_u10avx2(e), phi2, phi1);
     p = _mm256_min_pd(one, _mm256_max_pd(zero, p));
     // Lanes the vector formula cannot take: no liquidation price (ratio ≤ 0), already beyond it
-    // (side·ℓ ≥ 0), exp overflow (e > 700) or Φ underflow (a2 < −30). Rare; done exactly.
+    // (side·ℓ ≥ 0), exp overflow (e > 700), or Φ(a2) underflowing (a2 < −30) while
+    // e^e·Φ(a2) ≈ e^{e − a2²/2} could still be a representable number (> e^{−745}). Where
+    // Φ(a2) underflows and that bound is below e^{−745}, the vector result (0 for the second
+    // term) is already right. Rare; done exactly.
+    __m256d tail_matters = _mm256_and_pd(
+        _mm256_cmp_pd(a2, _mm256_set1_pd(-30), _CMP_LT_OQ),
+        _mm256_cmp_pd(_mm256_fnmadd_pd(_mm256_mul_pd(half, a2), a2, e), _mm256_set1_pd(-745), _CMP_GT_OQ));
     __m256d odd = _mm256_or_pd(
         _mm256_or_pd(_mm256_cmp_pd(ratio, zero, _CMP_LE_OQ), _mm256_cmp_pd(_mm256_mul_pd(sd, ell), zero, _CMP_GE_OQ)),
-        _mm256_or_pd(_mm256_cmp_pd(e, _mm256_set1_pd(700), _CMP_GT_OQ),
-                     _mm256_cmp_pd(a2, _mm256_set1_pd(-30), _CMP_LT_OQ)));
+        _mm256_or_pd(_mm256_cmp_pd(e, _mm256_set1_pd(700), _CMP_GT_OQ), tail_matters));
     _mm256_storeu_pd(out + i, p);
     int mask = _mm256_movemask_pd(odd);
     if (mask) {
