@@ -61,11 +61,16 @@ public struct LiquidationSweep: Sendable, Equatable {
   /// First-passage probabilities over `horizon` years, one per position, into `out` (resized).
   ///
   /// - Parameter threads: worker threads (default: all cores).
-  /// - Throws: `.parameterOutOfRange` for a non-positive horizon, a non-positive volatility or
-  ///   a thread count outside `1...1024`.
+  /// - Throws: `.dimensionMismatch` if `volatility` or `drift` no longer has one entry per
+  ///   position; `.nonFiniteInput` for a non-finite drift; `.parameterOutOfRange` for a
+  ///   non-positive horizon, a non-positive volatility or a thread count outside `1...1024`.
   public func firstPassage(horizon: Double, threads: Int? = nil, into out: inout [Double])
     throws(RiskKernelsError)
   {
+    // volatility and drift are public and mutable: re-check them before C reads them.
+    try checkCount(volatility, count, "volatility")
+    try checkCount(drift, count, "drift")
+    try checkAllFinite(drift, "drift")
     guard horizon > 0, horizon.isFinite else {
       throw .parameterOutOfRange(name: "horizon", value: horizon, allowed: "> 0, finite")
     }
