@@ -23,7 +23,7 @@ struct BacktestCommand: ParsableCommand {
   @Option(help: "Confidence level in [0.5, 1).") var confidence: Double = 0.99
   @Option(help: "parametric, cornish-fisher or historical.") var method: BacktestMethod =
     .historical
-  @Option(help: "Output: table or json.") var format: ParityFormat = .table
+  @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
   func validate() throws {
     guard confidence >= 0.5, confidence < 1 else {

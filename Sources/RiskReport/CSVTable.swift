@@ -1,9 +1,9 @@
 import CSV
 import Foundation
 
-/// A CSV file read whole for the small tables riskreport takes besides prices (a covariance,
-/// per-asset budgets or caps): records with their 1-based line numbers, every problem an
-/// `InputError` naming the file, line and column.
+/// A CSV file read whole (prices, a covariance, per-asset budgets, caps or weights): records
+/// with their 1-based line numbers, every problem an `InputError` naming the file, line and
+/// column. Records are counted as lines: these files have no quoted line breaks.
 struct CSVTable {
   let path: String
   let header: [String]
@@ -47,6 +47,23 @@ struct CSVTable {
     self.records = records
   }
 
+  /// The header's names from `column` on, checked non-empty and unique.
+  func uniqueNames(from column: Int) throws(InputError) -> [String] {
+    var seen = Set<String>()
+    for (k, name) in header.enumerated().dropFirst(column) {
+      guard !name.isEmpty else {
+        throw InputError(
+          location: .cell(file: path, line: 1, column: k + 1), message: "empty asset name")
+      }
+      guard seen.insert(name).inserted else {
+        throw InputError(
+          location: .cell(file: path, line: 1, column: k + 1),
+          message: "duplicate asset name '\(name)'")
+      }
+    }
+    return Array(header.dropFirst(column))
+  }
+
   /// The field at (`record`, `column`) as a finite number.
   func number(_ record: Int, _ column: Int, what: String) throws(InputError) -> Double {
     let (line, fields) = records[record]
@@ -68,14 +85,7 @@ struct CovarianceFile {
   init(path: String) throws(InputError) {
     let table = try CSVTable(path: path)
     let d = table.header.count
-    var seen = Set<String>()
-    for (k, name) in table.header.enumerated() {
-      guard !name.isEmpty, seen.insert(name).inserted else {
-        throw InputError(
-          location: .cell(file: path, line: 1, column: k + 1),
-          message: "empty or duplicate asset name '\(name)'")
-      }
-    }
+    _ = try table.uniqueNames(from: 0)
     guard table.records.count == d else {
       throw InputError(
         location: .file(path),

@@ -82,11 +82,6 @@ enum ReturnChoice: String, ExpressibleByArgument, CaseIterable {
   var kind: ReturnKind { self == .log ? .log : .simple }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case table
-  case csv
-  case json
-}
 
 /// Paths of the data shipped with riskreport.
 enum BundledData {

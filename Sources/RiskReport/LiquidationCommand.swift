@@ -26,7 +26,7 @@ struct LiquidationCommand: ParsableCommand {
   @Option(help: "Horizon in days.") var horizonDays: Double
   @Option(help: "Oracle update interval in seconds (400 ms = 0.4).") var monitoringSeconds: Double?
   @Option(help: "Days per year for the horizon and the interval.") var daysPerYear: Double = 365
-  @Option(help: "Output: table or json.") var format: ParityFormat = .table
+  @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
   func validate() throws {
     guard daysPerYear > 0, daysPerYear.isFinite else {

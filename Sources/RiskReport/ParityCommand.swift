@@ -39,7 +39,7 @@ struct ParityCommand: ParsableCommand {
   var method: MethodChoice = .newtonCG
 
   @Option(help: "Output: table or json.")
-  var format: ParityFormat = .table
+  var format: ReportFormat = .table
 
   func validate() throws {
     if covariance != nil, estimation.prices != nil { throw ValidationError("--covariance and --prices: give one, not both") }
@@ -96,11 +96,6 @@ enum MethodChoice: String, ExpressibleByArgument, CaseIterable {
   case newtonCG = "newton-cg"
   case newton
   var method: RiskBudgetingMethod { self == .newton ? .newton : .newtonCG }
-}
-
-enum ParityFormat: String, ExpressibleByArgument, CaseIterable {
-  case table
-  case json
 }
 
 /// The parity result as JSON (stable keys) or a table.

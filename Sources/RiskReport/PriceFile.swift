@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import RiskKernels
 
@@ -18,45 +17,21 @@ struct PriceFile {
   /// Reads and validates `path`.
   init(path: String) throws(InputError) {
     self.path = path
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw InputError(location: .file(path), message: "cannot read file")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw InputError(location: .file(path), message: "not UTF-8 text")
-    }
-    let reader: CSVReader
-    do {
-      reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
-    } catch {
-      throw InputError(location: .line(file: path, line: 1), message: "cannot read a header row")
-    }
-    guard let header = reader.headerRow, header.count >= 2 else {
+    let table = try CSVTable(path: path)
+    guard table.header.count >= 2 else {
       throw InputError(
         location: .line(file: path, line: 1),
         message: "the header needs a date or index column and at least one asset column")
     }
-    var seen = Set<String>()
-    for (k, name) in header.enumerated().dropFirst() {
-      guard !name.isEmpty else {
-        throw InputError(location: .cell(file: path, line: 1, column: k + 1), message: "empty asset name")
-      }
-      guard seen.insert(name).inserted else {
-        throw InputError(location: .cell(file: path, line: 1, column: k + 1), message: "duplicate asset name '\(name)'")
-      }
-    }
+    let header = table.header
+    _ = try table.uniqueNames(from: 1)
     var labels: [String] = []
     var rows: [[Double?]] = []
-    var line = 1
-    while let record = reader.next() {
-      line += 1
-      if record.count == 1 && record[0].isEmpty { continue }  // blank line
-      guard record.count == header.count else {
-        throw InputError(
-          location: .line(file: path, line: line),
-          message: "expected \(header.count) fields as in the header but found \(record.count)")
-      }
+    rows.reserveCapacity(table.records.count)
+    for (line, record) in table.records {
       guard !record[0].isEmpty else {
-        throw InputError(location: .cell(file: path, line: line, column: 1), message: "empty date or index")
+        throw InputError(
+          location: .cell(file: path, line: line, column: 1), message: "empty date or index")
       }
       var prices: [Double?] = []
       prices.reserveCapacity(record.count - 1)
@@ -81,9 +56,6 @@ struct PriceFile {
       labels.append(record[0])
       rows.append(prices)
     }
-    if let error = reader.error {
-      throw InputError(location: .line(file: path, line: line + 1), message: "cannot parse CSV: \(error)")
-    }
     self.assets = Array(header.dropFirst())
     self.labels = labels
     self.rows = rows
@@ -106,10 +78,15 @@ struct PriceFile {
     guard complete.keptRows.count >= 2 else {
       throw InputError(
         location: .file(path),
-        message: "fewer than 2 usable rows (rows where every asset has a price): \(complete.keptRows.count)")
+        message:
+          "fewer than 2 usable rows (rows where every asset has a price): \(complete.keptRows.count)"
+      )
     }
     do {
-      return (try RiskKernels.returns(fromPrices: complete.prices, kind: kind), rows.count - complete.keptRows.count)
+      return (
+        try RiskKernels.returns(fromPrices: complete.prices, kind: kind),
+        rows.count - complete.keptRows.count
+      )
     } catch {
       // Prices were validated cell by cell above; Float can still overflow a huge price.
       throw InputError(location: .file(path), message: "\(error)")

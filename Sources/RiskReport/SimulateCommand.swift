@@ -52,7 +52,7 @@ struct SimulateCommand: ParsableCommand {
   var threads: Int?
 
   @Option(help: "Output: table or json.")
-  var format: SimulateFormat = .table
+  var format: ReportFormat = .table
 
   /// Terminal prices kept for the quantiles: 10⁸ values, 800 MB in Double.
   static var keptValuesLimit: Int { 100_000_000 }
@@ -142,9 +142,4 @@ enum GeneratorChoice: String, ExpressibleByArgument, CaseIterable {
 enum PrecisionChoice: String, ExpressibleByArgument, CaseIterable {
   case double
   case float
-}
-
-enum SimulateFormat: String, ExpressibleByArgument, CaseIterable {
-  case table
-  case json
 }

@@ -29,7 +29,7 @@ struct VaRCommand: ParsableCommand {
   @Option(help: "Horizon in days.") var horizonDays: Double = 1
   @Option(help: "Monte Carlo paths.") var paths: Int = 100_000
   @Option(help: "Monte Carlo seed.") var seed: UInt64 = 42
-  @Option(help: "Output: table or json.") var format: ParityFormat = .table
+  @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
   func validate() throws {
     guard confidence >= 0.5, confidence < 1 else {

@@ -70,3 +70,11 @@ func checkCount<T>(_ values: [T], _ expected: Int, _ operation: String) throws(R
       operation: operation, expected: .vector(expected), actual: .vector(values.count))
   }
 }
+
+/// Throws `.parameterOutOfRange` naming `argument[i]` for the first negative value.
+func checkNonNegative<T: BLASScalar>(_ values: [T], _ argument: String) throws(RiskKernelsError) {
+  if let index = values.firstIndex(where: { $0 < 0 }) {
+    throw .parameterOutOfRange(
+      name: "\(argument)[\(index)]", value: Double(values[index]), allowed: "≥ 0")
+  }
+}

@@ -121,9 +121,3 @@ public struct RebalanceSolution<Scalar: BLASScalar>: Sendable, Equatable {
   /// `residual` of its minimum).
   public let convergence: ConvergenceReport
 }
-
-func checkNonNegative<T: BLASScalar>(_ values: [T], _ argument: String) throws(RiskKernelsError) {
-  if let index = values.firstIndex(where: { $0 < 0 }) {
-    throw .parameterOutOfRange(name: "\(argument)[\(index)]", value: Double(values[index]), allowed: "≥ 0")
-  }
-}

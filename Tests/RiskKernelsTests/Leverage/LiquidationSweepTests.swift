@@ -80,13 +80,20 @@ import Testing
     var out: [Double] = []
     #expect(throws: RiskKernelsError.self) { try sweep.firstPassage(horizon: 1, into: &out) }
     // The mutable inputs are re-checked, never read past their end.
-    var resized = try LiquidationSweep(sides: [.long, .short], leverage: [10, 10], maintenanceMargin: [0, 0], volatility: [1, 1], drift: [0, 0])
+    var resized = try LiquidationSweep(
+      sides: [.long, .short], leverage: [10, 10], maintenanceMargin: [0, 0], volatility: [1, 1],
+      drift: [0, 0])
     resized.volatility = [1]
-    #expect(throws: RiskKernelsError.dimensionMismatch(operation: "volatility", expected: .vector(2), actual: .vector(1))) {
+    #expect(
+      throws: RiskKernelsError.dimensionMismatch(
+        operation: "volatility", expected: .vector(2), actual: .vector(1))
+    ) {
       try resized.firstPassage(horizon: 1, into: &out)
     }
     resized.volatility = [1, 1]
     resized.drift = [0, .nan]
-    #expect(throws: RiskKernelsError.nonFiniteInput(argument: "drift", index: 1)) { try resized.firstPassage(horizon: 1, into: &out) }
+    #expect(throws: RiskKernelsError.nonFiniteInput(argument: "drift", index: 1)) {
+      try resized.firstPassage(horizon: 1, into: &out)
+    }
   }
 }
