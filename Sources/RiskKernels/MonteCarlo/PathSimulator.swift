@@ -44,7 +44,8 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
     try settings.validate()
     try observers.validate(model: model, settings: settings)
     let plan = SimulationPlan(model: model, settings: settings, observers: observers)
-    let groups = (settings.paths + SimulationSettings.groupPaths - 1) / SimulationSettings.groupPaths
+    let groups =
+      (settings.paths + SimulationSettings.groupPaths - 1) / SimulationSettings.groupPaths
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let workers = Swift.max(1, Swift.min(settings.threads ?? cores, groups))
     let tallies = Mutex<[GroupTally<Scalar>?]>(Array(repeating: nil, count: groups))
@@ -80,9 +81,14 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   let dt: Scalar
   let sqrtDt: Scalar
   let logSpot: [Scalar]
-  /// `log Bᵢ` (`nil`: none) for lower and upper barriers.
-  let logLower: [Scalar?]
-  let logUpper: [Scalar?]
+  /// Every monitored barrier: the per-asset lower ones, the per-asset upper ones, then
+  /// `observers.barriers`; `lowerIndex[i]`/`upperIndex[i]` locate asset i's.
+  let barriers: [MonitoredBarrier<Scalar>]
+  let lowerIndex: [Int?]
+  let upperIndex: [Int?]
+  let firstUserBarrier: Int
+  /// Whether a barrier is on a basket (the bridge then needs prices at every date).
+  let hasBaskets: Bool
   /// Paths per block, and steps per chunk: the block's normals matrix stays about
   /// `chunkElements` values.
   let blockPaths: Int
@@ -94,22 +100,41 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   let minimumOffset: Int?
   let maximumOffset: Int?
   let portfolioOffset: Int?
-  let lowerOffset: Int?
-  let upperOffset: Int?
+  /// Per monitored barrier: the offset of its on-grid hit, continuous hit and (with a strike)
+  /// shortfall values.
+  let barrierOffsets: [Int]
   let valueCount: Int
 
-  init(model: CorrelatedGBM<Scalar>, settings: SimulationSettings, observers: PathObservers<Scalar>) {
+  init(model: CorrelatedGBM<Scalar>, settings: SimulationSettings, observers: PathObservers<Scalar>)
+  {
     self.model = model
     self.settings = settings
     self.observers = observers
     d = model.dimension
     let dt = Scalar(settings.horizon / Double(settings.steps))
     self.dt = dt
-    driftPerStep = (0..<d).map { (model.drift[$0] - model.volatility[$0] * model.volatility[$0] / 2) * dt }
+    driftPerStep = (0..<d).map {
+      (model.drift[$0] - model.volatility[$0] * model.volatility[$0] / 2) * dt
+    }
     sqrtDt = dt.squareRoot()
     logSpot = model.spot.map { Scalar.log($0) }
-    logLower = (observers.lowerBarriers ?? Array(repeating: nil, count: d)).map { $0.map { Scalar.log($0) } }
-    logUpper = (observers.upperBarriers ?? Array(repeating: nil, count: d)).map { $0.map { Scalar.log($0) } }
+    var monitored: [Barrier<Scalar>] = []
+    let assetCount = model.dimension
+    func perAsset(_ levels: [Scalar?]?, _ direction: Barrier<Scalar>.Direction) -> [Int?] {
+      (0..<assetCount).map { i in
+        guard let level = levels?[i] else { return nil }
+        monitored.append(Barrier(.asset(i), level: level, direction: direction))
+        return monitored.count - 1
+      }
+    }
+    lowerIndex = perAsset(observers.lowerBarriers, .down)
+    upperIndex = perAsset(observers.upperBarriers, .up)
+    firstUserBarrier = monitored.count
+    monitored += observers.barriers
+    barriers = monitored.map { MonitoredBarrier($0, model: model) }
+    hasBaskets = monitored.contains {
+      if case .basket = $0.underlying { return true } else { return false }
+    }
     let automatic = Swift.min(Swift.max(Self.chunkElements / (d * settings.steps), 64), 1024) & ~1
     blockPaths = settings.blockPaths ?? automatic
     chunkSteps = Swift.max(1, Swift.min(settings.steps, Self.chunkElements / (d * blockPaths)))
@@ -120,15 +145,19 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     if observers.extremes { next += d }
     portfolioOffset = observers.holdings != nil ? next : nil
     if observers.holdings != nil { next += observers.extremes ? 3 : 1 }
-    lowerOffset = observers.lowerBarriers != nil ? next : nil
-    if observers.lowerBarriers != nil { next += 2 * d }
-    upperOffset = observers.upperBarriers != nil ? next : nil
-    if observers.upperBarriers != nil { next += 2 * d }
+    var offsets: [Int] = []
+    for barrier in barriers {
+      offsets.append(next)
+      next += barrier.strike == nil ? 2 : 3
+    }
+    barrierOffsets = offsets
     valueCount = next
   }
 
   /// Merges the groups in order and assembles the result.
-  func result(from tallies: [GroupTally<Scalar>]) throws(RiskKernelsError) -> SimulationResult<Scalar> {
+  func result(from tallies: [GroupTally<Scalar>]) throws(RiskKernelsError) -> SimulationResult<
+    Scalar
+  > {
     var moments = [MomentAccumulator](repeating: MomentAccumulator(), count: valueCount)
     for tally in tallies {
       for (q, group) in tally.sums.accumulators.enumerated() { moments[q].merge(group) }
@@ -145,15 +174,15 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
         minimum: observers.extremes ? estimates[offset + 1] : nil,
         maximum: observers.extremes ? estimates[offset + 2] : nil)
     }
-    func hits(_ offset: Int?, _ barriers: [Scalar?]?) -> [BarrierHitEstimate?]? {
-      guard let offset, let barriers else { return nil }
-      return (0..<d).map { i in
-        barriers[i].map {
-          BarrierHitEstimate(
-            barrier: Double($0), onGrid: estimates[offset + 2 * i],
-            continuous: estimates[offset + 2 * i + 1])
-        }
-      }
+    func hit(_ b: Int) -> BarrierHitEstimate {
+      let offset = barrierOffsets[b]
+      return BarrierHitEstimate(
+        barrier: Double(barriers[b].level), onGrid: estimates[offset],
+        continuous: estimates[offset + 1],
+        shortfall: barriers[b].strike == nil ? nil : estimates[offset + 2])
+    }
+    func perAsset(_ levels: [Scalar?]?, _ index: [Int?]) -> [BarrierHitEstimate?]? {
+      levels == nil ? nil : index.map { $0.map(hit) }
     }
     let n = settings.paths
     var terminalPrices: Matrix<Scalar>?
@@ -171,8 +200,10 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     return SimulationResult(
       settings: settings, assets: model.assets, terminal: slice(terminalOffset, d)!,
       minimum: slice(minimumOffset, d), maximum: slice(maximumOffset, d), portfolio: portfolio,
-      lowerBarrierHits: hits(lowerOffset, observers.lowerBarriers),
-      upperBarrierHits: hits(upperOffset, observers.upperBarriers),
+      lowerBarrierHits: perAsset(observers.lowerBarriers, lowerIndex),
+      upperBarrierHits: perAsset(observers.upperBarriers, upperIndex),
+      barrierHits: observers.barriers.isEmpty
+        ? nil : (firstUserBarrier..<barriers.count).map(hit),
       terminalPrices: terminalPrices,
       portfolioValues: observers.keepPortfolioValues ? tallies.flatMap(\.portfolioValues) : nil,
       paths: observers.keepPaths ? tallies.flatMap(\.paths) : nil)
@@ -198,13 +229,15 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   var logPrice: [Scalar]
   var logMinimum: [Scalar]
   var logMaximum: [Scalar]
-  /// Per path and asset: probability of no crossing so far, and whether a date was beyond.
-  var lowerSurvival: [Scalar]
-  var upperSurvival: [Scalar]
-  var lowerHit: [Bool]
-  var upperHit: [Bool]
-  /// Per path: the log-prices at the start of the current chunk (for the bridge).
-  var chunkStart: [Scalar]
+  /// Per path and monitored barrier (index `b + p·B`): the probability of no crossing so far,
+  /// whether a date was at or beyond the level, the log of the underlying at the last date, and
+  /// (baskets) the local volatility of the next interval.
+  var barrierSurvival: [Scalar]
+  var barrierHit: [Bool]
+  var barrierLast: [Scalar]
+  var barrierSigma: [Scalar]
+  /// One date's prices (baskets only).
+  var prices: [Scalar]
   /// Per path: portfolio minimum and maximum.
   var portfolioMinimum: [Scalar]
   var portfolioMaximum: [Scalar]
@@ -221,9 +254,10 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     z = try Matrix(rows: d, columns: blockPaths * plan.chunkSteps)
     let state = [Scalar](repeating: 0, count: d * blockPaths)
     (logPrice, logMinimum, logMaximum) = (state, state, state)
-    (lowerSurvival, upperSurvival, chunkStart) = (state, state, state)
-    lowerHit = Array(repeating: false, count: d * blockPaths)
-    upperHit = lowerHit
+    let perBarrier = [Scalar](repeating: 0, count: plan.barriers.count * blockPaths)
+    (barrierSurvival, barrierLast, barrierSigma) = (perBarrier, perBarrier, perBarrier)
+    barrierHit = Array(repeating: false, count: plan.barriers.count * blockPaths)
+    prices = Array(repeating: 0, count: d)
     portfolioMinimum = Array(repeating: 0, count: blockPaths)
     portfolioMaximum = portfolioMinimum
     pathValues = Array(repeating: 0, count: plan.valueCount * blockPaths)
@@ -252,7 +286,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     let steps = plan.settings.steps
     let observers = plan.observers
     let needPrices = (observers.holdings != nil && observers.extremes) || observers.keepPaths
-    let barrierObservers = observers.lowerBarriers != nil || observers.upperBarriers != nil
+    let barrierObservers = !plan.barriers.isEmpty
     resetState(count: count)
     if observers.keepPaths {
       keptPaths = Array(repeating: [Scalar](repeating: 0, count: (steps + 1) * d), count: count)
@@ -265,9 +299,9 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       if z.columns != columns { z = try Matrix(rows: d, columns: columns) }
       drawNormals(blockStart: blockStart, count: count, firstStep: s0, chunk: chunk)
       try Scalar._trmm(
-        .left, .lower, .noTranspose, .nonUnit, alpha: plan.sqrtDt, plan.model.covarianceFactor.lower,
+        .left, .lower, .noTranspose, .nonUnit, alpha: plan.sqrtDt,
+        plan.model.covarianceFactor.lower,
         &z)
-      if barrierObservers { for k in 0..<(count * d) { chunkStart[k] = logPrice[k] } }
       advance(count: count, chunk: chunk)
       if barrierObservers { updateBarriers(count: count, chunk: chunk) }
       if needPrices {
@@ -284,13 +318,12 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     Self.tile(plan.logSpot, count: n, into: &logPrice)
     Self.tile(plan.logSpot, count: n, into: &logMinimum)
     Self.tile(plan.logSpot, count: n, into: &logMaximum)
-    if plan.observers.lowerBarriers != nil || plan.observers.upperBarriers != nil {
-      Self.tile([1], count: n, into: &lowerSurvival)
-      Self.tile([1], count: n, into: &upperSurvival)
-      for k in 0..<n {
-        lowerHit[k] = false
-        upperHit[k] = false
-      }
+    if !plan.barriers.isEmpty {
+      let m = count * plan.barriers.count
+      Self.tile([1], count: m, into: &barrierSurvival)
+      Self.tile(plan.barriers.map(\.logInitial), count: m, into: &barrierLast)
+      Self.tile(plan.barriers.map(\.initialSigma), count: m, into: &barrierSigma)
+      for k in 0..<m { barrierHit[k] = false }
     }
     if let holdings = plan.observers.holdings {
       var v: Scalar = 0
@@ -348,34 +381,41 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   @specialized(where Scalar == Float)
   private mutating func updateBarriers(count: Int, chunk: Int) {
     let d = plan.d
+    let nb = plan.barriers.count
     for p in 0..<count {
-      for i in 0..<d {
-        let k = i + p * d
-        let sigma = plan.model.volatility[i]
-        var old = chunkStart[k]
-        for s in 0..<chunk {
-          let new = z.storage[(p * chunk + s) * d + i]
-          if let barrier = plan.logLower[i] {
-            Self.bridge(old - barrier, new - barrier, sigma, plan.dt, &lowerHit[k], &lowerSurvival[k])
+      for s in 0..<chunk {
+        let column = (p * chunk + s) * d
+        if plan.hasBaskets {
+          for i in 0..<d { prices[i] = Scalar.exp(z.storage[column + i]) }
+        }
+        for b in 0..<nb {
+          let k = b + p * nb
+          let barrier = plan.barriers[b]
+          let (x, sigma): (Scalar, Scalar)
+          if let i = barrier.asset {
+            (x, sigma) = (z.storage[column + i], barrierSigma[k])
+          } else {
+            let value = barrier.basketValue(prices)
+            x = Scalar.log(value)
+            sigma = barrier.localVolatility(
+              prices, value: value, factor: plan.model.covarianceFactor)
           }
-          if let barrier = plan.logUpper[i] {
-            Self.bridge(barrier - old, barrier - new, sigma, plan.dt, &upperHit[k], &upperSurvival[k])
+          if !barrierHit[k] {
+            let (a, c) =
+              barrier.down
+              ? (barrierLast[k] - barrier.logLevel, x - barrier.logLevel)
+              : (barrier.logLevel - barrierLast[k], barrier.logLevel - x)
+            if c <= 0 { barrierHit[k] = true }
+            barrierSurvival[k] *=
+              1
+              - brownianBridgeCrossingProbability(
+                logDistances: a, c, volatility: barrierSigma[k], interval: plan.dt)
           }
-          old = new
+          barrierLast[k] = x
+          barrierSigma[k] = sigma
         }
       }
     }
-  }
-
-  /// One interval of a path still short of its barrier (log-distances `a`, then `c`):
-  /// survival × (1 − crossing probability), and the hit flag once a date reaches the barrier.
-  private static func bridge(
-    _ a: Scalar, _ c: Scalar, _ sigma: Scalar, _ dt: Scalar, _ hit: inout Bool,
-    _ survival: inout Scalar
-  ) {
-    guard !hit else { return }
-    if c <= 0 { hit = true }
-    survival *= 1 - brownianBridgeCrossingProbability(logDistances: a, c, volatility: sigma, interval: dt)
   }
 
   /// With prices in `z`: portfolio extremes and kept paths.
@@ -394,7 +434,9 @@ struct BlockWorkspace<Scalar: BLASScalar> {
           if v > portfolioMaximum[p] { portfolioMaximum[p] = v }
         }
         if plan.observers.keepPaths {
-          for i in 0..<d { keptPaths[p][(firstStep + s + 1) + i * (steps + 1)] = z.storage[column + i] }
+          for i in 0..<d {
+            keptPaths[p][(firstStep + s + 1) + i * (steps + 1)] = z.storage[column + i]
+          }
         }
       }
     }
@@ -418,15 +460,23 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       let base = p * q
       for i in 0..<d {
         pathValues[base + i] = Double(terminal[i + p * d])
-        if let offset = plan.minimumOffset { pathValues[base + offset + i] = Double(lows[i + p * d]) }
-        if let offset = plan.maximumOffset { pathValues[base + offset + i] = Double(highs[i + p * d]) }
-        if let offset = plan.lowerOffset {
-          pathValues[base + offset + 2 * i] = lowerHit[i + p * d] ? 1 : 0
-          pathValues[base + offset + 2 * i + 1] = Double(1 - lowerSurvival[i + p * d])
+        if let offset = plan.minimumOffset {
+          pathValues[base + offset + i] = Double(lows[i + p * d])
         }
-        if let offset = plan.upperOffset {
-          pathValues[base + offset + 2 * i] = upperHit[i + p * d] ? 1 : 0
-          pathValues[base + offset + 2 * i + 1] = Double(1 - upperSurvival[i + p * d])
+        if let offset = plan.maximumOffset {
+          pathValues[base + offset + i] = Double(highs[i + p * d])
+        }
+      }
+      for (b, barrier) in plan.barriers.enumerated() {
+        let k = b + p * plan.barriers.count
+        let offset = base + plan.barrierOffsets[b]
+        let continuous = Double(1 - barrierSurvival[k])
+        pathValues[offset] = barrierHit[k] ? 1 : 0
+        pathValues[offset + 1] = continuous
+        if let strike = barrier.strike {
+          let value = Double(barrier.value(terminal, path: p, dimension: d))
+          let beyond = barrier.down ? Double(strike) - value : value - Double(strike)
+          pathValues[offset + 2] = Swift.max(beyond, 0) * continuous
         }
       }
       if let offset = plan.portfolioOffset, let holdings = observers.holdings {
@@ -450,8 +500,74 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     if observers.keepTerminalPrices { tally.terminalPrices.append(contentsOf: terminal) }
     if observers.keepPaths {
       for p in 0..<count {
-        tally.paths.append(Matrix(uncheckedRows: plan.settings.steps + 1, columns: d, storage: keptPaths[p]))
+        tally.paths.append(
+          Matrix(uncheckedRows: plan.settings.steps + 1, columns: d, storage: keptPaths[p]))
       }
     }
+  }
+}
+
+/// A barrier prepared for the inner loop.
+struct MonitoredBarrier<Scalar: BLASScalar>: Sendable {
+  /// The asset, or `nil` for a basket with `holdings`.
+  let asset: Int?
+  let holdings: [Scalar]
+  let level: Scalar
+  let logLevel: Scalar
+  let down: Bool
+  let strike: Scalar?
+  /// `log U(0)`, and the volatility of `log U` over the first interval.
+  let logInitial: Scalar
+  let initialSigma: Scalar
+
+  init(_ barrier: Barrier<Scalar>, model: CorrelatedGBM<Scalar>) {
+    let start = barrier.initialValue(spot: model.spot)
+    switch barrier.underlying {
+    case .asset(let i):
+      (asset, holdings, initialSigma) = (i, [], model.volatility[i])
+    case .basket(let h):
+      (asset, holdings) = (nil, h)
+      initialSigma = Self.basketVolatility(h, model.spot, value: start, model.covarianceFactor)
+    }
+    level = barrier.level
+    logLevel = Scalar.log(barrier.level)
+    down = barrier.direction == .down
+    strike = barrier.strike
+    logInitial = Scalar.log(start)
+  }
+
+  /// `Σ hᵢ Sᵢ` at one date's prices.
+  func basketValue(_ prices: [Scalar]) -> Scalar {
+    var v: Scalar = 0
+    for i in holdings.indices { v += holdings[i] * prices[i] }
+    return v
+  }
+
+  /// The underlying at path `p`'s terminal prices (`terminal[i + p·d]`).
+  func value(_ terminal: [Scalar], path p: Int, dimension d: Int) -> Scalar {
+    if let asset { return terminal[asset + p * d] }
+    var v: Scalar = 0
+    for i in holdings.indices { v += holdings[i] * terminal[i + p * d] }
+    return v
+  }
+
+  /// `σ_V = ‖Lᵀw‖`, `wᵢ = hᵢSᵢ/V`: the basket's local log-volatility.
+  func localVolatility(_ prices: [Scalar], value: Scalar, factor: Cholesky<Scalar>) -> Scalar {
+    Self.basketVolatility(holdings, prices, value: value, factor)
+  }
+
+  static func basketVolatility(
+    _ holdings: [Scalar], _ prices: [Scalar], value: Scalar, _ factor: Cholesky<Scalar>
+  ) -> Scalar {
+    let lower = factor.lower
+    let d = holdings.count
+    var sum: Scalar = 0
+    // (Lᵀw)ⱼ = Σ_{i ≥ j} L[i, j] wᵢ.
+    for j in 0..<d {
+      var t: Scalar = 0
+      for i in j..<d { t += lower[i, j] * holdings[i] * prices[i] }
+      sum += t * t
+    }
+    return sum.squareRoot() / value
   }
 }

@@ -16,6 +16,8 @@ public struct SimulationResult<Scalar: BLASScalar>: Sendable {
   public let lowerBarrierHits: [BarrierHitEstimate?]?
   /// Per asset, the upper-barrier hit probabilities.
   public let upperBarrierHits: [BarrierHitEstimate?]?
+  /// The hit probabilities of `PathObservers.barriers`, in order (`nil` when none were given).
+  public let barrierHits: [BarrierHitEstimate]?
   /// Every path's terminal prices, `N × d` (row k is path k), when kept.
   public let terminalPrices: Matrix<Scalar>?
   /// Every path's terminal portfolio value (index k is path k), when kept.
@@ -63,4 +65,7 @@ public struct BarrierHitEstimate: Sendable, Equatable {
   /// the conditional expectation of the continuous hit given the grid, so it is unbiased for
   /// continuous monitoring and has a smaller variance than counting.
   public let continuous: MonteCarloEstimate
+  /// With a strike K: `E[(K − U(T))⁺ · 1{hit}]` for a down barrier, `E[(U(T) − K)⁺ · 1{hit}]`
+  /// for an up one, with the continuous hit (the path's crossing probability) as the weight.
+  public let shortfall: MonteCarloEstimate?
 }

@@ -95,13 +95,18 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
   public var lowerBarriers: [Scalar?]?
   /// Per asset, an upper barrier Hᵢ > Sᵢ(0) (or `nil`).
   public var upperBarriers: [Scalar?]?
+  /// Any number of barriers on assets or baskets, each with its own level and direction
+  /// (positions' liquidation prices, loans' collateral thresholds): hit probabilities on the grid
+  /// and under continuous monitoring, and the shortfall beyond a strike on hit paths.
+  public var barriers: [Barrier<Scalar>]
   /// Keep the full paths (N × (S+1) × d prices); for small runs only (at most 10⁷ values).
   public var keepPaths: Bool
 
   public init(
     keepTerminalPrices: Bool = false, holdings: [Scalar]? = nil,
     keepPortfolioValues: Bool = false, extremes: Bool = true,
-    lowerBarriers: [Scalar?]? = nil, upperBarriers: [Scalar?]? = nil, keepPaths: Bool = false
+    lowerBarriers: [Scalar?]? = nil, upperBarriers: [Scalar?]? = nil,
+    barriers: [Barrier<Scalar>] = [], keepPaths: Bool = false
   ) {
     self.keepTerminalPrices = keepTerminalPrices
     self.holdings = holdings
@@ -109,6 +114,7 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
     self.extremes = extremes
     self.lowerBarriers = lowerBarriers
     self.upperBarriers = upperBarriers
+    self.barriers = barriers
     self.keepPaths = keepPaths
   }
 
@@ -155,6 +161,9 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
             allowed: below ? "0 < B < spot \(model.spot[i])" : "H > spot \(model.spot[i])")
         }
       }
+    }
+    for (k, barrier) in barriers.enumerated() {
+      try barrier.validate(spot: model.spot, name: "barriers[\(k)]")
     }
     if keepPaths {
       let (values, overflow) = settings.paths.multipliedReportingOverflow(
