@@ -1,7 +1,10 @@
-// The liquidation-sweep benchmark's Swift side: reads the book the peers script wrote, times
-// LiquidationSweep on it (all cores and one), checks it computes the peers' numbers, prints the
-// ratios and the headroom inside a 400 ms block, and writes liquidation.json. Run it through
-// Benchmarks/run-liquidation.sh, never alone.
+// The issue-5 benchmarks' Swift side, run through Benchmarks/run-liquidation.sh (never alone):
+// - the liquidation sweep on the book the peers script wrote (all cores and one), checked
+//   against the peers' numbers, with the ratios and the headroom inside a 400 ms block;
+// - VaR/ES of the same 10^6 P&L values NumPy partitioned, checked equal;
+// - single-asset liquidation probability by Monte Carlo (LiquidationBook, one step, Brownian
+//   bridge) with as many paths as give NumPy's fine-grid standard error;
+// and writes liquidation.json.
 import ArgumentParser
 import BenchmarkSupport
 import Foundation
@@ -19,11 +22,41 @@ struct LiquidationBench: ParsableCommand {
     let median_s: Double
     let checksum: Double
   }
+  struct VaRPeer: Codable {
+    let values: Int
+    let confidence: Double
+    let median_s: Double
+    let `var`: Double
+    let expectedShortfall: Double
+  }
+  struct GridPeer: Codable {
+    let paths: Int
+    let steps: Int
+    let sigma: Double
+    let mu: Double
+    let horizonYears: Double
+    let leverage: Double
+    let maintenanceMargin: Double
+    let median_s: Double
+    let probability: Double
+    let standardError: Double
+  }
   struct PeerFile: Codable {
     let python: String
     let versions: [String: String]
     let positions: Int
     let results: [PeerRow]
+    let `var`: VaRPeer
+    let fineGrid: GridPeer
+  }
+  struct MonteCarloRow: Codable {
+    let paths: Int
+    let ours: Timing
+    let probability: Double
+    let standardError: Double
+    let closedForm: Double
+    let numpy: GridPeer
+    var speedup: Double { numpy.median_s / ours.median }
   }
   struct Row: Codable {
     let horizon: String
@@ -92,7 +125,89 @@ struct LiquidationBench: ParsableCommand {
           + String(format: "%.1f×", r.speedupOverNdtr)
           + " | " + String(format: "%.0f×", r.headroomIn400ms) + " |")
     }
-    try JSONEncoder.pretty.encode(["rows": rows]).write(
-      to: URL(fileURLWithPath: data + "/liquidation.json"))
+    let varTiming = try benchVaR(peers.var, timer: timer)
+    let monteCarlo = try benchMonteCarlo(peers.fineGrid, timer: timer)
+    struct Output: Codable {
+      let rows: [Row]
+      let varTiming: Timing
+      let varPeerSeconds: Double
+      let monteCarlo: MonteCarloRow
+    }
+    try JSONEncoder.pretty.encode(
+      Output(
+        rows: rows, varTiming: varTiming, varPeerSeconds: peers.var.median_s, monteCarlo: monteCarlo
+      )
+    ).write(to: URL(fileURLWithPath: data + "/liquidation.json"))
+  }
+
+  /// `EmpiricalVaR.fromSample` on the P&L values NumPy partitioned.
+  func benchVaR(_ peer: VaRPeer, timer: BenchTimer) throws -> Timing {
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: data + "/pnl.f64"))
+    var pnl = [Double](repeating: 0, count: peer.values)
+    guard bytes.count == pnl.count * 8 else {
+      throw ValidationError("pnl.f64: expected \(pnl.count) doubles")
+    }
+    _ = pnl.withUnsafeMutableBytes { bytes.copyBytes(to: $0) }
+    let risk = try EmpiricalVaR.fromSample(pnl, confidence: peer.confidence)
+    guard risk.valueAtRisk == peer.var,
+      abs(risk.expectedShortfall - peer.expectedShortfall) <= 1e-12 * peer.expectedShortfall
+    else {
+      throw ValidationError(
+        "VaR/ES \(risk.valueAtRisk), \(risk.expectedShortfall) differ from NumPy's \(peer.var), \(peer.expectedShortfall)"
+      )
+    }
+    let timing = try timer.measure(minimumReps: 20) {
+      _ = try EmpiricalVaR.fromSample(pnl, confidence: peer.confidence)
+    }
+    print(
+      "\nVaR and ES at \(peer.confidence) of \(peer.values) P&L values (one thread; same numbers as NumPy)"
+    )
+    print("| RiskKernels median | p90 | numpy.partition + tail mean | speedup |")
+    print("|---|---|---|---|")
+    print(
+      "| \(ms(timing.median)) | \(ms(timing.p90)) | \(ms(peer.median_s)) | "
+        + String(format: "%.2f×", peer.median_s / timing.median) + " |")
+    return timing
+  }
+
+  /// LiquidationBook with one step per path and as many paths as give NumPy's standard error.
+  func benchMonteCarlo(_ peer: GridPeer, timer: BenchTimer) throws -> MonteCarloRow {
+    let model = try CorrelatedGBM<Double>(
+      spot: [1], drift: [peer.mu], volatility: [peer.sigma], correlation: Matrix([[1.0]]))
+    let position = try LeveragedPosition(
+      side: .long, leverage: peer.leverage, maintenanceMargin: peer.maintenanceMargin)
+    let book = try LiquidationBook(model: model, positions: [.init(asset: 0, position: position)])
+    let pilot = try book.simulate(
+      settings: SimulationSettings(paths: 100_000, steps: 1, horizon: peer.horizonYears, seed: 99))[
+        0]
+    let perPath = pilot.continuous.standardError * 100_000.0.squareRoot()
+    let needed = Int((perPath / peer.standardError) * (perPath / peer.standardError)) + 2 & ~1
+    let settings = SimulationSettings(paths: needed, steps: 1, horizon: peer.horizonYears, seed: 1)
+    let estimate = try book.simulate(settings: settings)[0].continuous
+    let exact = try LiquidationProbabilities(
+      position: position, volatility: peer.sigma, drift: peer.mu, horizon: peer.horizonYears)
+    guard abs(estimate.value - exact.firstPassage) <= 4 * estimate.standardError else {
+      throw ValidationError(
+        "Monte Carlo \(estimate) is not within 4 SE of the closed form \(exact.firstPassage)")
+    }
+    let timing = try timer.measure(minimumReps: 20) { _ = try book.simulate(settings: settings) }
+    let row = MonteCarloRow(
+      paths: needed, ours: timing, probability: estimate.value,
+      standardError: estimate.standardError,
+      closedForm: exact.firstPassage, numpy: peer)
+    print(
+      "\nSingle-asset liquidation probability by Monte Carlo at equal standard error (long \(peer.leverage)×, σ \(peer.sigma), 1 day; closed form \(String(format: "%.5f", exact.firstPassage)))"
+    )
+    print("| tool | paths × steps | estimate ± SE | median | speedup |")
+    print("|---|---|---|---|---|")
+    print(
+      "| NumPy fine grid | \(peer.paths) × \(peer.steps) | "
+        + String(format: "%.5f ± %.5f", peer.probability, peer.standardError) + " | "
+        + String(format: "%.2f s", peer.median_s) + " | 1× |")
+    print(
+      "| RiskKernels LiquidationBook (bridge) | \(needed) × 1 | "
+        + String(format: "%.5f ± %.5f", estimate.value, estimate.standardError)
+        + " | \(ms(timing.median)) | " + String(format: "%.0f×", row.speedup) + " |")
+    return row
   }
 }

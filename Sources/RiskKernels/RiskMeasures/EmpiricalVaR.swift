@@ -7,9 +7,11 @@
 /// ES  = −(1/k) Σ_{i≤k} x₍i₎    (the mean of the k worst scenarios, VaR's own included)
 /// ```
 /// This is the rule of NumPy's `partition(x, k−1)` plus the mean of the first `k`, and it makes
-/// `ES ≥ VaR` always. The k-th smallest value is found by Hoare's selection (`select`), which
-/// also leaves the k smallest before it, so no sort is needed. Source: McNeil, Frey & Embrechts
-/// (2015) §9.2 (historical simulation); Acerbi & Tasche (2002) for ES as the tail mean.
+/// `ES ≥ VaR` always. One pass gathers the values at or below a cut-off sampled to keep a little
+/// more than k of them (`lowerTailCutoff`, after Floyd & Rivest); Hoare's selection (`select`)
+/// then finds the k-th smallest among those and leaves the k smallest before it, so nothing is
+/// sorted (a full selection runs when the cut-off falls short). Source: McNeil, Frey &
+/// Embrechts (2015) §9.2 (historical simulation); Acerbi & Tasche (2002) for ES as the tail mean.
 ///
 /// Components, when per-asset contributions `x = Σⱼ cⱼ` are given (for example `cⱼ = wⱼ rⱼ`):
 /// - ES: `ESⱼ = −(1/k) Σ_{tail} cⱼ`, summing exactly to ES (Tasche 2002).
@@ -27,7 +29,14 @@ public enum EmpiricalVaR {
     throws(RiskKernelsError) -> TailRisk<T>
   {
     let k = try tailCount(returns, confidence)
-    var work = returns
+    // Gather the values at or below a sampled cut-off (about k of them, one pass, no copy of
+    // the sample) and select within those; a full selection if the cut-off fell short.
+    var work: [T] = []
+    if let cutoff = lowerTailCutoff(returns, count: k) {
+      work.reserveCapacity(2 * k)
+      for x in returns where x <= cutoff { work.append(x) }
+    }
+    if work.count < k { work = returns }
     let quantile = select(&work, rank: k - 1)
     var sum = 0.0
     for i in 0..<k { sum += Double(work[i]) }
@@ -49,9 +58,18 @@ public enum EmpiricalVaR {
     var totals = [T](repeating: 0, count: n)
     for j in 0..<d { for i in 0..<n { totals[i] += contributions.storage[i + j * n] } }
     let k = try tailCount(totals, confidence)
-    // Rank the scenarios by total (indices carried along): selection on (value, index) pairs
-    // would need a second generic; a sort of the indices is O(N log N) and only for components.
-    let ranked = (0..<n).sorted { totals[$0] < totals[$1] || (totals[$0] == totals[$1] && $0 < $1) }
+    // The scenarios ranked by total (ties by index) up to rank k − 1 + m: those at or below a
+    // sampled cut-off, sorted (O(N + k log k)); all of them, sorted, if the cut-off fell short.
+    let m = Swift.max(1, Int(Double(k).squareRoot()))
+    let needed = Swift.min(n, k + m)
+    var candidates: [Int] = []
+    if let cutoff = lowerTailCutoff(totals, count: needed) {
+      candidates = (0..<n).filter { totals[$0] <= cutoff }
+    }
+    if candidates.count < needed { candidates = Array(0..<n) }
+    let ranked = candidates.sorted {
+      totals[$0] < totals[$1] || (totals[$0] == totals[$1] && $0 < $1)
+    }
     let tailRows = ranked.prefix(k)
     var esComponents = [T](repeating: 0, count: d)
     var esSum = 0.0
@@ -61,7 +79,6 @@ public enum EmpiricalVaR {
       esComponents[j] = T(-s / Double(k))
       esSum += -s / Double(k)
     }
-    let m = Swift.max(1, Int(Double(k).squareRoot()))
     let window = ranked[Swift.max(0, k - 1 - m)...Swift.min(n - 1, k - 1 + m)]
     var raw = [Double](repeating: 0, count: d)
     for j in 0..<d {

@@ -66,3 +66,23 @@ func select<T: BLASScalar>(_ values: inout [T], rank: Int) -> T {
   }
   return values[rank]
 }
+
+/// A cut-off `t` such that, very likely, at least `count` of `values` are `≤ t` and not many
+/// more: the order statistic of rank `r` in an evenly strided sample of 4 096 values, with `r`
+/// three binomial standard deviations above the expected rank of the `count`-th smallest
+/// (Floyd & Rivest's sampling idea, CACM 18(3), 1975). `nil` when the tail is too large for a
+/// cut-off to pay (more than 1/8 of the values) or there are fewer than 65 536 values. Callers
+/// check the count they gathered and fall back to a full selection, so the cut-off only ever
+/// decides the speed, never the result.
+@specialized(where T == Double)
+@specialized(where T == Float)
+func lowerTailCutoff<T: BLASScalar>(_ values: [T], count: Int) -> T? {
+  let n = values.count
+  let sampleSize = 4_096
+  guard n >= 65_536, count <= n / 8 else { return nil }
+  let stride = n / sampleSize
+  var sample = (0..<sampleSize).map { values[$0 * stride] }
+  let expected = Double(count) * Double(sampleSize) / Double(n)
+  let rank = Swift.min(sampleSize - 1, Int(expected + 3 * expected.squareRoot() + 3))
+  return select(&sample, rank: rank)
+}

@@ -142,6 +142,37 @@ struct RiskMeasuresFixture: Decodable {
     }
   }
 
+  @Test(
+    "Large samples (the sampled cut-off path) give exactly the sort-based VaR/ES and components",
+    arguments: ["random", "ascending", "descending", "ties", "cutoff falls short"])
+  func largeSamplesMatchSort(layout: String) throws {
+    let n = 200_000
+    var x = try standardNormals(count: n, seed: 4, path: 1, as: Double.self)
+    switch layout {
+    case "ascending": x.sort()
+    case "descending": x.sort(by: >)
+    case "ties": x = x.map { ($0 * 4).rounded() / 4 }
+    case "cutoff falls short":
+      // The strided sample sees only −1; everything else is 0 or above: 4 096 values ≤ the cut-off.
+      x = (0..<n).map { $0 % (n / 4_096) == 0 ? -1 : abs(x[$0]) }
+    default: break
+    }
+    for confidence in [0.95, 0.99, 0.999] {
+      let k = Int((Double(n) * (1 - confidence) - 1e-6).rounded(.up))
+      let sorted = x.sorted()
+      let r = try EmpiricalVaR.fromSample(x, confidence: confidence)
+      #expect(r.valueAtRisk == -sorted[k - 1], "\(layout) \(confidence)")
+      let es = -sorted.prefix(k).reduce(0, +) / Double(k)
+      #expect(abs(r.expectedShortfall - es) <= 1e-13 * abs(es) + 1e-15)
+      let split = try Matrix<Double>(
+        rows: n, columns: 2, columnMajor: x.map { 0.3 * $0 } + x.map { 0.7 * $0 })
+      let parts = try EmpiricalVaR.fromContributions(split, confidence: confidence)
+      #expect(abs(parts.valueAtRisk - r.valueAtRisk) <= 1e-14)
+      #expect(abs(parts.expectedShortfall - es) <= 1e-13 * abs(es) + 1e-15)
+      #expect(abs(parts.expectedShortfallComponents![1] - 0.7 * es) <= 1e-12 * abs(es) + 1e-15)
+    }
+  }
+
   @Test("Monte Carlo VaR/ES of normal P&L agree with the parametric values within sampling error")
   func monteCarloAgainstParametric() throws {
     let z = try standardNormals(count: 400_000, seed: 9, path: 0, as: Double.self)
