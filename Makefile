@@ -1,6 +1,5 @@
 # RiskKernels: the two commands the README starts with are `make report` and `make test`.
 SWIFT ?= swift
-PRICES ?= Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv
 
 .PHONY: setup report test build release bench-covariance bench-montecarlo bench-riskparity bench-liquidation fixtures format lint clean
 
@@ -9,7 +8,7 @@ setup:
 
 report: setup
 	$(SWIFT) build -c release --product riskreport
-	.build/release/riskreport covariance --prices $(PRICES) --estimator ledoit-wolf
+	.build/release/riskreport run
 
 test: setup
 	$(SWIFT) test --disable-xctest

@@ -17,6 +17,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
   ],
   targets: [
     // MARK: - C edge
@@ -54,6 +55,7 @@ let package = Package(
         "RiskKernels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "CSV", package: "CSV.swift"),
+        .product(name: "Plot", package: "Plot"),
       ],
       resources: [.copy("Resources")],
       swiftSettings: swiftSettings

@@ -42,20 +42,9 @@ struct BacktestCommand: ParsableCommand {
     }
     let (simple, _) = try file.returns(kind: .simple, as: Double.self)
     let backtest: VaRBacktest
-    var series: [Double] = []
     do {
       let portfolio = try simple.multiplied(by: w)
-      guard portfolio.count > window + 1 else {
-        throw InputError(
-          location: .flag("--window"),
-          message: "\(window) leaves fewer than 2 days to test in \(portfolio.count) returns")
-      }
-      for t in window..<portfolio.count {
-        let history = Array(portfolio[(t - window)..<t])
-        series.append(try method.valueAtRisk(history, confidence: confidence))
-      }
-      backtest = try VaRBacktest(
-        valueAtRisk: series, returns: Array(portfolio[window...]), confidence: confidence)
+      backtest = try method.rolling(portfolio, window: window, confidence: confidence).backtest
     } catch let error as InputError {
       throw error
     } catch {
@@ -88,6 +77,27 @@ enum BacktestMethod: String, ExpressibleByArgument, CaseIterable {
   case parametric
   case cornishFisher = "cornish-fisher"
   case historical
+
+  /// For each day after the first `window`, the one-day VaR from the previous `window`
+  /// returns, and its backtest against the realised returns.
+  ///
+  /// - Throws: `InputError` for `--window` when fewer than 2 days remain to test.
+  func rolling(_ portfolio: [Double], window: Int, confidence: Double) throws
+    -> (backtest: VaRBacktest, valueAtRisk: [Double])
+  {
+    guard portfolio.count > window + 1 else {
+      throw InputError(
+        location: .flag("--window"),
+        message: "\(window) leaves fewer than 2 days to test in \(portfolio.count) returns")
+    }
+    var series: [Double] = []
+    for t in window..<portfolio.count {
+      series.append(try valueAtRisk(Array(portfolio[(t - window)..<t]), confidence: confidence))
+    }
+    let backtest = try VaRBacktest(
+      valueAtRisk: series, returns: Array(portfolio[window...]), confidence: confidence)
+    return (backtest, series)
+  }
 
   func valueAtRisk(_ returns: [Double], confidence: Double) throws -> Double {
     switch self {

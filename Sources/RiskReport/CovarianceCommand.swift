@@ -89,4 +89,9 @@ enum BundledData {
     Bundle.module.path(forResource: "quandl_wiki_4stocks_2004_2013_prices", ofType: "csv", inDirectory: "Resources")
       ?? "Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv"
   }
+
+  static var examplePortfolio: String {
+    Bundle.module.path(forResource: "example_portfolio", ofType: "json", inDirectory: "Resources")
+      ?? "Sources/RiskReport/Resources/example_portfolio.json"
+  }
 }

@@ -7,7 +7,7 @@ struct RiskReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "riskreport",
     abstract: "Portfolio and leverage risk from price histories.",
-    subcommands: [CovarianceCommand.self, SimulateCommand.self, ParityCommand.self, LiquidationCommand.self, VaRCommand.self, BacktestCommand.self]
+    subcommands: [RunCommand.self, CovarianceCommand.self, SimulateCommand.self, ParityCommand.self, LiquidationCommand.self, VaRCommand.self, BacktestCommand.self]
   )
 
   /// Runs the command; every failure is one line on stderr and a non-zero exit, with nothing on

@@ -49,52 +49,11 @@ struct VaRCommand: ParsableCommand {
     guard abs(w.reduce(0, +) - 1) <= 1e-6 else {
       throw InputError(location: .file(weights), message: "weights sum to \(w.reduce(0, +)), not 1")
     }
-    let (simple, _) = try file.returns(kind: .simple, as: Double.self)
-    var results: [VaRReport.Result] = []
-    let root = horizonDays.squareRoot()
-    do {
-      let portfolio = try simple.multiplied(by: w)
-      let methods = method == .all ? VaRMethodChoice.allCases.filter { $0 != .all } : [method]
-      for m in methods {
-        switch m {
-        case .parametric:
-          let sigma = try estimation.covarianceEstimator.estimate(from: simple).covariance
-          let r = try ParametricVaR.normal(
-            weights: w, covariance: sigma, confidence: confidence, horizonDays: horizonDays)
-          results.append(.init(method: m.rawValue, risk: r, assets: file.assets, scale: 1))
-        case .cornishFisher:
-          results.append(
-            .init(
-              method: m.rawValue,
-              risk: try CornishFisherVaR.fromSample(portfolio, confidence: confidence),
-              assets: file.assets, scale: root))
-        case .historical:
-          results.append(
-            .init(
-              method: m.rawValue,
-              risk: try EmpiricalVaR.fromSample(portfolio, confidence: confidence),
-              assets: file.assets, scale: root))
-        case .monteCarlo:
-          let (logReturns, _) = try file.returns(kind: .log, as: Double.self)
-          let spot = try file.lastCompletePrices()
-          let estimate = try estimation.covarianceEstimator.estimate(from: logReturns)
-          let model = try CorrelatedGBM(
-            assets: file.assets, spot: spot, dailyEstimate: estimate, daysPerYear: 365,
-            drift: [Double](repeating: 0, count: spot.count))
-          let settings = SimulationSettings(
-            paths: paths, steps: 1, horizon: horizonDays / 365, seed: seed)
-          let holdings = zip(w, spot).map { $0 / $1 }
-          let r = try MonteCarloVaR.portfolio(
-            model: model, holdings: holdings, settings: settings, confidence: confidence)
-          results.append(.init(method: m.rawValue, risk: r, assets: file.assets, scale: 1))
-        case .all: break
-        }
-      }
-    } catch let error as InputError {
-      throw error
-    } catch {
-      throw InputError(location: .file(path), message: "\(error)")
-    }
+    let methods = method == .all ? VaRMethodChoice.allCases.filter { $0 != .all } : [method]
+    let results = try PortfolioVaR(
+      file: file, weights: w, estimator: estimation.covarianceEstimator, confidence: confidence,
+      horizonDays: horizonDays, paths: paths, steps: 1, seed: seed, threads: nil
+    ).compute(methods)
     let report = VaRReport(confidence: confidence, horizonDays: horizonDays, results: results)
     FileHandle.standardOutput.write(
       Data((format == .json ? try report.json() : report.table(assets: file.assets)).utf8))
@@ -111,7 +70,7 @@ enum VaRMethodChoice: String, ExpressibleByArgument, CaseIterable {
 
 /// `{"confidence", "horizonDays", "results": [{"method", "var", "expectedShortfall", "components"}]}`.
 struct VaRReport: Encodable {
-  struct Result: Encodable {
+  struct Result: Codable, Equatable {
     let method: String
     let `var`: Double
     let expectedShortfall: Double

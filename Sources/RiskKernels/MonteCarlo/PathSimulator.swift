@@ -37,10 +37,15 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
 
   /// Runs the simulation.
   ///
+  /// - Parameter progress: called from the worker threads after each group of
+  ///   `SimulationSettings.groupPaths` paths with the number of paths done so far (for a
+  ///   progress display; it must be quick and thread-safe). It does not affect the results.
   /// - Throws: `.parameterOutOfRange`, `.dimensionMismatch` or `.nonFiniteInput` for invalid
   ///   settings or observers (checked before any path is drawn); `.backend` if GSL cannot
   ///   allocate a generator.
-  public func run() throws(RiskKernelsError) -> SimulationResult<Scalar> {
+  public func run(progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil)
+    throws(RiskKernelsError) -> SimulationResult<Scalar>
+  {
     try settings.validate()
     try observers.validate(model: model, settings: settings)
     let plan = SimulationPlan(model: model, settings: settings, observers: observers)
@@ -56,7 +61,11 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
           var workspace = try BlockWorkspace(plan: plan)
           for group in stride(from: worker, to: groups, by: workers) {
             let tally = try workspace.run(group: group)
-            tallies.withLock { $0[group] = tally }
+            let done = tallies.withLock {
+              $0[group] = tally
+              return $0.reduce(0) { $0 + ($1?.sums.count ?? 0) }
+            }
+            progress?(plan.settings.antithetic ? 2 * done : done)
           }
         } catch {
           failure.withLock { $0 = $0 ?? error }

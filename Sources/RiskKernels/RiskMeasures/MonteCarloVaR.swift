@@ -10,10 +10,12 @@ public enum MonteCarloVaR {
   /// - Throws: what `PathSimulator` throws for the model and settings; `.dimensionMismatch` or
   ///   `.nonFiniteInput` for the holdings; `.parameterOutOfRange` for a confidence outside
   ///   `[0.5, 1)` or `V₀ ≤ 0` (a net short book has no return on value; pass P&L weights instead).
+  /// - Parameter progress: passed to `PathSimulator.run`.
   @specialized(where T == Double)
   @specialized(where T == Float)
   public static func portfolio<T: BLASScalar>(
-    model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings, confidence: Double
+    model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings, confidence: Double,
+    progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil
   ) throws(RiskKernelsError) -> TailRisk<T> {
     try checkConfidence(confidence)
     let d = model.dimension
@@ -28,7 +30,7 @@ public enum MonteCarloVaR {
     let result = try PathSimulator(
       model: model, settings: settings,
       observers: PathObservers(keepTerminalPrices: true, extremes: false)
-    ).run()
+    ).run(progress: progress)
     guard let prices = result.terminalPrices else {
       throw .backend(routine: "PathSimulator terminal prices", status: 0)
     }

@@ -1,0 +1,160 @@
+import Foundation
+import RiskKernels
+
+/// The portfolio of `riskreport run`: a JSON file (docs/report.md has the schema).
+///
+/// ```json
+/// {
+///   "holdings": {"AAPL": 1000, "GOOG": 100},          // units of each asset, or
+///   "weights": {"AAPL": 0.5, "GOOG": 0.5}, "value": 1000000,
+///   "leveragedPositions": [
+///     {"asset": "AAPL", "side": "long", "leverage": 20, "maintenanceMargin": 0.005}
+///   ],
+///   "riskBudgets": {"AAPL": 0.5, "GOOG": 0.5},        // optional, default equal
+///   "caps": {"AAPL": 0.6, "GOOG": 0.6}                // optional
+/// }
+/// ```
+/// Assets of the price file the portfolio does not name hold 0. Holdings and weights are
+/// long-only (≥ 0); weights sum to 1.
+struct PortfolioFile {
+  struct Position: Decodable, Equatable {
+    let asset: String
+    let side: PositionSide
+    let leverage: Double
+    let maintenanceMargin: Double?
+    /// Default: the asset's last price (a position opened now).
+    let entryPrice: Double?
+  }
+
+  private struct Contents: Decodable {
+    let holdings: [String: Double]?
+    let weights: [String: Double]?
+    let value: Double?
+    let leveragedPositions: [Position]?
+    let riskBudgets: [String: Double]?
+    let caps: [String: Double]?
+  }
+
+  let path: String
+  /// Units per price-file asset.
+  let holdings: [Double]
+  /// `hᵢSᵢ / Σ hⱼSⱼ` at the spot.
+  let weights: [Double]
+  /// `Σ hᵢSᵢ` at the spot.
+  let value: Double
+  let positions: [Position]
+  let riskBudgets: [Double]?
+  let caps: [Double]?
+
+  /// Reads and checks the file against the price file's assets and spot prices.
+  ///
+  /// - Throws: `InputError` naming the file and the line and column (malformed JSON) or the
+  ///   field (a wrong type, an unknown asset, a negative holding, a bad leverage, …).
+  init(path: String, assets: [String], spot: [Double]) throws(InputError) {
+    self.path = path
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw InputError(location: .file(path), message: "cannot read the portfolio file")
+    }
+    let contents = try Self.decode(data, path: path)
+    func field(_ name: String, _ message: String) -> InputError {
+      InputError(location: .file(path), message: "\(name): \(message)")
+    }
+    func perAsset(_ values: [String: Double], _ name: String) throws(InputError) -> [Double] {
+      var out = [Double](repeating: 0, count: assets.count)
+      for (asset, value) in values.sorted(by: { $0.key < $1.key }) {
+        guard let i = assets.firstIndex(of: asset) else {
+          throw field(
+            "\(name).\(asset)", "no such asset in the prices (\(assets.joined(separator: ", ")))")
+        }
+        guard value.isFinite, value >= 0 else {
+          throw field("\(name).\(asset)", "\(value) must be a finite number ≥ 0")
+        }
+        out[i] = value
+      }
+      return out
+    }
+    switch (contents.holdings, contents.weights) {
+    case (let h?, nil):
+      if contents.value != nil {
+        throw field("value", "only with weights (holdings fix the value)")
+      }
+      holdings = try perAsset(h, "holdings")
+    case (nil, let w?):
+      let weights = try perAsset(w, "weights")
+      guard abs(weights.reduce(0, +) - 1) <= 1e-6 else {
+        throw field("weights", "sum to \(weights.reduce(0, +)), not 1")
+      }
+      let value = contents.value ?? 1_000_000
+      guard value.isFinite, value > 0 else { throw field("value", "\(value) must be positive") }
+      holdings = zip(weights, spot).map { value * $0 / $1 }
+    case (.some, .some): throw field("holdings", "give holdings or weights, not both")
+    case (nil, nil): throw field("holdings", "missing (give holdings or weights)")
+    }
+    let units = holdings
+    let total = zip(units, spot).reduce(0) { $0 + $1.0 * $1.1 }
+    guard total > 0 else { throw field("holdings", "the portfolio is worth 0") }
+    value = total
+    weights = zip(units, spot).map { $0 * $1 / total }
+    for (k, p) in (contents.leveragedPositions ?? []).enumerated() {
+      let name = "leveragedPositions[\(k)]"
+      guard assets.contains(p.asset) else {
+        throw field("\(name).asset", "\(p.asset) is not an asset of the prices")
+      }
+      do {
+        _ = try LeveragedPosition(
+          side: p.side, leverage: p.leverage, maintenanceMargin: p.maintenanceMargin ?? 0.005,
+          entryPrice: p.entryPrice ?? 1)
+      } catch {
+        throw field(name, "\(error)")
+      }
+    }
+    positions = contents.leveragedPositions ?? []
+    riskBudgets = try contents.riskBudgets.map { (b) throws(InputError) in
+      try perAsset(b, "riskBudgets")
+    }
+    caps = try contents.caps.map { (c) throws(InputError) in try perAsset(c, "caps") }
+  }
+
+  /// Syntax errors with line and column (from JSONSerialization's character offset), then type
+  /// errors with the field path (from JSONDecoder).
+  private static func decode(_ data: Data, path: String) throws(InputError) -> Contents {
+    do {
+      _ = try JSONSerialization.jsonObject(with: data)
+    } catch {
+      let text = "\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)"
+      if let range = text.range(of: #"character (\d+)"#, options: .regularExpression),
+        let offset = Int(text[range].dropFirst("character ".count))
+      {
+        let prefix = data.prefix(offset)
+        let line = prefix.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        let column = offset - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+        throw InputError(
+          location: .cell(file: path, line: line, column: column), message: "malformed JSON")
+      }
+      throw InputError(location: .file(path), message: "malformed JSON")
+    }
+    do {
+      return try JSONDecoder().decode(Contents.self, from: data)
+    } catch let error as DecodingError {
+      let (context, what): (DecodingError.Context?, String) =
+        switch error {
+        case .typeMismatch(let type, let c):
+          (c, "expected \(type == Double.self ? "a number" : "\(type)")")
+        case .valueNotFound(_, let c): (c, "missing value")
+        case .keyNotFound(let key, let c): (c, "missing field \(key.stringValue)")
+        case .dataCorrupted(let c): (c, c.debugDescription)
+        @unknown default: (nil, "\(error)")
+        }
+      let field =
+        context?.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
+        .joined().drop { $0 == "." } ?? ""
+      throw InputError(
+        location: .file(path), message: field.isEmpty ? what : "\(field): \(what)")
+    } catch {
+      throw InputError(location: .file(path), message: "\(error)")
+    }
+  }
+}

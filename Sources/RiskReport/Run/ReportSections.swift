@@ -1,0 +1,203 @@
+import Foundation
+import RiskKernels
+
+/// The report's sections as titled prose and tables of formatted cells, written once and
+/// rendered by both `MarkdownReport` and `HTMLReport` (so the two never disagree).
+struct ReportSection {
+  struct Table {
+    let header: [String]
+    let rows: [[String]]
+  }
+
+  /// The anchor (`covariance`, `var`, …) and the heading.
+  let id: String
+  let title: String
+  let paragraphs: [String]
+  let tables: [Table]
+  /// The chart ids this section shows in HTML (see `HTMLReport`).
+  let charts: [String]
+
+  static func percent(_ x: Double, _ digits: Int = 2) -> String {
+    let text = String(format: "%.\(digits)f%%", 100 * x)
+    // No "-0.0%" for a value that rounds to zero.
+    return text.hasPrefix("-") && text.dropFirst().allSatisfy({ "0.%".contains($0) })
+      ? String(text.dropFirst()) : text
+  }
+  static func number(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
+  static func money(_ x: Double) -> String { String(format: "%.2f", x) }
+  static func probability(_ p: Double) -> String {
+    p != 0 && p < 1e-4 ? String(format: "%.2e", p) : String(format: "%.4f", p)
+  }
+
+  static func all(_ r: RunReport) -> [ReportSection] {
+    [
+      inputs(r), covariance(r), weights(r), monteCarlo(r), valueAtRisk(r), backtest(r),
+      liquidation(r), timings(r),
+    ]
+  }
+
+  static func inputs(_ r: RunReport) -> ReportSection {
+    let i = r.inputs
+    return ReportSection(
+      id: "inputs", title: "Inputs",
+      paragraphs: [
+        "Prices `\(i.prices)`, portfolio `\(i.portfolio)`; \(r.assets.count) assets (\(r.assets.joined(separator: ", "))).",
+        "Covariance estimator \(i.estimator); \(i.paths) Monte Carlo paths of \(i.steps) steps over \(number(i.horizonDays, 0)) days, seed \(i.seed); confidence \(percent(i.confidence, 1)); backtest window \(i.backtestWindow) days.",
+        "Days are the price file's observation periods; volatilities are annualised with 365 of them.",
+      ], tables: [], charts: [])
+  }
+
+  static func covariance(_ r: RunReport) -> ReportSection {
+    let c = r.covariance
+    var paragraphs = [
+      "\(c.estimator) estimate from \(c.observations) daily log returns (\(c.droppedRows) incomplete rows dropped)."
+    ]
+    if let s = c.shrinkage { paragraphs.append("Shrinkage intensity \(number(s)).") }
+    let rows = r.assets.indices.map { i in
+      [r.assets[i], percent(c.annualVolatility[i])] + c.correlation[i].map { number($0, 3) }
+    }
+    return ReportSection(
+      id: "covariance", title: "Covariance and correlation", paragraphs: paragraphs,
+      tables: [Table(header: ["asset", "volatility (annual)"] + r.assets, rows: rows)],
+      charts: ["chart-correlation"])
+  }
+
+  static func weights(_ r: RunReport) -> ReportSection {
+    let p = r.riskParity
+    let rows = r.assets.indices.map { i in
+      [
+        r.assets[i], number(r.weights.holdings[i], 2), money(r.weights.spot[i]),
+        percent(r.weights.weights[i]), percent(p.currentContributions[i]), percent(p.weights[i]),
+        percent(p.parityContributions[i]), percent(p.budgets[i]),
+      ]
+    }
+    var paragraphs = [
+      "Portfolio value \(money(r.weights.value)). Annualised volatility: current \(percent(p.currentVolatility)), risk parity \(percent(p.parityVolatility)).",
+      "Risk parity (Spinu's Newton, \(p.iterations) iterations, residual \(String(format: "%.1e", p.residual))): weights whose risk contributions RCᵢ/σ_p equal the budgets.",
+    ]
+    if !p.cappedAssets.isEmpty {
+      paragraphs.append("Capped: \(p.cappedAssets.joined(separator: ", ")).")
+    }
+    return ReportSection(
+      id: "weights", title: "Weights and risk contributions", paragraphs: paragraphs,
+      tables: [
+        Table(
+          header: [
+            "asset", "holding", "spot", "weight", "risk contribution", "parity weight",
+            "parity contribution", "budget",
+          ], rows: rows)
+      ], charts: ["chart-contributions"])
+  }
+
+  static func monteCarlo(_ r: RunReport) -> ReportSection {
+    let m = r.monteCarlo
+    let change = m.terminalValue.value / m.initialValue - 1
+    return ReportSection(
+      id: "monte-carlo", title: "Monte Carlo of the portfolio",
+      paragraphs: [
+        "\(m.paths) paths of driftless correlated GBM, \(m.steps) steps over \(number(r.inputs.horizonDays, 0)) days.",
+        "Terminal value \(money(m.terminalValue.value)) ± \(money(m.terminalValue.standardError)) (from \(money(m.initialValue)), \(percent(change, 3)); zero drift, so any change is noise). Expected lowest value on the grid \(money(m.minimumValue.value)) ± \(money(m.minimumValue.standardError)).",
+        "The fan chart shows the 5–95% and 25–75% bands and the median of \(m.fanPaths) of the same paths.",
+      ], tables: [], charts: ["chart-pnl", "chart-fan"])
+  }
+
+  static func valueAtRisk(_ r: RunReport) -> ReportSection {
+    let v = r.var
+    let rows = v.results.map { [$0.method, percent($0.var, 3), percent($0.expectedShortfall, 3)] }
+    var tables = [Table(header: ["method", "VaR", "expected shortfall"], rows: rows)]
+    if let mc = v.results.first(where: { $0.method == "monte-carlo" }), let c = mc.components {
+      tables.append(
+        Table(
+          header: ["asset", "component VaR (Monte Carlo)", "component ES (Monte Carlo)"],
+          rows: r.assets.map {
+            [$0, percent(c[$0]!["var"]!, 3), percent(c[$0]!["expectedShortfall"]!, 3)]
+          }))
+    }
+    return ReportSection(
+      id: "var", title: "Value at risk and expected shortfall",
+      paragraphs: [
+        "At \(percent(v.confidence, 1)) over \(number(v.horizonDays, 0)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals."
+      ], tables: tables, charts: [])
+  }
+
+  static func backtest(_ r: RunReport) -> ReportSection {
+    let b = r.backtest.result
+    return ReportSection(
+      id: "backtest", title: "Backtest",
+      paragraphs: [
+        "A rolling \(r.backtest.window)-day \(r.backtest.method) one-day VaR at \(percent(r.backtest.confidence, 1)) on \(b.observations) days: \(b.exceedances) exceedances (expected \(number(b.expectedExceedances, 1))); Basel zone **\(b.zone.rawValue)**."
+      ],
+      tables: [
+        Table(
+          header: ["test", "statistic", "p-value"],
+          rows: [
+            ["Kupiec proportion of failures", number(b.kupiecStatistic), number(b.kupiecPValue)],
+            [
+              "Christoffersen independence", number(b.independenceStatistic),
+              number(b.independencePValue),
+            ],
+            [
+              "conditional coverage", number(b.conditionalCoverageStatistic),
+              number(b.conditionalCoveragePValue),
+            ],
+          ])
+      ], charts: [])
+  }
+
+  static func liquidation(_ r: RunReport) -> ReportSection {
+    let l = r.liquidation
+    guard !l.positions.isEmpty else {
+      return ReportSection(
+        id: "liquidation", title: "Liquidation", paragraphs: ["No leveraged positions."],
+        tables: [], charts: [])
+    }
+    let rows = l.positions.map { p in
+      [
+        "\(p.asset) \(p.side.rawValue) \(number(p.leverage, 0))×", money(p.entryPrice),
+        money(p.liquidationPrice), percent(p.volatility), probability(p.terminal),
+        probability(p.perBlock12s), probability(p.perBlock400ms), probability(p.firstPassage),
+        "\(probability(p.monteCarlo.value)) ± \(probability(p.monteCarlo.standardError))",
+      ]
+    }
+    return ReportSection(
+      id: "liquidation", title: "Liquidation",
+      paragraphs: [
+        "Probability of liquidation within \(number(l.horizonDays, 0)) days, zero drift. **Terminal**: beyond the liquidation price at the horizon. **Per block**: seen beyond it at an oracle update every 12 s or 400 ms (Broadie–Glasserman–Kou). **First passage**: touched at any time — what liquidates a continuously marked position. **Monte Carlo**: first passage on the report's correlated paths with the Brownian-bridge correction (± one standard error).",
+        "The chart shows how the probabilities grow with leverage, 1× to 125×, for each position's asset and side.",
+      ],
+      tables: [
+        Table(
+          header: [
+            "position", "entry", "liquidation price", "σ (annual)", "terminal", "per block 12 s",
+            "per block 400 ms", "first passage", "Monte Carlo",
+          ], rows: rows)
+      ], charts: ["chart-leverage"])
+  }
+
+  static func timings(_ r: RunReport) -> ReportSection {
+    let rows = r.timings.map { t in
+      [
+        t.step, t.useCase, String(format: "%.3f ms", t.seconds * 1e3), budget(t.budgetSeconds),
+        String(format: "%.0f×", t.headroom), t.withinBudget ? "within" : "OVER",
+      ]
+    }
+    return ReportSection(
+      id: "timings", title: "Update budgets",
+      paragraphs: [
+        "How long each step of this report took against the budget of the use case it serves."
+      ],
+      tables: [
+        Table(header: ["step", "use case", "time", "budget", "headroom", "verdict"], rows: rows)
+      ],
+      charts: [])
+  }
+
+  static func budget(_ seconds: Double) -> String {
+    switch seconds {
+    case 86_400...: return "\(number(seconds / 86_400, 0)) day"
+    case 3_600...: return "\(number(seconds / 3_600, 0)) h"
+    case 1...: return "\(number(seconds, 0)) s"
+    default: return "\(number(seconds * 1e3, 0)) ms"
+    }
+  }
+}

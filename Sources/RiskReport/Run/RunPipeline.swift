@@ -1,0 +1,335 @@
+import Foundation
+import RiskKernels
+
+/// The pipeline of `riskreport run`: returns → covariance → current and risk-parity weights →
+/// Monte Carlo of the portfolio → VaR/ES by every method → rolling backtest → liquidation of
+/// each leveraged position → timings against the use-case budgets. Each step calls the
+/// library's kernels exactly as a user would, so the report's numbers are theirs (tested).
+struct RunPipeline {
+  struct Settings {
+    let estimator: EstimatorChoice
+    let decay: Double
+    let paths: Int
+    let steps: Int
+    let horizonDays: Double
+    let confidence: Double
+    let seed: UInt64
+    let window: Int
+    let threads: Int?
+  }
+
+  /// Leverage points of the liquidation-vs-leverage curves.
+  static let leverageGrid: [Double] = [1, 1.5, 2, 3, 5, 10, 20, 25, 50, 75, 100, 125]
+  /// Paths kept for the fan chart (at most).
+  static let fanPaths = 2_000
+  static let year = 365.0
+
+  let prices: PriceFile
+  let portfolio: PortfolioFile
+  let settings: Settings
+  /// Called with the paths done in the current simulation and its total.
+  let progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+
+  private var assets: [String] { prices.assets }
+
+  func run() throws -> RunReport {
+    var timings: [RunReport.Timing] = []
+    func timed<T>(
+      _ step: String, _ useCase: String, budget: Double, _ body: () throws -> T
+    ) rethrows -> T {
+      let clock = ContinuousClock()
+      let start = clock.now
+      let value = try body()
+      let elapsed = clock.now - start
+      let seconds =
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      timings.append(
+        RunReport.Timing(
+          step: step, useCase: useCase, seconds: seconds, budgetSeconds: budget,
+          headroom: budget / max(seconds, 1e-9), withinBudget: seconds <= budget))
+      return value
+    }
+    let estimator = settings.estimator.make(decay: settings.decay)
+    let spot = try prices.lastCompletePrices()
+    let (covariance, model) = try timed("covariance", "per-block risk refresh", budget: 0.4) {
+      try kernel {
+        let (logReturns, dropped) = try prices.returns(kind: .log, as: Double.self)
+        let estimate = try estimator.estimate(from: logReturns)
+        let model = try CorrelatedGBM(
+          assets: assets, spot: spot, dailyEstimate: estimate, daysPerYear: Self.year,
+          drift: [Double](repeating: 0, count: spot.count))
+        let section = RunReport.Covariance(
+          estimator: settings.estimator.rawValue, observations: estimate.observationCount,
+          droppedRows: dropped, daily: rows(estimate.covariance),
+          annualVolatility: model.volatility, correlation: rows(model.correlation),
+          shrinkage: estimate.shrinkage)
+        return (section, (model, estimate.covariance))
+      }
+    }
+    let (gbm, daily) = model
+    let parity = try timed("riskParity", "risk-parity rebalance", budget: 3_600) {
+      try riskParity(daily)
+    }
+    let varSection = try timed("varAllMethods", "per-block VaR refresh", budget: 0.4) {
+      try valueAtRisk(estimator)
+    }
+    let monteCarlo = try timed("monteCarloPortfolio", "per-block VaR refresh", budget: 0.4) {
+      try simulatePortfolio(gbm)
+    }
+    let backtest = try timed("backtest", "daily lending/risk update", budget: 86_400) {
+      try rollingBacktest()
+    }
+    let liquidation = try timed("liquidation", "per-block liquidation sweep", budget: 0.4) {
+      try liquidationSection(gbm)
+    }
+    return RunReport(
+      assets: assets,
+      inputs: .init(
+        prices: Self.displayName(prices.path), portfolio: Self.displayName(portfolio.path),
+        estimator: settings.estimator.rawValue,
+        paths: settings.paths, steps: settings.steps, horizonDays: settings.horizonDays,
+        confidence: settings.confidence, seed: settings.seed, backtestWindow: settings.window,
+        threads: settings.threads, versions: Versions.current),
+      covariance: covariance,
+      weights: .init(
+        spot: spot, holdings: portfolio.holdings, weights: portfolio.weights,
+        value: portfolio.value),
+      riskParity: parity, var: varSection, monteCarlo: monteCarlo, backtest: backtest,
+      liquidation: liquidation, timings: timings)
+  }
+
+  /// A bundled file by its name (`bundled:NAME`), any other as given.
+  static func displayName(_ path: String) -> String {
+    path == BundledData.examplePrices || path == BundledData.examplePortfolio
+      ? "bundled:" + URL(fileURLWithPath: path).lastPathComponent : path
+  }
+
+  /// Library errors become one line naming the price file.
+  private func kernel<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as InputError {
+      throw error
+    } catch {
+      throw InputError(location: .file(prices.path), message: "\(error)")
+    }
+  }
+
+  private func rows(_ m: Matrix<Double>) -> [[Double]] {
+    (0..<m.rows).map { i in (0..<m.columns).map { m[i, $0] } }
+  }
+
+  /// `progress` for one simulation of `settings.paths` paths.
+  private var pathProgress: (@Sendable (Int) -> Void)? {
+    guard let progress else { return nil }
+    let total = settings.paths
+    return { done in progress(done, total) }
+  }
+
+  private var simulationSettings: SimulationSettings {
+    SimulationSettings(
+      paths: settings.paths, steps: settings.steps, horizon: settings.horizonDays / Self.year,
+      seed: settings.seed, threads: settings.threads)
+  }
+
+  private func riskParity(_ daily: Matrix<Double>) throws -> RunReport.RiskParity {
+    let solution: RiskBudgetingSolution<Double>
+    do {
+      solution = try RiskBudgetingSolver().solve(
+        covariance: daily, budgets: portfolio.riskBudgets, caps: portfolio.caps)
+    } catch {
+      throw InputError(location: .file(portfolio.path), message: "riskBudgets/caps: \(error)")
+    }
+    let current = try kernel {
+      try RiskContributions(weights: portfolio.weights, covariance: daily)
+    }
+    let annual = Self.year.squareRoot()
+    return .init(
+      budgets: solution.budgets, weights: solution.weights,
+      currentContributions: current.relative,
+      parityContributions: solution.relativeRiskContributions,
+      currentVolatility: current.portfolioVolatility * annual,
+      parityVolatility: solution.portfolioVolatility * annual,
+      cappedAssets: solution.cappedAssets.map { assets[$0] },
+      iterations: solution.convergence.iterations, residual: solution.convergence.residual)
+  }
+
+  private func valueAtRisk(_ estimator: any CovarianceEstimator) throws -> RunReport.VaR {
+    let calculation = PortfolioVaR(
+      file: prices, weights: portfolio.weights, estimator: estimator,
+      confidence: settings.confidence, horizonDays: settings.horizonDays, paths: settings.paths,
+      steps: settings.steps, seed: settings.seed, threads: settings.threads)
+    let results = try calculation.compute(
+      VaRMethodChoice.allCases.filter { $0 != .all }, progress: pathProgress)
+    return .init(
+      confidence: settings.confidence, horizonDays: settings.horizonDays, results: results)
+  }
+
+  private func simulatePortfolio(_ model: CorrelatedGBM<Double>) throws -> RunReport.MonteCarlo {
+    let holdings = portfolio.holdings
+    let result = try kernel {
+      try PathSimulator(
+        model: model, settings: simulationSettings,
+        observers: PathObservers(holdings: holdings, keepPortfolioValues: true)
+      ).run(progress: pathProgress)
+    }
+    let stats = result.portfolio!
+    let pnl = result.portfolioValues!.map { $0 / stats.initial - 1 }
+    let fanCount = min(settings.paths, Self.fanPaths)
+    var fanSettings = simulationSettings
+    fanSettings.paths = fanCount
+    let kept = try kernel {
+      try PathSimulator(
+        model: model, settings: fanSettings,
+        observers: PathObservers(holdings: holdings, extremes: false, keepPaths: true)
+      ).run().paths!
+    }
+    var fan: [RunReport.MonteCarlo.FanPoint] = []
+    for step in 0...settings.steps {
+      let values = kept.map { path in
+        (0..<model.dimension).reduce(0.0) { $0 + holdings[$1] * path[step, $1] }
+      }
+      let q = try kernel {
+        try linearQuantiles(of: values, probabilities: [0.05, 0.25, 0.5, 0.75, 0.95])
+      }
+      fan.append(
+        .init(day: settings.horizonDays * Double(step) / Double(settings.steps), quantiles: q))
+    }
+    return .init(
+      paths: settings.paths, steps: settings.steps, initialValue: stats.initial,
+      terminalValue: stats.terminal, minimumValue: stats.minimum!,
+      histogram: Self.histogram(pnl, bins: 40), fanPaths: fanCount, fan: fan)
+  }
+
+  static func histogram(_ values: [Double], bins: Int) -> RunReport.MonteCarlo.Histogram {
+    let low = values.min() ?? 0
+    let high = values.max() ?? 0
+    let width = high > low ? (high - low) / Double(bins) : 1
+    var counts = [Int](repeating: 0, count: bins)
+    for v in values { counts[min(bins - 1, Int((v - low) / width))] += 1 }
+    return .init(edges: (0...bins).map { low + Double($0) * width }, counts: counts)
+  }
+
+  private func rollingBacktest() throws -> RunReport.Backtest {
+    let method = BacktestMethod.historical
+    let result = try kernel {
+      let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
+      let returns = try simple.multiplied(by: portfolio.weights)
+      return try method.rolling(returns, window: settings.window, confidence: settings.confidence)
+    }
+    return .init(
+      method: method.rawValue, window: settings.window, confidence: settings.confidence,
+      result: result.backtest)
+  }
+
+  private func liquidationSection(_ model: CorrelatedGBM<Double>) throws -> RunReport.Liquidation {
+    let horizon = settings.horizonDays / Self.year
+    let (block400, block12) = (0.4 / (Self.year * 86_400), 12 / (Self.year * 86_400))
+    var entries: [LiquidationBook<Double>.Entry] = []
+    for p in portfolio.positions {
+      let i = assets.firstIndex(of: p.asset)!
+      entries.append(
+        .init(
+          asset: i,
+          position: try kernel {
+            try LeveragedPosition(
+              side: p.side, leverage: p.leverage, maintenanceMargin: p.maintenanceMargin ?? 0.005,
+              entryPrice: p.entryPrice ?? model.spot[i])
+          }))
+    }
+    let simulated = try kernel {
+      try LiquidationBook(model: model, positions: entries).simulate(settings: simulationSettings)
+    }
+    var positions: [RunReport.Liquidation.Position] = []
+    var curves: [RunReport.Liquidation.Curve] = []
+    for (entry, estimate) in zip(entries, simulated) {
+      let i = entry.asset
+      let sigma = model.volatility[i]
+      let position = entry.position
+      let closed = try kernel {
+        (
+          try Self.probabilities(position, spot: model.spot[i], sigma, horizon, block400),
+          try Self.probabilities(position, spot: model.spot[i], sigma, horizon, block12)
+        )
+      }
+      positions.append(
+        .init(
+          asset: assets[i], side: position.side, leverage: position.leverage,
+          maintenanceMargin: position.maintenanceMargin, entryPrice: position.entryPrice,
+          spot: model.spot[i], liquidationPrice: position.liquidationPrice, volatility: sigma,
+          terminal: closed.0.terminal, firstPassage: closed.0.firstPassage,
+          perBlock400ms: closed.0.discrete, perBlock12s: closed.1.discrete,
+          monteCarlo: estimate.continuous))
+      let points = try Self.leverageGrid.map { leverage in
+        let p = try kernel {
+          try LiquidationProbabilities(
+            position: LeveragedPosition(
+              side: position.side, leverage: leverage, maintenanceMargin: position.maintenanceMargin
+            ),
+            volatility: sigma, drift: 0, horizon: horizon, monitoringInterval: block400)
+        }
+        return RunReport.Liquidation.CurvePoint(
+          leverage: leverage, terminal: p.terminal, firstPassage: p.firstPassage,
+          perBlock400ms: p.discreteMonitoring!)
+      }
+      curves.append(.init(asset: assets[i], side: position.side, points: points))
+    }
+    return .init(horizonDays: settings.horizonDays, positions: positions, leverageCurves: curves)
+  }
+
+  /// Terminal, first-passage and discrete-monitoring probabilities of a position entered at
+  /// `entryPrice` when the price is now `spot`: the closed forms with the liquidation level
+  /// measured from the spot. Already beyond it: all 1.
+  static func probabilities(
+    _ position: LeveragedPosition<Double>, spot: Double, _ sigma: Double, _ horizon: Double,
+    _ interval: Double
+  ) throws -> (terminal: Double, firstPassage: Double, discrete: Double) {
+    let level = position.liquidationPrice / spot
+    let beyond = position.side == .long ? level >= 1 : level <= 1
+    if beyond { return (1, 1, 1) }
+    if level <= 0 { return (0, 0, 0) }
+    // A position with the same side whose liquidation price per unit of entry is `level`:
+    // long (1 − 1/L)/(1 − m) = level with m = 0 gives L = 1/(1 − level); short L = 1/(level − 1).
+    let leverage = position.side == .long ? 1 / (1 - level) : 1 / (level - 1)
+    let equivalent = try LeveragedPosition(side: position.side, leverage: leverage)
+    let p = try LiquidationProbabilities(
+      position: equivalent, volatility: sigma, drift: 0, horizon: horizon,
+      monitoringInterval: interval)
+    return (p.terminal, p.firstPassage, p.discreteMonitoring!)
+  }
+}
+
+/// The versions report.json records.
+enum Versions {
+  static let riskKernels = "0.5.0"
+
+  static var current: [String: String] {
+    var out = ["riskkernels": riskKernels]
+    #if swift(>=6.3)
+      out["swift"] = "6.3 or later"
+    #else
+      out["swift"] = "6.x"
+    #endif
+    for package in [
+      "libopenblas-dev", "liblapacke-dev", "libgsl-dev", "librandom123-dev", "libsleef-dev",
+    ] {
+      if let version = dpkgVersion(package) { out[package] = version }
+    }
+    return out
+  }
+
+  /// The installed version from dpkg's status file (no subprocess), or nil.
+  private static func dpkgVersion(_ package: String) -> String? {
+    guard let status = try? String(contentsOfFile: "/var/lib/dpkg/status", encoding: .utf8) else {
+      return nil
+    }
+    for stanza in status.components(separatedBy: "\n\n") {
+      let lines = stanza.split(separator: "\n")
+      guard lines.contains(where: { $0 == "Package: \(package)" }) else { continue }
+      if let v = lines.first(where: { $0.hasPrefix("Version: ") }) {
+        return String(v.dropFirst("Version: ".count))
+      }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import RiskKernels
+
+/// Every number of `riskreport run`, as report.json writes it (keys documented in
+/// docs/report.md). Risk figures are fractions of portfolio value unless a key says otherwise;
+/// days are the price file's observation periods.
+struct RunReport: Codable, Equatable {
+  struct Inputs: Codable, Equatable {
+    let prices: String
+    let portfolio: String
+    let estimator: String
+    let paths: Int
+    let steps: Int
+    let horizonDays: Double
+    let confidence: Double
+    let seed: UInt64
+    let backtestWindow: Int
+    let threads: Int?
+    /// `riskkernels`, `swift`, and the system libraries' packages.
+    let versions: [String: String]
+  }
+
+  struct Covariance: Codable, Equatable {
+    let estimator: String
+    let observations: Int
+    let droppedRows: Int
+    /// Of daily log returns.
+    let daily: [[Double]]
+    /// `√(365 Σᵢᵢ)`.
+    let annualVolatility: [Double]
+    let correlation: [[Double]]
+    let shrinkage: Double?
+  }
+
+  struct Weights: Codable, Equatable {
+    let spot: [Double]
+    let holdings: [Double]
+    let weights: [Double]
+    let value: Double
+  }
+
+  struct RiskParity: Codable, Equatable {
+    let budgets: [Double]
+    let weights: [Double]
+    /// `RCᵢ/σ_p` of the current and the risk-parity weights.
+    let currentContributions: [Double]
+    let parityContributions: [Double]
+    /// Annualised (`√365 ×` daily) portfolio volatility of each.
+    let currentVolatility: Double
+    let parityVolatility: Double
+    let cappedAssets: [String]
+    let iterations: Int
+    let residual: Double
+  }
+
+  struct VaR: Codable, Equatable {
+    let confidence: Double
+    let horizonDays: Double
+    let results: [VaRReport.Result]
+  }
+
+  struct MonteCarlo: Codable, Equatable {
+    struct Histogram: Codable, Equatable {
+      /// Bin edges of the terminal P&L (fraction of value), `counts.count + 1` of them.
+      let edges: [Double]
+      let counts: [Int]
+    }
+    struct FanPoint: Codable, Equatable {
+      let day: Double
+      /// Portfolio value quantiles at 5, 25, 50, 75 and 95%.
+      let quantiles: [Double]
+    }
+    let paths: Int
+    let steps: Int
+    let initialValue: Double
+    let terminalValue: MonteCarloEstimate
+    /// `E[min over the grid of V(t)]`.
+    let minimumValue: MonteCarloEstimate
+    let histogram: Histogram
+    /// From the first `fanPaths` paths (the same paths as the run's).
+    let fanPaths: Int
+    let fan: [FanPoint]
+  }
+
+  struct Backtest: Codable, Equatable {
+    let method: String
+    let window: Int
+    let confidence: Double
+    let result: VaRBacktest
+  }
+
+  struct Liquidation: Codable, Equatable {
+    struct Position: Codable, Equatable {
+      let asset: String
+      let side: PositionSide
+      let leverage: Double
+      let maintenanceMargin: Double
+      let entryPrice: Double
+      let spot: Double
+      let liquidationPrice: Double
+      /// Annualised σ of the asset (the model's).
+      let volatility: Double
+      let terminal: Double
+      let firstPassage: Double
+      let perBlock400ms: Double
+      let perBlock12s: Double
+      /// `LiquidationBook` on the report's model and paths (continuous monitoring).
+      let monteCarlo: MonteCarloEstimate
+    }
+    struct CurvePoint: Codable, Equatable {
+      let leverage: Double
+      let terminal: Double
+      let firstPassage: Double
+      let perBlock400ms: Double
+    }
+    struct Curve: Codable, Equatable {
+      let asset: String
+      let side: PositionSide
+      let points: [CurvePoint]
+    }
+    let horizonDays: Double
+    let positions: [Position]
+    let leverageCurves: [Curve]
+  }
+
+  struct Timing: Codable, Equatable {
+    let step: String
+    let useCase: String
+    let seconds: Double
+    let budgetSeconds: Double
+    /// `budgetSeconds / seconds`.
+    let headroom: Double
+    let withinBudget: Bool
+  }
+
+  let assets: [String]
+  let inputs: Inputs
+  let covariance: Covariance
+  let weights: Weights
+  let riskParity: RiskParity
+  let `var`: VaR
+  let monteCarlo: MonteCarlo
+  let backtest: Backtest
+  let liquidation: Liquidation
+  let timings: [Timing]
+
+  func json() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    return try encoder.encode(self) + Data("\n".utf8)
+  }
+}

@@ -1,0 +1,309 @@
+import Foundation
+import RiskKernels
+import Testing
+
+@testable import RiskReport
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+/// A fresh folder path (not created) for a report.
+func temporaryFolder() -> String {
+  FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)").path
+}
+
+func readReport(_ folder: String) throws -> RunReport {
+  try JSONDecoder().decode(
+    RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/report.json")))
+}
+
+/// The report without its timings (the only numbers that differ between identical runs).
+func numbers(_ r: RunReport) -> RunReport {
+  RunReport(
+    assets: r.assets, inputs: r.inputs, covariance: r.covariance, weights: r.weights,
+    riskParity: r.riskParity, var: r.var, monteCarlo: r.monteCarlo, backtest: r.backtest,
+    liquidation: r.liquidation, timings: [])
+}
+
+@Suite(.serialized) struct RunCommandTests {
+  static let small = ["--paths", "4000", "--steps", "5"]
+
+  @Test("End to end on the bundled example: every section agrees with the kernels called directly")
+  func endToEnd() throws {
+    let out = temporaryFolder()
+    let (status, stdout, stderr) = try runRiskReport(["run", "--out", out] + Self.small)
+    #expect(status == 0, "\(stderr)")
+    #expect(stdout == "report written to \(out)/ (report.html, report.json, report.md)\n")
+    let r = try readReport(out)
+    #expect(r.assets == ["AAPL", "GOOG", "IBM", "MSFT"])
+    #expect(r.inputs.prices == "bundled:quandl_wiki_4stocks_2004_2013_prices.csv")
+    #expect(r.inputs.seed == 42 && r.inputs.paths == 4000 && r.inputs.steps == 5)
+
+    // Covariance: Ledoit-Wolf on daily log returns.
+    let prices = try PriceFile(path: BundledData.examplePrices)
+    let (logReturns, _) = try prices.returns(kind: .log, as: Double.self)
+    let estimate = try LedoitWolf().estimate(from: logReturns)
+    for i in 0..<4 {
+      for j in 0..<4 { #expect(r.covariance.daily[i][j] == estimate.covariance[i, j]) }
+    }
+    #expect(r.covariance.shrinkage == estimate.shrinkage)
+
+    // Weights from the bundled holdings at the last prices.
+    let spot = try prices.lastCompletePrices()
+    #expect(r.weights.spot == spot)
+    #expect(r.weights.holdings == [4000, 500, 1200, 8000])
+    let value = zip(r.weights.holdings, spot).reduce(0) { $0 + $1.0 * $1.1 }
+    #expect(abs(r.weights.value - value) <= 1e-9 * value)
+
+    // Risk parity.
+    let parity = try RiskBudgetingSolver().solve(
+      covariance: estimate.covariance, budgets: [0.25, 0.25, 0.25, 0.25])
+    #expect(r.riskParity.weights == parity.weights)
+    #expect(r.riskParity.parityContributions.allSatisfy { abs($0 - 0.25) < 1e-9 })
+    let current = try RiskContributions(weights: r.weights.weights, covariance: estimate.covariance)
+    #expect(r.riskParity.currentContributions == current.relative)
+
+    // Monte Carlo VaR: the kernel with the report's settings.
+    let model = try CorrelatedGBM(
+      assets: prices.assets, spot: spot, dailyEstimate: estimate, daysPerYear: 365,
+      drift: [0, 0, 0, 0])
+    let settings = SimulationSettings(paths: 4000, steps: 5, horizon: 10.0 / 365, seed: 42)
+    let holdings = zip(r.weights.weights, spot).map { $0 / $1 }
+    let mc = try MonteCarloVaR.portfolio(
+      model: model, holdings: holdings, settings: settings, confidence: 0.99)
+    let reported = try #require(r.var.results.first { $0.method == "monte-carlo" })
+    #expect(abs(reported.var - mc.valueAtRisk) <= 1e-12)
+    #expect(abs(reported.expectedShortfall - mc.expectedShortfall) <= 1e-12)
+    #expect(
+      r.var.results.map(\.method) == ["parametric", "cornish-fisher", "historical", "monte-carlo"])
+
+    // The histogram counts every path; the fan starts at the initial value.
+    #expect(r.monteCarlo.histogram.counts.reduce(0, +) == 4000)
+    #expect(r.monteCarlo.fan.count == 6)
+    #expect(
+      r.monteCarlo.fan[0].quantiles.allSatisfy { abs($0 - r.monteCarlo.initialValue) <= 1e-6 * $0 })
+
+    // Backtest: the rolling historical VaR on the portfolio's simple returns.
+    let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
+    let portfolioReturns = try simple.multiplied(by: r.weights.weights)
+    let backtest = try BacktestMethod.historical.rolling(
+      portfolioReturns, window: 250, confidence: 0.99)
+    #expect(r.backtest.result == backtest.backtest)
+
+    // Liquidation: positions opened at the spot match the closed forms; Monte Carlo within 4 SE.
+    #expect(r.liquidation.positions.count == 3)
+    for p in r.liquidation.positions {
+      let i = prices.assets.firstIndex(of: p.asset)!
+      let closed = try LiquidationProbabilities(
+        position: LeveragedPosition(
+          side: p.side, leverage: p.leverage, maintenanceMargin: p.maintenanceMargin),
+        volatility: model.volatility[i], drift: 0, horizon: 10.0 / 365,
+        monitoringInterval: 0.4 / (365 * 86_400))
+      #expect(abs(p.terminal - closed.terminal) <= 1e-12)
+      #expect(abs(p.firstPassage - closed.firstPassage) <= 1e-12)
+      #expect(abs(p.perBlock400ms - closed.discreteMonitoring!) <= 1e-12)
+      #expect(
+        p.terminal <= p.perBlock12s && p.perBlock12s <= p.perBlock400ms
+          && p.perBlock400ms <= p.firstPassage)
+      #expect(abs(p.monteCarlo.value - p.firstPassage) <= 4 * p.monteCarlo.standardError)
+    }
+    #expect(
+      r.liquidation.leverageCurves.allSatisfy { $0.points.count == RunPipeline.leverageGrid.count })
+    #expect(
+      r.timings.map(\.step) == [
+        "covariance", "riskParity", "varAllMethods", "monteCarloPortfolio", "backtest",
+        "liquidation",
+      ])
+
+    // report.md has every section.
+    let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+    for title in [
+      "## Covariance", "## Weights", "## Monte Carlo", "## Value at risk", "## Backtest",
+      "## Liquidation", "## Update budgets",
+    ] {
+      #expect(markdown.contains(title), "\(title)")
+    }
+  }
+
+  @Test("report.html is well-formed markup with all five charts and no external resources")
+  func htmlWellFormed() throws {
+    let out = temporaryFolder()
+    let (status, _, stderr) = try runRiskReport(
+      ["run", "--out", out, "--format", "html"] + Self.small)
+    #expect(status == 0, "\(stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["report.html"])
+    let data = try Data(contentsOf: URL(fileURLWithPath: out + "/report.html"))
+    final class Collector: NSObject, XMLParserDelegate {
+      var ids: [String] = []
+      var sources: [String] = []
+      func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+        qualifiedName: String?, attributes: [String: String] = [:]
+      ) {
+        if name == "svg", let id = attributes["id"] { ids.append(id) }
+        if let src = attributes["src"] ?? attributes["href"] { sources.append(src) }
+      }
+    }
+    let parser = XMLParser(data: data)
+    let collector = Collector()
+    parser.delegate = collector
+    #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+    #expect(
+      Set(collector.ids)
+        == ["chart-pnl", "chart-fan", "chart-contributions", "chart-correlation", "chart-leverage"])
+    #expect(collector.sources.isEmpty)
+    #expect(!String(decoding: data, as: UTF8.self).contains("<script"))
+  }
+
+  @Test("Same seed and inputs give the same numbers, on 1 or 2 threads")
+  func reproducible() throws {
+    let (a, b) = (temporaryFolder(), temporaryFolder())
+    #expect(
+      try runRiskReport(["run", "--out", a, "--threads", "1", "--format", "json"] + Self.small).0
+        == 0)
+    #expect(
+      try runRiskReport(["run", "--out", b, "--threads", "2", "--format", "json"] + Self.small).0
+        == 0)
+    let (ra, rb) = (try readReport(a), try readReport(b))
+    #expect(ra.inputs.threads == 1 && rb.inputs.threads == 2)
+    let strip = { (r: RunReport) in
+      RunReport(
+        assets: r.assets,
+        inputs: .init(
+          prices: r.inputs.prices, portfolio: r.inputs.portfolio, estimator: r.inputs.estimator,
+          paths: r.inputs.paths, steps: r.inputs.steps, horizonDays: r.inputs.horizonDays,
+          confidence: r.inputs.confidence, seed: r.inputs.seed,
+          backtestWindow: r.inputs.backtestWindow,
+          threads: nil, versions: r.inputs.versions),
+        covariance: r.covariance, weights: r.weights, riskParity: r.riskParity, var: r.var,
+        monteCarlo: r.monteCarlo, backtest: r.backtest, liquidation: r.liquidation, timings: [])
+    }
+    #expect(strip(ra) == strip(rb))
+    let c = temporaryFolder()
+    #expect(
+      try runRiskReport(["run", "--out", c, "--seed", "7", "--format", "json"] + Self.small).0 == 0)
+    #expect(try readReport(c).monteCarlo != ra.monteCarlo)
+  }
+
+  @Test("A failed run leaves the previous report untouched and no temporary folders")
+  func atomic() throws {
+    let out = temporaryFolder()
+    #expect(try runRiskReport(["run", "--out", out, "--format", "md"] + Self.small).0 == 0)
+    let before = try Data(contentsOf: URL(fileURLWithPath: out + "/report.md"))
+    let bad = try temporaryFile(#"{"holdings": {"AAPL": -1}}"#, name: "portfolio.json")
+    let (status, stdout, _) = try runRiskReport(
+      ["run", "--out", out, "--portfolio", bad] + Self.small)
+    #expect(status != 0 && stdout.isEmpty)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/report.md")) == before)
+    // A successful rerun replaces the folder as a whole.
+    #expect(try runRiskReport(["run", "--out", out, "--format", "json"] + Self.small).0 == 0)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["report.json"])
+    let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: parent).filter {
+      $0.hasPrefix(".\(URL(fileURLWithPath: out).lastPathComponent).")
+    }
+    #expect(leftovers.isEmpty)
+  }
+
+  @Test(
+    "Bad input: one line naming the file and line/field or the flag, non-zero exit, nothing written",
+    arguments: [
+      ("{\n  \"holdings\": {\"AAPL\": 1,\n  \"GOOG\": }\n}", "portfolio.json:3:11: malformed JSON"),
+      (#"{"holdings": {"AAPL": "many"}}"#, "portfolio.json: holdings.AAPL: expected a number"),
+      (
+        #"{"holdings": {"TSLA": 1}}"#,
+        "portfolio.json: holdings.TSLA: no such asset in the prices (AAPL, GOOG, IBM, MSFT)"
+      ),
+      (
+        #"{"holdings": {"AAPL": -5}}"#,
+        "portfolio.json: holdings.AAPL: -5.0 must be a finite number ≥ 0"
+      ),
+      (#"{"weights": {"AAPL": 0.5, "IBM": 0.4}}"#, "portfolio.json: weights: sum to 0.9, not 1"),
+      (
+        #"{"holdings": {"AAPL": 1}, "weights": {"AAPL": 1}}"#,
+        "portfolio.json: holdings: give holdings or weights, not both"
+      ),
+      (
+        #"{"leveragedPositions": []}"#,
+        "portfolio.json: holdings: missing (give holdings or weights)"
+      ),
+      (
+        #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "up", "leverage": 5}]}"#,
+        "portfolio.json: leveragedPositions[0].side:"
+      ),
+      (
+        #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "long", "leverage": -5}]}"#,
+        "portfolio.json: leveragedPositions[0]: leverage = -5.0 is out of range (allowed: > 0, finite)"
+      ),
+      (
+        #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "BTC", "side": "long", "leverage": 5}]}"#,
+        "portfolio.json: leveragedPositions[0].asset: BTC is not an asset of the prices"
+      ),
+    ])
+  func badPortfolio(text: String, message: String) throws {
+    let path = try temporaryFile(text, name: "portfolio.json")
+    let out = temporaryFolder()
+    let (status, stdout, stderr) = try runRiskReport(
+      ["run", "--portfolio", path, "--out", out] + Self.small)
+    #expect(status != 0)
+    #expect(stdout.isEmpty)
+    #expect(
+      stderr.hasPrefix(
+        "riskreport: \(path.replacingOccurrences(of: "portfolio.json", with: ""))\(message)"),
+      "\(stderr)")
+    #expect(stderr.split(separator: "\n").count == 1)
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
+  @Test(
+    "Bad flags and files: one line, non-zero exit, nothing written",
+    arguments: [
+      (["--paths", "10"], "--paths: 10"),
+      (["--confidence", "1"], "--confidence: 1.0"),
+      (["--horizon-days", "0"], "--horizon-days: 0.0"),
+      (["--steps", "0"], "--steps: 0"),
+      (["--threads", "0"], "--threads: 0"),
+      (["--window", "5"], "--window: 5"),
+      (["--prices", "/nonexistent/prices.csv"], "/nonexistent/prices.csv"),
+      (["--window", "5000"], "--window: 5000 leaves fewer than 2 days"),
+    ])
+  func badFlags(arguments: [String], message: String) throws {
+    let out = temporaryFolder()
+    let (status, stdout, stderr) = try runRiskReport(
+      ["run", "--out", out, "--paths", "400"] + arguments)
+    #expect(status != 0)
+    #expect(stdout.isEmpty)
+    #expect(stderr.hasPrefix("riskreport: \(message)"), "\(stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
+  @Test("--out naming a file is an error and the file is left alone")
+  func outIsFile() throws {
+    let file = try temporaryFile("keep me", name: "taken")
+    let (status, stdout, stderr) = try runRiskReport(["run", "--out", file] + Self.small)
+    #expect(status != 0 && stdout.isEmpty)
+    #expect(stderr == "riskreport: --out: \(file): exists and is not a folder\n")
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep me")
+  }
+
+  @Test("Weights with a value, budgets and caps are honoured")
+  func weightsBudgetsCaps() throws {
+    let path = try temporaryFile(
+      #"{"weights": {"AAPL": 0.4, "GOOG": 0.3, "IBM": 0.2, "MSFT": 0.1}, "value": 1000, "riskBudgets": {"AAPL": 0.4, "GOOG": 0.2, "IBM": 0.2, "MSFT": 0.2}, "caps": {"AAPL": 0.2, "GOOG": 1, "IBM": 1, "MSFT": 1}}"#,
+      name: "portfolio.json")
+    let out = temporaryFolder()
+    let (status, _, stderr) = try runRiskReport(
+      ["run", "--portfolio", path, "--out", out, "--format", "json"] + Self.small)
+    #expect(status == 0, "\(stderr)")
+    let r = try readReport(out)
+    #expect(abs(r.weights.value - 1000) <= 1e-9)
+    for (w, expected) in zip(r.weights.weights, [0.4, 0.3, 0.2, 0.1]) {
+      #expect(abs(w - expected) <= 1e-12)
+    }
+    #expect(r.riskParity.budgets == [0.4, 0.2, 0.2, 0.2])
+    #expect(r.riskParity.weights[0] <= 0.2 + 1e-12)
+    #expect(r.riskParity.cappedAssets == ["AAPL"])
+    #expect(r.liquidation.positions.isEmpty)
+  }
+}
