@@ -12,6 +12,7 @@ report: setup
 
 test: setup
 	$(SWIFT) test --disable-xctest
+	SWIFT=$(SWIFT) bash scripts/check-examples.sh
 
 build: setup
 	$(SWIFT) build

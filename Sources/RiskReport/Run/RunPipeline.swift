@@ -76,7 +76,7 @@ struct RunPipeline {
     let monteCarlo = try timed("monteCarloPortfolio", "per-block VaR refresh", budget: 0.4) {
       try simulatePortfolio(gbm)
     }
-    let backtest = try timed("backtest", "daily lending/risk update", budget: 86_400) {
+    let backtest = try timed("backtest", "daily risk update", budget: 86_400) {
       try rollingBacktest()
     }
     let liquidation = try timed("liquidation", "per-block liquidation sweep", budget: 0.4) {

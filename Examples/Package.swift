@@ -1,0 +1,22 @@
+// swift-tools-version: 6.0
+// A user's project: depends on RiskKernels by path, as it would by URL and version.
+import PackageDescription
+
+let package = Package(
+  name: "RiskKernelsExamples",
+  dependencies: [
+    .package(name: "RiskKernels", path: "..")
+  ],
+  targets: [
+    // Recomputes part of a `riskreport run` report through the public API and checks it.
+    .executableTarget(
+      name: "PortfolioRisk",
+      dependencies: [.product(name: "RiskKernels", package: "RiskKernels")]
+    ),
+    // The README's code sample, extracted by scripts/check-examples.sh (not in git).
+    .executableTarget(
+      name: "ReadmeSample",
+      dependencies: [.product(name: "RiskKernels", package: "RiskKernels")]
+    ),
+  ]
+)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds and runs Examples/ (a package depending on RiskKernels by path, as a user's would):
+# - PortfolioRisk recomputes part of a `riskreport run` report and checks it;
+# - ReadmeSample is the README's code sample between the readme-sample markers, compiled and run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SWIFT=${SWIFT:-swift}
+mkdir -p Examples/Sources/ReadmeSample
+awk '/<!-- readme-sample:end -->/{f=0} f && !/^```/{print} /<!-- readme-sample:start -->/{f=1}' README.md \
+  > Examples/Sources/ReadmeSample/main.swift
+test -s Examples/Sources/ReadmeSample/main.swift || { echo "check-examples: no readme sample found" >&2; exit 1; }
+$SWIFT build --product riskreport
+OUT=.build/example-report
+.build/debug/riskreport run --paths 20000 --format json --out "$OUT"
+$SWIFT build --package-path Examples
+Examples/.build/debug/PortfolioRisk Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv "$OUT/report.json"
+(cd Examples && .build/debug/ReadmeSample)
