@@ -21,12 +21,17 @@ public struct BenchTimer {
     let maxReps = quick ? max(10, minReps) : max(40, minReps)
     var times: [Double] = []
     let start = clock.now
-    while times.count < maxReps && (times.count < minReps || (clock.now - start) < .seconds(minSeconds)) {
+    while times.count < maxReps
+      && (times.count < minReps || (clock.now - start) < .seconds(minSeconds))
+    {
       let elapsed = try clock.measure(body)
-      times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+      times.append(
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
     times.sort()
-    return Timing(median: times[times.count / 2], p90: times[min(times.count - 1, Int(0.9 * Double(times.count)))], reps: times.count)
+    return Timing(
+      median: times[times.count / 2],
+      p90: times[min(times.count - 1, Int(0.9 * Double(times.count)))], reps: times.count)
   }
 }
 
@@ -35,7 +40,8 @@ extension Timing {
   public init(times: [Double]) {
     let sorted = times.sorted()
     self.init(
-      median: sorted[sorted.count / 2], p90: sorted[min(sorted.count - 1, Int(0.9 * Double(sorted.count)))],
+      median: sorted[sorted.count / 2],
+      p90: sorted[min(sorted.count - 1, Int(0.9 * Double(sorted.count)))],
       reps: sorted.count)
   }
 }

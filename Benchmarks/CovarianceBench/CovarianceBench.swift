@@ -17,7 +17,8 @@ struct CovarianceBench: ParsableCommand {
 
   func run() throws {
     try BLASThreads.set(threads)
-    let peers = try JSONDecoder().decode(PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/peers.json")))
+    let peers = try JSONDecoder().decode(
+      PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/peers.json")))
     let timer = BenchTimer(quick: quick)
     print(Header.describe(threads: threads, peers: peers))
     var rowsOut: [ResultRow] = []
@@ -29,25 +30,39 @@ struct CovarianceBench: ParsableCommand {
       // The floor: one bare DSYRK on already-centred data into a preallocated result.
       let centred = try centre(x)
       var c = try Matrix<Double>(rows: d, columns: d)
-      let floor = try timer.measure { try Double._syrk(centred, .transpose, alpha: 1 / Double(rows - 1), beta: 0, .lower, into: &c) }
+      let floor = try timer.measure {
+        try Double._syrk(
+          centred, .transpose, alpha: 1 / Double(rows - 1), beta: 0, .lower, into: &c)
+      }
       rowsOut.append(ResultRow(kernel: "dsyrk-floor", assets: d, ours: floor, peer: nil, goal: nil))
 
       var sample = try SampleCovariance().estimate(from: x)
       let tSample = try timer.measure { sample = try SampleCovariance().estimate(from: x) }
       try check("sample", sample.covariance, peer("sample", d))
-      rowsOut.append(ResultRow(kernel: "sample", assets: d, ours: tSample, peer: peer("sample", d), goal: "≥ 1× numpy.cov; ≤ 1.15× DSYRK floor (\(ratioText(tSample.median / floor.median)))"))
+      rowsOut.append(
+        ResultRow(
+          kernel: "sample", assets: d, ours: tSample, peer: peer("sample", d),
+          goal: "≥ 1× numpy.cov; ≤ 1.15× DSYRK floor (\(ratioText(tSample.median / floor.median)))")
+      )
 
       var ewma = try EWMACovariance().estimate(from: x)
       let tEWMA = try timer.measure { ewma = try EWMACovariance().estimate(from: x) }
       try check("ewma", ewma.covariance, peer("ewma", d))
-      rowsOut.append(ResultRow(kernel: "ewma", assets: d, ours: tEWMA, peer: peer("ewma", d), goal: "≥ 1.5×"))
-      rowsOut.append(ResultRow(kernel: "ewma", assets: d, ours: tEWMA, peer: peer("ewma-sqrt", d), goal: nil))
+      rowsOut.append(
+        ResultRow(kernel: "ewma", assets: d, ours: tEWMA, peer: peer("ewma", d), goal: "≥ 1.5×"))
+      rowsOut.append(
+        ResultRow(kernel: "ewma", assets: d, ours: tEWMA, peer: peer("ewma-sqrt", d), goal: nil))
 
       var lw = try LedoitWolf().estimate(from: x)
       let tLW = try timer.measure { lw = try LedoitWolf().estimate(from: x) }
       try check("ledoit-wolf", lw.covariance, peer("ledoit-wolf", d))
-      rowsOut.append(ResultRow(kernel: "ledoit-wolf", assets: d, ours: tLW, peer: peer("ledoit-wolf", d), goal: "≥ 3×"))
-      rowsOut.append(ResultRow(kernel: "ledoit-wolf", assets: d, ours: tLW, peer: peer("ledoit-wolf-default", d), goal: "≥ 8×"))
+      rowsOut.append(
+        ResultRow(
+          kernel: "ledoit-wolf", assets: d, ours: tLW, peer: peer("ledoit-wolf", d), goal: "≥ 3×"))
+      rowsOut.append(
+        ResultRow(
+          kernel: "ledoit-wolf", assets: d, ours: tLW, peer: peer("ledoit-wolf-default", d),
+          goal: "≥ 8×"))
 
       if d == 500 {
         var stream = try StreamingCovariance<Double>(dimension: d)
@@ -57,19 +72,28 @@ struct CovarianceBench: ParsableCommand {
           try stream.update(with: x.row(next % rows))
           next += 1
         }
-        rowsOut.append(ResultRow(kernel: "streaming-update", assets: d, ours: tUpdate, peer: nil, goal: "median < 0.5 ms"))
+        rowsOut.append(
+          ResultRow(
+            kernel: "streaming-update", assets: d, ours: tUpdate, peer: nil, goal: "median < 0.5 ms"
+          ))
         var factor = try stream.cholesky()
         let tFactor = try timer.measure(minimumReps: 200) { factor = try stream.cholesky() }
-        rowsOut.append(ResultRow(kernel: "streaming-factor-read", assets: d, ours: tFactor, peer: nil, goal: nil))
+        rowsOut.append(
+          ResultRow(kernel: "streaming-factor-read", assets: d, ours: tFactor, peer: nil, goal: nil)
+        )
         let cov = try stream.covariance()
         let tRefactor = try timer.measure { factor = try Cholesky(cov) }
-        rowsOut.append(ResultRow(kernel: "cholesky-refactor", assets: d, ours: tRefactor, peer: peer("cholesky-refactor", d), goal: nil))
+        rowsOut.append(
+          ResultRow(
+            kernel: "cholesky-refactor", assets: d, ours: tRefactor,
+            peer: peer("cholesky-refactor", d), goal: nil))
         _ = factor
       }
       _ = (sample, ewma, lw)
     }
     print(ResultRow.table(rowsOut))
-    let json = try JSONEncoder.pretty.encode(Output(machine: Machine.describe(threads: threads), peers: peers, results: rowsOut))
+    let json = try JSONEncoder.pretty.encode(
+      Output(machine: Machine.describe(threads: threads), peers: peers, results: rowsOut))
     try json.write(to: URL(fileURLWithPath: data + "/covariance.json"))
     print("wrote \(data)/covariance.json")
   }
@@ -79,7 +103,8 @@ struct CovarianceBench: ParsableCommand {
     guard let peer else { return }
     let sum = c.columnMajorElements.reduce(0, +)
     guard abs(sum - peer.checksum) <= 1e-9 * abs(peer.checksum) else {
-      throw ValidationError("\(kernel) d=\(c.rows): checksum \(sum) differs from the peer's \(peer.checksum)")
+      throw ValidationError(
+        "\(kernel) d=\(c.rows): checksum \(sum) differs from the peer's \(peer.checksum)")
     }
   }
 }
@@ -100,7 +125,9 @@ func centre(_ x: Matrix<Double>) throws -> Matrix<Double> {
 func loadReturns(path: String, rows: Int, columns: Int) throws -> Matrix<Double> {
   let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
   var values = [Double](repeating: 0, count: rows * columns)
-  guard bytes.count == values.count * 8 else { throw ValidationError("\(path): expected \(values.count) doubles") }
+  guard bytes.count == values.count * 8 else {
+    throw ValidationError("\(path): expected \(values.count) doubles")
+  }
   _ = values.withUnsafeMutableBytes { bytes.copyBytes(to: $0) }
   return try Matrix(rows: rows, columns: columns, columnMajor: values)
 }

@@ -58,8 +58,12 @@ struct MonteCarloBench: ParsableCommand {
       PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/mc_peers.json")))
     let timer = BenchTimer(quick: quick)
     let machine = Machine.describe(threads: threads)
-    print("RiskKernels Monte Carlo benchmark — \(machine["cpu"]!), \(machine["cores"]!) cores, \(threads) worker threads (OpenBLAS pinned to 1 inside the engine), SLEEF \(machine["sleef"]!), git \(machine["git"]!), load \(machine["loadavg"]!)")
-    print("peers: Python \(peers.python), \(peers.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), OpenBLAS threads \(peers.blasThreads)\n")
+    print(
+      "RiskKernels Monte Carlo benchmark — \(machine["cpu"]!), \(machine["cores"]!) cores, \(threads) worker threads (OpenBLAS pinned to 1 inside the engine), SLEEF \(machine["sleef"]!), git \(machine["git"]!), load \(machine["loadavg"]!)"
+    )
+    print(
+      "peers: Python \(peers.python), \(peers.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), OpenBLAS threads \(peers.blasThreads)\n"
+    )
 
     // 1. The generator alone.
     // 2²⁰ normals (8 MB): the engine draws in cache-sized chunks, so time the generator so too.
@@ -67,7 +71,9 @@ struct MonteCarloBench: ParsableCommand {
     var generators: [GeneratorRow] = []
     var doubles = [Double](repeating: 0, count: count)
     var floats = [Float](repeating: 0, count: count)
-    for (generator, precision) in [(NormalGenerator.philox, "Double"), (.philox, "Float"), (.mt19937, "Double")] {
+    for (generator, precision) in [
+      (NormalGenerator.philox, "Double"), (.philox, "Float"), (.mt19937, "Double"),
+    ] {
       let t = try timer.measure {
         if precision == "Double" {
           try fillStandardNormals(&doubles, seed: 1, generator: generator)
@@ -75,7 +81,10 @@ struct MonteCarloBench: ParsableCommand {
           try fillStandardNormals(&floats, seed: 1, generator: generator)
         }
       }
-      generators.append(GeneratorRow(generator: generator.rawValue, precision: precision, threads: 1, normalsPerSecond: Double(count) / t.median))
+      generators.append(
+        GeneratorRow(
+          generator: generator.rawValue, precision: precision, threads: 1,
+          normalsPerSecond: Double(count) / t.median))
     }
     final class Buffer: @unchecked Sendable {  // one per thread, touched by that thread only
       var values: [Double]
@@ -88,22 +97,36 @@ struct MonteCarloBench: ParsableCommand {
       }
     }
     let generatorRate = Double(count * threads) / allCores.median
-    generators.append(GeneratorRow(generator: "philox", precision: "Double", threads: threads, normalsPerSecond: generatorRate))
+    generators.append(
+      GeneratorRow(
+        generator: "philox", precision: "Double", threads: threads, normalsPerSecond: generatorRate)
+    )
     let numpyRate = peers.results.first { $0.kernel == "numpy_rng_standard_normal" }?.throughput
     print("| generator | precision | threads | M normals/s |\n|---|---|---|---|")
-    for g in generators { print("| \(g.generator) | \(g.precision) | \(g.threads) | \(String(format: "%.0f", g.normalsPerSecond / 1e6)) |") }
-    if let numpyRate { print("| numpy default_rng (PCG64) | Double | 1 | \(String(format: "%.0f", numpyRate)) |") }
+    for g in generators {
+      print(
+        "| \(g.generator) | \(g.precision) | \(g.threads) | \(String(format: "%.0f", g.normalsPerSecond / 1e6)) |"
+      )
+    }
+    if let numpyRate {
+      print("| numpy default_rng (PCG64) | Double | 1 | \(String(format: "%.0f", numpyRate)) |")
+    }
     print("")
 
     // 2. The engine on the peers' cases.
     var cases: [CaseRow] = []
-    let sizes = Set(peers.results.filter { $0.kernel == "mc_gbm_terminal+runmin" && $0.tool.contains("numpy") }.map(\.size))
+    let sizes = Set(
+      peers.results.filter { $0.kernel == "mc_gbm_terminal+runmin" && $0.tool.contains("numpy") }
+        .map(\.size))
     for size in sizes.sorted(by: { parseSize($0).d < parseSize($1).d }) {
       let (d, paths, steps) = parseSize(size)
       if !assets.isEmpty, !assets.contains(d) { continue }
       let model = try constantCorrelationModel(d)
-      let settings = SimulationSettings(paths: paths, steps: steps, horizon: Double(steps) / 252, seed: 42, threads: threads, blockPaths: blockPaths)
-      let simulator = PathSimulator(model: model, settings: settings, observers: PathObservers(extremes: true))
+      let settings = SimulationSettings(
+        paths: paths, steps: steps, horizon: Double(steps) / 252, seed: 42, threads: threads,
+        blockPaths: blockPaths)
+      let simulator = PathSimulator(
+        model: model, settings: settings, observers: PathObservers(extremes: true))
       var result = try simulator.run()
       let t = try timer.measure(minimumReps: 3) { result = try simulator.run() }
       let expected = 100 * Foundation.exp(0.05 * Double(steps) / 252)
@@ -114,26 +137,48 @@ struct MonteCarloBench: ParsableCommand {
       let trmmRate = try measureTRMMRate(d: d, timer: timer) * Double(threads)
       let floor = normals / generatorRate + Double(d * d) * Double(paths * steps) / trmmRate
       func peer(_ tool: String) -> Double? {
-        peers.results.first { $0.kernel == "mc_gbm_terminal+runmin" && $0.size == size && $0.tool.contains(tool) }?.median_s
+        peers.results.first {
+          $0.kernel == "mc_gbm_terminal+runmin" && $0.size == size && $0.tool.contains(tool)
+        }?.median_s
       }
-      let quantLib = d == 10 && steps == 252 ? peers.results.first { $0.kernel == "mc_gbm_paths_only" }?.per_path_us : nil
-      let goal = d == 100 ? "≥ 4× numpy" : (d == 10 ? "≥ 5× numpy, ≥ 10× QuantLib per path" : "≥ 5× numpy")
-      cases.append(CaseRow(
-        assets: d, paths: paths, steps: steps, ours: t, normalsPerSecond: normals / t.median,
-        floorSeconds: floor, fractionOfFloor: t.median / floor, numpyStepLoop: peer("step loop"),
-        numpyVectorised: peer("vectorised"), quantLibPerPathMicroseconds: quantLib, goal: goal + "; ≤ 2× floor"))
+      let quantLib =
+        d == 10 && steps == 252
+        ? peers.results.first { $0.kernel == "mc_gbm_paths_only" }?.per_path_us : nil
+      let goal =
+        d == 100 ? "≥ 4× numpy" : (d == 10 ? "≥ 5× numpy, ≥ 10× QuantLib per path" : "≥ 5× numpy")
+      cases.append(
+        CaseRow(
+          assets: d, paths: paths, steps: steps, ours: t, normalsPerSecond: normals / t.median,
+          floorSeconds: floor, fractionOfFloor: t.median / floor, numpyStepLoop: peer("step loop"),
+          numpyVectorised: peer("vectorised"), quantLibPerPathMicroseconds: quantLib,
+          goal: goal + "; ≤ 2× floor"))
     }
-    print("| case (d, paths, steps) | RiskKernels median | M normals/s | floor | × floor | numpy step loop | speedup | numpy vectorised | speedup | QuantLib µs/path | speedup per path | goal |")
+    print(
+      "| case (d, paths, steps) | RiskKernels median | M normals/s | floor | × floor | numpy step loop | speedup | numpy vectorised | speedup | QuantLib µs/path | speedup per path | goal |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for c in cases {
       let perPath = c.ours.median / Double(c.paths) * 1e6
-      let loop = c.numpyStepLoop.map { String(format: "%.3f s | %.1f×", $0, $0 / c.ours.median) } ?? "– | –"
-      let vec = c.numpyVectorised.map { String(format: "%.3f s | %.1f×", $0, $0 / c.ours.median) } ?? "– | –"
-      let ql = c.quantLibPerPathMicroseconds.map { String(format: "%.1f | %.0f×", $0, $0 / perPath) } ?? "– | –"
-      print("| \(c.assets), \(c.paths), \(c.steps) | \(String(format: "%.3f s", c.ours.median)) | \(String(format: "%.0f", c.normalsPerSecond / 1e6)) | \(String(format: "%.3f s", c.floorSeconds)) | \(String(format: "%.2f", c.fractionOfFloor)) | \(loop) | \(vec) | \(ql) | \(c.goal) |")
+      let loop =
+        c.numpyStepLoop.map { String(format: "%.3f s | %.1f×", $0, $0 / c.ours.median) } ?? "– | –"
+      let vec =
+        c.numpyVectorised.map { String(format: "%.3f s | %.1f×", $0, $0 / c.ours.median) }
+        ?? "– | –"
+      let ql =
+        c.quantLibPerPathMicroseconds.map { String(format: "%.1f | %.0f×", $0, $0 / perPath) }
+        ?? "– | –"
+      print(
+        "| \(c.assets), \(c.paths), \(c.steps) | \(String(format: "%.3f s", c.ours.median)) | \(String(format: "%.0f", c.normalsPerSecond / 1e6)) | \(String(format: "%.3f s", c.floorSeconds)) | \(String(format: "%.2f", c.fractionOfFloor)) | \(loop) | \(vec) | \(ql) | \(c.goal) |"
+      )
     }
-    struct Output: Codable { let machine: [String: String]; let generators: [GeneratorRow]; let cases: [CaseRow]; let peers: PeerFile }
-    let json = try JSONEncoder.pretty.encode(Output(machine: machine, generators: generators, cases: cases, peers: peers))
+    struct Output: Codable {
+      let machine: [String: String]
+      let generators: [GeneratorRow]
+      let cases: [CaseRow]
+      let peers: PeerFile
+    }
+    let json = try JSONEncoder.pretty.encode(
+      Output(machine: machine, generators: generators, cases: cases, peers: peers))
     try json.write(to: URL(fileURLWithPath: data + "/montecarlo.json"))
     print("\nwrote \(data)/montecarlo.json")
   }
@@ -163,6 +208,8 @@ func measureTRMMRate(d: Int, timer: BenchTimer) throws -> Double {
   let before = BLASThreads.count
   try BLASThreads.set(1)
   defer { try? BLASThreads.set(before) }
-  let t = try timer.measure { try Double._trmm(.left, .lower, .noTranspose, .nonUnit, alpha: 1, factor, &b) }
+  let t = try timer.measure {
+    try Double._trmm(.left, .lower, .noTranspose, .nonUnit, alpha: 1, factor, &b)
+  }
   return Double(d * d) * 4096 / t.median
 }

@@ -8,7 +8,8 @@ import RiskKernels
 
 @main
 struct RiskParityBench: ParsableCommand {
-  @Option(help: "Folder with rp_peers.json, rp_sigma_<d>.f64 and rp_returns_2570x500.f64.") var data: String
+  @Option(help: "Folder with rp_peers.json, rp_sigma_<d>.f64 and rp_returns_2570x500.f64.")
+  var data: String
   @Option var sizes: String = "50,100,500,1000"
   @Option var large: String = "2000"
   @Flag var quick = false
@@ -17,10 +18,12 @@ struct RiskParityBench: ParsableCommand {
 
   func run() throws {
     try BLASThreads.set(1)
-    let peers = try JSONDecoder().decode(PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/rp_peers.json")))
+    let peers = try JSONDecoder().decode(
+      PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/rp_peers.json")))
     let timer = BenchTimer(quick: quick)
     let m = Machine.describe(threads: 1)
-    print("""
+    print(
+      """
       RiskKernels risk-parity benchmark — \(m["cpu"]!), \(m["cores"]!) cores, OpenBLAS threads 1 \
       (peers: \(peers.blasThreads)), \(m["build"]!), git \(m["git"]!), load \(m["loadavg"]!)
       peers: Python \(peers.python), \(peers.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
@@ -31,33 +34,46 @@ struct RiskParityBench: ParsableCommand {
     for d in sizeList + largeList {
       let sigma = try loadSquare(path: "\(data)/rp_sigma_\(d).f64", order: d)
       let peerRows = peers.results.filter { $0.assets == d }
-      let fastestCCD = peerRows.filter { $0.tool.hasPrefix("riskparityportfolio") }.min { $0.median_s < $1.median_s }
+      let fastestCCD = peerRows.filter { $0.tool.hasPrefix("riskparityportfolio") }.min {
+        $0.median_s < $1.median_s
+      }
       let riskfolio = peerRows.first { $0.tool.hasPrefix("riskfolio") }
-      let variants = methods.split(separator: ",").compactMap { RiskBudgetingMethod(rawValue: String($0)) }
-        .flatMap { $0 == .newton ? [($0, true)] : [($0, false), ($0, true)] }
+      let variants = methods.split(separator: ",").compactMap {
+        RiskBudgetingMethod(rawValue: String($0))
+      }
+      .flatMap { $0 == .newton ? [($0, true)] : [($0, false), ($0, true)] }
       for (method, verified) in variants {
         if method == .newton && d > 1000 { continue }
         // Σ here is a Ledoit-Wolf estimate, positive definite by construction: the fast path's
         // timing is without the up-front factorisation (riskparityportfolio checks nothing
         // either); the verified default is timed beside it.
-        let solver = RiskBudgetingSolver(tolerance: 1e-10, method: method, verifiesPositiveDefiniteness: verified)
+        let solver = RiskBudgetingSolver(
+          tolerance: 1e-10, method: method, verifiesPositiveDefiniteness: verified)
         var solution = try solver.solve(covariance: sigma)
         let timing = try timer.measure { solution = try solver.solve(covariance: sigma) }
         let goal: String? =
-          method != .newtonCG || verified ? nil
-          : d >= 2000 ? "< 50 ms"
-          : d >= 500 ? "≥ 2× fastest riskparityportfolio, ≥ 100× Riskfolio-Lib"
-          : d == 100 ? "≥ 1× fastest riskparityportfolio, ≥ 100× Riskfolio-Lib" : nil
-        rows.append(ResultRow(
-          case: "cold", assets: d, method: method.rawValue + (method == .newtonCG ? (verified ? " (verified)" : " (Σ trusted)") : ""), ours: timing, convergence: solution.convergence,
-          fastestCCD: fastestCCD, riskfolio: riskfolio, goal: goal))
+          method != .newtonCG || verified
+          ? nil
+          : d >= 2000
+            ? "< 50 ms"
+            : d >= 500
+              ? "≥ 2× fastest riskparityportfolio, ≥ 100× Riskfolio-Lib"
+              : d == 100 ? "≥ 1× fastest riskparityportfolio, ≥ 100× Riskfolio-Lib" : nil
+        rows.append(
+          ResultRow(
+            case: "cold", assets: d,
+            method: method.rawValue
+              + (method == .newtonCG ? (verified ? " (verified)" : " (Σ trusted)") : ""),
+            ours: timing, convergence: solution.convergence,
+            fastestCCD: fastestCCD, riskfolio: riskfolio, goal: goal))
       }
     }
     // Warm re-solve after one new return row at d = 500: a streaming estimate absorbs the row,
     // the solver restarts from the previous weights. Only the solve is timed; Σ has just been
     // written by the update, as in a live pipeline.
     if sizeList.contains(500) && !skipWarm {
-      let returns = try loadColumnMajor(path: "\(data)/rp_returns_2570x500.f64", rows: 2570, columns: 500)
+      let returns = try loadColumnMajor(
+        path: "\(data)/rp_returns_2570x500.f64", rows: 2570, columns: 500)
       // A streaming estimate keeps its Cholesky factor current: Σ is known positive definite.
       let solver = RiskBudgetingSolver(tolerance: 1e-10, verifiesPositiveDefiniteness: false)
       var times: [Double] = []
@@ -73,15 +89,18 @@ struct RiskParityBench: ParsableCommand {
           let start = clock.now
           let solution = try solver.solve(covariance: sigma, warmStart: weights)
           let elapsed = clock.now - start
-          times.append(Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
+          times.append(
+            Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
           weights = solution.weights
           last = solution
         }
       }
       let timing = Timing(times: times)
-      rows.append(ResultRow(
-        case: "warm, one new row", assets: 500, method: "newtonCG (Σ trusted)", ours: timing, convergence: last!.convergence,
-        fastestCCD: nil, riskfolio: nil, goal: "median < 0.2 ms"))
+      rows.append(
+        ResultRow(
+          case: "warm, one new row", assets: 500, method: "newtonCG (Σ trusted)", ours: timing,
+          convergence: last!.convergence,
+          fastestCCD: nil, riskfolio: nil, goal: "median < 0.2 ms"))
     }
     print(ResultRow.table(rows))
     let json = try JSONEncoder.pretty.encode(Output(machine: m, peers: peers, results: rows))
@@ -116,17 +135,22 @@ struct ResultRow: Codable {
   let goal: String?
 
   static func table(_ rows: [ResultRow]) -> String {
-    var out = "| case | d | method | median | p90 | iterations | Σ products | residual | fastest riskparityportfolio (residual) | speedup | Riskfolio-Lib (residual) | speedup | goal |\n"
+    var out =
+      "| case | d | method | median | p90 | iterations | Σ products | residual | fastest riskparityportfolio (residual) | speedup | Riskfolio-Lib (residual) | speedup | goal |\n"
     out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     func peer(_ p: PeerRow?, _ ours: Double) -> (String, String) {
       guard let p else { return ("–", "–") }
-      return ("\(ms(p.median_s)) (\(String(format: "%.0e", p.residual)))", String(format: "%.1f×", p.median_s / ours))
+      return (
+        "\(ms(p.median_s)) (\(String(format: "%.0e", p.residual)))",
+        String(format: "%.1f×", p.median_s / ours)
+      )
     }
     for r in rows {
       let (ccd, ccdRatio) = peer(r.fastestCCD, r.ours.median)
       let (rfl, rflRatio) = peer(r.riskfolio, r.ours.median)
       out += "| \(r.case) | \(r.assets) | \(r.method) | \(ms(r.ours.median)) | \(ms(r.ours.p90)) | "
-      out += "\(r.convergence.iterations) | \(r.convergence.matrixProducts) | \(String(format: "%.1e", r.convergence.residual)) | "
+      out +=
+        "\(r.convergence.iterations) | \(r.convergence.matrixProducts) | \(String(format: "%.1e", r.convergence.residual)) | "
       out += "\(ccd) | \(ccdRatio) | \(rfl) | \(rflRatio) | \(r.goal ?? "") |\n"
     }
     return out
@@ -142,7 +166,9 @@ struct Output: Codable {
 func loadColumnMajor(path: String, rows: Int, columns: Int) throws -> Matrix<Double> {
   let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
   var values = [Double](repeating: 0, count: rows * columns)
-  guard bytes.count == values.count * 8 else { throw ValidationError("\(path): expected \(values.count) doubles") }
+  guard bytes.count == values.count * 8 else {
+    throw ValidationError("\(path): expected \(values.count) doubles")
+  }
   _ = values.withUnsafeMutableBytes { bytes.copyBytes(to: $0) }
   return try Matrix(rows: rows, columns: columns, columnMajor: values)
 }

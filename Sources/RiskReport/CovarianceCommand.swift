@@ -82,11 +82,11 @@ enum ReturnChoice: String, ExpressibleByArgument, CaseIterable {
   var kind: ReturnKind { self == .log ? .log : .simple }
 }
 
-
 /// Paths of the data shipped with riskreport.
 enum BundledData {
   static var examplePrices: String {
-    Bundle.module.path(forResource: "quandl_wiki_4stocks_2004_2013_prices", ofType: "csv", inDirectory: "Resources")
+    Bundle.module.path(
+      forResource: "quandl_wiki_4stocks_2004_2013_prices", ofType: "csv", inDirectory: "Resources")
       ?? "Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv"
   }
 

@@ -22,7 +22,11 @@ struct CovarianceResult: Encodable {
     try c.encode(returns, forKey: .returns)
     try c.encode(observations, forKey: .observations)
     try c.encode(droppedRows, forKey: .droppedRows)
-    if let s = estimate.shrinkage { try c.encode(s, forKey: .shrinkage) } else { try c.encodeNil(forKey: .shrinkage) }
+    if let s = estimate.shrinkage {
+      try c.encode(s, forKey: .shrinkage)
+    } else {
+      try c.encodeNil(forKey: .shrinkage)
+    }
     try c.encode(estimate.covariance.rowArrays, forKey: .covariance)
   }
 
@@ -52,12 +56,14 @@ struct CovarianceResult: Encodable {
     out += "observations: \(observations)   rows dropped (missing prices): \(droppedRows)"
     if let s = estimate.shrinkage { out += "   shrinkage: \(format(s, digits: 4, style: "f"))" }
     out += "\n\n"
-    out += grid(title: "covariance (daily)", values: estimate.covariance.rowArrays, digits: 3, style: "e")
+    out += grid(
+      title: "covariance (daily)", values: estimate.covariance.rowArrays, digits: 3, style: "e")
     let (correlation, vols) = try estimate.covariance.correlation()
     out += "\n" + grid(title: "correlation", values: correlation.rowArrays, digits: 4, style: "f")
     out += "\nvolatility  " + pad("daily", 12) + pad("annual ×√252", 14) + "\n"
     for (name, v) in zip(assets, vols) {
-      out += pad(name, 12, left: true) + pad(format(100 * v, digits: 3, style: "f") + "%", 12)
+      out +=
+        pad(name, 12, left: true) + pad(format(100 * v, digits: 3, style: "f") + "%", 12)
         + pad(format(100 * v * 252.0.squareRoot(), digits: 2, style: "f") + "%", 14) + "\n"
     }
     return out

@@ -12,7 +12,9 @@ struct ModelFile: Decodable {
 
   /// Reads and validates the file; every problem is an `InputError` naming the file and the
   /// field.
-  static func load<T: BLASScalar>(path: String, as: T.Type = T.self) throws(InputError) -> CorrelatedGBM<T> {
+  static func load<T: BLASScalar>(path: String, as: T.Type = T.self) throws(InputError)
+    -> CorrelatedGBM<T>
+  {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw InputError(location: .file(path), message: "cannot read the file")
     }
@@ -39,7 +41,11 @@ struct ModelFile: Decodable {
     func path(_ keys: [any CodingKey]) -> String {
       var out = ""
       for key in keys {
-        if let index = key.intValue { out += "[\(index)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+        if let index = key.intValue {
+          out += "[\(index)]"
+        } else {
+          out += (out.isEmpty ? "" : ".") + key.stringValue
+        }
       }
       return out.isEmpty ? "top level" : out
     }
@@ -48,7 +54,8 @@ struct ModelFile: Decodable {
       let parent = path(context.codingPath)
       return "missing field \(parent == "top level" ? "" : parent + ".")\(key.stringValue)"
     case .typeMismatch(let type, let context):
-      return "field \(path(context.codingPath)): expected \(type == Double.self ? "a number" : "\(type)")"
+      return
+        "field \(path(context.codingPath)): expected \(type == Double.self ? "a number" : "\(type)")"
     case .valueNotFound(_, let context):
       return "field \(path(context.codingPath)): null is not allowed"
     case .dataCorrupted(let context):

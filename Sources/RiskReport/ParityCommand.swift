@@ -42,23 +42,37 @@ struct ParityCommand: ParsableCommand {
   var format: ReportFormat = .table
 
   func validate() throws {
-    if covariance != nil, estimation.prices != nil { throw ValidationError("--covariance and --prices: give one, not both") }
-    guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance: \(tolerance) must be positive") }
-    guard maxIterations >= 1 else { throw ValidationError("--max-iterations: \(maxIterations) must be at least 1") }
+    if covariance != nil, estimation.prices != nil {
+      throw ValidationError("--covariance and --prices: give one, not both")
+    }
+    guard tolerance > 0, tolerance.isFinite else {
+      throw ValidationError("--tolerance: \(tolerance) must be positive")
+    }
+    guard maxIterations >= 1 else {
+      throw ValidationError("--max-iterations: \(maxIterations) must be at least 1")
+    }
   }
 
   func run() throws {
     let (assets, sigma, source) = try loadCovariance()
-    let b = try budgets.map { (path) throws(InputError) in try AssetValueFile.load(path: path, assets: assets, what: "budget") }
-    let u = try caps.map { (path) throws(InputError) in try AssetValueFile.load(path: path, assets: assets, what: "cap") }
-    let solver = RiskBudgetingSolver(tolerance: tolerance, maxIterations: maxIterations, method: method.method)
+    let b = try budgets.map { (path) throws(InputError) in
+      try AssetValueFile.load(path: path, assets: assets, what: "budget")
+    }
+    let u = try caps.map { (path) throws(InputError) in
+      try AssetValueFile.load(path: path, assets: assets, what: "cap")
+    }
+    let solver = RiskBudgetingSolver(
+      tolerance: tolerance, maxIterations: maxIterations, method: method.method)
     let solution: RiskBudgetingSolution<Double>
     do {
       solution = try solver.solve(covariance: sigma, budgets: b, caps: u)
     } catch {
-      throw InputError(location: Self.location(of: error, source: source, budgets: budgets, caps: caps), message: "\(error)")
+      throw InputError(
+        location: Self.location(of: error, source: source, budgets: budgets, caps: caps),
+        message: "\(error)")
     }
-    let report = ParityReport(assets: assets, solution: solution, method: method.rawValue, source: source)
+    let report = ParityReport(
+      assets: assets, solution: solution, method: method.rawValue, source: source)
     let text = format == .json ? try report.json() : report.table()
     FileHandle.standardOutput.write(Data(text.utf8))
   }
@@ -79,10 +93,14 @@ struct ParityCommand: ParsableCommand {
   }
 
   /// Where a solver error comes from: the budgets or caps file, the tolerance, or Σ's source.
-  static func location(of error: RiskKernelsError, source: String, budgets: String?, caps: String?) -> InputError.Location {
+  static func location(of error: RiskKernelsError, source: String, budgets: String?, caps: String?)
+    -> InputError.Location
+  {
     switch error {
     case .parameterOutOfRange(let name, _, _), .nonFiniteInput(let name, _):
-      if name.hasPrefix("budgets") || name == "sum of budgets", let budgets { return .file(budgets) }
+      if name.hasPrefix("budgets") || name == "sum of budgets", let budgets {
+        return .file(budgets)
+      }
       if name.hasPrefix("caps") || name == "sum of caps", let caps { return .file(caps) }
       if name == "tolerance" { return .flag("--tolerance") }
       return .file(source)
@@ -142,17 +160,26 @@ struct ParityReport: Encodable {
 
   func table() -> String {
     let width = max(10, (assets.map(\.count).max() ?? 0) + 2)
-    func cell(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
-    var out = "Risk budgeting (\(method)) on \(source)\n"
-    out += "portfolio volatility: \(String(format: "%.6g", portfolioVolatility))   iterations: \(iterations)   "
-    out += "Σ products: \(matrixProducts)   residual: \(String(format: "%.2e", residual)) ≤ \(String(format: "%.0e", tolerance))\n"
-    if !cappedAssets.isEmpty {
-      out += "capped: \(cappedAssets.joined(separator: ", "))   free assets' contributions = κ·budget, κ = \(String(format: "%.6f", budgetScale))\n"
+    func cell(_ s: String, _ w: Int) -> String {
+      String(repeating: " ", count: max(0, w - s.count)) + s
     }
-    out += "\n" + cell("asset", width) + cell("weight", 12) + cell("risk share", 12) + cell("budget", 12) + "\n"
+    var out = "Risk budgeting (\(method)) on \(source)\n"
+    out +=
+      "portfolio volatility: \(String(format: "%.6g", portfolioVolatility))   iterations: \(iterations)   "
+    out +=
+      "Σ products: \(matrixProducts)   residual: \(String(format: "%.2e", residual)) ≤ \(String(format: "%.0e", tolerance))\n"
+    if !cappedAssets.isEmpty {
+      out +=
+        "capped: \(cappedAssets.joined(separator: ", "))   free assets' contributions = κ·budget, κ = \(String(format: "%.6f", budgetScale))\n"
+    }
+    out +=
+      "\n" + cell("asset", width) + cell("weight", 12) + cell("risk share", 12) + cell("budget", 12)
+      + "\n"
     for (i, name) in assets.enumerated() {
-      out += cell(name, width) + cell(String(format: "%.4f%%", 100 * weights[i]), 12)
-        + cell(String(format: "%.4f%%", 100 * riskContributions[i]), 12) + cell(String(format: "%.4f%%", 100 * budgets[i]), 12) + "\n"
+      out +=
+        cell(name, width) + cell(String(format: "%.4f%%", 100 * weights[i]), 12)
+        + cell(String(format: "%.4f%%", 100 * riskContributions[i]), 12)
+        + cell(String(format: "%.4f%%", 100 * budgets[i]), 12) + "\n"
     }
     return out
   }

@@ -7,7 +7,10 @@ struct RiskReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "riskreport",
     abstract: "Portfolio and leverage risk from price histories.",
-    subcommands: [RunCommand.self, CovarianceCommand.self, SimulateCommand.self, ParityCommand.self, LiquidationCommand.self, VaRCommand.self, BacktestCommand.self]
+    subcommands: [
+      RunCommand.self, CovarianceCommand.self, SimulateCommand.self, ParityCommand.self,
+      LiquidationCommand.self, VaRCommand.self, BacktestCommand.self,
+    ]
   )
 
   /// Runs the command; every failure is one line on stderr and a non-zero exit, with nothing on
@@ -21,7 +24,8 @@ struct RiskReportCommand: ParsableCommand {
     } catch {
       let code = exitCode(for: error)
       if code == .success { exit(withError: error) }  // --help, --version
-      let message = fullMessage(for: error)
+      let message =
+        fullMessage(for: error)
         .split(separator: "\n").first.map(String.init) ?? "\(error)"
       fail(message.replacingOccurrences(of: "Error: ", with: ""), code: code.rawValue)
     }

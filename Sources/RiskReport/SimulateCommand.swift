@@ -21,7 +21,10 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "JSON model file (annualised spot, drift, volatility, correlation).")
   var model: String?
 
-  @Option(help: "Days per year to annualise daily estimates (365: markets that never close; 252: exchange days).")
+  @Option(
+    help:
+      "Days per year to annualise daily estimates (365: markets that never close; 252: exchange days)."
+  )
   var daysPerYear: Double = 365
 
   @Flag(help: "Simulate with zero drift instead of the estimated one (--prices only).")
@@ -58,7 +61,9 @@ struct SimulateCommand: ParsableCommand {
   static var keptValuesLimit: Int { 100_000_000 }
 
   func validate() throws {
-    if estimation.prices != nil, model != nil { throw ValidationError("--prices and --model: give one, not both") }
+    if estimation.prices != nil, model != nil {
+      throw ValidationError("--prices and --model: give one, not both")
+    }
     guard paths >= 1 else { throw ValidationError("--paths: \(paths) must be at least 1") }
     if antithetic, !paths.isMultiple(of: 2) {
       throw ValidationError("--paths: \(paths) must be even with --antithetic")
@@ -91,10 +96,13 @@ struct SimulateCommand: ParsableCommand {
     guard paths <= Self.keptValuesLimit / gbm.dimension else {
       throw InputError(
         location: .flag("--paths"),
-        message: "\(paths) paths × \(gbm.dimension) assets exceed the \(Self.keptValuesLimit) terminal prices the quantiles can keep")
+        message:
+          "\(paths) paths × \(gbm.dimension) assets exceed the \(Self.keptValuesLimit) terminal prices the quantiles can keep"
+      )
     }
     let settings = SimulationSettings(
-      paths: paths, steps: steps, horizon: SimulationSettings.years(days: horizonDays, daysPerYear: daysPerYear),
+      paths: paths, steps: steps,
+      horizon: SimulationSettings.years(days: horizonDays, daysPerYear: daysPerYear),
       seed: seed, antithetic: antithetic, generator: generator.generator, threads: threads)
     let result: SimulationResult<T>
     do {
@@ -112,7 +120,9 @@ struct SimulateCommand: ParsableCommand {
   /// The flag a settings error is about (the library names the setting, not the flag).
   static func flag(for error: RiskKernelsError) -> String {
     guard case .parameterOutOfRange(let name, _, _) = error else { return "simulate" }
-    let flags = ["paths": "--paths", "steps": "--steps", "horizon": "--horizon-days", "threads": "--threads"]
+    let flags = [
+      "paths": "--paths", "steps": "--steps", "horizon": "--horizon-days", "threads": "--threads",
+    ]
     return flags[name] ?? "simulate"
   }
 

@@ -49,7 +49,9 @@ struct SimulationReport: Encodable {
     spot = model.spot.map { Double($0) }
     let quantiles = try result.terminalQuantiles(Self.probabilities.map(\.value))
     var byKey: [String: [Double]] = [:]
-    for (q, entry) in Self.probabilities.enumerated() { byKey[entry.key] = quantiles[q].map { Double($0) } }
+    for (q, entry) in Self.probabilities.enumerated() {
+      byKey[entry.key] = quantiles[q].map { Double($0) }
+    }
     terminal = Statistics(
       mean: result.terminal.map(\.value), standardError: result.terminal.map(\.standardError),
       quantiles: byKey)
@@ -66,18 +68,24 @@ struct SimulationReport: Encodable {
   }
 
   func table() -> String {
-    var out = "Correlated GBM: \(paths) paths\(antithetic ? " (antithetic)" : ""), \(steps) steps over "
-    out += "\(number(horizonDays)) days (\(number(daysPerYear)) per year), seed \(seed), \(generator), \(precision)\n"
+    var out =
+      "Correlated GBM: \(paths) paths\(antithetic ? " (antithetic)" : ""), \(steps) steps over "
+    out +=
+      "\(number(horizonDays)) days (\(number(daysPerYear)) per year), seed \(seed), \(generator), \(precision)\n"
     out += "model: \(source)\n\n"
     let width = max(10, (assets.map(\.count).max() ?? 0) + 2)
-    let columns = ["spot", "E[S_T]", "± s.e.", "1%", "5%", "median", "95%", "99%", "E[min]", "E[max]"]
+    let columns = [
+      "spot", "E[S_T]", "± s.e.", "1%", "5%", "median", "95%", "99%", "E[min]", "E[max]",
+    ]
     out += pad("asset", width, left: true) + columns.map { pad($0, 12) }.joined() + "\n"
     for (i, name) in assets.enumerated() {
       var cells = [spot[i], terminal.mean[i], terminal.standardError[i]]
       for entry in Self.probabilities { cells.append(terminal.quantiles?[entry.key]?[i] ?? .nan) }
       cells.append(minimum.mean.indices.contains(i) ? minimum.mean[i] : .nan)
       cells.append(maximum.mean.indices.contains(i) ? maximum.mean[i] : .nan)
-      out += pad(name, width, left: true) + cells.map { pad(String(format: "%.4g", $0), 12) }.joined() + "\n"
+      out +=
+        pad(name, width, left: true) + cells.map { pad(String(format: "%.4g", $0), 12) }.joined()
+        + "\n"
     }
     out += "\nQuantiles of the terminal price interpolate order statistics (NumPy's linear rule); "
     out += "E[min] and E[max] are over the \(steps) monitoring dates and time 0.\n"

@@ -44,5 +44,6 @@ public func randomNormalMatrix<T: BLASScalar>(
 ) -> Matrix<T> {
   var rng = SplitMix64(seed: seed)
   return try! Matrix(
-    rows: rows, columns: columns, columnMajor: (0..<(rows * columns)).map { _ in T(rng.normal() * scale) })
+    rows: rows, columns: columns,
+    columnMajor: (0..<(rows * columns)).map { _ in T(rng.normal() * scale) })
 }

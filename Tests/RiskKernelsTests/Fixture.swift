@@ -42,7 +42,8 @@ struct CovarianceFixture: Decodable {
   ]
 
   static func load(_ name: String) throws -> CovarianceFixture {
-    guard let url = Bundle.module.url(forResource: "Fixtures/covariance/\(name)", withExtension: "json")
+    guard
+      let url = Bundle.module.url(forResource: "Fixtures/covariance/\(name)", withExtension: "json")
     else { throw FixtureMissing(name: name) }
     return try JSONDecoder().decode(CovarianceFixture.self, from: Data(contentsOf: url))
   }

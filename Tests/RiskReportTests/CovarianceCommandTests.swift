@@ -18,13 +18,18 @@ func runRiskReport(_ arguments: [String]) throws -> (Int32, String, String) {
   let stdout = out.fileHandleForReading.readDataToEndOfFile()
   let stderr = err.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  return (
+    process.terminationStatus, String(decoding: stdout, as: UTF8.self),
+    String(decoding: stderr, as: UTF8.self)
+  )
 }
 
 @Suite struct CovarianceCommandTests {
   @Test("json output has the documented keys and agrees with the library")
   func jsonMatchesLibrary() throws {
-    let (status, stdout, stderr) = try runRiskReport(["covariance", "--estimator", "ledoit-wolf", "--format", "json"])
+    let (status, stdout, stderr) = try runRiskReport([
+      "covariance", "--estimator", "ledoit-wolf", "--format", "json",
+    ])
     #expect(status == 0, "\(stderr)")
     let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as! [String: Any]
     #expect(object["assets"] as? [String] == ["AAPL", "GOOG", "IBM", "MSFT"])
@@ -32,7 +37,10 @@ func runRiskReport(_ arguments: [String]) throws -> (Int32, String, String) {
     #expect(object["observations"] as? Int == 2147)
     #expect(object["droppedRows"] as? Int == 0)
     // Numbers through JSONDecoder (exact round trip; JSONSerialization on Linux is not).
-    struct Numbers: Decodable { let covariance: [[Double]]; let shrinkage: Double? }
+    struct Numbers: Decodable {
+      let covariance: [[Double]]
+      let shrinkage: Double?
+    }
     let numbers = try JSONDecoder().decode(Numbers.self, from: Data(stdout.utf8))
     let (r, _) = try PriceFile(path: BundledData.examplePrices).returns(kind: .log, as: Double.self)
     let direct = try ledoitWolfCovariance(r)
@@ -50,7 +58,9 @@ func runRiskReport(_ arguments: [String]) throws -> (Int32, String, String) {
 
   @Test("csv output is a header of asset names then the d×d covariance, round-tripping exactly")
   func csvRoundTrips() throws {
-    let (status, stdout, _) = try runRiskReport(["covariance", "--estimator", "ewma", "--format", "csv"])
+    let (status, stdout, _) = try runRiskReport([
+      "covariance", "--estimator", "ewma", "--format", "csv",
+    ])
     #expect(status == 0)
     let lines = stdout.split(separator: "\n")
     #expect(lines.count == 5)
@@ -64,19 +74,31 @@ func runRiskReport(_ arguments: [String]) throws -> (Int32, String, String) {
   @Test("Every estimator and the table format run on the bundled example")
   func everyEstimatorRuns() throws {
     for estimator in EstimatorChoice.allCases {
-      let (status, stdout, stderr) = try runRiskReport(["covariance", "--estimator", estimator.rawValue])
+      let (status, stdout, stderr) = try runRiskReport([
+        "covariance", "--estimator", estimator.rawValue,
+      ])
       #expect(status == 0, "\(estimator): \(stderr)")
       #expect(stdout.contains("correlation") && stdout.contains("MSFT"))
     }
   }
 
-  @Test("Bad input: one line on stderr naming the file/line/column or flag, non-zero exit, empty stdout")
+  @Test(
+    "Bad input: one line on stderr naming the file/line/column or flag, non-zero exit, empty stdout"
+  )
   func badInputIsOneLine() throws {
     let ragged = try temporaryFile("date,A,B\n2020-01-01,1,2\n2020-01-02,3\n")
     let cases: [([String], String)] = [
-      (["covariance", "--prices", "/nonexistent.csv"], "riskreport: /nonexistent.csv: cannot read file"),
-      (["covariance", "--prices", ragged], "riskreport: \(ragged):3: expected 3 fields as in the header but found 2"),
-      (["covariance", "--decay", "1.5"], "riskreport: --decay: 1.5 is out of range (0 < decay < 1)"),
+      (
+        ["covariance", "--prices", "/nonexistent.csv"],
+        "riskreport: /nonexistent.csv: cannot read file"
+      ),
+      (
+        ["covariance", "--prices", ragged],
+        "riskreport: \(ragged):3: expected 3 fields as in the header but found 2"
+      ),
+      (
+        ["covariance", "--decay", "1.5"], "riskreport: --decay: 1.5 is out of range (0 < decay < 1)"
+      ),
       (["covariance", "--estimator", "magic"], "--estimator"),
       (["covariance", "--format", "xml"], "--format"),
       (["covariance", "--bogus"], "--bogus"),

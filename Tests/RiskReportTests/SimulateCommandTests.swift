@@ -19,13 +19,23 @@ let twoAssetModel = """
     ])
     #expect(status == 0, "\(stderr)")
     struct Output: Decodable {
-      struct Terminal: Decodable { let mean: [Double]; let standardError: [Double]; let quantiles: [String: [Double]] }
+      struct Terminal: Decodable {
+        let mean: [Double]
+        let standardError: [Double]
+        let quantiles: [String: [Double]]
+      }
       struct Minimum: Decodable { let mean: [Double] }
-      let paths: Int; let steps: Int; let horizonDays: Double; let seed: UInt64
-      let assets: [String]; let terminal: Terminal; let minimum: Minimum
+      let paths: Int
+      let steps: Int
+      let horizonDays: Double
+      let seed: UInt64
+      let assets: [String]
+      let terminal: Terminal
+      let minimum: Minimum
     }
     let output = try JSONDecoder().decode(Output.self, from: Data(stdout.utf8))
-    #expect(output.paths == 20000 && output.steps == 5 && output.horizonDays == 73 && output.seed == 7)
+    #expect(
+      output.paths == 20000 && output.steps == 5 && output.horizonDays == 73 && output.seed == 7)
     #expect(output.assets == ["X", "Y"])
     #expect(Set(output.terminal.quantiles.keys) == ["0.01", "0.05", "0.5", "0.95", "0.99"])
     let t = 73.0 / 365
@@ -37,9 +47,14 @@ let twoAssetModel = """
     }
   }
 
-  @Test("Same seed and flags on 1, 2 and 3 threads give byte-identical json", arguments: ["double", "float"])
+  @Test(
+    "Same seed and flags on 1, 2 and 3 threads give byte-identical json",
+    arguments: ["double", "float"])
   func threadInvariantBytes(precision: String) throws {
-    let base = ["simulate", "--paths", "9000", "--steps", "4", "--seed", "3", "--precision", precision, "--format", "json"]
+    let base = [
+      "simulate", "--paths", "9000", "--steps", "4", "--seed", "3", "--precision", precision,
+      "--format", "json",
+    ]
     let outputs = try ["1", "2", "3"].map { try runRiskReport(base + ["--threads", $0]) }
     for (status, _, stderr) in outputs { #expect(status == 0, "\(stderr)") }
     #expect(outputs[0].1 == outputs[1].1)
@@ -49,26 +64,29 @@ let twoAssetModel = """
 
   @Test("The table names the assets and the settings")
   func table() throws {
-    let (status, stdout, _) = try runRiskReport(["simulate", "--paths", "2000", "--antithetic", "--generator", "mt19937"])
+    let (status, stdout, _) = try runRiskReport([
+      "simulate", "--paths", "2000", "--antithetic", "--generator", "mt19937",
+    ])
     #expect(status == 0)
     #expect(stdout.contains("2000 paths (antithetic)"))
     #expect(stdout.contains("mt19937"))
     for name in ["AAPL", "GOOG", "IBM", "MSFT"] { #expect(stdout.contains(name)) }
   }
 
-  @Test("Bad input: one line on stderr naming the file field or the flag, non-zero exit, empty stdout",
-        arguments: [
-          (["--paths", "0"], "--paths"),
-          (["--paths", "7", "--antithetic"], "--paths"),
-          (["--horizon-days", "-1"], "--horizon-days"),
-          (["--threads", "0"], "--threads"),
-          (["--precision", "half"], "--precision"),
-          (["--paths", "100000000"], "--paths"),
-          (["--steps", "9223372036854775807"], "steps"),
-          (["--horizon-days", "1e9"], "horizon"),
-          (["--decay", "1.5", "--estimator", "ewma"], "--decay"),
-          (["--model", "/nonexistent/model.json"], "/nonexistent/model.json"),
-        ])
+  @Test(
+    "Bad input: one line on stderr naming the file field or the flag, non-zero exit, empty stdout",
+    arguments: [
+      (["--paths", "0"], "--paths"),
+      (["--paths", "7", "--antithetic"], "--paths"),
+      (["--horizon-days", "-1"], "--horizon-days"),
+      (["--threads", "0"], "--threads"),
+      (["--precision", "half"], "--precision"),
+      (["--paths", "100000000"], "--paths"),
+      (["--steps", "9223372036854775807"], "steps"),
+      (["--horizon-days", "1e9"], "horizon"),
+      (["--decay", "1.5", "--estimator", "ewma"], "--decay"),
+      (["--model", "/nonexistent/model.json"], "/nonexistent/model.json"),
+    ])
   func badFlags(arguments: [String], named: String) throws {
     let (status, stdout, stderr) = try runRiskReport(["simulate"] + arguments)
     #expect(status != 0)
@@ -77,13 +95,27 @@ let twoAssetModel = """
     #expect(stderr.contains(named), "\(stderr)")
   }
 
-  @Test("Bad model files name the file and the field", arguments: [
-    (#"{"assets": ["X"], "spot": [100], "drift": [0.1], "volatility": [0.2]}"#, "missing field correlation"),
-    (#"{"assets": ["X"], "spot": ["a"], "drift": [0.1], "volatility": [0.2], "correlation": [[1]]}"#, "spot[0]"),
-    (#"{"assets": ["X"], "spot": [-1], "drift": [0.1], "volatility": [0.2], "correlation": [[1]]}"#, "spot[0]"),
-    (#"{"assets": ["X", "Y"], "spot": [1, 1], "drift": [0, 0], "volatility": [0.2, 0.2], "correlation": [[1, 2], [2, 1]]}"#, "correlation"),
-    ("not json", "not valid JSON"),
-  ])
+  @Test(
+    "Bad model files name the file and the field",
+    arguments: [
+      (
+        #"{"assets": ["X"], "spot": [100], "drift": [0.1], "volatility": [0.2]}"#,
+        "missing field correlation"
+      ),
+      (
+        #"{"assets": ["X"], "spot": ["a"], "drift": [0.1], "volatility": [0.2], "correlation": [[1]]}"#,
+        "spot[0]"
+      ),
+      (
+        #"{"assets": ["X"], "spot": [-1], "drift": [0.1], "volatility": [0.2], "correlation": [[1]]}"#,
+        "spot[0]"
+      ),
+      (
+        #"{"assets": ["X", "Y"], "spot": [1, 1], "drift": [0, 0], "volatility": [0.2, 0.2], "correlation": [[1, 2], [2, 1]]}"#,
+        "correlation"
+      ),
+      ("not json", "not valid JSON"),
+    ])
   func badModel(text: String, named: String) throws {
     let model = try temporaryFile(text, name: "model.json")
     let (status, stdout, stderr) = try runRiskReport(["simulate", "--model", model])
@@ -97,7 +129,9 @@ let twoAssetModel = """
   @Test("--prices and --model together are refused")
   func bothSources() throws {
     let model = try temporaryFile(twoAssetModel, name: "model.json")
-    let (status, stdout, stderr) = try runRiskReport(["simulate", "--model", model, "--prices", BundledData.examplePrices])
+    let (status, stdout, stderr) = try runRiskReport([
+      "simulate", "--model", model, "--prices", BundledData.examplePrices,
+    ])
     #expect(status != 0 && stdout.isEmpty)
     #expect(stderr.contains("--prices and --model"))
   }

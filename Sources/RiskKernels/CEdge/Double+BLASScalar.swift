@@ -31,7 +31,9 @@ extension Double: BLASScalar {
     into y: inout [Double]
   ) throws(RiskKernelsError) {
     try checkGEMV(a, ta, x, y)
-    let (m, n, lda) = (try cInt(a.rows, "rows"), try cInt(a.columns, "columns"), try leadingDimension(a))
+    let (m, n, lda) = (
+      try cInt(a.rows, "rows"), try cInt(a.columns, "columns"), try leadingDimension(a)
+    )
     if y.isEmpty { return }
     a.storage.withUnsafeBufferPointer { pa in
       x.withUnsafeBufferPointer { px in
@@ -45,7 +47,8 @@ extension Double: BLASScalar {
   }
 
   public static func _symv(
-    _ a: Matrix<Double>, _ uplo: UpLo, _ x: [Double], alpha: Double, beta: Double, into y: inout [Double]
+    _ a: Matrix<Double>, _ uplo: UpLo, _ x: [Double], alpha: Double, beta: Double,
+    into y: inout [Double]
   ) throws(RiskKernelsError) {
     try checkSquare(a, "symmetric matrix-vector product")
     try checkGEMV(a, .noTranspose, x, y)
@@ -67,7 +70,9 @@ extension Double: BLASScalar {
     into c: inout Matrix<Double>
   ) throws(RiskKernelsError) {
     try checkSYRK(a, trans, c)
-    let (n, k) = (try cInt(c.rows, "order"), try cInt(trans == .transpose ? a.rows : a.columns, "rank"))
+    let (n, k) = (
+      try cInt(c.rows, "order"), try cInt(trans == .transpose ? a.rows : a.columns, "rank")
+    )
     let (lda, ldc) = (try leadingDimension(a), try leadingDimension(c))
     if n == 0 { return }
     a.storage.withUnsafeBufferPointer { pa in
@@ -134,7 +139,8 @@ extension Double: BLASScalar {
     if n == 0 || nrhs == 0 { return }
     let info = factor.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeMutableBufferPointer { pb in
-        LAPACKE_dpotrs(LAPACK_COL_MAJOR, uplo.lapack, n, nrhs, pa.baseAddress, lda, pb.baseAddress, ldb)
+        LAPACKE_dpotrs(
+          LAPACK_COL_MAJOR, uplo.lapack, n, nrhs, pa.baseAddress, lda, pb.baseAddress, ldb)
       }
     }
     try LAPACKStatus.check(info, routine: "dpotrs")

@@ -31,7 +31,9 @@ extension Float: BLASScalar {
     into y: inout [Float]
   ) throws(RiskKernelsError) {
     try checkGEMV(a, ta, x, y)
-    let (m, n, lda) = (try cInt(a.rows, "rows"), try cInt(a.columns, "columns"), try leadingDimension(a))
+    let (m, n, lda) = (
+      try cInt(a.rows, "rows"), try cInt(a.columns, "columns"), try leadingDimension(a)
+    )
     if y.isEmpty { return }
     a.storage.withUnsafeBufferPointer { pa in
       x.withUnsafeBufferPointer { px in
@@ -67,7 +69,9 @@ extension Float: BLASScalar {
     into c: inout Matrix<Float>
   ) throws(RiskKernelsError) {
     try checkSYRK(a, trans, c)
-    let (n, k) = (try cInt(c.rows, "order"), try cInt(trans == .transpose ? a.rows : a.columns, "rank"))
+    let (n, k) = (
+      try cInt(c.rows, "order"), try cInt(trans == .transpose ? a.rows : a.columns, "rank")
+    )
     let (lda, ldc) = (try leadingDimension(a), try leadingDimension(c))
     if n == 0 { return }
     a.storage.withUnsafeBufferPointer { pa in
@@ -134,7 +138,8 @@ extension Float: BLASScalar {
     if n == 0 || nrhs == 0 { return }
     let info = factor.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeMutableBufferPointer { pb in
-        LAPACKE_spotrs(LAPACK_COL_MAJOR, uplo.lapack, n, nrhs, pa.baseAddress, lda, pb.baseAddress, ldb)
+        LAPACKE_spotrs(
+          LAPACK_COL_MAJOR, uplo.lapack, n, nrhs, pa.baseAddress, lda, pb.baseAddress, ldb)
       }
     }
     try LAPACKStatus.check(info, routine: "spotrs")

@@ -12,7 +12,9 @@ extension Matrix {
   /// - Complexity: O(d²).
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
-  public func correlation() throws(RiskKernelsError) -> (correlation: Matrix, volatilities: [Scalar]) {
+  public func correlation() throws(RiskKernelsError) -> (
+    correlation: Matrix, volatilities: [Scalar]
+  ) {
     try checkSquare("covariance")
     try checkFinite("covariance")
     let n = rows
@@ -48,7 +50,9 @@ extension Matrix {
     let n = rows
     var c = self
     for j in 0..<n {
-      for i in 0..<n { c.storage[i + j * n] = storage[i + j * n] * volatilities[i] * volatilities[j] }
+      for i in 0..<n {
+        c.storage[i + j * n] = storage[i + j * n] * volatilities[i] * volatilities[j]
+      }
     }
     return c
   }

@@ -13,7 +13,8 @@ public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
   /// The shrinkage intensity in [0, 1] for shrinkage estimators, `nil` otherwise.
   public let shrinkage: Scalar?
 
-  public init(covariance: Matrix<Scalar>, mean: [Scalar], observationCount: Int, shrinkage: Scalar?) {
+  public init(covariance: Matrix<Scalar>, mean: [Scalar], observationCount: Int, shrinkage: Scalar?)
+  {
     self.covariance = covariance
     self.mean = mean
     self.observationCount = observationCount
@@ -32,7 +33,8 @@ public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
 /// estimator, so one value can be shared across threads.
 public protocol CovarianceEstimator: Sendable {
   /// Estimates the covariance of the columns of `returns`.
-  func estimate<T: BLASScalar>(from returns: Matrix<T>) throws(RiskKernelsError) -> CovarianceEstimate<T>
+  func estimate<T: BLASScalar>(from returns: Matrix<T>) throws(RiskKernelsError)
+    -> CovarianceEstimate<T>
 }
 
 // MARK: - Shared steps

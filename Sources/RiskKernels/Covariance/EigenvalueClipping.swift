@@ -39,7 +39,8 @@ public struct EigenvalueClipping: Sendable, Equatable {
   /// - Throws: `.parameterOutOfRange` for a negative floor or an asymmetric input;
   ///   `.dimensionMismatch`; `.nonFiniteInput`.
   /// - Complexity: O(d³) (one eigendecomposition).
-  public func repair<T: BLASScalar>(_ matrix: Matrix<T>) throws(RiskKernelsError) -> MatrixRepair<T> {
+  public func repair<T: BLASScalar>(_ matrix: Matrix<T>) throws(RiskKernelsError) -> MatrixRepair<T>
+  {
     guard floor >= 0, floor.isFinite else {
       throw .parameterOutOfRange(name: "floor", value: floor, allowed: "≥ 0, finite")
     }

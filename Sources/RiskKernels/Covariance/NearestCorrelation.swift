@@ -31,13 +31,15 @@ public struct NearestCorrelation: Sendable, Equatable {
   ///   asymmetric input, a non-positive tolerance or `maxIterations < 1`;
   ///   `.noConvergence(iterations:residual:tolerance:)`.
   /// - Complexity: O(d³) per iteration.
-  public func repair<T: BLASScalar>(_ matrix: Matrix<T>) throws(RiskKernelsError) -> MatrixRepair<T> {
+  public func repair<T: BLASScalar>(_ matrix: Matrix<T>) throws(RiskKernelsError) -> MatrixRepair<T>
+  {
     let tol = tolerance ?? Double(100 * T.ulpOfOne)
     guard tol > 0, tol.isFinite else {
       throw .parameterOutOfRange(name: "tolerance", value: tol, allowed: "> 0")
     }
     guard maxIterations >= 1 else {
-      throw .parameterOutOfRange(name: "maxIterations", value: Double(maxIterations), allowed: "≥ 1")
+      throw .parameterOutOfRange(
+        name: "maxIterations", value: Double(maxIterations), allowed: "≥ 1")
     }
     try matrix.checkSymmetric("matrix")
     let n = matrix.rows

@@ -109,7 +109,8 @@ public struct StreamingCovariance<Scalar: BLASScalar>: Sendable, Equatable {
   public mutating func update(withRows returns: Matrix<Scalar>) throws(RiskKernelsError) {
     guard returns.columns == dimension else {
       throw .dimensionMismatch(
-        operation: "returns columns", expected: .vector(dimension), actual: .vector(returns.columns))
+        operation: "returns columns", expected: .vector(dimension), actual: .vector(returns.columns)
+      )
     }
     for i in 0..<returns.rows { try update(with: returns.row(i)) }
   }

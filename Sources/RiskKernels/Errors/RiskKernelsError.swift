@@ -28,13 +28,15 @@ public enum RiskKernelsError: Error, Equatable, Sendable, CustomStringConvertibl
     case .nonFiniteInput(let argument, let index):
       return "\(argument) has a non-finite value at index \(index)"
     case .notPositiveDefinite(let failingMinor):
-      return "matrix is not positive definite: leading minor of order \(failingMinor) is not positive"
+      return
+        "matrix is not positive definite: leading minor of order \(failingMinor) is not positive"
     case .parameterOutOfRange(let name, let value, let allowed):
       return "\(name) = \(value) is out of range (allowed: \(allowed))"
     case .insufficientData(let argument, let required, let actual):
       return "\(argument) needs at least \(required) but has \(actual)"
     case .noConvergence(let iterations, let residual, let tolerance):
-      return "no convergence after \(iterations) iterations: residual \(residual) > tolerance \(tolerance)"
+      return
+        "no convergence after \(iterations) iterations: residual \(residual) > tolerance \(tolerance)"
     case .backend(let routine, let status):
       return "\(routine) failed with status \(status)"
     }

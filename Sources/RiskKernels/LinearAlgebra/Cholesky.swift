@@ -78,7 +78,8 @@ public struct Cholesky<Scalar: BLASScalar>: Sendable, Equatable {
   public func solve(_ b: Matrix<Scalar>) throws(RiskKernelsError) -> Matrix<Scalar> {
     guard b.rows == order else {
       throw .dimensionMismatch(
-        operation: "Cholesky solve right-hand side", expected: .matrix(rows: order, columns: b.columns),
+        operation: "Cholesky solve right-hand side",
+        expected: .matrix(rows: order, columns: b.columns),
         actual: .matrix(rows: b.rows, columns: b.columns))
     }
     try b.checkFinite("right-hand side")

@@ -62,7 +62,8 @@ public struct CorrelatedGBM<Scalar: BLASScalar>: Sendable, Equatable {
       for i in 0..<d {
         let r = correlation[i, j]
         if i == j, r != 1 {
-          throw .parameterOutOfRange(name: "correlation[\(i), \(i)]", value: Double(r), allowed: "1")
+          throw .parameterOutOfRange(
+            name: "correlation[\(i), \(i)]", value: Double(r), allowed: "1")
         }
         guard abs(r) <= 1 else {
           throw .parameterOutOfRange(

@@ -69,7 +69,9 @@ public struct SimulationSettings: Sendable, Equatable {
     if let threads, !(1...1024).contains(threads) {
       throw .parameterOutOfRange(name: "threads", value: Double(threads), allowed: "1...1024")
     }
-    if let blockPaths, !(blockPaths >= 2 && blockPaths.isMultiple(of: 2) && blockPaths <= Self.groupPaths) {
+    if let blockPaths,
+      !(blockPaths >= 2 && blockPaths.isMultiple(of: 2) && blockPaths <= Self.groupPaths)
+    {
       throw .parameterOutOfRange(
         name: "blockPaths", value: Double(blockPaths),
         allowed: "even, 2...\(Self.groupPaths)")
@@ -121,14 +123,16 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
   /// The largest number of values `keepPaths` may store.
   public static var keptPathValuesLimit: Int { 10_000_000 }
 
-  func validate(model: CorrelatedGBM<Scalar>, settings: SimulationSettings) throws(RiskKernelsError) {
+  func validate(model: CorrelatedGBM<Scalar>, settings: SimulationSettings) throws(RiskKernelsError)
+  {
     let d = model.dimension
     // Prices within 10 standard deviations of the drift over the horizon must be finite in
     // Scalar, so no estimate turns into an infinity or a NaN.
     let largestLog = Double.log(Double(Scalar.greatestFiniteMagnitude))
     for i in 0..<d {
       let (mu, sigma) = (Double(model.drift[i]), Double(model.volatility[i]))
-      let reach = abs(Double.log(Double(model.spot[i]))) + abs(mu - sigma * sigma / 2) * settings.horizon
+      let reach =
+        abs(Double.log(Double(model.spot[i]))) + abs(mu - sigma * sigma / 2) * settings.horizon
         + 10 * sigma * settings.horizon.squareRoot()
       guard reach.isFinite, reach < largestLog else {
         throw .parameterOutOfRange(
@@ -150,7 +154,8 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
       guard let barriers else { continue }
       guard barriers.count == d else {
         throw .dimensionMismatch(
-          operation: "\(name) for \(d) assets", expected: .vector(d), actual: .vector(barriers.count))
+          operation: "\(name) for \(d) assets", expected: .vector(d),
+          actual: .vector(barriers.count))
       }
       for (i, b) in barriers.enumerated() {
         guard let b else { continue }

@@ -39,7 +39,9 @@ extension RiskBudgetingProblem {
       var free = (0..<d).filter { !capped.contains($0) }
       let cappedTotal = capped.reduce(T(0)) { $0 + caps[$1] }
       // The free caps just fill the room left (the caps sum to 1): w = u is the only feasible point.
-      if free.reduce(T(0), { $0 + Swift.min(caps[$1], 1) }) <= (1 - cappedTotal) * (1 + 8 * T.ulpOfOne) {
+      if free.reduce(T(0), { $0 + Swift.min(caps[$1], 1) }) <= (1 - cappedTotal)
+        * (1 + 8 * T.ulpOfOne)
+      {
         capped.formUnion(free)
         free = []
       }
@@ -91,7 +93,8 @@ extension RiskBudgetingProblem {
 
   /// `λ = Σ_F wᵢ(Σw)ᵢ / Σ_F bᵢ`, the least-squares scale of the free assets' contributions.
   private func scaleFactor(_ w: [T], _ y: [T], free: [Int]) -> T {
-    var contribution: T = 0, budget: T = 0
+    var contribution: T = 0
+    var budget: T = 0
     for i in free {
       contribution += w[i] * y[i]
       budget += budgets[i]
@@ -114,7 +117,9 @@ extension RiskBudgetingProblem {
     return (worst, kappa)
   }
 
-  private func finish(_ w: [T], _ y: [T], capped: Set<Int>, iterations: Int, products: Int) -> RiskBudgetingIterate<T> {
+  private func finish(_ w: [T], _ y: [T], capped: Set<Int>, iterations: Int, products: Int)
+    -> RiskBudgetingIterate<T>
+  {
     let (residual, kappa) = cappedResidual(w, y, capped: capped)
     return RiskBudgetingIterate(
       weights: w, product: y, iterations: iterations, products: products, residual: residual,
@@ -150,9 +155,12 @@ extension RiskBudgetingProblem {
         rhs.storage[a] = -(y[i] - lambda * budgets[i] / w[i])
         rhs.storage[a + m] = budgets[i] / w[i]
       }
-      if let minor = try T._potrf(&k, .lower) { throw .notPositiveDefinite(failingMinor: free[minor - 1] + 1) }
+      if let minor = try T._potrf(&k, .lower) {
+        throw .notPositiveDefinite(failingMinor: free[minor - 1] + 1)
+      }
       try T._potrs(k, .lower, &rhs)
-      var sum1: T = 0, sum2: T = 0
+      var sum1: T = 0
+      var sum2: T = 0
       for a in 0..<m {
         sum1 += rhs.storage[a]
         sum2 += rhs.storage[a + m]
@@ -187,7 +195,8 @@ extension RiskBudgetingProblem {
     try product(w, into: &y)
     products += 1
     let (residual, _) = cappedResidual(w, y, capped: capped)
-    throw .noConvergence(iterations: maxIterations, residual: Double(residual), tolerance: Double(tolerance))
+    throw .noConvergence(
+      iterations: maxIterations, residual: Double(residual), tolerance: Double(tolerance))
   }
 
   /// `max_F |wᵢ(Σw)ᵢ − λbᵢ|`: what Newton's steps on the free set drive to zero.

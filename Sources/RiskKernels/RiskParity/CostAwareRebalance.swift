@@ -60,13 +60,18 @@ public struct CostAwareRebalance: Sendable, Equatable {
     costs: [T]? = nil, caps: [T]? = nil
   ) throws(RiskKernelsError) -> RebalanceSolution<T> {
     let tol = tolerance ?? (T.self == Float.self ? 1e-6 : 1e-10)
-    guard tol.isFinite, tol > 0 else { throw .parameterOutOfRange(name: "tolerance", value: tol, allowed: "> 0") }
+    guard tol.isFinite, tol > 0 else {
+      throw .parameterOutOfRange(name: "tolerance", value: tol, allowed: "> 0")
+    }
     guard maxIterations >= 1 else {
-      throw .parameterOutOfRange(name: "maxIterations", value: Double(maxIterations), allowed: "≥ 1")
+      throw .parameterOutOfRange(
+        name: "maxIterations", value: Double(maxIterations), allowed: "≥ 1")
     }
     try covariance.checkSquare("covariance")
     let d = covariance.rows
-    guard d >= 1 else { throw .insufficientData(argument: "covariance assets", required: 1, actual: 0) }
+    guard d >= 1 else {
+      throw .insufficientData(argument: "covariance assets", required: 1, actual: 0)
+    }
     try checkCount(currentWeights, d, "currentWeights")
     try checkAllFinite(currentWeights, "currentWeights")
     try checkNonNegative(currentWeights, "currentWeights")
@@ -74,7 +79,8 @@ public struct CostAwareRebalance: Sendable, Equatable {
     try checkCount(mu, d, "expectedReturns")
     try checkAllFinite(mu, "expectedReturns")
     guard riskAversion.isFinite, riskAversion >= 0 else {
-      throw .parameterOutOfRange(name: "riskAversion", value: Double(riskAversion), allowed: "finite, ≥ 0")
+      throw .parameterOutOfRange(
+        name: "riskAversion", value: Double(riskAversion), allowed: "finite, ≥ 0")
     }
     let c = costs ?? [T](repeating: 0, count: d)
     try checkCount(c, d, "costs")
@@ -82,11 +88,15 @@ public struct CostAwareRebalance: Sendable, Equatable {
     try checkNonNegative(c, "costs")
     let u = caps ?? [T](repeating: .infinity, count: d)
     try checkCount(u, d, "caps")
-    if let index = u.firstIndex(where: { $0.isNaN }) { throw .nonFiniteInput(argument: "caps", index: index) }
+    if let index = u.firstIndex(where: { $0.isNaN }) {
+      throw .nonFiniteInput(argument: "caps", index: index)
+    }
     try checkNonNegative(u, "caps")
     let capSum = u.reduce(0.0) { $0 + Swift.min(Double($1), 1) }
     guard capSum >= 1 - 1e-12 else {
-      throw .parameterOutOfRange(name: "sum of caps", value: capSum, allowed: "≥ 1 (no long-only weights sum to 1 under these caps)")
+      throw .parameterOutOfRange(
+        name: "sum of caps", value: capSum,
+        allowed: "≥ 1 (no long-only weights sum to 1 under these caps)")
     }
     let sigma = covariance.converted(to: Double.self)
     _ = try Cholesky(sigma)
@@ -94,13 +104,16 @@ public struct CostAwareRebalance: Sendable, Equatable {
       sigma: sigma, w0: currentWeights.map(Double.init), mu: mu.map(Double.init),
       lambda: Double(riskAversion), costs: c.map(Double.init),
       caps: u.map { Swift.min(Double($0), 1) }, tolerance: tol, maxIterations: maxIterations)
-    let result = try BLASThreads.withOneThread { () throws(RiskKernelsError) in try barrier.solve() }
+    let result = try BLASThreads.withOneThread { () throws(RiskKernelsError) in try barrier.solve()
+    }
     let weights = result.weights.map { T($0) }
     return RebalanceSolution(
       weights: weights, trades: zip(weights, currentWeights).map { $0 - $1 },
-      tradingCost: T(result.cost), objective: T(result.objective), portfolioVolatility: T(result.volatility),
+      tradingCost: T(result.cost), objective: T(result.objective),
+      portfolioVolatility: T(result.volatility),
       convergence: ConvergenceReport(
-        iterations: result.iterations, matrixProducts: result.factorisations, residual: result.gap, tolerance: tol))
+        iterations: result.iterations, matrixProducts: result.factorisations, residual: result.gap,
+        tolerance: tol))
   }
 }
 

@@ -42,19 +42,27 @@ struct RebalanceBarrier {
     // halves would drift apart along a direction nothing but the barrier holds, and the Newton
     // system would lose every digit to cancellation as t grows).
     let buy = (0..<d).map {
-      costs[$0] == 0 ? Box(low: -w0[$0], high: caps[$0] - w0[$0]) : Box(low: 0, high: Swift.max(0, caps[$0] - w0[$0]))
+      costs[$0] == 0
+        ? Box(low: -w0[$0], high: caps[$0] - w0[$0])
+        : Box(low: 0, high: Swift.max(0, caps[$0] - w0[$0]))
     }
-    let sell = (0..<d).map { costs[$0] == 0 ? Box(low: 0, high: 0) : Box(low: Swift.max(0, w0[$0] - caps[$0]), high: w0[$0]) }
+    let sell = (0..<d).map {
+      costs[$0] == 0
+        ? Box(low: 0, high: 0) : Box(low: Swift.max(0, w0[$0] - caps[$0]), high: w0[$0])
+    }
     let assets = (0..<d).filter { buy[$0].isFree || sell[$0].isFree }
     let bounds = 2 * assets.reduce(0) { $0 + (buy[$1].isFree ? 1 : 0) + (sell[$1].isFree ? 1 : 0) }
 
     // Strictly feasible start: w = u/Σu, each trade split with equal slack on both sides.
-    var p = [Double](repeating: 0, count: d), n = p
+    var p = [Double](repeating: 0, count: d)
+    var n = p
     for i in 0..<d {
-      let target = caps[i] / capSum, change = target - w0[i]
+      let target = caps[i] / capSum
+      let change = target - w0[i]
       switch (buy[i].isFree, sell[i].isFree) {
       case (true, true):
-        let slack = 0.5 * Swift.min(buy[i].high - Swift.max(change, 0), sell[i].high - Swift.max(-change, 0))
+        let slack =
+          0.5 * Swift.min(buy[i].high - Swift.max(change, 0), sell[i].high - Swift.max(-change, 0))
         p[i] = Swift.max(change, 0) + slack
         n[i] = Swift.max(-change, 0) + slack
       case (true, false): p[i] = change
@@ -63,7 +71,8 @@ struct RebalanceBarrier {
       }
     }
     var t = 1.0
-    var iterations = 0, factorisations = 0
+    var iterations = 0
+    var factorisations = 0
     var centringSlack = 0.0
     var y = [Double](repeating: 0, count: d)
     while true {
@@ -71,17 +80,23 @@ struct RebalanceBarrier {
       while true {
         let w = weights(p, n)
         let (value, volatility) = try barrierValue(w, p, n, t, buy, sell, &y)
-        guard value.isFinite else { throw .noConvergence(iterations: iterations, residual: .nan, tolerance: tolerance) }
+        guard value.isFinite else {
+          throw .noConvergence(iterations: iterations, residual: .nan, tolerance: tolerance)
+        }
         var g = [Double](repeating: 0, count: d)
         for i in 0..<d { g[i] = y[i] / volatility - lambda * mu[i] }
         // Reduced system (t·G_AA + diag(E)) Δw + ν1 = rhs, 1ᵀΔw = 0 (see CostAwareRebalance).
         let m = assets.count
         var k = try Matrix<Double>(rows: m, columns: m)
         var rhs = try Matrix<Double>(rows: m, columns: 2)
-        var rp = [Double](repeating: 0, count: d), rn = rp, dp = rp, dn = rp
+        var rp = [Double](repeating: 0, count: d)
+        var rn = rp
+        var dp = rp
+        var dn = rp
         for (a, i) in assets.enumerated() {
           for (b, j) in assets.enumerated() where b >= a {
-            k.storage[b + a * m] = t * (sigma.storage[j + i * d] - y[i] * y[j] / (volatility * volatility)) / volatility
+            k.storage[b + a * m] =
+              t * (sigma.storage[j + i * d] - y[i] * y[j] / (volatility * volatility)) / volatility
           }
           if buy[i].isFree {
             let (lo, hi) = (p[i] - buy[i].low, buy[i].high - p[i])
@@ -95,7 +110,8 @@ struct RebalanceBarrier {
           }
           let (e, r): (Double, Double) =
             switch (buy[i].isFree, sell[i].isFree) {
-            case (true, true): (dp[i] * dn[i] / (dp[i] + dn[i]), (dp[i] * rn[i] - dn[i] * rp[i]) / (dp[i] + dn[i]))
+            case (true, true):
+              (dp[i] * dn[i] / (dp[i] + dn[i]), (dp[i] * rn[i] - dn[i] * rp[i]) / (dp[i] + dn[i]))
             case (true, false): (dp[i], -rp[i])
             default: (dn[i], rn[i])
             }
@@ -109,16 +125,20 @@ struct RebalanceBarrier {
         var shift = 0.0
         for a in 0..<m { shift = Swift.max(shift, k.storage[a + a * m]) }
         for a in 0..<m { for b in a..<m { k.storage[b + a * m] += shift } }
-        if let minor = try Double._potrf(&k, .lower) { throw .notPositiveDefinite(failingMinor: assets[minor - 1] + 1) }
+        if let minor = try Double._potrf(&k, .lower) {
+          throw .notPositiveDefinite(failingMinor: assets[minor - 1] + 1)
+        }
         try Double._potrs(k, .lower, &rhs)
         factorisations += 1
-        var sumA = 0.0, sumB = 0.0
+        var sumA = 0.0
+        var sumB = 0.0
         for a in 0..<m {
           sumA += rhs.storage[a]
           sumB += rhs.storage[a + m]
         }
         let nu = sumA / sumB
-        var stepP = [Double](repeating: 0, count: d), stepN = stepP
+        var stepP = [Double](repeating: 0, count: d)
+        var stepN = stepP
         var decrementSquared = 0.0
         var stepW = [Double](repeating: 0, count: m)
         for (a, i) in assets.enumerated() {
@@ -150,12 +170,14 @@ struct RebalanceBarrier {
         }
         iterations += 1
         guard iterations <= maxIterations else {
-          throw .noConvergence(iterations: maxIterations, residual: Double(bounds) / t, tolerance: tolerance)
+          throw .noConvergence(
+            iterations: maxIterations, residual: Double(bounds) / t, tolerance: tolerance)
         }
         // Longest step inside the boxes (99% of the way), then backtracking (Armijo, ¼).
         var alpha = 1.0
         for i in assets {
-          alpha = Swift.min(alpha, Self.room(p[i], stepP[i], buy[i]), Self.room(n[i], stepN[i], sell[i]))
+          alpha = Swift.min(
+            alpha, Self.room(p[i], stepP[i], buy[i]), Self.room(n[i], stepN[i], sell[i]))
         }
         // Inside the region of quadratic convergence (λ² < 0.1, below (3−√5)/2 for this
         // self-concordant barrier) the step is taken unchecked: at large t the decrease is lost
@@ -164,8 +186,11 @@ struct RebalanceBarrier {
         for _ in 0..<60 {
           let candidateP = zip(p, stepP).map { $0 + alpha * $1 }
           let candidateN = zip(n, stepN).map { $0 + alpha * $1 }
-          let (candidate, _) = try barrierValue(weights(candidateP, candidateN), candidateP, candidateN, t, buy, sell, &y)
-          if candidate.isFinite && (decrementSquared < 0.1 || candidate <= value - 0.25 * alpha * decrementSquared) {
+          let (candidate, _) = try barrierValue(
+            weights(candidateP, candidateN), candidateP, candidateN, t, buy, sell, &y)
+          if candidate.isFinite
+            && (decrementSquared < 0.1 || candidate <= value - 0.25 * alpha * decrementSquared)
+          {
             p = candidateP
             n = candidateN
             accepted = true
@@ -174,19 +199,24 @@ struct RebalanceBarrier {
           alpha /= 2
         }
         guard accepted else {
-          throw .noConvergence(iterations: iterations, residual: Double(bounds) / t, tolerance: tolerance)
+          throw .noConvergence(
+            iterations: iterations, residual: Double(bounds) / t, tolerance: tolerance)
         }
       }
       let gap = Double(bounds) / t + centringSlack
       if gap <= tolerance || bounds == 0 {
-        return try result(weights(p, n), iterations: iterations, factorisations: factorisations, gap: bounds == 0 ? 0 : gap)
+        return try result(
+          weights(p, n), iterations: iterations, factorisations: factorisations,
+          gap: bounds == 0 ? 0 : gap)
       }
       t *= 20
     }
   }
 
   /// `w = w0 + p − n`.
-  func weights(_ p: [Double], _ n: [Double]) -> [Double] { (0..<w0.count).map { w0[$0] + p[$0] - n[$0] } }
+  func weights(_ p: [Double], _ n: [Double]) -> [Double] {
+    (0..<w0.count).map { w0[$0] + p[$0] - n[$0] }
+  }
 
   /// The largest α ≤ 1 keeping `v + α·step` at most 99% of the way to its box's edge.
   static func room(_ v: Double, _ step: Double, _ box: Box) -> Double {
@@ -199,10 +229,13 @@ struct RebalanceBarrier {
   /// `φ_t = t·(σ_p − λμᵀw + cᵀ(p+n)) − Σ log(slacks)` (+∞ outside the boxes) and `σ_p`; leaves
   /// `Σw` in `y`.
   func barrierValue(
-    _ w: [Double], _ p: [Double], _ n: [Double], _ t: Double, _ buy: [Box], _ sell: [Box], _ y: inout [Double]
+    _ w: [Double], _ p: [Double], _ n: [Double], _ t: Double, _ buy: [Box], _ sell: [Box],
+    _ y: inout [Double]
   ) throws(RiskKernelsError) -> (Double, Double) {
     try Double._symv(sigma, .lower, w, alpha: 1, beta: 0, into: &y)
-    var variance = 0.0, linear = 0.0, logs = 0.0
+    var variance = 0.0
+    var linear = 0.0
+    var logs = 0.0
     for i in w.indices {
       variance += w[i] * y[i]
       linear += -lambda * mu[i] * w[i] + costs[i] * (p[i] + n[i])
@@ -215,10 +248,14 @@ struct RebalanceBarrier {
     return (t * (volatility + linear) - logs, volatility)
   }
 
-  func result(_ w: [Double], iterations: Int, factorisations: Int, gap: Double) throws(RiskKernelsError) -> Result {
+  func result(_ w: [Double], iterations: Int, factorisations: Int, gap: Double)
+    throws(RiskKernelsError) -> Result
+  {
     var y = [Double](repeating: 0, count: w.count)
     try Double._symv(sigma, .lower, w, alpha: 1, beta: 0, into: &y)
-    var variance = 0.0, linear = 0.0, cost = 0.0
+    var variance = 0.0
+    var linear = 0.0
+    var cost = 0.0
     for i in w.indices {
       variance += w[i] * y[i]
       linear -= lambda * mu[i] * w[i]

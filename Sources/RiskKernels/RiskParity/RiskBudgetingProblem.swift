@@ -7,7 +7,9 @@ struct RiskBudgetingProblem<T: BLASScalar>: Sendable {
   let tolerance: T
   let maxIterations: Int
 
-  init(covariance: Matrix<T>, budgets: [T], tolerance: T, maxIterations: Int) throws(RiskKernelsError) {
+  init(covariance: Matrix<T>, budgets: [T], tolerance: T, maxIterations: Int)
+    throws(RiskKernelsError)
+  {
     self.covariance = covariance
     self.budgets = budgets
     self.tolerance = tolerance
@@ -101,7 +103,9 @@ struct RiskBudgetingProblem<T: BLASScalar>: Sendable {
 
   /// The unconstrained solve by `method` (after factoring Σ when `verified`), with the exact
   /// path as a fallback when the conjugate-gradient steps stall on an ill-conditioned Hessian.
-  func solve(start: [T]?, method: RiskBudgetingMethod, verified: Bool) throws(RiskKernelsError) -> RiskBudgetingIterate<T> {
+  func solve(start: [T]?, method: RiskBudgetingMethod, verified: Bool) throws(RiskKernelsError)
+    -> RiskBudgetingIterate<T>
+  {
     if verified || method == .newton { try diagnose() }
     switch method {
     case .newton:
@@ -133,7 +137,10 @@ struct RiskBudgetingIterate<T: BLASScalar>: Sendable {
     self.residual = residual
   }
 
-  init(weights: [T], product: [T], iterations: Int, products: Int, residual: T, capped: [Int], budgetScale: T) {
+  init(
+    weights: [T], product: [T], iterations: Int, products: Int, residual: T, capped: [Int],
+    budgetScale: T
+  ) {
     self.weights = weights
     self.product = product
     self.iterations = iterations

@@ -100,11 +100,14 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
       throw .parameterOutOfRange(name: "tolerance", value: tol, allowed: "≥ \(8 * T.ulpOfOne)")
     }
     guard maxIterations >= 1 else {
-      throw .parameterOutOfRange(name: "maxIterations", value: Double(maxIterations), allowed: "≥ 1")
+      throw .parameterOutOfRange(
+        name: "maxIterations", value: Double(maxIterations), allowed: "≥ 1")
     }
     try covariance.checkSquare("covariance")
     let d = covariance.rows
-    guard d >= 1 else { throw .insufficientData(argument: "covariance assets", required: 1, actual: 0) }
+    guard d >= 1 else {
+      throw .insufficientData(argument: "covariance assets", required: 1, actual: 0)
+    }
     let b = try validatedBudgets(budgets, count: d)
     let active = b.indices.filter { b[$0] > 0 }
     var activeCaps: [T]? = nil
@@ -117,9 +120,11 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
     let problem = try RiskBudgetingProblem(
       covariance: active.count == d ? covariance : covariance.principalSubmatrix(active),
       budgets: active.map { b[$0] }, tolerance: T(tol), maxIterations: maxIterations)
-    let solved = try BLASThreads.withOneThread { () throws(RiskKernelsError) -> RiskBudgetingIterate<T> in
+    let solved = try BLASThreads.withOneThread {
+      () throws(RiskKernelsError) -> RiskBudgetingIterate<T> in
       if let activeCaps, activeCaps.contains(where: { $0 < 1 }) {
-        return try problem.solveCapped(caps: activeCaps, start: start, method: method, verified: verifiesPositiveDefiniteness)
+        return try problem.solveCapped(
+          caps: activeCaps, start: start, method: method, verified: verifiesPositiveDefiniteness)
       }
       return try problem.solve(start: start, method: method, verified: verifiesPositiveDefiniteness)
     }
@@ -138,7 +143,9 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
   }
 
   /// Budgets checked (finite, ≥ 0, one positive, summing to 1 within 1e-6) and normalised.
-  private func validatedBudgets<T: BLASScalar>(_ budgets: [T]?, count d: Int) throws(RiskKernelsError) -> [T] {
+  private func validatedBudgets<T: BLASScalar>(_ budgets: [T]?, count d: Int)
+    throws(RiskKernelsError) -> [T]
+  {
     guard let budgets else { return [T](repeating: 1 / T(d), count: d) }
     try checkCount(budgets, d, "budgets")
     try checkAllFinite(budgets, "budgets")
@@ -172,7 +179,8 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
     }
     guard sum >= 1 - 1e-12 else {
       throw .parameterOutOfRange(
-        name: "sum of caps", value: sum, allowed: "≥ 1 (no long-only weights sum to 1 under these caps)")
+        name: "sum of caps", value: sum,
+        allowed: "≥ 1 (no long-only weights sum to 1 under these caps)")
     }
   }
 
@@ -185,7 +193,8 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
       guard weights[i].isFinite else { throw .nonFiniteInput(argument: "warmStart", index: i) }
       guard weights[i] > 0 else {
         throw .parameterOutOfRange(
-          name: "warmStart[\(i)]", value: Double(weights[i]), allowed: "> 0 where the budget is positive")
+          name: "warmStart[\(i)]", value: Double(weights[i]),
+          allowed: "> 0 where the budget is positive")
       }
     }
     return active.map { weights[$0] }

@@ -22,13 +22,16 @@ extension RiskBudgetingProblem {
         throw .noConvergence(iterations: iteration, residual: .nan, tolerance: Double(tolerance))
       }
       if residual <= tolerance {
-        return RiskBudgetingIterate(x: x, y: y, iterations: iteration, products: products, residual: residual)
+        return RiskBudgetingIterate(
+          x: x, y: y, iterations: iteration, products: products, residual: residual)
       }
       if iteration == maxIterations { break }
       for i in 0..<d { gradient[i] = y[i] - budgets[i] / x[i] }
       var hessian = covariance
       for i in 0..<d { hessian.storage[i + i * d] += budgets[i] / (x[i] * x[i]) }
-      if let minor = try T._potrf(&hessian, .lower) { throw .notPositiveDefinite(failingMinor: minor) }
+      if let minor = try T._potrf(&hessian, .lower) {
+        throw .notPositiveDefinite(failingMinor: minor)
+      }
       var direction = try Matrix(rows: d, columns: 1, columnMajor: gradient)
       try T._potrs(hessian, .lower, &direction)
       var decrementSquared: T = 0
@@ -40,6 +43,7 @@ extension RiskBudgetingProblem {
       products += 2
       residual = self.residual(x, y)
     }
-    throw .noConvergence(iterations: maxIterations, residual: Double(residual), tolerance: Double(tolerance))
+    throw .noConvergence(
+      iterations: maxIterations, residual: Double(residual), tolerance: Double(tolerance))
   }
 }

@@ -34,15 +34,23 @@ extension RiskBudgetingProblem {
     var inverseM = gradient
     var direction = gradient  // d
     var sigmaDirection = gradient  // Σd
-    var r = gradient, z = gradient, p = gradient, sigmaP = gradient
-    var candidateX = gradient, candidateY = gradient, scratch = gradient
+    var r = gradient
+    var z = gradient
+    var p = gradient
+    var sigmaP = gradient
+    var candidateX = gradient
+    var candidateY = gradient
+    var scratch = gradient
     var residual = self.residual(x, y)
     var iteration = 0
     while true {
-      guard !residual.isNaN else { return try fallBack(from: nil, after: iteration, products: products) }
+      guard !residual.isNaN else {
+        return try fallBack(from: nil, after: iteration, products: products)
+      }
       if residual <= tolerance {
         if fresh {
-          return RiskBudgetingIterate(x: x, y: y, iterations: iteration, products: products, residual: residual)
+          return RiskBudgetingIterate(
+            x: x, y: y, iterations: iteration, products: products, residual: residual)
         }
         try product(x, into: &y)
         products += 1
@@ -51,7 +59,8 @@ extension RiskBudgetingProblem {
         continue
       }
       if iteration == maxIterations {
-        throw .noConvergence(iterations: iteration, residual: Double(residual), tolerance: Double(tolerance))
+        throw .noConvergence(
+          iterations: iteration, residual: Double(residual), tolerance: Double(tolerance))
       }
       iteration += 1
 
@@ -75,7 +84,8 @@ extension RiskBudgetingProblem {
       for _ in 0..<cgLimit {
         try product(p, into: &sigmaP)
         products += 1
-        var pSigmaP: T = 0, pHp: T = 0
+        var pSigmaP: T = 0
+        var pHp: T = 0
         for i in 0..<d {
           pSigmaP += p[i] * sigmaP[i]
           pHp += p[i] * (sigmaP[i] + curvature[i] * p[i])
@@ -105,7 +115,8 @@ extension RiskBudgetingProblem {
       // Damped step with a sufficient-decrease safeguard (the inexact step carries no guarantee).
       var decrementSquared: T = 0
       for i in 0..<d { decrementSquared += gradient[i] * direction[i] }
-      var alpha = stepLength(decrement: Swift.max(decrementSquared, 0).squareRoot(), x: x, direction: direction)
+      var alpha = stepLength(
+        decrement: Swift.max(decrementSquared, 0).squareRoot(), x: x, direction: direction)
       // Below 10⁴ε the decrease ½λ² is lost in rounding: the full step is taken unchecked there
       // (the region of quadratic convergence).
       let checked = decrementSquared > 10_000 * T.ulpOfOne
@@ -136,7 +147,9 @@ extension RiskBudgetingProblem {
 
   /// Evidence that Σ may not be positive definite, or a stalled CG solve: name the failing minor
   /// if Σ is not positive definite, otherwise finish with the exact path from `x`.
-  private func fallBack(from x: [T]?, after iterations: Int, products: Int) throws(RiskKernelsError) -> RiskBudgetingIterate<T> {
+  private func fallBack(from x: [T]?, after iterations: Int, products: Int) throws(RiskKernelsError)
+    -> RiskBudgetingIterate<T>
+  {
     try diagnose()
     var finished = try newtonSolve(start: x)
     finished.iterations += iterations

@@ -39,7 +39,9 @@ struct ShiftedSums {
   }
 
   /// Adds the average of two samples at `first` and `second` (an antithetic pair).
-  mutating func addAverage(_ values: [Double], first: Int, second: Int, into scratch: inout [Double]) {
+  mutating func addAverage(
+    _ values: [Double], first: Int, second: Int, into scratch: inout [Double]
+  ) {
     for j in shift.indices { scratch[j] = (values[first + j] + values[second + j]) / 2 }
     add(scratch, offset: 0)
   }

@@ -1,7 +1,8 @@
 import CShims
 import Foundation
-@testable import RiskKernels
 import Testing
+
+@testable import RiskKernels
 
 @Suite struct BackendTests {
   @Test("cblas_dgemm resolves to OpenBLAS, not GSL's reference CBLAS")
@@ -40,7 +41,9 @@ import Testing
     for (x, y) in zip(xs, l) { #expect(abs(y - x) <= 1e-13 * max(1, abs(x))) }
     var f = xs.map { Float($0) }
     Float._vexp(&f)
-    for (x, y) in zip(xs, f) { #expect(abs(Double(y) - Foundation.exp(x)) <= 4e-7 * Foundation.exp(x)) }
+    for (x, y) in zip(xs, f) {
+      #expect(abs(Double(y) - Foundation.exp(x)) <= 4e-7 * Foundation.exp(x))
+    }
   }
 
   @Test("GSL's error handler is off: a domain error returns NaN instead of aborting")
@@ -56,7 +59,9 @@ import Testing
     try BLASThreads.set(1)
     #expect(BLASThreads.count == 1)
     try BLASThreads.set(before)
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "threads", value: 0, allowed: "1...1024")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(name: "threads", value: 0, allowed: "1...1024")
+    ) {
       try BLASThreads.set(0)
     }
   }
@@ -67,7 +72,10 @@ import Testing
   func normalDistribution() throws {
     #expect(abs(GSLNormal.cdf(1.96) - 0.9750021048517796) < 1e-15)
     #expect(abs(try GSLNormal.quantile(0.05) + 1.6448536270) < 1e-9)
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "probability", value: 1, allowed: "0 < p < 1")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(
+        name: "probability", value: 1, allowed: "0 < p < 1")
+    ) {
       try GSLNormal.quantile(1)
     }
     #expect(throws: RiskKernelsError.self) { try GSLNormal.quantile(.nan) }

@@ -19,7 +19,8 @@ import _RiskKernelsTestSupport
     // 8 observations of 4 assets: the fixture where shrinkage is strong; check the blend.
     let fixture = try CovarianceFixture.load("weak_n8_p4")
     let e = try constantCorrelationCovariance(fixture.returns(Double.self))
-    let s = try sampleCovariance(fixture.returns(Double.self), normalization: .maximumLikelihood).covariance
+    let s = try sampleCovariance(fixture.returns(Double.self), normalization: .maximumLikelihood)
+      .covariance
     let (r, _) = try s.correlation()
     var rBar = 0.0
     for i in 0..<4 { for j in 0..<4 where i != j { rBar += r[i, j] / 12 } }
@@ -35,10 +36,16 @@ import _RiskKernelsTestSupport
 
   @Test("One asset, or a constant asset, is a typed error")
   func failurePaths() throws {
-    #expect(throws: RiskKernelsError.insufficientData(argument: "returns (assets)", required: 2, actual: 1)) {
+    #expect(
+      throws: RiskKernelsError.insufficientData(
+        argument: "returns (assets)", required: 2, actual: 1)
+    ) {
       try constantCorrelationCovariance(Matrix<Double>([[1], [2], [3]]))
     }
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "variance of asset 1", value: 0, allowed: "> 0")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(
+        name: "variance of asset 1", value: 0, allowed: "> 0")
+    ) {
       try constantCorrelationCovariance(Matrix<Double>([[1, 5], [2, 5], [4, 5]]))
     }
   }

@@ -18,12 +18,20 @@ import _RiskKernelsTestSupport
 
   @Test("Zero variance and negative volatilities are typed errors")
   func failurePaths() throws {
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "covariance[1, 1]", value: 0, allowed: "> 0")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(
+        name: "covariance[1, 1]", value: 0, allowed: "> 0")
+    ) {
       try Matrix<Double>([[1, 0], [0, 0]]).correlation()
     }
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "volatilities[0]", value: -1, allowed: "≥ 0")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(
+        name: "volatilities[0]", value: -1, allowed: "≥ 0")
+    ) {
       try Matrix<Double>.identity(2).covariance(volatilities: [-1, 1])
     }
-    #expect(throws: RiskKernelsError.self) { try Matrix<Double>.identity(2).covariance(volatilities: [1]) }
+    #expect(throws: RiskKernelsError.self) {
+      try Matrix<Double>.identity(2).covariance(volatilities: [1])
+    }
   }
 }

@@ -54,6 +54,8 @@ func checkEstimatorProperties<T: BLASScalar, E: CovarianceEstimator>(
   for j in 0..<columns { for i in 0..<rows { scaled[i, j] = 3 * x[i, j] } }
   let s = try estimator.estimate(from: scaled)
   for a in 0..<columns {
-    for b in 0..<columns { #expect(abs(Double(s.covariance[a, b]) - 9 * Double(c[a, b])) <= tol * 9 * scale) }
+    for b in 0..<columns {
+      #expect(abs(Double(s.covariance[a, b]) - 9 * Double(c[a, b])) <= tol * 9 * scale)
+    }
   }
 }

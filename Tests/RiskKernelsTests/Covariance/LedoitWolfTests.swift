@@ -25,13 +25,17 @@ import _RiskKernelsTestSupport
 
   @Test("A single asset is not shrunk (scikit-learn's p = 1 rule)")
   func singleAsset() throws {
-    let e = try ledoitWolfCovariance(randomNormalMatrix(rows: 30, columns: 1, seed: 1, as: Double.self))
+    let e = try ledoitWolfCovariance(
+      randomNormalMatrix(rows: 30, columns: 1, seed: 1, as: Double.self))
     #expect(e.shrinkage == 0)
   }
 
   @Test("Fewer than two observations is a typed error")
   func insufficientData() throws {
-    #expect(throws: RiskKernelsError.insufficientData(argument: "returns (observations)", required: 2, actual: 1)) {
+    #expect(
+      throws: RiskKernelsError.insufficientData(
+        argument: "returns (observations)", required: 2, actual: 1)
+    ) {
       try ledoitWolfCovariance(Matrix<Double>([[1, 2, 3]]))
     }
   }

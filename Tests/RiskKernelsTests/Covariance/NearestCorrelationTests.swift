@@ -22,8 +22,10 @@ import _RiskKernelsTestSupport
     let a = try Matrix<Double>([[2, -1, 0, 0], [-1, 2, -1, 0], [0, -1, 2, -1], [0, 0, -1, 2]])
     let repair = try NearestCorrelation(tolerance: 1e-12).repair(a)
     let expected = try Matrix<Double>([
-      [1, -0.8084124981, 0.1915875019, 0.106775049], [-0.8084124981, 1, -0.6562326948, 0.1915875019],
-      [0.1915875019, -0.6562326948, 1, -0.8084124981], [0.106775049, 0.1915875019, -0.8084124981, 1],
+      [1, -0.8084124981, 0.1915875019, 0.106775049],
+      [-0.8084124981, 1, -0.6562326948, 0.1915875019],
+      [0.1915875019, -0.6562326948, 1, -0.8084124981],
+      [0.106775049, 0.1915875019, -0.8084124981, 1],
     ])
     #expect(maxAbsoluteDifference(repair.matrix, expected) <= 1e-9)
     #expect(abs(repair.distance - 2.1337291087) <= 1e-9)
@@ -50,7 +52,9 @@ import _RiskKernelsTestSupport
     #expect {
       try NearestCorrelation(tolerance: 1e-15, maxIterations: 2).repair(a)
     } throws: { error in
-      guard case .noConvergence(let iterations, let residual, _) = error as? RiskKernelsError else { return false }
+      guard case .noConvergence(let iterations, let residual, _) = error as? RiskKernelsError else {
+        return false
+      }
       return iterations == 2 && residual > 1e-15
     }
   }
@@ -68,6 +72,8 @@ import _RiskKernelsTestSupport
     #expect(unchanged.adjustedEigenvalues == 0)
     #expect(maxAbsoluteDifference(unchanged.matrix, psd) <= 1e-6)
     #expect(throws: RiskKernelsError.self) { try EigenvalueClipping(floor: -1).repair(psd) }
-    #expect(throws: RiskKernelsError.self) { try EigenvalueClipping().repair(Matrix<Double>([[1, 2], [0, 1]])) }
+    #expect(throws: RiskKernelsError.self) {
+      try EigenvalueClipping().repair(Matrix<Double>([[1, 2], [0, 1]]))
+    }
   }
 }

@@ -10,7 +10,9 @@ import _RiskKernelsTestSupport
     try checkEstimatorProperties(OracleApproximatingShrinkage(), T.self)
   }
 
-  @Test("Matches scikit-learn's OAS") func matchesScikitLearnDouble() throws { try check(Double.self) }
+  @Test("Matches scikit-learn's OAS") func matchesScikitLearnDouble() throws {
+    try check(Double.self)
+  }
   @Test func matchesScikitLearnFloat() throws { try check(Float.self) }
 
   @Test("Identical observations (zero denominator) shrink fully")

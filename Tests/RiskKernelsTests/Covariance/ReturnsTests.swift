@@ -14,18 +14,24 @@ import _RiskKernelsTestSupport
     #expect(maxAbsoluteDifference(simple, matrix(fixture.expected.simpleReturns!)) <= tol)
   }
 
-  @Test("Log and simple returns match NumPy") func matchesNumPyDouble() throws { try check(Double.self) }
+  @Test("Log and simple returns match NumPy") func matchesNumPyDouble() throws {
+    try check(Double.self)
+  }
   @Test func matchesNumPyFloat() throws { try check(Float.self) }
 
   @Test("Non-positive and non-finite prices name their row and column")
   func badPrices() throws {
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "prices[1, 0]", value: 0, allowed: "> 0")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(name: "prices[1, 0]", value: 0, allowed: "> 0")
+    ) {
       try returns(fromPrices: Matrix<Double>([[1, 2], [0, 3]]))
     }
     #expect(throws: RiskKernelsError.nonFiniteInput(argument: "prices", index: 3)) {
       try returns(fromPrices: Matrix<Double>([[1, 2], [1, .infinity]]))
     }
-    #expect(throws: RiskKernelsError.insufficientData(argument: "prices (rows)", required: 2, actual: 1)) {
+    #expect(
+      throws: RiskKernelsError.insufficientData(argument: "prices (rows)", required: 2, actual: 1)
+    ) {
       try returns(fromPrices: Matrix<Double>([[1, 2]]))
     }
   }

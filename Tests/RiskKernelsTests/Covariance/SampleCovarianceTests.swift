@@ -30,16 +30,24 @@ import _RiskKernelsTestSupport
 
   @Test("Too few observations, no assets and NaN are typed errors")
   func failurePaths() throws {
-    #expect(throws: RiskKernelsError.insufficientData(argument: "returns (observations)", required: 2, actual: 1)) {
+    #expect(
+      throws: RiskKernelsError.insufficientData(
+        argument: "returns (observations)", required: 2, actual: 1)
+    ) {
       try sampleCovariance(Matrix<Double>([[0.01, 0.02]]))
     }
-    #expect(throws: RiskKernelsError.insufficientData(argument: "returns (assets)", required: 1, actual: 0)) {
+    #expect(
+      throws: RiskKernelsError.insufficientData(
+        argument: "returns (assets)", required: 1, actual: 0)
+    ) {
       try sampleCovariance(Matrix<Double>(rows: 5, columns: 0))
     }
     #expect(throws: RiskKernelsError.nonFiniteInput(argument: "returns", index: 3)) {
       try sampleCovariance(Matrix<Double>([[0.01, 0.02], [0.03, .nan]]))
     }
     // One observation is enough for the maximum-likelihood form.
-    #expect(try sampleCovariance(Matrix<Double>([[0.01, 0.02]]), normalization: .maximumLikelihood).covariance == Matrix(rows: 2, columns: 2))
+    #expect(
+      try sampleCovariance(Matrix<Double>([[0.01, 0.02]]), normalization: .maximumLikelihood)
+        .covariance == Matrix(rows: 2, columns: 2))
   }
 }

@@ -9,7 +9,10 @@ import _RiskKernelsTestSupport
       (.equal(.unbiased), SampleCovariance()),
       (.equal(.maximumLikelihood), SampleCovariance(normalization: .maximumLikelihood)),
       (.exponential(decay: 0.94, centering: .zeroMean), EWMACovariance()),
-      (.exponential(decay: 0.9, centering: .weightedMean), EWMACovariance(decay: 0.9, centering: .weightedMean)),
+      (
+        .exponential(decay: 0.9, centering: .weightedMean),
+        EWMACovariance(decay: 0.9, centering: .weightedMean)
+      ),
     ]
     let tol = tolerance(T.self, double: 1e-12, float: 1e-4)
     for (weighting, batch) in cases {
@@ -35,13 +38,16 @@ import _RiskKernelsTestSupport
     let fixture = try CovarianceFixture.load("quandl4_first400")
     var stream = try StreamingCovariance<Double>(dimension: 4)
     try stream.update(withRows: fixture.returns(Double.self))
-    #expect(relativeDifference(try stream.covariance(), matrix(fixture.expected.sampleUnbiased)) <= 1e-12)
+    #expect(
+      relativeDifference(try stream.covariance(), matrix(fixture.expected.sampleUnbiased)) <= 1e-12)
   }
 
   @Test("The factor is singular until there are more rows than assets")
   func singularUntilEnoughRows() throws {
     var stream = try StreamingCovariance<Double>(dimension: 3)
-    #expect(throws: RiskKernelsError.insufficientData(argument: "observations", required: 2, actual: 0)) {
+    #expect(
+      throws: RiskKernelsError.insufficientData(argument: "observations", required: 2, actual: 0)
+    ) {
       try stream.covariance()
     }
     try stream.update(with: [0.01, 0.02, -0.01])
@@ -54,13 +60,17 @@ import _RiskKernelsTestSupport
 
   @Test("A bad row throws and loses nothing")
   func badRowLosesNothing() throws {
-    var stream = try StreamingCovariance<Float>(dimension: 2, weighting: .exponential(decay: 0.94, centering: .zeroMean))
+    var stream = try StreamingCovariance<Float>(
+      dimension: 2, weighting: .exponential(decay: 0.94, centering: .zeroMean))
     try stream.update(with: [0.01, 0.02])
     let before = stream
     #expect(throws: RiskKernelsError.nonFiniteInput(argument: "return row", index: 1)) {
       try stream.update(with: [0.01, .nan])
     }
-    #expect(throws: RiskKernelsError.dimensionMismatch(operation: "return row", expected: .vector(2), actual: .vector(3))) {
+    #expect(
+      throws: RiskKernelsError.dimensionMismatch(
+        operation: "return row", expected: .vector(2), actual: .vector(3))
+    ) {
       try stream.update(with: [0.01, 0.02, 0.03])
     }
     #expect(stream == before)
@@ -70,7 +80,8 @@ import _RiskKernelsTestSupport
   func invalidConfigurations() {
     #expect(throws: RiskKernelsError.self) { try StreamingCovariance<Double>(dimension: 0) }
     #expect(throws: RiskKernelsError.self) {
-      try StreamingCovariance<Double>(dimension: 2, weighting: .exponential(decay: 1, centering: .zeroMean))
+      try StreamingCovariance<Double>(
+        dimension: 2, weighting: .exponential(decay: 1, centering: .zeroMean))
     }
   }
 }

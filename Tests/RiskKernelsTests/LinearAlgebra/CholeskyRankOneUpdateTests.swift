@@ -14,31 +14,44 @@ import _RiskKernelsTestSupport
       for j in 0..<n { for i in 0..<n { target[i, j] = decay * a[i, j] + weight * x[i] * x[j] } }
       let refactored = try Cholesky(target)
       // Both are backward-stable factors of the same matrix: agree to a few n·ε relative.
-      #expect(relativeDifference(factor.lower, refactored.lower) <= Double(T.ulpOfOne) * Double(20 * n))
+      #expect(
+        relativeDifference(factor.lower, refactored.lower) <= Double(T.ulpOfOne) * Double(20 * n))
     }
   }
 
   func checkDowndateMatchesRefactorisation<T: BLASScalar>(_: T.Type) throws {
     let n = 30
     let a = randomSPD(n, seed: 21, as: T.self)
-    let x = randomNormalMatrix(rows: n, columns: 1, seed: 22, scale: 0.1, as: T.self).columnMajorElements
+    let x = randomNormalMatrix(rows: n, columns: 1, seed: 22, scale: 0.1, as: T.self)
+      .columnMajorElements
     var factor = try Cholesky(a)
     try factor.downdate(removing: x)
     var target = a
     for j in 0..<n { for i in 0..<n { target[i, j] -= x[i] * x[j] } }
     let refactored = try Cholesky(target)
-    #expect(relativeDifference(factor.lower, refactored.lower) <= Double(T.ulpOfOne) * Double(50 * n))
+    #expect(
+      relativeDifference(factor.lower, refactored.lower) <= Double(T.ulpOfOne) * Double(50 * n))
     // Update then downdate by the same vector returns to the start.
     var roundTrip = try Cholesky(a)
     try roundTrip.update(with: x)
     try roundTrip.downdate(removing: x)
-    #expect(relativeDifference(roundTrip.lower, try Cholesky(a).lower) <= Double(T.ulpOfOne) * Double(50 * n))
+    #expect(
+      relativeDifference(roundTrip.lower, try Cholesky(a).lower) <= Double(T.ulpOfOne)
+        * Double(50 * n))
   }
 
-  @Test func updateMatchesRefactorisationDouble() throws { try checkUpdateMatchesRefactorisation(Double.self) }
-  @Test func updateMatchesRefactorisationFloat() throws { try checkUpdateMatchesRefactorisation(Float.self) }
-  @Test func downdateMatchesRefactorisationDouble() throws { try checkDowndateMatchesRefactorisation(Double.self) }
-  @Test func downdateMatchesRefactorisationFloat() throws { try checkDowndateMatchesRefactorisation(Float.self) }
+  @Test func updateMatchesRefactorisationDouble() throws {
+    try checkUpdateMatchesRefactorisation(Double.self)
+  }
+  @Test func updateMatchesRefactorisationFloat() throws {
+    try checkUpdateMatchesRefactorisation(Float.self)
+  }
+  @Test func downdateMatchesRefactorisationDouble() throws {
+    try checkDowndateMatchesRefactorisation(Double.self)
+  }
+  @Test func downdateMatchesRefactorisationFloat() throws {
+    try checkDowndateMatchesRefactorisation(Float.self)
+  }
 
   @Test("A failed downdate throws the failing minor and leaves the factor bit-identical")
   func failedDowndateLosesNothing() throws {
@@ -61,13 +74,18 @@ import _RiskKernelsTestSupport
   func badArgumentsThrow() throws {
     var factor = try Cholesky(Matrix<Float>.identity(3))
     let before = factor
-    #expect(throws: RiskKernelsError.dimensionMismatch(operation: "rank-one update vector", expected: .vector(3), actual: .vector(2))) {
+    #expect(
+      throws: RiskKernelsError.dimensionMismatch(
+        operation: "rank-one update vector", expected: .vector(3), actual: .vector(2))
+    ) {
       try factor.update(with: [1, 2])
     }
     #expect(throws: RiskKernelsError.nonFiniteInput(argument: "rank-one update vector", index: 1)) {
       try factor.update(with: [1, .infinity, 0])
     }
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "decay", value: 0, allowed: "> 0, finite")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(name: "decay", value: 0, allowed: "> 0, finite")
+    ) {
       try factor.update(with: [1, 1, 1], decay: 0)
     }
     #expect(factor == before)

@@ -18,8 +18,11 @@ import _RiskKernelsTestSupport
       let r = try a.multiplied(by: x)
       #expect(maxAbsoluteDifference(r, b) <= tol * 50 * Double(x.map { abs($0) }.max()! + 1))
       // log det from the factor agrees with Σ log λ.
-      let logDetFromEigen = try SymmetricEigen<T>.eigenvalues(of: a).map { Double($0).logDouble }.reduce(0, +)
-      #expect(abs(Double(factor.logDeterminant) - logDetFromEigen) <= tol * 100 * max(1, abs(logDetFromEigen)))
+      let logDetFromEigen = try SymmetricEigen<T>.eigenvalues(of: a).map { Double($0).logDouble }
+        .reduce(0, +)
+      #expect(
+        abs(Double(factor.logDeterminant) - logDetFromEigen) <= tol * 100
+          * max(1, abs(logDetFromEigen)))
     }
   }
 
@@ -47,7 +50,11 @@ import _RiskKernelsTestSupport
 
   @Test("Non-square and non-finite inputs are typed errors")
   func rejectsBadInput() throws {
-    #expect(throws: RiskKernelsError.dimensionMismatch(operation: "matrix must be square", expected: .matrix(rows: 2, columns: 2), actual: .matrix(rows: 2, columns: 3))) {
+    #expect(
+      throws: RiskKernelsError.dimensionMismatch(
+        operation: "matrix must be square", expected: .matrix(rows: 2, columns: 2),
+        actual: .matrix(rows: 2, columns: 3))
+    ) {
       try Cholesky(Matrix<Double>(rows: 2, columns: 3))
     }
     #expect(throws: RiskKernelsError.nonFiniteInput(argument: "matrix", index: 3)) {

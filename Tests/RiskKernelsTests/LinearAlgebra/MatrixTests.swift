@@ -30,13 +30,19 @@ import _RiskKernelsTestSupport
 
   @Test("Malformed matrices cannot be constructed")
   func malformedMatricesThrow() {
-    #expect(throws: RiskKernelsError.dimensionMismatch(operation: "row 1 of matrix", expected: .vector(2), actual: .vector(1))) {
+    #expect(
+      throws: RiskKernelsError.dimensionMismatch(
+        operation: "row 1 of matrix", expected: .vector(2), actual: .vector(1))
+    ) {
       try Matrix<Double>([[1, 2], [3]])
     }
     #expect(throws: RiskKernelsError.parameterOutOfRange(name: "rows", value: -1, allowed: "≥ 0")) {
       try Matrix<Double>(rows: -1, columns: 2)
     }
-    #expect(throws: RiskKernelsError.dimensionMismatch(operation: "matrix elements", expected: .vector(4), actual: .vector(3))) {
+    #expect(
+      throws: RiskKernelsError.dimensionMismatch(
+        operation: "matrix elements", expected: .vector(4), actual: .vector(3))
+    ) {
       try Matrix<Float>(rows: 2, columns: 2, columnMajor: [1, 2, 3])
     }
   }
@@ -45,7 +51,10 @@ import _RiskKernelsTestSupport
   func mismatchedProductsThrow() throws {
     let a = try Matrix<Double>(rows: 3, columns: 2)
     #expect(throws: RiskKernelsError.self) { try a.multiplied(by: a) }
-    #expect(throws: RiskKernelsError.dimensionMismatch(operation: "matrix-vector product operand", expected: .vector(2), actual: .vector(3))) {
+    #expect(
+      throws: RiskKernelsError.dimensionMismatch(
+        operation: "matrix-vector product operand", expected: .vector(2), actual: .vector(3))
+    ) {
       try a.multiplied(by: [1, 2, 3])
     }
   }

@@ -21,14 +21,16 @@ import _RiskKernelsTestSupport
   func matchesNumPy() throws {
     for name in ["quandl4_first400", "factor_n120_p30", "normal_n20_p50"] {
       let fixture = try CovarianceFixture.load(name)
-      let values = try SymmetricEigen<Double>.eigenvalues(of: matrix(fixture.expected.sampleUnbiased))
+      let values = try SymmetricEigen<Double>.eigenvalues(
+        of: matrix(fixture.expected.sampleUnbiased))
       let expected = fixture.expected.eigenvaluesOfSampleUnbiased!
       let scale = expected.map(abs).max()!
       // Eigenvalues are perfectly conditioned: |Δλ| ≤ ‖ΔA‖, i.e. rounding × ‖A‖.
       #expect(maxAbsoluteDifference(values, expected) <= 1e-13 * scale, "\(name)")
       let kappa = try (matrix(fixture.expected.sampleUnbiased) as Matrix<Double>).conditionNumber()
       if expected.first! > 1e-12 * scale {
-        #expect(abs(kappa / fixture.expected.conditionNumberOfSampleUnbiased! - 1) <= 1e-8, "\(name)")
+        #expect(
+          abs(kappa / fixture.expected.conditionNumberOfSampleUnbiased! - 1) <= 1e-8, "\(name)")
       }
     }
   }

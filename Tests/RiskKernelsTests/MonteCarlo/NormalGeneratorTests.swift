@@ -28,7 +28,9 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
       let z = try standardNormals(count: 203, seed: seed, path: path, as: Double.self)
       for (n, value) in z.enumerated() {
         let expected = referenceNormal(seed: seed, path: path, index: UInt64(n))
-        #expect(abs(value - expected) <= 1e-13 * max(1, abs(expected)), "seed \(seed) path \(path) n \(n)")
+        #expect(
+          abs(value - expected) <= 1e-13 * max(1, abs(expected)), "seed \(seed) path \(path) n \(n)"
+        )
       }
     }
   }
@@ -54,22 +56,28 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
   func randomAccess() throws {
     let whole = try standardNormals(count: 100, seed: 5, path: 11, as: Double.self)
     for (first, count) in [(0, 100), (1, 30), (15, 2), (17, 50), (33, 67)] {
-      let part = try standardNormals(count: count, seed: 5, path: 11, first: UInt64(first), as: Double.self)
+      let part = try standardNormals(
+        count: count, seed: 5, path: 11, first: UInt64(first), as: Double.self)
       #expect(part == Array(whole[first..<(first + count)]))
     }
   }
 
   @Test("Float streams are the Double streams rounded", arguments: NormalGenerator.allCases)
   func floatIsRoundedDouble(generator: NormalGenerator) throws {
-    let d = try standardNormals(count: 77, seed: 3, path: 2, first: 5, generator: generator, as: Double.self)
-    let f = try standardNormals(count: 77, seed: 3, path: 2, first: 5, generator: generator, as: Float.self)
+    let d = try standardNormals(
+      count: 77, seed: 3, path: 2, first: 5, generator: generator, as: Double.self)
+    let f = try standardNormals(
+      count: 77, seed: 3, path: 2, first: 5, generator: generator, as: Float.self)
     #expect(f == d.map { Float($0) })
   }
 
-  @Test("Moments and distribution of 10⁶ normals within 4 standard errors", arguments: NormalGenerator.allCases)
+  @Test(
+    "Moments and distribution of 10⁶ normals within 4 standard errors",
+    arguments: NormalGenerator.allCases)
   func moments(generator: NormalGenerator) throws {
     let n = 1_000_000
-    let z = try standardNormals(count: n, seed: 2026, path: 1, generator: generator, as: Double.self)
+    let z = try standardNormals(
+      count: n, seed: 2026, path: 1, generator: generator, as: Double.self)
     let mean = z.reduce(0, +) / Double(n)
     let variance = z.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n - 1)
     let fourth = z.map { $0 * $0 * $0 * $0 }.reduce(0, +) / Double(n)
@@ -84,30 +92,41 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
     }
   }
 
-  @Test("Distinct paths and seeds give distinct streams; one path is reproducible", arguments: NormalGenerator.allCases)
+  @Test(
+    "Distinct paths and seeds give distinct streams; one path is reproducible",
+    arguments: NormalGenerator.allCases)
   func streamsDiffer(generator: NormalGenerator) throws {
     let a = try standardNormals(count: 8, seed: 1, path: 0, generator: generator, as: Double.self)
     let b = try standardNormals(count: 8, seed: 1, path: 1, generator: generator, as: Double.self)
     let c = try standardNormals(count: 8, seed: 2, path: 0, generator: generator, as: Double.self)
-    let again = try standardNormals(count: 8, seed: 1, path: 0, generator: generator, as: Double.self)
+    let again = try standardNormals(
+      count: 8, seed: 1, path: 0, generator: generator, as: Double.self)
     #expect(a != b)
     #expect(a != c)
     #expect(a == again)
   }
 
-  @Test("A negative count, a window past the stream's end and a far mt19937 window are typed errors")
+  @Test(
+    "A negative count, a window past the stream's end and a far mt19937 window are typed errors")
   func badWindows() {
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "first", value: Double(UInt64.max - 1), allowed: "first + count ≤ 2⁶⁴")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(
+        name: "first", value: Double(UInt64.max - 1), allowed: "first + count ≤ 2⁶⁴")
+    ) {
       try standardNormals(count: 4, seed: 0, first: UInt64.max - 1, as: Double.self)
     }
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "first", value: Double(UInt64(1) << 40), allowed: "< 2³² for mt19937")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(
+        name: "first", value: Double(UInt64(1) << 40), allowed: "< 2³² for mt19937")
+    ) {
       try standardNormals(count: 4, seed: 0, first: 1 << 40, generator: .mt19937, as: Double.self)
     }
   }
 
   @Test("A negative count is a typed error")
   func negativeCount() {
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "count", value: -1, allowed: "≥ 0")) {
+    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "count", value: -1, allowed: "≥ 0"))
+    {
       try standardNormals(count: -1, seed: 0, as: Double.self)
     }
   }

@@ -11,19 +11,25 @@ let standardErrors = 4.0
 func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
 
 /// P(min_{t≤T} S ≤ B) for GBM (REFERENCES.md §5), b = ln(B/S0) < 0, ν = μ − σ²/2.
-func firstPassageBelow(spot: Double, barrier: Double, drift mu: Double, volatility sigma: Double, horizon t: Double) -> Double {
+func firstPassageBelow(
+  spot: Double, barrier: Double, drift mu: Double, volatility sigma: Double, horizon t: Double
+) -> Double {
   let b = Foundation.log(barrier / spot)
   let nu = mu - sigma * sigma / 2
   let s = sigma * t.squareRoot()
-  return normalCDF((b - nu * t) / s) + Foundation.exp(2 * nu * b / (sigma * sigma)) * normalCDF((b + nu * t) / s)
+  return normalCDF((b - nu * t) / s) + Foundation.exp(2 * nu * b / (sigma * sigma))
+    * normalCDF((b + nu * t) / s)
 }
 
 /// P(max_{t≤T} S ≥ H), h = ln(H/S0) > 0.
-func firstPassageAbove(spot: Double, barrier: Double, drift mu: Double, volatility sigma: Double, horizon t: Double) -> Double {
+func firstPassageAbove(
+  spot: Double, barrier: Double, drift mu: Double, volatility sigma: Double, horizon t: Double
+) -> Double {
   let h = Foundation.log(barrier / spot)
   let nu = mu - sigma * sigma / 2
   let s = sigma * t.squareRoot()
-  return normalCDF((-h + nu * t) / s) + Foundation.exp(2 * nu * h / (sigma * sigma)) * normalCDF((-h - nu * t) / s)
+  return normalCDF((-h + nu * t) / s) + Foundation.exp(2 * nu * h / (sigma * sigma))
+    * normalCDF((-h - nu * t) / s)
 }
 
 func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<T> {
@@ -34,7 +40,9 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
 }
 
 @Suite struct PathSimulatorTests {
-  func checkTerminalMean<T: BLASScalar>(_: T.Type, generator: NormalGenerator, antithetic: Bool) throws {
+  func checkTerminalMean<T: BLASScalar>(_: T.Type, generator: NormalGenerator, antithetic: Bool)
+    throws
+  {
     let model = try threeAssetModel(T.self)
     let settings = SimulationSettings(
       paths: 40_000, steps: 4, horizon: 0.5, seed: 11, antithetic: antithetic, generator: generator)
@@ -42,12 +50,16 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
     for i in 0..<3 {
       let expected = Double(model.spot[i]) * Foundation.exp(Double(model.drift[i]) * 0.5)
       let e = result.terminal[i]
-      #expect(abs(e.value - expected) <= standardErrors * e.standardError, "asset \(i): \(e) vs \(expected)")
+      #expect(
+        abs(e.value - expected) <= standardErrors * e.standardError,
+        "asset \(i): \(e) vs \(expected)")
       #expect(e.standardError > 0 && e.standardError < 0.01 * expected)
     }
   }
 
-  @Test("E[S_T] = S0·e^{μT} within 4 standard errors", arguments: NormalGenerator.allCases, [false, true])
+  @Test(
+    "E[S_T] = S0·e^{μT} within 4 standard errors", arguments: NormalGenerator.allCases,
+    [false, true])
   func terminalMeanDouble(generator: NormalGenerator, antithetic: Bool) throws {
     try checkTerminalMean(Double.self, generator: generator, antithetic: antithetic)
   }
@@ -70,20 +82,26 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
     let means = x.map { $0.reduce(0, +) / Double(n) }
     let sigma = model.volatility
     for i in 0..<3 {
-      #expect(abs(means[i] - (model.drift[i] - sigma[i] * sigma[i] / 2) * horizon) <= standardErrors * sigma[i] * (horizon / Double(n)).squareRoot())
+      #expect(
+        abs(means[i] - (model.drift[i] - sigma[i] * sigma[i] / 2) * horizon) <= standardErrors
+          * sigma[i] * (horizon / Double(n)).squareRoot())
       for j in 0...i {
         var c = 0.0
         for k in 0..<n { c += (x[i][k] - means[i]) * (x[j][k] - means[j]) }
         c /= Double(n - 1)
         let expected = model.correlation[i, j] * sigma[i] * sigma[j] * horizon
         // Var of a normal sample covariance: (σᵢᵢσⱼⱼ + σᵢⱼ²)/n.
-        let se = ((sigma[i] * sigma[i] * sigma[j] * sigma[j] * horizon * horizon + expected * expected) / Double(n)).squareRoot()
+        let se =
+          ((sigma[i] * sigma[i] * sigma[j] * sigma[j] * horizon * horizon + expected * expected)
+          / Double(n)).squareRoot()
         #expect(abs(c - expected) <= standardErrors * se, "(\(i), \(j)): \(c) vs \(expected)")
       }
     }
   }
 
-  @Test("Bit-identical results on 1, 2 and 3 threads and for any block size", arguments: NormalGenerator.allCases)
+  @Test(
+    "Bit-identical results on 1, 2 and 3 threads and for any block size",
+    arguments: NormalGenerator.allCases)
   func threadAndBlockInvariance(generator: NormalGenerator) throws {
     let model = try threeAssetModel(Double.self)
     let observers = PathObservers<Double>(
@@ -91,7 +109,8 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
       lowerBarriers: [80, nil, 10], upperBarriers: [nil, 70, nil])
     func run(threads: Int, block: Int) throws -> SimulationResult<Double> {
       let settings = SimulationSettings(
-        paths: 9_000, steps: 7, horizon: 1, seed: 3, generator: generator, threads: threads, blockPaths: block)
+        paths: 9_000, steps: 7, horizon: 1, seed: 3, generator: generator, threads: threads,
+        blockPaths: block)
       return try PathSimulator(model: model, settings: settings, observers: observers).run()
     }
     let reference = try run(threads: 1, block: 64)
@@ -111,7 +130,9 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
   func antitheticPairs() throws {
     let model = try threeAssetModel(Double.self)
     let settings = SimulationSettings(paths: 6, steps: 5, horizon: 1, seed: 8, antithetic: true)
-    let result = try PathSimulator(model: model, settings: settings, observers: PathObservers(keepPaths: true)).run()
+    let result = try PathSimulator(
+      model: model, settings: settings, observers: PathObservers(keepPaths: true)
+    ).run()
     let paths = try #require(result.paths)
     #expect(paths.count == 6)
     let dt = 0.2
@@ -126,12 +147,19 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
       }
     }
     // Antithetic E[S_T] has a smaller standard error than plain sampling with as many paths.
-    let plain = try PathSimulator(model: model, settings: SimulationSettings(paths: 20_000, steps: 1, horizon: 1, seed: 8)).run()
-    let paired = try PathSimulator(model: model, settings: SimulationSettings(paths: 20_000, steps: 1, horizon: 1, seed: 8, antithetic: true)).run()
+    let plain = try PathSimulator(
+      model: model, settings: SimulationSettings(paths: 20_000, steps: 1, horizon: 1, seed: 8)
+    ).run()
+    let paired = try PathSimulator(
+      model: model,
+      settings: SimulationSettings(paths: 20_000, steps: 1, horizon: 1, seed: 8, antithetic: true)
+    ).run()
     for i in 0..<3 { #expect(paired.terminal[i].standardError < plain.terminal[i].standardError) }
   }
 
-  @Test("Barrier hits: the Brownian-bridge estimate on a 10-step grid matches the continuous first-passage law; the grid alone undercounts")
+  @Test(
+    "Barrier hits: the Brownian-bridge estimate on a 10-step grid matches the continuous first-passage law; the grid alone undercounts"
+  )
   func bridgeCorrectedBarrier() throws {
     let model = try CorrelatedGBM<Double>(
       spot: [100, 100], drift: [0.08, -0.05], volatility: [0.3, 0.5],
@@ -145,24 +173,39 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
     for i in 0..<2 {
       let (mu, sigma) = (model.drift[i], model.volatility[i])
       let down = try #require(lower[i])
-      let expectedDown = firstPassageBelow(spot: 100, barrier: down.barrier, drift: mu, volatility: sigma, horizon: horizon)
-      #expect(abs(down.continuous.value - expectedDown) <= standardErrors * down.continuous.standardError, "lower \(i): \(down) vs \(expectedDown)")
+      let expectedDown = firstPassageBelow(
+        spot: 100, barrier: down.barrier, drift: mu, volatility: sigma, horizon: horizon)
+      #expect(
+        abs(down.continuous.value - expectedDown) <= standardErrors * down.continuous.standardError,
+        "lower \(i): \(down) vs \(expectedDown)")
       #expect(down.onGrid.value < expectedDown - standardErrors * down.onGrid.standardError)
       let up = try #require(upper[i])
-      let expectedUp = firstPassageAbove(spot: 100, barrier: up.barrier, drift: mu, volatility: sigma, horizon: horizon)
-      #expect(abs(up.continuous.value - expectedUp) <= standardErrors * up.continuous.standardError, "upper \(i): \(up) vs \(expectedUp)")
+      let expectedUp = firstPassageAbove(
+        spot: 100, barrier: up.barrier, drift: mu, volatility: sigma, horizon: horizon)
+      #expect(
+        abs(up.continuous.value - expectedUp) <= standardErrors * up.continuous.standardError,
+        "upper \(i): \(up) vs \(expectedUp)")
       #expect(up.onGrid.value < expectedUp - standardErrors * up.onGrid.standardError)
     }
   }
 
   @Test("Crossing probability p = exp(−2ac/(σ²Δt)), and 1 at or across the barrier")
   func crossingProbability() {
-    #expect(abs(brownianBridgeCrossingProbability(logDistances: 0.1, 0.2, volatility: 0.5, interval: 0.04) - Foundation.exp(-2 * 0.02 / 0.01)) < 1e-15)
-    #expect(brownianBridgeCrossingProbability(logDistances: 0.1, -0.01, volatility: 0.5, interval: 0.04) == 1)
-    #expect(brownianBridgeCrossingProbability(logDistances: 0.0, 0.3, volatility: 0.5, interval: 0.04) == 1)
+    #expect(
+      abs(
+        brownianBridgeCrossingProbability(logDistances: 0.1, 0.2, volatility: 0.5, interval: 0.04)
+          - Foundation.exp(-2 * 0.02 / 0.01)) < 1e-15)
+    #expect(
+      brownianBridgeCrossingProbability(logDistances: 0.1, -0.01, volatility: 0.5, interval: 0.04)
+        == 1)
+    #expect(
+      brownianBridgeCrossingProbability(logDistances: 0.0, 0.3, volatility: 0.5, interval: 0.04)
+        == 1)
   }
 
-  @Test("Portfolio value: E[V_T] = Σ hᵢ E[Sᵢ(T)], V's extremes bracket it, kept values average to the estimate")
+  @Test(
+    "Portfolio value: E[V_T] = Σ hᵢ E[Sᵢ(T)], V's extremes bracket it, kept values average to the estimate"
+  )
   func portfolio() throws {
     let model = try threeAssetModel(Double.self)
     let holdings = [2.0, -1.0, 10.0]
@@ -172,7 +215,8 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
       observers: PathObservers(holdings: holdings, keepPortfolioValues: true)
     ).run()
     let p = try #require(result.portfolio)
-    let expected = (0..<3).map { holdings[$0] * model.spot[$0] * Foundation.exp(model.drift[$0]) }.reduce(0, +)
+    let expected = (0..<3).map { holdings[$0] * model.spot[$0] * Foundation.exp(model.drift[$0]) }
+      .reduce(0, +)
     #expect(abs(p.initial - 350) < 1e-12)
     #expect(abs(p.terminal.value - expected) <= standardErrors * p.terminal.standardError)
     let minimum = try #require(p.minimum)
@@ -222,7 +266,8 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
     #expect(abs(model.volatility[0] - (0.0004 * 365).squareRoot()) < 1e-15)
     #expect(abs(model.correlation[0, 1] - 0.0001 / (0.02 * 0.03)) < 1e-14)
     #expect(abs(model.drift[1] - (-0.0005 * 365 + 0.0009 * 365 / 2)) < 1e-15)
-    let trading = try CorrelatedGBM(spot: [10, 20], dailyEstimate: daily, daysPerYear: 252, drift: [0, 0])
+    let trading = try CorrelatedGBM(
+      spot: [10, 20], dailyEstimate: daily, daysPerYear: 252, drift: [0, 0])
     #expect(trading.drift == [0, 0])
     #expect(abs(trading.volatility[1] - (0.0009 * 252).squareRoot()) < 1e-15)
   }
@@ -234,17 +279,23 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
         spot: [1, 1, 1], drift: [0, 0, 0], volatility: [0.1, 0.1, 0.1],
         correlation: Matrix([[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]))
     }
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "spot[1]", value: 0, allowed: "> 0")) {
-      try CorrelatedGBM<Double>(spot: [1, 0], drift: [0, 0], volatility: [0.1, 0.1], correlation: Matrix.identity(2))
+    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "spot[1]", value: 0, allowed: "> 0"))
+    {
+      try CorrelatedGBM<Double>(
+        spot: [1, 0], drift: [0, 0], volatility: [0.1, 0.1], correlation: Matrix.identity(2))
     }
     #expect(throws: RiskKernelsError.self) {
-      try CorrelatedGBM<Double>(spot: [1, 1], drift: [0, 0], volatility: [0.1, 0.1], correlation: Matrix([[1, 0.5], [0.4, 1]]))
+      try CorrelatedGBM<Double>(
+        spot: [1, 1], drift: [0, 0], volatility: [0.1, 0.1],
+        correlation: Matrix([[1, 0.5], [0.4, 1]]))
     }
     let model = try threeAssetModel(Double.self)
     let good = SimulationSettings(paths: 10, steps: 2, horizon: 1, seed: 1)
     var bad = good
     bad.paths = 0
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "paths", value: 0, allowed: "1 … 2⁴⁸")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(name: "paths", value: 0, allowed: "1 … 2⁴⁸")
+    ) {
       try PathSimulator(model: model, settings: bad).run()
     }
     bad = good
@@ -257,16 +308,26 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
     bad = good
     bad.blockPaths = 3
     #expect(throws: RiskKernelsError.self) { try PathSimulator(model: model, settings: bad).run() }
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "lowerBarriers[0]", value: 120, allowed: "0 < B < spot 100.0")) {
-      try PathSimulator(model: model, settings: good, observers: PathObservers(lowerBarriers: [120, nil, nil])).run()
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(
+        name: "lowerBarriers[0]", value: 120, allowed: "0 < B < spot 100.0")
+    ) {
+      try PathSimulator(
+        model: model, settings: good, observers: PathObservers(lowerBarriers: [120, nil, nil])
+      ).run()
     }
     #expect(throws: RiskKernelsError.self) {
-      try PathSimulator(model: model, settings: good, observers: PathObservers(holdings: [1, 2])).run()
+      try PathSimulator(model: model, settings: good, observers: PathObservers(holdings: [1, 2]))
+        .run()
     }
     bad = good
     bad.steps = Int.max
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "steps", value: Double(Int.max), allowed: "1 … 2³²")) {
-      try PathSimulator(model: model, settings: bad, observers: PathObservers(keepPaths: true)).run()
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(
+        name: "steps", value: Double(Int.max), allowed: "1 … 2³²")
+    ) {
+      try PathSimulator(model: model, settings: bad, observers: PathObservers(keepPaths: true))
+        .run()
     }
     bad = good
     bad.paths = Int.max
@@ -284,7 +345,8 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
     huge.paths = 1_000_000
     huge.steps = 100
     #expect(throws: RiskKernelsError.self) {
-      try PathSimulator(model: model, settings: huge, observers: PathObservers(keepPaths: true)).run()
+      try PathSimulator(model: model, settings: huge, observers: PathObservers(keepPaths: true))
+        .run()
     }
   }
 
@@ -300,7 +362,8 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
       holdings: [1, 10], keepPortfolioValues: true, lowerBarriers: [54_000, nil])
     let result = try PathSimulator(model: model, settings: settings, observers: observers).run()
     let hit = try #require(result.lowerBarrierHits?[0])
-    let expected = firstPassageBelow(spot: 60_000, barrier: 54_000, drift: 0, volatility: 0.6, horizon: 1.0 / 365)
+    let expected = firstPassageBelow(
+      spot: 60_000, barrier: 54_000, drift: 0, volatility: 0.6, horizon: 1.0 / 365)
     #expect(abs(hit.continuous.value - expected) <= standardErrors * hit.continuous.standardError)
     let initial = try #require(result.portfolio?.initial)
     let pnl = try #require(result.portfolioValues).map { $0 - initial }

@@ -11,7 +11,8 @@ import _RiskKernelsTestSupport
     let kappa = Double(s.budgetScale)
     for i in w.indices {
       #expect(w[i] > 0 && w[i] <= Double(caps[i]) * (1 + 1e-12))
-      let rc = Double(s.relativeRiskContributions[i]), target = kappa * Double(s.budgets[i])
+      let rc = Double(s.relativeRiskContributions[i])
+      let target = kappa * Double(s.budgets[i])
       if s.cappedAssets.contains(i) {
         #expect(w[i] == Double(caps[i]))
         #expect(rc <= target + tolerance, "capped asset \(i) contributes \(rc) > \(target)")
@@ -26,7 +27,8 @@ import _RiskKernelsTestSupport
     let fixture = try RiskParityFixture<CappedInputs, CappedExpected>.load("capped_d30")
     let sigma: Matrix<Double> = matrix(fixture.inputs.covariance)
     for method in RiskBudgetingMethod.allCases {
-      let s = try RiskBudgetingSolver(method: method).solve(covariance: sigma, caps: fixture.inputs.caps)
+      let s = try RiskBudgetingSolver(method: method).solve(
+        covariance: sigma, caps: fixture.inputs.caps)
       #expect(s.cappedAssets == fixture.expected.capped)
       #expect(maxAbsoluteDifference(s.weights, fixture.expected.weights) <= 1e-10)
       #expect(s.convergence.residual <= 1e-10)
@@ -39,18 +41,22 @@ import _RiskKernelsTestSupport
   func nonBindingCaps() throws {
     let sigma = PyrbCase.covariance(Double.self)
     let free = try RiskBudgetingSolver().solve(covariance: sigma)
-    let capped = try RiskBudgetingSolver().solve(covariance: sigma, caps: [T](repeating: 0.3, count: 8))
-    #expect(capped.weights == free.weights && capped.cappedAssets.isEmpty && capped.budgetScale == 1)
+    let capped = try RiskBudgetingSolver().solve(
+      covariance: sigma, caps: [T](repeating: 0.3, count: 8))
+    #expect(
+      capped.weights == free.weights && capped.cappedAssets.isEmpty && capped.budgetScale == 1)
   }
   typealias T = Double
 
   @Test("pyrb with a 20% cap on its two largest weights, Float and Double")
   func pyrbCapped() throws {
     let caps = [0.2, 0.2, 1, 1, 1, 1, 1, 1]
-    let s = try RiskBudgetingSolver().solve(covariance: PyrbCase.covariance(Double.self), caps: caps)
+    let s = try RiskBudgetingSolver().solve(
+      covariance: PyrbCase.covariance(Double.self), caps: caps)
     #expect(s.cappedAssets == [0, 1])
     expectOptimal(s, caps: caps, tolerance: 1e-10)
-    let f = try RiskBudgetingSolver().solve(covariance: PyrbCase.covariance(Float.self), caps: caps.map(Float.init))
+    let f = try RiskBudgetingSolver().solve(
+      covariance: PyrbCase.covariance(Float.self), caps: caps.map(Float.init))
     #expect(f.cappedAssets == [0, 1])
     expectOptimal(f, caps: caps.map(Float.init), tolerance: 1e-5)
     #expect(maxAbsoluteDifference(f.weights.map(Double.init), s.weights) <= 1e-5)
@@ -71,10 +77,14 @@ import _RiskKernelsTestSupport
     #expect {
       try RiskBudgetingSolver().solve(covariance: sigma, caps: [0.2, 0.2, 0.2, 0.2])
     } throws: { error in
-      guard case .parameterOutOfRange(let name, let value, _) = error as? RiskKernelsError else { return false }
+      guard case .parameterOutOfRange(let name, let value, _) = error as? RiskKernelsError else {
+        return false
+      }
       return name == "sum of caps" && abs(value - 0.8) < 1e-12
     }
-    #expect(throws: RiskKernelsError.self) { try RiskBudgetingSolver().solve(covariance: sigma, caps: [0.5, 0.5, 0, 0.5]) }
+    #expect(throws: RiskKernelsError.self) {
+      try RiskBudgetingSolver().solve(covariance: sigma, caps: [0.5, 0.5, 0, 0.5])
+    }
     #expect(throws: RiskKernelsError.nonFiniteInput(argument: "caps", index: 2)) {
       try RiskBudgetingSolver().solve(covariance: sigma, caps: [0.5, 0.5, .nan, 0.5])
     }

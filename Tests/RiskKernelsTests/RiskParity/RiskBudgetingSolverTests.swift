@@ -8,7 +8,8 @@ import _RiskKernelsTestSupport
 
   @Test("Reproduces the published pyrb 8-asset equal-risk weights", arguments: methods)
   func pyrb(method: RiskBudgetingMethod) throws {
-    let solution = try RiskBudgetingSolver(method: method).solve(covariance: PyrbCase.covariance(Double.self))
+    let solution = try RiskBudgetingSolver(method: method).solve(
+      covariance: PyrbCase.covariance(Double.self))
     // Published to 4 decimals in percent.
     for (w, published) in zip(solution.weights, PyrbCase.weightsPercent) {
       #expect(abs(w * 100 - published) <= 1e-4, "\(w) vs \(published)%")
@@ -23,7 +24,8 @@ import _RiskKernelsTestSupport
 
   @Test("Float reproduces pyrb to Float's tolerance", arguments: methods)
   func pyrbFloat(method: RiskBudgetingMethod) throws {
-    let solution = try RiskBudgetingSolver(method: method).solve(covariance: PyrbCase.covariance(Float.self))
+    let solution = try RiskBudgetingSolver(method: method).solve(
+      covariance: PyrbCase.covariance(Float.self))
     #expect(solution.convergence.tolerance == 1e-6)
     #expect(solution.convergence.residual <= 1e-6)
     for (w, published) in zip(solution.weights, PyrbCase.weightsPercent) {
@@ -39,14 +41,17 @@ import _RiskKernelsTestSupport
     let raw = zip(budgets, vol).map { $0.squareRoot() / $1 }
     let expected = raw.map { $0 / raw.reduce(0, +) }
     for method in Self.methods {
-      let solution = try RiskBudgetingSolver(method: method).solve(covariance: sigma, budgets: budgets)
+      let solution = try RiskBudgetingSolver(method: method).solve(
+        covariance: sigma, budgets: budgets)
       #expect(maxAbsoluteDifference(solution.weights, expected) <= 1e-12)
       // The starting point is exact for a diagonal Σ: no iteration needed.
       #expect(solution.convergence.iterations == 0)
     }
   }
 
-  @Test("Two assets with equal budgets: w₁ = σ₂/(σ₁+σ₂) for any ρ", arguments: [-0.9, -0.3, 0.0, 0.5, 0.95])
+  @Test(
+    "Two assets with equal budgets: w₁ = σ₂/(σ₁+σ₂) for any ρ",
+    arguments: [-0.9, -0.3, 0.0, 0.5, 0.95])
   func twoAssets(rho: Double) throws {
     let sigma: Matrix<Double> = constantCorrelationCovariance([0.2, 0.3], rho: rho)
     for method in Self.methods {
@@ -55,7 +60,8 @@ import _RiskKernelsTestSupport
     }
   }
 
-  @Test("Constant correlation, equal budgets: inverse-volatility weights", arguments: [0.0, 0.3, 0.8])
+  @Test(
+    "Constant correlation, equal budgets: inverse-volatility weights", arguments: [0.0, 0.3, 0.8])
   func constantCorrelation(rho: Double) throws {
     let vol = (0..<12).map { 0.05 + 0.03 * Double($0) }
     let sigma: Matrix<Double> = constantCorrelationCovariance(vol, rho: rho)
@@ -110,7 +116,9 @@ import _RiskKernelsTestSupport
     #expect(maxAbsoluteDifference(warm.weights, cold.weights) <= 1e-10)
   }
 
-  @Test("Zero iterations when the warm start already meets the tolerance; one when it just misses", arguments: methods)
+  @Test(
+    "Zero iterations when the warm start already meets the tolerance; one when it just misses",
+    arguments: methods)
   func zeroIterationBoundary(method: RiskBudgetingMethod) throws {
     let sigma: Matrix<Double> = factorCovariance(25, seed: 3)
     let solution = try RiskBudgetingSolver(method: method).solve(covariance: sigma)
@@ -123,7 +131,8 @@ import _RiskKernelsTestSupport
     // A perturbed start whose residual is above the tolerance needs at least one step.
     var nudged = solution.weights
     nudged[0] *= 1.001
-    let tighter = try RiskBudgetingSolver(tolerance: 1e-12, method: method).solve(covariance: sigma, warmStart: nudged)
+    let tighter = try RiskBudgetingSolver(tolerance: 1e-12, method: method).solve(
+      covariance: sigma, warmStart: nudged)
     #expect(tighter.convergence.iterations >= 1)
     #expect(tighter.convergence.residual <= 1e-12)
   }
@@ -134,12 +143,17 @@ import _RiskKernelsTestSupport
     #expect {
       try RiskBudgetingSolver(maxIterations: 1, method: method).solve(covariance: sigma)
     } throws: { error in
-      guard case .noConvergence(let iterations, let residual, let tolerance) = error as? RiskKernelsError else { return false }
+      guard
+        case .noConvergence(let iterations, let residual, let tolerance) = error
+          as? RiskKernelsError
+      else { return false }
       return iterations == 1 && residual > tolerance && tolerance == 1e-10
     }
   }
 
-  @Test("A Σ that is not positive definite is a typed error naming the failing minor", arguments: methods)
+  @Test(
+    "A Σ that is not positive definite is a typed error naming the failing minor",
+    arguments: methods)
   func notPositiveDefinite(method: RiskBudgetingMethod) throws {
     // Leading 2×2 minor fine, 3×3 negative: ρ₁₂ = ρ₁₃ = 0.9, ρ₂₃ = −0.9.
     let sigma = try Matrix<Double>([[1, 0.9, 0.9], [0.9, 1, -0.9], [0.9, -0.9, 1]])
@@ -163,7 +177,9 @@ import _RiskKernelsTestSupport
     let solver = RiskBudgetingSolver(verifiesPositiveDefiniteness: false)
     // Negative curvature on the way: diagnosed with the failing minor.
     let sigma = try Matrix<Double>([[1, 0.9, 0.9], [0.9, 1, -0.9], [0.9, -0.9, 1]])
-    #expect(throws: RiskKernelsError.notPositiveDefinite(failingMinor: 3)) { try solver.solve(covariance: sigma) }
+    #expect(throws: RiskKernelsError.notPositiveDefinite(failingMinor: 3)) {
+      try solver.solve(covariance: sigma)
+    }
     #expect(throws: RiskKernelsError.notPositiveDefinite(failingMinor: 2)) {
       try solver.solve(covariance: try Matrix<Double>([[1, 0], [0, -1]]))
     }
@@ -176,30 +192,48 @@ import _RiskKernelsTestSupport
   func invalidInputs() throws {
     let sigma: Matrix<Double> = factorCovariance(4, seed: 1)
     let solver = RiskBudgetingSolver()
-    #expect(throws: RiskKernelsError.self) { try solver.solve(covariance: sigma, budgets: [0.5, 0.5, 0.5, -0.5]) }
-    #expect(throws: RiskKernelsError.self) { try solver.solve(covariance: sigma, budgets: [0.3, 0.3, 0.3, 0.3]) }
-    #expect(throws: RiskKernelsError.self) { try solver.solve(covariance: sigma, budgets: [0, 0, 0, 0]) }
-    #expect(throws: RiskKernelsError.dimensionMismatch(operation: "budgets", expected: .vector(4), actual: .vector(3))) {
+    #expect(throws: RiskKernelsError.self) {
+      try solver.solve(covariance: sigma, budgets: [0.5, 0.5, 0.5, -0.5])
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try solver.solve(covariance: sigma, budgets: [0.3, 0.3, 0.3, 0.3])
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try solver.solve(covariance: sigma, budgets: [0, 0, 0, 0])
+    }
+    #expect(
+      throws: RiskKernelsError.dimensionMismatch(
+        operation: "budgets", expected: .vector(4), actual: .vector(3))
+    ) {
       try solver.solve(covariance: sigma, budgets: [0.2, 0.3, 0.5])
     }
     #expect(throws: RiskKernelsError.nonFiniteInput(argument: "budgets", index: 1)) {
       try solver.solve(covariance: sigma, budgets: [0.5, .nan, 0.25, 0.25])
     }
-    #expect(throws: RiskKernelsError.self) { try solver.solve(covariance: sigma, warmStart: [0.5, 0.5, 0, 0]) }
-    #expect(throws: RiskKernelsError.self) { try RiskBudgetingSolver(tolerance: 1e-18).solve(covariance: sigma) }
-    #expect(throws: RiskKernelsError.self) { try RiskBudgetingSolver(maxIterations: 0).solve(covariance: sigma) }
+    #expect(throws: RiskKernelsError.self) {
+      try solver.solve(covariance: sigma, warmStart: [0.5, 0.5, 0, 0])
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try RiskBudgetingSolver(tolerance: 1e-18).solve(covariance: sigma)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try RiskBudgetingSolver(maxIterations: 0).solve(covariance: sigma)
+    }
     var nan = sigma
     nan[2, 1] = .nan
     #expect(throws: RiskKernelsError.nonFiniteInput(argument: "covariance", index: 6)) {
       try solver.solve(covariance: nan)
     }
-    #expect(throws: RiskKernelsError.self) { try solver.solve(covariance: try Matrix<Double>(rows: 3, columns: 4)) }
+    #expect(throws: RiskKernelsError.self) {
+      try solver.solve(covariance: try Matrix<Double>(rows: 3, columns: 4))
+    }
   }
 
   @Test("Budgets summing to 1 within 1e-6 are normalised exactly")
   func budgetsNormalised() throws {
     let sigma: Matrix<Double> = factorCovariance(3, seed: 2)
-    let solution = try RiskBudgetingSolver().solve(covariance: sigma, budgets: [0.3333333, 0.3333333, 0.3333333])
+    let solution = try RiskBudgetingSolver().solve(
+      covariance: sigma, budgets: [0.3333333, 0.3333333, 0.3333333])
     #expect(solution.budgets.allSatisfy { abs($0 - 1.0 / 3) <= 1e-15 })
   }
 

@@ -26,20 +26,27 @@ enum PyrbCase {
 }
 
 /// Σ from `vol` and a constant pairwise correlation `rho`.
-func constantCorrelationCovariance<T: BLASScalar>(_ vol: [Double], rho: Double, as _: T.Type = T.self) -> Matrix<T> {
-  let rows = vol.indices.map { i in vol.indices.map { j in T((i == j ? 1 : rho) * vol[i] * vol[j]) } }
+func constantCorrelationCovariance<T: BLASScalar>(
+  _ vol: [Double], rho: Double, as _: T.Type = T.self
+) -> Matrix<T> {
+  let rows = vol.indices.map { i in vol.indices.map { j in T((i == j ? 1 : rho) * vol[i] * vol[j]) }
+  }
   return try! Matrix(rows)
 }
 
 /// A well-conditioned k-factor covariance `BBᵀ + diag(ψ)` with positively loaded factors, as
 /// risk models produce (deterministic from `seed`).
-func factorCovariance<T: BLASScalar>(_ d: Int, factors k: Int = 5, seed: UInt64, as _: T.Type = T.self) -> Matrix<T> {
+func factorCovariance<T: BLASScalar>(
+  _ d: Int, factors k: Int = 5, seed: UInt64, as _: T.Type = T.self
+) -> Matrix<T> {
   var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
   func uniform() -> Double {
     state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
     return Double(state >> 11) / Double(1 << 53)
   }
-  let loadings = (0..<d).map { _ in (0..<k).map { _ in (0.4 + 0.8 * uniform()) / Double(k).squareRoot() * 0.2 } }
+  let loadings = (0..<d).map { _ in
+    (0..<k).map { _ in (0.4 + 0.8 * uniform()) / Double(k).squareRoot() * 0.2 }
+  }
   let idiosyncratic = (0..<d).map { _ in 0.01 + 0.05 * uniform() }
   var rows = [[T]](repeating: [T](repeating: 0, count: d), count: d)
   for i in 0..<d {

@@ -8,7 +8,8 @@ struct RiskParityFixture<Inputs: Decodable, Expected: Decodable>: Decodable {
   let expected: Expected
 
   static func load(_ name: String) throws -> Self {
-    guard let url = Bundle.module.url(forResource: "Fixtures/riskparity/\(name)", withExtension: "json")
+    guard
+      let url = Bundle.module.url(forResource: "Fixtures/riskparity/\(name)", withExtension: "json")
     else { throw FixtureMissing(name: name) }
     return try JSONDecoder().decode(Self.self, from: Data(contentsOf: url))
   }

@@ -24,7 +24,9 @@ func sortedQuantile(_ values: [Double], _ p: Double) -> Double {
     for values in inputs {
       let fast = try linearQuantiles(of: values, probabilities: probabilities)
       for (q, p) in probabilities.enumerated() {
-        #expect(abs(fast[q] - sortedQuantile(values, p)) <= 1e-15 * max(1, abs(fast[q])), "n \(values.count) p \(p)")
+        #expect(
+          abs(fast[q] - sortedQuantile(values, p)) <= 1e-15 * max(1, abs(fast[q])),
+          "n \(values.count) p \(p)")
       }
     }
   }
@@ -40,7 +42,10 @@ func sortedQuantile(_ values: [Double], _ p: Double) -> Double {
     #expect(throws: RiskKernelsError.insufficientData(argument: "values", required: 1, actual: 0)) {
       try linearQuantiles(of: [Double](), probabilities: [0.5])
     }
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "probabilities[1]", value: 1.5, allowed: "0 ≤ p ≤ 1")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(
+        name: "probabilities[1]", value: 1.5, allowed: "0 ≤ p ≤ 1")
+    ) {
       try linearQuantiles(of: [1.0], probabilities: [0.5, 1.5])
     }
     #expect(throws: RiskKernelsError.nonFiniteInput(argument: "values", index: 1)) {
