@@ -52,7 +52,8 @@ public struct ConstantProductAMM<Scalar: BLASScalar>: Sendable, Equatable {
   }
 
   /// `1 − execution price / spot price` of a swap of `amountIn` (fee included).
-  public func slippage(amountIn: Scalar, _ direction: Direction) throws(RiskKernelsError) -> Scalar {
+  public func slippage(amountIn: Scalar, _ direction: Direction) throws(RiskKernelsError) -> Scalar
+  {
     let out = try output(amountIn: amountIn, direction)
     let spot = direction == .xForY ? spotPrice : 1 / spotPrice
     return 1 - (out / amountIn) / spot

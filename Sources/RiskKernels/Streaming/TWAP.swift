@@ -70,7 +70,8 @@ public struct TWAP<Scalar: BLASScalar>: Sendable {
     guard let last else { return nil }
     let now = time ?? last.time
     guard now >= last.time, now.isFinite else {
-      throw .parameterOutOfRange(name: "time", value: Double(now), allowed: "≥ the last time \(last.time)")
+      throw .parameterOutOfRange(
+        name: "time", value: Double(now), allowed: "≥ the last time \(last.time)")
     }
     let from = Swift.max(now - window, first)
     guard now > from else { return last.price }

@@ -16,7 +16,9 @@ struct SplitMix: RandomNumberGenerator {
 
 @Suite struct StreamingKernelTests {
   /// TWAP by integrating the step function directly.
-  static func batchTWAP(_ times: [Double], _ prices: [Double], window: Double, at now: Double) -> Double {
+  static func batchTWAP(_ times: [Double], _ prices: [Double], window: Double, at now: Double)
+    -> Double
+  {
     let from = max(now - window, times[0])
     if now <= from { return prices.last! }
     var area = 0.0
@@ -28,7 +30,9 @@ struct SplitMix: RandomNumberGenerator {
     return area / (now - from)
   }
 
-  @Test("TWAP at irregular times equals the integral of the step function, at every update and in between")
+  @Test(
+    "TWAP at irregular times equals the integral of the step function, at every update and in between"
+  )
   func twapMatchesBatch() throws {
     var rng = SplitMix(state: 1)
     var twap = try TWAP<Double>(window: 60)
@@ -36,7 +40,10 @@ struct SplitMix: RandomNumberGenerator {
     var t = 1_000.0
     for step in 0..<3_000 {
       // Bursts of trades and long gaps, some at the same timestamp.
-      t += step % 97 == 0 ? Double.random(in: 50...200, using: &rng) : (step % 5 == 0 ? 0 : Double.random(in: 0...3, using: &rng))
+      t +=
+        step % 97 == 0
+        ? Double.random(in: 50...200, using: &rng)
+        : (step % 5 == 0 ? 0 : Double.random(in: 0...3, using: &rng))
       let p = 100 * exp(Double.random(in: -0.01...0.01, using: &rng))
       try twap.update(time: t, price: p)
       times.append(t)
@@ -65,7 +72,9 @@ struct SplitMix: RandomNumberGenerator {
     #expect(try twap.value(at: 20) == 4)
     twap.reset()
     #expect(try twap.value() == nil)
-    #expect(throws: RiskKernelsError.parameterOutOfRange(name: "window", value: 0, allowed: "> 0, finite")) {
+    #expect(
+      throws: RiskKernelsError.parameterOutOfRange(name: "window", value: 0, allowed: "> 0, finite")
+    ) {
       try TWAP<Double>(window: 0)
     }
   }
@@ -82,9 +91,13 @@ struct SplitMix: RandomNumberGenerator {
       history.append(r)
       guard step % 997 == 0 || step < 60 else { continue }
       let window = history.suffix(50)
-      guard window.count >= 2 else { #expect(rolling.volatility == nil); continue }
+      guard window.count >= 2 else {
+        #expect(rolling.volatility == nil)
+        continue
+      }
       let mean = window.reduce(0, +) / Double(window.count)
-      let sd = (window.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(window.count - 1)).squareRoot()
+      let sd = (window.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(window.count - 1))
+        .squareRoot()
       #expect(abs(rolling.volatility! - sd) <= 1e-9 * sd, "step \(step)")
       #expect(rolling.observations == window.count)
     }
@@ -112,7 +125,8 @@ struct SplitMix: RandomNumberGenerator {
     #expect(v.variance == nil)
   }
 
-  @Test("Constant-product AMM: closed-form output, k preserved without fee and grown with it, slippage")
+  @Test(
+    "Constant-product AMM: closed-form output, k preserved without fee and grown with it, slippage")
   func amm() throws {
     var pool = try ConstantProductAMM<Double>(reserveX: 1_000, reserveY: 2_000_000, fee: 0.003)
     #expect(pool.spotPrice == 2_000)
@@ -120,7 +134,8 @@ struct SplitMix: RandomNumberGenerator {
     #expect(abs(out - 2_000_000 * 10 * 0.997 / (1_000 + 10 * 0.997)) <= 1e-9)
     // A tiny trade loses only the fee; a larger one adds the price impact.
     #expect(abs(try pool.slippage(amountIn: 1e-6, .xForY) - 0.003) <= 1e-8)
-    #expect(abs(try pool.slippage(amountIn: 10, .xForY) - (1 - 0.997 * 1_000 / (1_000 + 9.97))) <= 1e-12)
+    #expect(
+      abs(try pool.slippage(amountIn: 10, .xForY) - (1 - 0.997 * 1_000 / (1_000 + 9.97))) <= 1e-12)
     let k = pool.reserveX * pool.reserveY
     _ = try pool.swap(amountIn: 10, .xForY)
     #expect(pool.reserveX * pool.reserveY > k)
@@ -130,7 +145,11 @@ struct SplitMix: RandomNumberGenerator {
     #expect(abs(y - 1_000 * 50_000 / 2_050_000) <= 1e-12)
     #expect(abs(try free.slippage(amountIn: 5, .xForY) - 5 / (free.reserveX + 5)) <= 1e-12)
     #expect(throws: RiskKernelsError.self) { try free.output(amountIn: 0, .xForY) }
-    #expect(throws: RiskKernelsError.self) { try ConstantProductAMM<Float>(reserveX: 1, reserveY: 1, fee: 1) }
-    #expect(throws: RiskKernelsError.self) { try ConstantProductAMM<Float>(reserveX: 0, reserveY: 1) }
+    #expect(throws: RiskKernelsError.self) {
+      try ConstantProductAMM<Float>(reserveX: 1, reserveY: 1, fee: 1)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try ConstantProductAMM<Float>(reserveX: 0, reserveY: 1)
+    }
   }
 }
