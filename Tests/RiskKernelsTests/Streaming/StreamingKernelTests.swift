@@ -153,3 +153,64 @@ struct SplitMix: RandomNumberGenerator {
     }
   }
 }
+
+@Suite struct AdaptiveSpreadTests {
+  @Test(
+    "Avellaneda–Stoikov quotes: closed form, symmetric at zero inventory, monotone in σ and depth")
+  func closedForm() throws {
+    let model = try AdaptiveSpread<Double>(riskAversion: 0.1, depth: 1.5)
+    let q = try model.quotes(mid: 100, volatility: 2, inventory: 3, timeLeft: 0.5)
+    #expect(abs(q.reservationPrice - (100 - 3 * 0.1 * 4 * 0.5)) <= 1e-12)
+    #expect(abs(q.spread - (0.1 * 4 * 0.5 + 2 / 0.1 * log(1 + 0.1 / 1.5))) <= 1e-12)
+    #expect(abs(q.ask - q.bid - q.spread) <= 1e-12)
+    let flat = try model.quotes(mid: 100, volatility: 2, inventory: 0, timeLeft: 0.5)
+    #expect(abs((flat.bid + flat.ask) / 2 - 100) <= 1e-12)
+    #expect(
+      try model.quotes(mid: 100, volatility: 3, inventory: 0, timeLeft: 0.5).spread > flat.spread)
+    let deeper = try AdaptiveSpread<Double>(riskAversion: 0.1, depth: 5)
+    #expect(
+      try deeper.quotes(mid: 100, volatility: 2, inventory: 0, timeLeft: 0.5).spread < flat.spread)
+    // Long inventory skews both quotes down (sell more eagerly).
+    #expect(q.ask < flat.ask && q.bid < flat.bid)
+  }
+
+  @Test("The reservation price is the mean of the utility-indifference bid and ask")
+  func indifference() throws {
+    let (gamma, sigma, tau, s, x, q) = (0.2, 1.5, 0.8, 50.0, 10.0, 2.0)
+    // CARA value function of holding q with cash x, price S ~ N(s, σ²τ).
+    func value(_ cash: Double, _ inventory: Double) -> Double {
+      -exp(-gamma * cash) * exp(-gamma * inventory * s)
+        * exp(gamma * gamma * inventory * inventory * sigma * sigma * tau / 2)
+    }
+    // Indifference bid: v(x − b, q + 1) = v(x, q); ask: v(x + a, q − 1) = v(x, q). Bisection.
+    func solve(_ f: (Double) -> Double) -> Double {
+      var (lo, hi) = (0.0, 200.0)
+      for _ in 0..<200 {
+        let mid = (lo + hi) / 2
+        if f(lo) * f(mid) <= 0 { hi = mid } else { lo = mid }
+      }
+      return (lo + hi) / 2
+    }
+    let bid = solve { value(x - $0, q + 1) - value(x, q) }
+    let ask = solve { value(x + $0, q - 1) - value(x, q) }
+    let model = try AdaptiveSpread<Double>(riskAversion: gamma, depth: 1)
+    let quotes = try model.quotes(mid: s, volatility: sigma, inventory: q, timeLeft: tau)
+    #expect(abs((bid + ask) / 2 - quotes.reservationPrice) <= 1e-9)
+  }
+
+  @Test("Bad parameters are typed errors; Float works")
+  func errors() throws {
+    #expect(throws: RiskKernelsError.self) { try AdaptiveSpread<Double>(riskAversion: 0, depth: 1) }
+    let model = try AdaptiveSpread<Float>(riskAversion: 0.1, depth: 1)
+    #expect(throws: RiskKernelsError.self) {
+      try model.quotes(mid: -1, volatility: 1, inventory: 0, timeLeft: 1)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try model.quotes(mid: 1, volatility: -1, inventory: 0, timeLeft: 1)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try model.quotes(mid: 1, volatility: 1, inventory: .nan, timeLeft: 1)
+    }
+    #expect(try model.quotes(mid: 10, volatility: 0.5, inventory: 1, timeLeft: 1).spread > 0)
+  }
+}
