@@ -40,9 +40,7 @@ struct PortfolioVaR {
   func holdings(spot: [Double]) -> [Double] { zip(weights, spot).map { $0 / $1 } }
 
   /// - Throws: `InputError` naming the price file for what the kernels reject.
-  func compute(
-    _ methods: [VaRMethodChoice], progress: (@Sendable (Int) -> Void)? = nil
-  ) throws -> [VaRReport.Result] {
+  func compute(_ methods: [VaRMethodChoice]) throws -> [VaRReport.Result] {
     let (simple, _) = try file.returns(kind: .simple, as: Double.self)
     var results: [VaRReport.Result] = []
     let root = horizonDays.squareRoot()
@@ -65,7 +63,7 @@ struct PortfolioVaR {
           let model = try monteCarloModel()
           let r = try MonteCarloVaR.portfolio(
             model: model, holdings: holdings(spot: model.spot), settings: settings,
-            confidence: confidence, progress: progress)
+            confidence: confidence)
           results.append(.init(method: m.rawValue, risk: r, assets: file.assets, scale: 1))
         case .all: break
         }

@@ -112,7 +112,7 @@ func numbers(_ r: RunReport) -> RunReport {
       r.liquidation.leverageCurves.allSatisfy { $0.points.count == RunPipeline.leverageGrid.count })
     #expect(
       r.timings.map(\.step) == [
-        "covariance", "riskParity", "varAllMethods", "monteCarloPortfolio", "backtest",
+        "covariance", "riskParity", "monteCarlo", "varOtherMethods", "backtest",
         "liquidation",
       ])
 
@@ -285,6 +285,30 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(status != 0 && stdout.isEmpty)
     #expect(stderr == "riskreport: --out: \(file): exists and is not a folder\n")
     #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep me")
+  }
+
+  @Test("--out naming a folder with other files (or the working folder) is refused and left alone")
+  func outHoldsOtherFiles() throws {
+    let kept = try temporaryFile("precious", name: "notes.txt")
+    let folder = URL(fileURLWithPath: kept).deletingLastPathComponent().path
+    let (status, stdout, stderr) = try runRiskReport(["run", "--out", folder] + Self.small)
+    #expect(status != 0 && stdout.isEmpty)
+    #expect(stderr.contains("holds other files than a report (notes.txt)"), "\(stderr)")
+    #expect(try String(contentsOfFile: kept, encoding: .utf8) == "precious")
+    let (dot, _, dotError) = try runRiskReport(["run", "--out", "."] + Self.small)
+    #expect(
+      dot != 0 && dotError.hasPrefix("riskreport: --out: .: holds other files"), "\(dotError)")
+  }
+
+  @Test("A long grid keeps the fan chart within the kept-path limit")
+  func longGrid() throws {
+    let out = temporaryFolder()
+    let (status, _, stderr) = try runRiskReport(
+      ["run", "--out", out, "--paths", "200", "--steps", "20000", "--format", "json"])
+    #expect(status == 0, "\(stderr)")
+    let r = try readReport(out)
+    #expect(r.monteCarlo.fanPaths == 10_000_000 / (20_001 * 4))
+    #expect(r.monteCarlo.fan.count == 20_001)
   }
 
   @Test("Weights with a value, budgets and caps are honoured")

@@ -17,16 +17,8 @@ public enum MonteCarloVaR {
     model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings, confidence: Double,
     progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil
   ) throws(RiskKernelsError) -> TailRisk<T> {
-    try checkConfidence(confidence)
-    let d = model.dimension
-    try checkCount(holdings, d, "holdings")
-    try checkAllFinite(holdings, "holdings")
-    var initial: T = 0
-    for i in 0..<d { initial += holdings[i] * model.spot[i] }
-    guard initial > 0 else {
-      throw .parameterOutOfRange(
-        name: "portfolio value Σ hᵢ Sᵢ(0)", value: Double(initial), allowed: "> 0")
-    }
+    // Checked before any path is drawn.
+    _ = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
     let result = try PathSimulator(
       model: model, settings: settings,
       observers: PathObservers(keepTerminalPrices: true, extremes: false)
@@ -34,14 +26,52 @@ public enum MonteCarloVaR {
     guard let prices = result.terminalPrices else {
       throw .backend(routine: "PathSimulator terminal prices", status: 0)
     }
+    return try portfolio(
+      terminalPrices: prices, spot: model.spot, holdings: holdings, confidence: confidence)
+  }
+
+  /// The same VaR/ES and components from terminal prices a simulation already kept
+  /// (`PathObservers.keepTerminalPrices`), so one run can serve VaR and other observers.
+  ///
+  /// - Throws: `.dimensionMismatch` unless `terminalPrices` has one column per asset;
+  ///   otherwise as above.
+  @specialized(where T == Double)
+  @specialized(where T == Float)
+  public static func portfolio<T: BLASScalar>(
+    terminalPrices prices: Matrix<T>, spot: [T], holdings: [T], confidence: Double
+  ) throws(RiskKernelsError) -> TailRisk<T> {
+    let initial = try initialValue(holdings: holdings, spot: spot, confidence: confidence)
+    let d = spot.count
+    guard prices.columns == d else {
+      throw .dimensionMismatch(
+        operation: "terminal prices for \(d) assets",
+        expected: .matrix(rows: prices.rows, columns: d),
+        actual: .matrix(rows: prices.rows, columns: prices.columns))
+    }
     let n = prices.rows
     var contributions = try Matrix<T>(rows: n, columns: d)
     for i in 0..<d {
       let scale = holdings[i] / initial
       for k in 0..<n {
-        contributions.storage[k + i * n] = scale * (prices.storage[k + i * n] - model.spot[i])
+        contributions.storage[k + i * n] = scale * (prices.storage[k + i * n] - spot[i])
       }
     }
     return try EmpiricalVaR.fromContributions(contributions, confidence: confidence)
+  }
+
+  /// `V₀ = Σ hᵢ Sᵢ(0)` after checking the confidence and the holdings.
+  private static func initialValue<T: BLASScalar>(
+    holdings: [T], spot: [T], confidence: Double
+  ) throws(RiskKernelsError) -> T {
+    try checkConfidence(confidence)
+    try checkCount(holdings, spot.count, "holdings")
+    try checkAllFinite(holdings, "holdings")
+    var initial: T = 0
+    for i in spot.indices { initial += holdings[i] * spot[i] }
+    guard initial > 0 else {
+      throw .parameterOutOfRange(
+        name: "portfolio value Σ hᵢ Sᵢ(0)", value: Double(initial), allowed: "> 0")
+    }
+    return initial
   }
 }

@@ -29,7 +29,7 @@ final class ProgressDisplay: Sendable {
       let now = ContinuousClock.now
       guard now - s.lastDraw >= .milliseconds(100) || done >= total else { return nil }
       s.lastDraw = now
-      let elapsed = Self.seconds(now - s.start)
+      let elapsed = (now - s.start).inSeconds
       let rate = Double(done) / max(elapsed, 1e-9)
       let left = rate > 0 ? Double(total - done) / rate : 0
       return String(
@@ -39,8 +39,9 @@ final class ProgressDisplay: Sendable {
   }
 
   func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+}
 
-  private static func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-  }
+extension Duration {
+  /// The duration in seconds, as a Double.
+  var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -40,9 +40,7 @@ struct RunPipeline {
       let clock = ContinuousClock()
       let start = clock.now
       let value = try body()
-      let elapsed = clock.now - start
-      let seconds =
-        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      let seconds = (clock.now - start).inSeconds
       timings.append(
         RunReport.Timing(
           step: step, useCase: useCase, seconds: seconds, budgetSeconds: budget,
@@ -70,11 +68,11 @@ struct RunPipeline {
     let parity = try timed("riskParity", "risk-parity rebalance", budget: 3_600) {
       try riskParity(daily)
     }
-    let varSection = try timed("varAllMethods", "per-block VaR refresh", budget: 0.4) {
-      try valueAtRisk(estimator)
-    }
-    let monteCarlo = try timed("monteCarloPortfolio", "per-block VaR refresh", budget: 0.4) {
-      try simulatePortfolio(gbm)
+    let (monteCarlo, monteCarloVaR) = try timed(
+      "monteCarlo", "per-block VaR refresh", budget: 0.4
+    ) { try simulatePortfolio(gbm) }
+    let varSection = try timed("varOtherMethods", "per-block VaR refresh", budget: 0.4) {
+      try valueAtRisk(estimator, monteCarlo: monteCarloVaR)
     }
     let backtest = try timed("backtest", "daily risk update", budget: 86_400) {
       try rollingBacktest()
@@ -154,28 +152,46 @@ struct RunPipeline {
       iterations: solution.convergence.iterations, residual: solution.convergence.residual)
   }
 
-  private func valueAtRisk(_ estimator: any CovarianceEstimator) throws -> RunReport.VaR {
+  /// Parametric, Cornish-Fisher and historical, then the Monte Carlo result of the portfolio
+  /// simulation (the same paths; not simulated twice).
+  private func valueAtRisk(
+    _ estimator: any CovarianceEstimator, monteCarlo: VaRReport.Result
+  ) throws -> RunReport.VaR {
     let calculation = PortfolioVaR(
       file: prices, weights: portfolio.weights, estimator: estimator,
       confidence: settings.confidence, horizonDays: settings.horizonDays, paths: settings.paths,
       steps: settings.steps, seed: settings.seed, threads: settings.threads)
-    let results = try calculation.compute(
-      VaRMethodChoice.allCases.filter { $0 != .all }, progress: pathProgress)
+    let results = try calculation.compute([.parametric, .cornishFisher, .historical])
     return .init(
-      confidence: settings.confidence, horizonDays: settings.horizonDays, results: results)
+      confidence: settings.confidence, horizonDays: settings.horizonDays,
+      results: results + [monteCarlo])
   }
 
-  private func simulatePortfolio(_ model: CorrelatedGBM<Double>) throws -> RunReport.MonteCarlo {
+  /// One simulation of the portfolio: its value statistics, the P&L histogram and the Monte
+  /// Carlo VaR/ES (`MonteCarloVaR.portfolio(terminalPrices:…)` on the kept terminal prices);
+  /// then the fan chart from a second, small run of the first paths with the paths kept.
+  private func simulatePortfolio(_ model: CorrelatedGBM<Double>) throws
+    -> (RunReport.MonteCarlo, VaRReport.Result)
+  {
     let holdings = portfolio.holdings
     let result = try kernel {
       try PathSimulator(
         model: model, settings: simulationSettings,
-        observers: PathObservers(holdings: holdings, keepPortfolioValues: true)
+        observers: PathObservers(
+          keepTerminalPrices: true, holdings: holdings, keepPortfolioValues: true)
       ).run(progress: pathProgress)
+    }
+    let tail = try kernel {
+      try MonteCarloVaR.portfolio(
+        terminalPrices: result.terminalPrices!, spot: model.spot, holdings: holdings,
+        confidence: settings.confidence)
     }
     let stats = result.portfolio!
     let pnl = result.portfolioValues!.map { $0 / stats.initial - 1 }
-    let fanCount = min(settings.paths, Self.fanPaths)
+    // As many paths as keepPaths allows (10⁷ values), at most fanPaths.
+    let perPath = (settings.steps + 1) * model.dimension
+    let fanCount = max(
+      1, min(settings.paths, Self.fanPaths, PathObservers<Double>.keptPathValuesLimit / perPath))
     var fanSettings = simulationSettings
     fanSettings.paths = fanCount
     let kept = try kernel {
@@ -195,10 +211,11 @@ struct RunPipeline {
       fan.append(
         .init(day: settings.horizonDays * Double(step) / Double(settings.steps), quantiles: q))
     }
-    return .init(
+    let section = RunReport.MonteCarlo(
       paths: settings.paths, steps: settings.steps, initialValue: stats.initial,
       terminalValue: stats.terminal, minimumValue: stats.minimum!,
       histogram: Self.histogram(pnl, bins: 40), fanPaths: fanCount, fan: fan)
+    return (section, .init(method: "monte-carlo", risk: tail, assets: assets, scale: 1))
   }
 
   static func histogram(_ values: [Double], bins: Int) -> RunReport.MonteCarlo.Histogram {

@@ -51,5 +51,23 @@ import Testing
       try MonteCarloVaR.portfolio(
         model: model, holdings: [-1, 0, 0], settings: settings, confidence: 0.99)
     }
+    // From the terminal prices of a run that also observed other things: the same numbers.
+    let run = try PathSimulator(
+      model: model, settings: settings,
+      observers: PathObservers(keepTerminalPrices: true, holdings: holdings)
+    ).run()
+    let prices = try #require(run.terminalPrices)
+    #expect(
+      try MonteCarloVaR.portfolio(
+        terminalPrices: prices, spot: model.spot, holdings: holdings, confidence: 0.975) == one)
+    #expect(throws: RiskKernelsError.self) {
+      try MonteCarloVaR.portfolio(
+        terminalPrices: prices, spot: [1, 2], holdings: [1, 1], confidence: 0.975)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try MonteCarloVaR.portfolio(
+        terminalPrices: try Matrix<Double>(rows: 5, columns: 2, repeating: .nan), spot: [1, 2],
+        holdings: [1, 1], confidence: 0.975)
+    }
   }
 }
