@@ -12,6 +12,7 @@ let package = Package(
   products: [
     .library(name: "RiskKernels", targets: ["RiskKernels"]),
     .executable(name: "riskreport", targets: ["RiskReport"]),
+    .executable(name: "riskbench", targets: ["RiskBench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -61,53 +62,16 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
-    // MARK: - Benchmarks (not products; run through Benchmarks/run-*.sh)
-    .target(
-      name: "BenchmarkSupport",
-      dependencies: ["RiskKernels"],
-      path: "Benchmarks/BenchmarkSupport",
-      swiftSettings: swiftSettings
-    ),
+    // MARK: - Benchmarks
+    // riskbench: the pipelines against their budgets and the kernels against their peers
+    // (Benchmarks/run-riskbench.sh runs the peers and it in one invocation).
     .executableTarget(
-      name: "CovarianceBench",
+      name: "RiskBench",
       dependencies: [
         "RiskKernels",
-        "BenchmarkSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
-      path: "Benchmarks/CovarianceBench",
-      swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-      name: "MonteCarloBench",
-      dependencies: [
-        "RiskKernels",
-        "BenchmarkSupport",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      path: "Benchmarks/MonteCarloBench",
-      swiftSettings: swiftSettings
-    ),
-
-    .executableTarget(
-      name: "RiskParityBench",
-      dependencies: [
-        "RiskKernels",
-        "BenchmarkSupport",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      path: "Benchmarks/RiskParityBench",
-      swiftSettings: swiftSettings
-    ),
-
-    .executableTarget(
-      name: "LiquidationBench",
-      dependencies: [
-        "RiskKernels",
-        "BenchmarkSupport",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      path: "Benchmarks/LiquidationBench",
+      path: "Benchmarks/RiskBench",
       swiftSettings: swiftSettings
     ),
 
@@ -121,6 +85,13 @@ let package = Package(
       name: "RiskKernelsTests",
       dependencies: ["RiskKernels", "_RiskKernelsTestSupport", "CShims"],
       resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "RiskBenchTests",
+      dependencies: [
+        "RiskBench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -18,11 +18,11 @@ while [ $# -gt 0 ]; do
 done
 VENV=Benchmarks/peers/.venv
 bash Benchmarks/peers/ensure-venv.sh
-swift build -c release --product CovarianceBench >&2
+swift build -c release --product riskbench >&2
 OUT=Benchmarks/results
 mkdir -p "$OUT"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 OPENBLAS_NUM_THREADS=$THREADS "$VENV/bin/python" Benchmarks/peers/covariance_peers.py "$OUT" \
   --rows "$ROWS" --sizes "$SIZES" $QUICK
-OPENBLAS_NUM_THREADS=$THREADS .build/release/CovarianceBench --data "$OUT" --rows "$ROWS" \
+OPENBLAS_NUM_THREADS=$THREADS .build/release/riskbench covariance --data "$OUT" --rows "$ROWS" \
   --sizes "$SIZES" --threads "$THREADS" $QUICK

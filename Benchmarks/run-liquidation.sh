@@ -14,9 +14,9 @@ while [ $# -gt 0 ]; do
 done
 VENV=Benchmarks/peers/.venv
 bash Benchmarks/peers/ensure-venv.sh
-swift build -c release --product LiquidationBench >&2
+swift build -c release --product riskbench >&2
 OUT=Benchmarks/results
 mkdir -p "$OUT"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 OPENBLAS_NUM_THREADS=1 "$VENV/bin/python" Benchmarks/peers/liquidation_peers.py "$OUT" --positions "$POSITIONS" $QUICK
-.build/release/LiquidationBench --data "$OUT" $QUICK
+.build/release/riskbench liquidation --data "$OUT" $QUICK

@@ -17,9 +17,9 @@ while [ $# -gt 0 ]; do
 done
 VENV=Benchmarks/peers/.venv
 bash Benchmarks/peers/ensure-venv.sh
-swift build -c release --product MonteCarloBench >&2
+swift build -c release --product riskbench >&2
 OUT=Benchmarks/results
 mkdir -p "$OUT"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 OPENBLAS_NUM_THREADS=$THREADS "$VENV/bin/python" Benchmarks/peers/montecarlo_peers.py "$OUT" $QUICK
-.build/release/MonteCarloBench --data "$OUT" --threads "$THREADS" $QUICK
+.build/release/riskbench montecarlo --data "$OUT" --threads "$THREADS" $QUICK

@@ -19,10 +19,10 @@ while [ $# -gt 0 ]; do
 done
 VENV=Benchmarks/peers/.venv
 bash Benchmarks/peers/ensure-venv.sh
-swift build -c release --product RiskParityBench >&2
+swift build -c release --product riskbench >&2
 OUT=Benchmarks/results
 mkdir -p "$OUT"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 OPENBLAS_NUM_THREADS=1 "$VENV/bin/python" Benchmarks/peers/riskparity_peers.py "$OUT" \
   --sizes "$SIZES" --large "$LARGE" $QUICK
-OPENBLAS_NUM_THREADS=1 .build/release/RiskParityBench --data "$OUT" --sizes "$SIZES" --large "$LARGE" $QUICK
+OPENBLAS_NUM_THREADS=1 .build/release/riskbench riskparity --data "$OUT" --sizes "$SIZES" --large "$LARGE" $QUICK

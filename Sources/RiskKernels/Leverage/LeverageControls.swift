@@ -126,6 +126,8 @@ public struct VolatilityCircuitBreaker<Scalar: BLASScalar>: Sendable, Equatable 
   /// Returns whether the breaker trips; the first observation never trips.
   ///
   /// - Throws: `.parameterOutOfRange` for a negative or non-finite `σ` (the state is unchanged).
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public mutating func update(volatility sigma: Scalar) throws(RiskKernelsError) -> Bool {
     guard sigma >= 0, sigma.isFinite else {
       throw .parameterOutOfRange(name: "volatility", value: Double(sigma), allowed: "≥ 0, finite")

@@ -16,5 +16,9 @@ public func brownianBridgeCrossingProbability<T: BLASScalar>(
   logDistances a: T, _ c: T, volatility sigma: T, interval dt: T
 ) -> T {
   guard a * c > 0 else { return 1 }
-  return T.exp(-2 * a * c / (sigma * sigma * dt))
+  let exponent = -2 * a * c / (sigma * sigma * dt)
+  // Below the smallest normal's log, exp underflows (to 0 or a subnormal, which 1 − p cannot
+  // tell from 0) through libm's slow error path: return 0 directly.
+  guard exponent > T(Int(T.leastNormalMagnitude.exponent)) * T.log(2) else { return 0 }
+  return T.exp(exponent)
 }

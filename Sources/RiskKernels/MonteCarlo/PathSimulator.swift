@@ -266,7 +266,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     let perBarrier = [Scalar](repeating: 0, count: plan.barriers.count * blockPaths)
     (barrierSurvival, barrierLast, barrierSigma) = (perBarrier, perBarrier, perBarrier)
     barrierHit = Array(repeating: false, count: plan.barriers.count * blockPaths)
-    prices = Array(repeating: 0, count: d)
+    prices = Array(repeating: 0, count: plan.hasBaskets ? d * blockPaths * plan.chunkSteps : 0)
     portfolioMinimum = Array(repeating: 0, count: blockPaths)
     portfolioMaximum = portfolioMinimum
     pathValues = Array(repeating: 0, count: plan.valueCount * blockPaths)
@@ -391,23 +391,26 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   private mutating func updateBarriers(count: Int, chunk: Int) {
     let d = plan.d
     let nb = plan.barriers.count
-    for p in 0..<count {
-      for s in 0..<chunk {
-        let column = (p * chunk + s) * d
-        if plan.hasBaskets {
-          for i in 0..<d { prices[i] = Scalar.exp(z.storage[column + i]) }
-        }
-        for b in 0..<nb {
-          let k = b + p * nb
-          let barrier = plan.barriers[b]
+    if plan.hasBaskets {
+      for e in 0..<(count * chunk * d) { prices[e] = z.storage[e] }
+      Scalar._vexp(&prices)
+    }
+    // Barrier-major, so each barrier is fetched once per chunk (a copy retains its arrays);
+    // each barrier's state still sees its dates in order, so results do not depend on the loop
+    // order.
+    for b in 0..<nb {
+      let barrier = plan.barriers[b]
+      for p in 0..<count {
+        let k = b + p * nb
+        for s in 0..<chunk {
+          let column = (p * chunk + s) * d
           let (x, sigma): (Scalar, Scalar)
           if let i = barrier.asset {
             (x, sigma) = (z.storage[column + i], barrierSigma[k])
           } else {
-            let value = barrier.basketValue(prices)
+            let value = barrier.basketValue(prices, offset: column)
             x = Scalar.log(value)
-            sigma = barrier.localVolatility(
-              prices, value: value, factor: plan.model.covarianceFactor)
+            sigma = barrier.localVolatility(prices, offset: column, value: value)
           }
           if !barrierHit[k] {
             let (a, c) =
@@ -521,6 +524,11 @@ struct MonitoredBarrier<Scalar: BLASScalar>: Sendable {
   /// The asset, or `nil` for a basket with `holdings`.
   let asset: Int?
   let holdings: [Scalar]
+  /// The assets a basket holds (`hᵢ ≠ 0`), their holdings, and Σ restricted to them
+  /// (`k × k`, column-major): a basket of k of d assets costs O(k²) per date, not O(d²).
+  let support: [Int]
+  let supportHoldings: [Scalar]
+  let supportCovariance: [Scalar]
   let level: Scalar
   let logLevel: Scalar
   let down: Bool
@@ -534,9 +542,22 @@ struct MonitoredBarrier<Scalar: BLASScalar>: Sendable {
     switch barrier.underlying {
     case .asset(let i):
       (asset, holdings, initialSigma) = (i, [], model.volatility[i])
+      (support, supportHoldings, supportCovariance) = ([], [], [])
     case .basket(let h):
       (asset, holdings) = (nil, h)
       initialSigma = Self.basketVolatility(h, model.spot, value: start, model.covarianceFactor)
+      let assets = h.indices.filter { h[$0] != 0 }
+      let lower = model.covarianceFactor.lower
+      var covariance = [Scalar](repeating: 0, count: assets.count * assets.count)
+      for (b, j) in assets.enumerated() {
+        for (a, i) in assets.enumerated() {
+          // Σᵢⱼ = Σ_m L[i, m] L[j, m], m ≤ min(i, j).
+          var sum: Scalar = 0
+          for m in 0...min(i, j) { sum += lower[i, m] * lower[j, m] }
+          covariance[a + b * assets.count] = sum
+        }
+      }
+      (support, supportHoldings, supportCovariance) = (assets, assets.map { h[$0] }, covariance)
     }
     level = barrier.level
     logLevel = Scalar.log(barrier.level)
@@ -546,9 +567,9 @@ struct MonitoredBarrier<Scalar: BLASScalar>: Sendable {
   }
 
   /// `Σ hᵢ Sᵢ` at one date's prices.
-  func basketValue(_ prices: [Scalar]) -> Scalar {
+  func basketValue(_ prices: [Scalar], offset: Int = 0) -> Scalar {
     var v: Scalar = 0
-    for i in holdings.indices { v += holdings[i] * prices[i] }
+    for a in support.indices { v += supportHoldings[a] * prices[offset + support[a]] }
     return v
   }
 
@@ -556,14 +577,26 @@ struct MonitoredBarrier<Scalar: BLASScalar>: Sendable {
   func value(_ terminal: [Scalar], path p: Int, dimension d: Int) -> Scalar {
     if let asset { return terminal[asset + p * d] }
     var v: Scalar = 0
-    for i in holdings.indices { v += holdings[i] * terminal[i + p * d] }
+    for a in support.indices { v += supportHoldings[a] * terminal[support[a] + p * d] }
     return v
   }
 
-  /// `σ_V = ‖Lᵀw‖`, `wᵢ = hᵢSᵢ/V`: the basket's local log-volatility.
-  func localVolatility(_ prices: [Scalar], value: Scalar, factor: Cholesky<Scalar>) -> Scalar {
-    Self.basketVolatility(holdings, prices, value: value, factor)
+  /// `σ_V = √(xᵀΣx) / V`, `xᵢ = hᵢSᵢ` over the basket's support: its local log-volatility.
+  func localVolatility(_ prices: [Scalar], offset: Int, value: Scalar) -> Scalar {
+    let k = support.count
+    var sum: Scalar = 0
+    for b in 0..<k {
+      let xb = supportHoldings[b] * prices[offset + support[b]]
+      var t: Scalar = 0
+      for a in 0..<b {
+        t += supportCovariance[a + b * k] * supportHoldings[a] * prices[offset + support[a]]
+      }
+      sum += xb * (2 * t + supportCovariance[b + b * k] * xb)
+    }
+    return sum.squareRoot() / value
   }
+
+  /// `σ_V = ‖Lᵀw‖`, `wᵢ = hᵢSᵢ/V`: the basket's local log-volatility, from the factor.
 
   static func basketVolatility(
     _ holdings: [Scalar], _ prices: [Scalar], value: Scalar, _ factor: Cholesky<Scalar>

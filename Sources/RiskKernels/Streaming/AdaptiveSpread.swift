@@ -42,6 +42,8 @@ public struct AdaptiveSpread<Scalar: BLASScalar>: Sendable, Equatable {
   ///
   /// - Throws: `.parameterOutOfRange` for a non-positive mid, a negative volatility or time
   ///   left; `.nonFiniteInput` for a non-finite inventory.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func quotes(mid: Scalar, volatility: Scalar, inventory: Scalar, timeLeft: Scalar)
     throws(RiskKernelsError) -> Quotes
   {

@@ -51,6 +51,8 @@ public struct BayesianLinearUpdate<Scalar: BLASScalar>: Sendable, Equatable {
   /// Folds in one observation.
   ///
   /// - Throws: `.dimensionMismatch` or `.nonFiniteInput` (the state is unchanged).
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public mutating func update(features x: [Scalar], value y: Scalar) throws(RiskKernelsError) {
     let d = mean.count
     try checkCount(x, d, "features")
@@ -80,6 +82,8 @@ public struct BayesianLinearUpdate<Scalar: BLASScalar>: Sendable, Equatable {
   }
 
   /// The predictive mean `xᵀm` and variance `xᵀPx + s²` of a new observation at `x`.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func predict(features x: [Scalar]) throws(RiskKernelsError) -> (
     mean: Scalar, variance: Scalar
   ) {

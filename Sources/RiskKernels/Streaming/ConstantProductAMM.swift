@@ -42,6 +42,8 @@ public struct ConstantProductAMM<Scalar: BLASScalar>: Sendable, Equatable {
   /// The output of a swap of `amountIn`, without executing it.
   ///
   /// - Throws: `.parameterOutOfRange` for an amount that is not positive and finite.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func output(amountIn: Scalar, _ direction: Direction) throws(RiskKernelsError) -> Scalar {
     guard amountIn > 0, amountIn.isFinite else {
       throw .parameterOutOfRange(name: "amountIn", value: Double(amountIn), allowed: "> 0, finite")
@@ -52,6 +54,8 @@ public struct ConstantProductAMM<Scalar: BLASScalar>: Sendable, Equatable {
   }
 
   /// `1 − execution price / spot price` of a swap of `amountIn` (fee included).
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func slippage(amountIn: Scalar, _ direction: Direction) throws(RiskKernelsError) -> Scalar
   {
     let out = try output(amountIn: amountIn, direction)
@@ -60,6 +64,8 @@ public struct ConstantProductAMM<Scalar: BLASScalar>: Sendable, Equatable {
   }
 
   /// Executes a swap and returns its output.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public mutating func swap(amountIn: Scalar, _ direction: Direction) throws(RiskKernelsError)
     -> Scalar
   {

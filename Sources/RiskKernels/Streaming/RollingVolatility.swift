@@ -26,6 +26,8 @@ public struct RollingVolatility<Scalar: BLASScalar>: Sendable, Equatable {
   /// Adds a return (dropping the oldest once the window is full).
   ///
   /// - Throws: `.nonFiniteInput` for a NaN or infinity (the state is unchanged).
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public mutating func update(_ r: Scalar) throws(RiskKernelsError) {
     guard r.isFinite else { throw .nonFiniteInput(argument: "return", index: 0) }
     let x = Double(r)
@@ -83,6 +85,8 @@ public struct EWMAVolatility<Scalar: BLASScalar>: Sendable, Equatable {
   }
 
   /// - Throws: `.nonFiniteInput` for a NaN or infinity (the state is unchanged).
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public mutating func update(_ r: Scalar) throws(RiskKernelsError) {
     guard r.isFinite else { throw .nonFiniteInput(argument: "return", index: 0) }
     variance = variance.map { decay * $0 + (1 - decay) * r * r } ?? r * r

@@ -4,6 +4,8 @@
 public enum SystemicVolatility {
   /// - Throws: as `RiskContributions` (dimension mismatch, non-finite input, `wᵀΣw < 0`);
   ///   `.parameterOutOfRange` unless `maximum > 0`.
+  @specialized(where T == Double)
+  @specialized(where T == Float)
   public static func measure<T: BLASScalar>(
     weights: [T], covariance: Matrix<T>, maximum: T
   ) throws(RiskKernelsError) -> (volatility: T, stability: T) {

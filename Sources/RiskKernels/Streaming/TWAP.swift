@@ -36,6 +36,8 @@ public struct TWAP<Scalar: BLASScalar>: Sendable {
   ///
   /// - Throws: `.nonFiniteInput` or `.parameterOutOfRange` for a non-positive price or a time
   ///   before the last one (the state is unchanged).
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public mutating func update(time: Scalar, price: Scalar) throws(RiskKernelsError) {
     guard time.isFinite else { throw .nonFiniteInput(argument: "time", index: 0) }
     guard price.isFinite else { throw .nonFiniteInput(argument: "price", index: 0) }
@@ -66,6 +68,8 @@ public struct TWAP<Scalar: BLASScalar>: Sendable {
   /// observation's time), or nil before the first observation.
   ///
   /// - Throws: `.parameterOutOfRange` for a time before the last observation.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func value(at time: Scalar? = nil) throws(RiskKernelsError) -> Scalar? {
     guard let last else { return nil }
     let now = time ?? last.time

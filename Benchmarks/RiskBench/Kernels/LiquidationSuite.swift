@@ -6,12 +6,16 @@
 //   bridge) with as many paths as give NumPy's fine-grid standard error;
 // and writes liquidation.json.
 import ArgumentParser
-import BenchmarkSupport
 import Foundation
 import RiskKernels
 
-@main
-struct LiquidationBench: ParsableCommand {
+struct LiquidationSuite: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "liquidation",
+    abstract:
+      "The liquidation sweep, VaR selection and Monte Carlo liquidation against SciPy/NumPy (run-liquidation.sh)."
+  )
+
   @Option(help: "Folder with liq_peers.json and liq_book.f64.") var data: String
   @Flag var quick = false
 
@@ -69,16 +73,19 @@ struct LiquidationBench: ParsableCommand {
     var headroomIn400ms: Double { 0.4 / ours.median }
   }
 
-  func run() throws {
+  static func with(data: String, quick: Bool) throws -> Self {
+    try parse(["--data", data] + (quick ? ["--quick"] : []))
+  }
+
+  func run() throws { _ = try measure() }
+
+  /// Times the sweep, VaR and the Monte Carlo estimate, prints the tables, writes
+  /// liquidation.json and returns the rows.
+  func measure() throws -> [KernelRow] {
     let peers = try JSONDecoder().decode(
       PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/liq_peers.json")))
     let n = peers.positions
-    let bytes = try Data(contentsOf: URL(fileURLWithPath: data + "/liq_book.f64"))
-    var values = [Double](repeating: 0, count: 5 * n)
-    guard bytes.count == values.count * 8 else {
-      throw ValidationError("liq_book.f64: expected \(values.count) doubles")
-    }
-    _ = values.withUnsafeMutableBytes { bytes.copyBytes(to: $0) }
+    let values = try loadDoubles(path: data + "/liq_book.f64", count: 5 * n)
     let column = { (k: Int) in Array(values[(k * n)..<((k + 1) * n)]) }
     let sweep = try LiquidationSweep(
       sides: column(0).map { $0 > 0 ? .long : .short }, leverage: column(1),
@@ -120,8 +127,8 @@ struct LiquidationBench: ParsableCommand {
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows {
       print(
-        "| \(r.horizon) | \(r.threads) | \(ms(r.ours.median)) | \(ms(r.ours.p90)) | \(ms(r.scipyNormCDF)) | "
-          + String(format: "%.1f×", r.speedupOverNormCDF) + " | \(ms(r.scipyNdtr)) | "
+        "| \(r.horizon) | \(r.threads) | \(formatSeconds(r.ours.median)) | \(formatSeconds(r.ours.p90)) | \(formatSeconds(r.scipyNormCDF)) | "
+          + String(format: "%.1f×", r.speedupOverNormCDF) + " | \(formatSeconds(r.scipyNdtr)) | "
           + String(format: "%.1f×", r.speedupOverNdtr)
           + " | " + String(format: "%.0f×", r.headroomIn400ms) + " |")
     }
@@ -138,16 +145,34 @@ struct LiquidationBench: ParsableCommand {
         rows: rows, varTiming: varTiming, varPeerSeconds: peers.var.median_s, monteCarlo: monteCarlo
       )
     ).write(to: URL(fileURLWithPath: data + "/liquidation.json"))
+    var kernelRows = rows.flatMap { r in
+      let size = "\(n) positions, \(r.horizon), \(r.threads) thread(s)"
+      return [
+        KernelRow(
+          family: "liquidation", kernel: "first-passage sweep", size: size, ours: r.ours,
+          peer: "scipy.stats.norm.cdf", peerSeconds: r.scipyNormCDF,
+          goal: r.threads > 1 ? "≥ 5×, ≤ 8 ms" : nil),
+        KernelRow(
+          family: "liquidation", kernel: "first-passage sweep", size: size, ours: r.ours,
+          peer: "scipy.special.ndtr", peerSeconds: r.scipyNdtr),
+      ]
+    }
+    kernelRows.append(
+      KernelRow(
+        family: "liquidation", kernel: "VaR/ES by selection", size: "\(peers.var.values) values",
+        ours: varTiming, peer: "numpy.partition + tail mean", peerSeconds: peers.var.median_s,
+        goal: "≥ 3×"))
+    kernelRows.append(
+      KernelRow(
+        family: "liquidation", kernel: "MC liquidation (bridge, equal SE)",
+        size: "\(monteCarlo.paths) × 1 vs \(monteCarlo.numpy.paths) × \(monteCarlo.numpy.steps)",
+        ours: monteCarlo.ours, peer: "NumPy fine grid", peerSeconds: monteCarlo.numpy.median_s))
+    return kernelRows
   }
 
   /// `EmpiricalVaR.fromSample` on the P&L values NumPy partitioned.
   func benchVaR(_ peer: VaRPeer, timer: BenchTimer) throws -> Timing {
-    let bytes = try Data(contentsOf: URL(fileURLWithPath: data + "/pnl.f64"))
-    var pnl = [Double](repeating: 0, count: peer.values)
-    guard bytes.count == pnl.count * 8 else {
-      throw ValidationError("pnl.f64: expected \(pnl.count) doubles")
-    }
-    _ = pnl.withUnsafeMutableBytes { bytes.copyBytes(to: $0) }
+    let pnl = try loadDoubles(path: data + "/pnl.f64", count: peer.values)
     let risk = try EmpiricalVaR.fromSample(pnl, confidence: peer.confidence)
     guard risk.valueAtRisk == peer.var,
       abs(risk.expectedShortfall - peer.expectedShortfall) <= 1e-12 * peer.expectedShortfall
@@ -165,7 +190,7 @@ struct LiquidationBench: ParsableCommand {
     print("| RiskKernels median | p90 | numpy.partition + tail mean | speedup |")
     print("|---|---|---|---|")
     print(
-      "| \(ms(timing.median)) | \(ms(timing.p90)) | \(ms(peer.median_s)) | "
+      "| \(formatSeconds(timing.median)) | \(formatSeconds(timing.p90)) | \(formatSeconds(peer.median_s)) | "
         + String(format: "%.2f×", peer.median_s / timing.median) + " |")
     return timing
   }
@@ -207,7 +232,7 @@ struct LiquidationBench: ParsableCommand {
     print(
       "| RiskKernels LiquidationBook (bridge) | \(needed) × 1 | "
         + String(format: "%.5f ± %.5f", estimate.value, estimate.standardError)
-        + " | \(ms(timing.median)) | " + String(format: "%.0f×", row.speedup) + " |")
+        + " | \(formatSeconds(timing.median)) | " + String(format: "%.0f×", row.speedup) + " |")
     return row
   }
 }

@@ -3,57 +3,32 @@
 // the triangular correlation flops ÷ the measured DTRMM rate on all cores), and the ratios to
 // the peers timed in the same run. Run it through Benchmarks/run-montecarlo.sh.
 import ArgumentParser
-import BenchmarkSupport
 import Dispatch
 import Foundation
 import RiskKernels
 
-struct PeerRow: Codable {
-  let kernel: String
-  let size: String
-  let tool: String
-  let median_s: Double
-  let per_path_us: Double?
-  let throughput: Double?
-}
+struct MonteCarloSuite: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "montecarlo",
+    abstract:
+      "The normal generator and correlated GBM against NumPy/QuantLib and the floor (run-montecarlo.sh)."
+  )
 
-struct PeerFile: Codable {
-  let python: String
-  let versions: [String: String]
-  let blasThreads: String
-  let results: [PeerRow]
-}
-
-struct CaseRow: Codable {
-  let assets: Int
-  let paths: Int
-  let steps: Int
-  let ours: Timing
-  let normalsPerSecond: Double
-  let floorSeconds: Double
-  let fractionOfFloor: Double
-  let numpyStepLoop: Double?
-  let numpyVectorised: Double?
-  let quantLibPerPathMicroseconds: Double?
-  let goal: String
-}
-
-struct GeneratorRow: Codable {
-  let generator: String
-  let precision: String
-  let threads: Int
-  let normalsPerSecond: Double
-}
-
-@main
-struct MonteCarloBench: ParsableCommand {
   @Option(help: "Folder with mc_peers.json.") var data: String
   @Option var threads: Int = 2
   @Option(help: "Paths per block (default: the engine's automatic choice).") var blockPaths: Int?
   @Option(help: "Only the cases with these asset counts, e.g. 500.") var assets: [Int] = []
   @Flag var quick = false
 
-  func run() throws {
+  static func with(data: String, quick: Bool, threads: Int) throws -> Self {
+    try parse(["--data", data, "--threads", "\(threads)"] + (quick ? ["--quick"] : []))
+  }
+
+  func run() throws { _ = try measure() }
+
+  /// Times the generator and the engine, prints the tables, writes montecarlo.json and returns
+  /// the rows.
+  func measure() throws -> [KernelRow] {
     let peers = try JSONDecoder().decode(
       PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/mc_peers.json")))
     let timer = BenchTimer(quick: quick)
@@ -91,7 +66,7 @@ struct MonteCarloBench: ParsableCommand {
       init(_ count: Int) { values = Array(repeating: 0, count: count) }
     }
     let perThread = (0..<threads).map { _ in Buffer(count) }
-    let allCores = try timer.measure {
+    let allCores = timer.measure {
       DispatchQueue.concurrentPerform(iterations: threads) { w in
         try? fillStandardNormals(&perThread[w].values, seed: 1, path: UInt64(w))
       }
@@ -181,6 +156,81 @@ struct MonteCarloBench: ParsableCommand {
       Output(machine: machine, generators: generators, cases: cases, peers: peers))
     try json.write(to: URL(fileURLWithPath: data + "/montecarlo.json"))
     print("\nwrote \(data)/montecarlo.json")
+    var rows = generators.map { g in
+      KernelRow(
+        family: "montecarlo", kernel: "normals \(g.generator) \(g.precision)",
+        size: "2^20 × \(g.threads) thread(s)",
+        ours: Timing(median: Double(count * g.threads) / g.normalsPerSecond, p90: .nan, reps: 0),
+        peer: g.threads == 1 && g.generator == "philox" && g.precision == "Double"
+          ? numpyRate.map { _ in "numpy default_rng" } : nil,
+        peerSeconds: g.threads == 1 && g.generator == "philox" && g.precision == "Double"
+          ? numpyRate.map { Double(count) / ($0 * 1e6) } : nil)
+    }
+    for c in cases {
+      let size = "d \(c.assets), \(c.paths) paths × \(c.steps) steps"
+      if let loop = c.numpyStepLoop {
+        rows.append(
+          KernelRow(
+            family: "montecarlo", kernel: "correlated GBM", size: size, ours: c.ours,
+            peer: "numpy step loop", peerSeconds: loop, goal: c.goal))
+      }
+      if let vectorised = c.numpyVectorised {
+        rows.append(
+          KernelRow(
+            family: "montecarlo", kernel: "correlated GBM", size: size, ours: c.ours,
+            peer: "numpy vectorised", peerSeconds: vectorised))
+      }
+      if let quantLib = c.quantLibPerPathMicroseconds {
+        rows.append(
+          KernelRow(
+            family: "montecarlo", kernel: "correlated GBM", size: size, ours: c.ours,
+            peer: "QuantLib (per path × paths)", peerSeconds: quantLib * 1e-6 * Double(c.paths)))
+      }
+      rows.append(
+        KernelRow(
+          family: "montecarlo", kernel: "correlated GBM vs floor", size: size, ours: c.ours,
+          peer: "machine floor", peerSeconds: c.floorSeconds, goal: "≥ 0.5× (≤ 2× floor)"))
+    }
+    return rows
+  }
+}
+
+extension MonteCarloSuite {
+  struct PeerRow: Codable {
+    let kernel: String
+    let size: String
+    let tool: String
+    let median_s: Double
+    let per_path_us: Double?
+    let throughput: Double?
+  }
+
+  struct PeerFile: Codable {
+    let python: String
+    let versions: [String: String]
+    let blasThreads: String
+    let results: [PeerRow]
+  }
+
+  struct CaseRow: Codable {
+    let assets: Int
+    let paths: Int
+    let steps: Int
+    let ours: Timing
+    let normalsPerSecond: Double
+    let floorSeconds: Double
+    let fractionOfFloor: Double
+    let numpyStepLoop: Double?
+    let numpyVectorised: Double?
+    let quantLibPerPathMicroseconds: Double?
+    let goal: String
+  }
+
+  struct GeneratorRow: Codable {
+    let generator: String
+    let precision: String
+    let threads: Int
+    let normalsPerSecond: Double
   }
 }
 

@@ -3,19 +3,28 @@
 // Run it through Benchmarks/run-covariance.sh, never alone: times from different runs are
 // never compared.
 import ArgumentParser
-import BenchmarkSupport
 import Foundation
 import RiskKernels
 
-@main
-struct CovarianceBench: ParsableCommand {
+struct CovarianceSuite: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "covariance",
+    abstract: "Covariance kernels against NumPy/scikit-learn and a bare DSYRK (run-covariance.sh).")
+
   @Option(help: "Folder with peers.json and the returns_<T>x<d>.f64 inputs.") var data: String
   @Option var rows: Int = 2520
   @Option var sizes: String = "100,500,1000"
   @Option var threads: Int = 2
   @Flag var quick = false
 
-  func run() throws {
+  static func with(data: String, quick: Bool, threads: Int) throws -> Self {
+    try parse(["--data", data, "--threads", "\(threads)"] + (quick ? ["--quick"] : []))
+  }
+
+  func run() throws { _ = try measure() }
+
+  /// Times the kernels, prints the table, writes covariance.json and returns the rows.
+  func measure() throws -> [KernelRow] {
     try BLASThreads.set(threads)
     let peers = try JSONDecoder().decode(
       PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/peers.json")))
@@ -26,7 +35,7 @@ struct CovarianceBench: ParsableCommand {
       peers.results.first { $0.kernel == kernel && $0.assets == d }
     }
     for d in sizes.split(separator: ",").compactMap({ Int($0) }) {
-      let x = try loadReturns(path: "\(data)/returns_\(rows)x\(d).f64", rows: rows, columns: d)
+      let x = try loadColumnMajor(path: "\(data)/returns_\(rows)x\(d).f64", rows: rows, columns: d)
       // The floor: one bare DSYRK on already-centred data into a preallocated result.
       let centred = try centre(x)
       var c = try Matrix<Double>(rows: d, columns: d)
@@ -96,6 +105,11 @@ struct CovarianceBench: ParsableCommand {
       Output(machine: Machine.describe(threads: threads), peers: peers, results: rowsOut))
     try json.write(to: URL(fileURLWithPath: data + "/covariance.json"))
     print("wrote \(data)/covariance.json")
+    return rowsOut.map { r in
+      KernelRow(
+        family: "covariance", kernel: r.kernel, size: "\(rows)×\(r.assets)", ours: r.ours,
+        peer: r.peer?.peer, peerSeconds: r.peer?.median, goal: r.goal)
+    }
   }
 
   /// The Swift side must compute what the peer computed: compare Σᵢⱼ covariance.
@@ -120,14 +134,4 @@ func centre(_ x: Matrix<Double>) throws -> Matrix<Double> {
     for i in 0..<x.rows { out[i, j] -= m }
   }
   return out
-}
-
-func loadReturns(path: String, rows: Int, columns: Int) throws -> Matrix<Double> {
-  let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-  var values = [Double](repeating: 0, count: rows * columns)
-  guard bytes.count == values.count * 8 else {
-    throw ValidationError("\(path): expected \(values.count) doubles")
-  }
-  _ = values.withUnsafeMutableBytes { bytes.copyBytes(to: $0) }
-  return try Matrix(rows: rows, columns: columns, columnMajor: values)
 }

@@ -2,12 +2,16 @@
 // the peers' medians and residuals from the same run, prints the ratios, and writes
 // riskparity.json. Run it through Benchmarks/run-riskparity.sh, never alone.
 import ArgumentParser
-import BenchmarkSupport
 import Foundation
 import RiskKernels
 
-@main
-struct RiskParityBench: ParsableCommand {
+struct RiskParitySuite: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "riskparity",
+    abstract:
+      "The risk-budgeting solver against riskparityportfolio, Riskfolio-Lib and SciPy (run-riskparity.sh)."
+  )
+
   @Option(help: "Folder with rp_peers.json, rp_sigma_<d>.f64 and rp_returns_2570x500.f64.")
   var data: String
   @Option var sizes: String = "50,100,500,1000"
@@ -16,7 +20,14 @@ struct RiskParityBench: ParsableCommand {
   @Option(help: "Methods to time (comma-separated).") var methods: String = "newton,newtonCG"
   @Flag(help: "Skip the warm re-solve case (for profiling the cold solves).") var skipWarm = false
 
-  func run() throws {
+  static func with(data: String, quick: Bool) throws -> Self {
+    try parse(["--data", data] + (quick ? ["--quick"] : []))
+  }
+
+  func run() throws { _ = try measure() }
+
+  /// Times the solves, prints the table, writes riskparity.json and returns the rows.
+  func measure() throws -> [KernelRow] {
     try BLASThreads.set(1)
     let peers = try JSONDecoder().decode(
       PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/rp_peers.json")))
@@ -106,76 +117,79 @@ struct RiskParityBench: ParsableCommand {
     let json = try JSONEncoder.pretty.encode(Output(machine: m, peers: peers, results: rows))
     try json.write(to: URL(fileURLWithPath: data + "/riskparity.json"))
     print("wrote \(data)/riskparity.json")
-  }
-}
-
-struct PeerRow: Codable {
-  let tool: String
-  let assets: Int
-  let median_s: Double
-  let reps: Int
-  let residual: Double
-}
-
-struct PeerFile: Codable {
-  let python: String
-  let versions: [String: String]
-  let blasThreads: String
-  let results: [PeerRow]
-}
-
-struct ResultRow: Codable {
-  let `case`: String
-  let assets: Int
-  let method: String
-  let ours: Timing
-  let convergence: ConvergenceReport
-  let fastestCCD: PeerRow?
-  let riskfolio: PeerRow?
-  let goal: String?
-
-  static func table(_ rows: [ResultRow]) -> String {
-    var out =
-      "| case | d | method | median | p90 | iterations | Σ products | residual | fastest riskparityportfolio (residual) | speedup | Riskfolio-Lib (residual) | speedup | goal |\n"
-    out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
-    func peer(_ p: PeerRow?, _ ours: Double) -> (String, String) {
-      guard let p else { return ("–", "–") }
-      return (
-        "\(ms(p.median_s)) (\(String(format: "%.0e", p.residual)))",
-        String(format: "%.1f×", p.median_s / ours)
-      )
+    return rows.flatMap { r in
+      let kernel = "risk parity \(r.method), \(r.case)"
+      var out = [
+        KernelRow(
+          family: "riskparity", kernel: kernel, size: "d \(r.assets)", ours: r.ours,
+          peer: r.fastestCCD?.tool, peerSeconds: r.fastestCCD?.median_s, goal: r.goal)
+      ]
+      if let riskfolio = r.riskfolio {
+        out.append(
+          KernelRow(
+            family: "riskparity", kernel: kernel, size: "d \(r.assets)", ours: r.ours,
+            peer: riskfolio.tool, peerSeconds: riskfolio.median_s))
+      }
+      return out
     }
-    for r in rows {
-      let (ccd, ccdRatio) = peer(r.fastestCCD, r.ours.median)
-      let (rfl, rflRatio) = peer(r.riskfolio, r.ours.median)
-      out += "| \(r.case) | \(r.assets) | \(r.method) | \(ms(r.ours.median)) | \(ms(r.ours.p90)) | "
-      out +=
-        "\(r.convergence.iterations) | \(r.convergence.matrixProducts) | \(String(format: "%.1e", r.convergence.residual)) | "
-      out += "\(ccd) | \(ccdRatio) | \(rfl) | \(rflRatio) | \(r.goal ?? "") |\n"
+  }
+}
+
+extension RiskParitySuite {
+  struct PeerRow: Codable {
+    let tool: String
+    let assets: Int
+    let median_s: Double
+    let reps: Int
+    let residual: Double
+  }
+
+  struct PeerFile: Codable {
+    let python: String
+    let versions: [String: String]
+    let blasThreads: String
+    let results: [PeerRow]
+  }
+
+  struct ResultRow: Codable {
+    let `case`: String
+    let assets: Int
+    let method: String
+    let ours: Timing
+    let convergence: ConvergenceReport
+    let fastestCCD: PeerRow?
+    let riskfolio: PeerRow?
+    let goal: String?
+
+    static func table(_ rows: [ResultRow]) -> String {
+      var out =
+        "| case | d | method | median | p90 | iterations | Σ products | residual | fastest riskparityportfolio (residual) | speedup | Riskfolio-Lib (residual) | speedup | goal |\n"
+      out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+      func peer(_ p: PeerRow?, _ ours: Double) -> (String, String) {
+        guard let p else { return ("–", "–") }
+        return (
+          "\(formatSeconds(p.median_s)) (\(String(format: "%.0e", p.residual)))",
+          String(format: "%.1f×", p.median_s / ours)
+        )
+      }
+      for r in rows {
+        let (ccd, ccdRatio) = peer(r.fastestCCD, r.ours.median)
+        let (rfl, rflRatio) = peer(r.riskfolio, r.ours.median)
+        out +=
+          "| \(r.case) | \(r.assets) | \(r.method) | \(formatSeconds(r.ours.median)) | \(formatSeconds(r.ours.p90)) | "
+        out +=
+          "\(r.convergence.iterations) | \(r.convergence.matrixProducts) | \(String(format: "%.1e", r.convergence.residual)) | "
+        out += "\(ccd) | \(ccdRatio) | \(rfl) | \(rflRatio) | \(r.goal ?? "") |\n"
+      }
+      return out
     }
-    return out
   }
-}
 
-struct Output: Codable {
-  let machine: [String: String]
-  let peers: PeerFile
-  let results: [ResultRow]
-}
-
-func loadColumnMajor(path: String, rows: Int, columns: Int) throws -> Matrix<Double> {
-  let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-  var values = [Double](repeating: 0, count: rows * columns)
-  guard bytes.count == values.count * 8 else {
-    throw ValidationError("\(path): expected \(values.count) doubles")
+  struct Output: Codable {
+    let machine: [String: String]
+    let peers: PeerFile
+    let results: [ResultRow]
   }
-  _ = values.withUnsafeMutableBytes { bytes.copyBytes(to: $0) }
-  return try Matrix(rows: rows, columns: columns, columnMajor: values)
-}
-
-/// A symmetric matrix written row-major by NumPy is the same column-major.
-func loadSquare(path: String, order: Int) throws -> Matrix<Double> {
-  try loadColumnMajor(path: path, rows: order, columns: order)
 }
 
 extension Matrix where Scalar == Double {

@@ -1,0 +1,102 @@
+import Foundation
+
+/// The largest size of a pipeline whose update still fits its budget, found by search.
+///
+/// Each probe sets the case up at a size and takes the slowest of a few runs after one warm-up
+/// (a conservative stand-in for p99 at a fraction of the cost). From the default size the search
+/// grows geometrically until a probe exceeds the budget, then bisects to 5 %; it shrinks by
+/// halves when the default size already misses. Two limits stop it short: a probe slower than
+/// `probeLimit` seconds (a day's budget cannot be searched by running for a day) and the case's
+/// `maximumSize` (memory). Then the size is extrapolated from the last two probes with their
+/// measured log-log slope (clamped to at least 1) and marked as such.
+struct SizeSearch {
+  struct Probe: Codable, Sendable {
+    let size: Int
+    let seconds: Double
+  }
+
+  struct Result: Codable, Sendable {
+    let size: Int
+    /// "measured", "extrapolated (time limit)" or "extrapolated (memory limit)".
+    let method: String
+    let probes: [Probe]
+  }
+
+  let quick: Bool
+  /// The slowest single run the search will make.
+  var probeLimit: Double { quick ? 0.05 : 2.0 }
+
+  /// - Parameter budget: seconds; the case's use-case budget unless given (tests use short ones).
+  func largestSize(of benchmark: BenchmarkCase, budget: Double? = nil) throws -> Result {
+    let budget = budget ?? benchmark.useCase.budget.inSeconds
+    var probes: [Probe] = []
+    func probe(_ size: Int) throws -> Double {
+      try benchmark.setUp(size: size)
+      try benchmark.run()
+      let clock = ContinuousClock()
+      var slowest = 0.0
+      let start = clock.now
+      var runs = 0
+      repeat {
+        slowest = max(slowest, try clock.measure { try benchmark.run() }.inSeconds)
+        runs += 1
+      } while runs < 3 || (runs < 20 && (clock.now - start).inSeconds < probeLimit / 4)
+      probes.append(Probe(size: size, seconds: slowest))
+      return slowest
+    }
+
+    var size = min(benchmark.defaultSize, benchmark.maximumSize)
+    var seconds = try probe(size)
+    // Shrink when the default already misses the budget.
+    while seconds > budget, size > 1 {
+      size /= 2
+      seconds = try probe(size)
+    }
+    if seconds > budget { return Result(size: 0, method: "measured", probes: probes) }
+    var fits = (size: size, seconds: seconds)
+    var misses: Int? = nil
+    var limit: String? = nil
+    while misses == nil {
+      if fits.size >= benchmark.maximumSize {
+        limit = "memory"
+        break
+      }
+      if fits.seconds > probeLimit / 2 {
+        limit = "time"
+        break
+      }
+      // Grow towards the smaller of the budget and the probe limit, assuming linear cost.
+      let target = min(budget, probeLimit)
+      let factor = min(16, max(2, 0.5 * target / max(fits.seconds, 1e-9)))
+      let next = min(benchmark.maximumSize, Int(Double(fits.size) * factor))
+      let t = try probe(next)
+      if t > budget { misses = next } else { fits = (next, t) }
+    }
+    if let high = misses {
+      var high = high
+      while Double(high) > 1.05 * Double(fits.size), high - fits.size > 1 {
+        let mid = (fits.size + high) / 2
+        let t = try probe(mid)
+        if t > budget { high = mid } else { fits = (mid, t) }
+      }
+      return Result(size: fits.size, method: "measured", probes: probes)
+    }
+    // Extrapolate from the two largest probes that fit.
+    let fitting = probes.filter { $0.seconds <= budget }.sorted { $0.size < $1.size }
+    let last = fitting[fitting.count - 1]
+    var slope = 1.0
+    if fitting.count >= 2 {
+      let previous = fitting[fitting.count - 2]
+      if previous.size < last.size, previous.seconds > 0 {
+        slope =
+          log(last.seconds / previous.seconds) / log(Double(last.size) / Double(previous.size))
+      }
+    }
+    slope = max(1, slope.isFinite ? slope : 1)
+    let estimate = Double(last.size) * pow(budget / last.seconds, 1 / slope)
+    return Result(
+      size: estimate >= Double(Int.max) ? Int.max : Int(estimate),
+      method: "extrapolated (\(limit ?? "time") limit, exponent \(String(format: "%.2f", slope)))",
+      probes: probes)
+  }
+}
