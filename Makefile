@@ -1,7 +1,7 @@
 # RiskKernels: the two commands the README starts with are `make report` and `make test`.
 SWIFT ?= swift
 
-.PHONY: setup report test build release bench-covariance bench-montecarlo bench-riskparity bench-liquidation fixtures format lint clean
+.PHONY: setup report test build release bench bench-covariance bench-montecarlo bench-riskparity bench-liquidation fixtures format lint clean
 
 setup:
 	@bash scripts/install-system-deps.sh
@@ -13,12 +13,17 @@ report: setup
 test: setup
 	$(SWIFT) test --disable-xctest
 	SWIFT=$(SWIFT) bash scripts/check-examples.sh
+	SWIFT=$(SWIFT) bash scripts/smoke-riskbench.sh
 
 build: setup
 	$(SWIFT) build
 
 release: setup
 	$(SWIFT) build -c release
+
+# riskbench: every pipeline against its budget, and every kernel against its peers, in one run.
+bench: setup
+	bash Benchmarks/run-riskbench.sh
 
 # Covariance kernels vs. NumPy / scikit-learn and a bare DSYRK, in one run (see Benchmarks/README.md).
 bench-covariance: setup

@@ -22,7 +22,7 @@ enum UseCase: String, Codable, CaseIterable, Sendable {
 
   var budgetText: String {
     switch self {
-    case .quote: "1 s (sub-second)"
+    case .quote: "sub-second: 1 s"
     case .fastBlock: "400 ms block"
     case .slowBlock: "12 s block"
     case .valuation: "1 min"

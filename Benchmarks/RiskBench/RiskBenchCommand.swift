@@ -134,7 +134,8 @@ struct PipelinesCommand: ParsableCommand {
     for c in cases { log("- \(c.name): \(c.details)") }
     var kernelRows: [KernelRow] = []
     if let kernels {
-      kernelRows = try KernelSuites(data: kernels, quick: quick, threads: threads).run(log: log)
+      kernelRows = try KernelSuites(data: kernels, quick: quick, threads: threads).run(
+        stdoutToStderr: json, log: log)
       log("\nKernels against their peers (same inputs, timed in this invocation)\n")
       log(KernelRow.table(kernelRows))
     }

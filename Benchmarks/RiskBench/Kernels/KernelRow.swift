@@ -6,7 +6,8 @@ struct KernelRow: Codable, Sendable {
   let kernel: String
   let size: String
   let medianSeconds: Double
-  let p90Seconds: Double
+  /// nil where only a median was kept (the generator's rate).
+  let p90Seconds: Double?
   let peer: String?
   let peerMedianSeconds: Double?
   /// Peer median ÷ ours (above 1: RiskKernels is faster); for a floor, ours ÷ floor.
@@ -22,7 +23,7 @@ struct KernelRow: Codable, Sendable {
     self.kernel = kernel
     self.size = size
     medianSeconds = ours.median
-    p90Seconds = ours.p90
+    p90Seconds = ours.p90.isNaN ? nil : ours.p90
     self.peer = peer
     peerMedianSeconds = peerSeconds
     ratio = peerSeconds.map { $0 / ours.median }
@@ -35,7 +36,7 @@ struct KernelRow: Codable, Sendable {
     out += "|---|---|---|---|---|---|---|---|---|\n"
     for r in rows {
       out += "| \(r.family) | \(r.kernel) | \(r.size) | \(formatSeconds(r.medianSeconds)) | "
-      out += "\(formatSeconds(r.p90Seconds)) | \(r.peer ?? "–") | "
+      out += "\(r.p90Seconds.map(formatSeconds) ?? "–") | \(r.peer ?? "–") | "
       out += "\(r.peerMedianSeconds.map(formatSeconds) ?? "–") | "
       out += "\(r.ratio.map { String(format: "%.2f×", $0) } ?? "–") | \(r.goal ?? "") |\n"
     }
@@ -50,7 +51,22 @@ struct KernelSuites {
   let quick: Bool
   let threads: Int
 
-  func run(log: (String) -> Void) throws -> [KernelRow] {
+  /// - Parameter stdoutToStderr: send the suites' own tables to stderr (under `--json`, stdout
+  ///   carries only the JSON document).
+  func run(stdoutToStderr: Bool, log: (String) -> Void) throws -> [KernelRow] {
+    var saved: Int32 = -1
+    if stdoutToStderr {
+      fflush(nil)  // all streams (stdout is not concurrency-safe to name)
+      saved = dup(STDOUT_FILENO)
+      dup2(STDERR_FILENO, STDOUT_FILENO)
+    }
+    defer {
+      if saved >= 0 {
+        fflush(nil)  // all streams (stdout is not concurrency-safe to name)
+        dup2(saved, STDOUT_FILENO)
+        close(saved)
+      }
+    }
     var rows: [KernelRow] = []
     let suites: [(String, () throws -> [KernelRow])] = [
       (

@@ -196,12 +196,12 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     let n = settings.paths
     var terminalPrices: Matrix<Scalar>?
     if observers.keepTerminalPrices {
-      var storage = [Scalar](repeating: 0, count: n * d)
-      var k = 0
-      for tally in tallies {
-        for p in 0..<(tally.terminalPrices.count / d) {
-          for i in 0..<d { storage[k + i * n] = tally.terminalPrices[p * d + i] }
-          k += 1
+      var storage: [Scalar] = []
+      storage.reserveCapacity(n * d)
+      for i in 0..<d {
+        for tally in tallies {
+          let m = tally.pathCount
+          storage.append(contentsOf: tally.terminalPrices[(i * m)..<((i + 1) * m)])
         }
       }
       terminalPrices = Matrix(uncheckedRows: n, columns: d, storage: storage)
@@ -222,6 +222,11 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
 /// One reduction group's partial results.
 struct GroupTally<Scalar: BLASScalar>: Sendable {
   var sums: ShiftedSums
+  /// The group's first path and path count.
+  var firstPath = 0
+  var pathCount = 0
+  /// Asset-major within the group (`[i·pathCount + p]`), so the result's column-major matrix
+  /// is built by contiguous copies.
   var terminalPrices: [Scalar] = []
   var portfolioValues: [Scalar] = []
   var paths: [Matrix<Scalar>] = []
@@ -278,7 +283,11 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   mutating func run(group: Int) throws(RiskKernelsError) -> GroupTally<Scalar> {
     let start = group * SimulationSettings.groupPaths
     let end = Swift.min(start + SimulationSettings.groupPaths, plan.settings.paths)
-    var tally = GroupTally<Scalar>(sums: ShiftedSums(quantities: plan.valueCount))
+    var tally = GroupTally<Scalar>(
+      sums: ShiftedSums(quantities: plan.valueCount), firstPath: start, pathCount: end - start)
+    if plan.observers.keepTerminalPrices {
+      tally.terminalPrices = Array(repeating: 0, count: plan.d * (end - start))
+    }
     for blockStart in stride(from: start, to: end, by: plan.blockPaths) {
       let count = Swift.min(plan.blockPaths, end - blockStart)
       try simulate(blockStart: blockStart, count: count, into: &tally)
@@ -325,8 +334,10 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   private mutating func resetState(count: Int) {
     let n = count * plan.d
     Self.tile(plan.logSpot, count: n, into: &logPrice)
-    Self.tile(plan.logSpot, count: n, into: &logMinimum)
-    Self.tile(plan.logSpot, count: n, into: &logMaximum)
+    if plan.observers.extremes {
+      Self.tile(plan.logSpot, count: n, into: &logMinimum)
+      Self.tile(plan.logSpot, count: n, into: &logMaximum)
+    }
     if !plan.barriers.isEmpty {
       let m = count * plan.barriers.count
       Self.tile([1], count: m, into: &barrierSurvival)
@@ -509,7 +520,12 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     } else {
       for p in 0..<count { tally.sums.add(pathValues, offset: p * q) }
     }
-    if observers.keepTerminalPrices { tally.terminalPrices.append(contentsOf: terminal) }
+    if observers.keepTerminalPrices {
+      let (first, stride) = (blockStart - tally.firstPath, tally.pathCount)
+      for p in 0..<count {
+        for i in 0..<d { tally.terminalPrices[i * stride + first + p] = terminal[i + p * d] }
+      }
+    }
     if observers.keepPaths {
       for p in 0..<count {
         tally.paths.append(

@@ -57,15 +57,31 @@ public enum EmpiricalVaR {
     let (n, d) = (contributions.rows, contributions.columns)
     var totals = [T](repeating: 0, count: n)
     for j in 0..<d { for i in 0..<n { totals[i] += contributions.storage[i + j * n] } }
+    return try allocate(totals: totals, assets: d, confidence: confidence) {
+      contributions.storage[$0 + $1 * n]
+    }
+  }
+
+  /// The Euler allocation behind `fromContributions`, from the scenario totals and a way to read
+  /// scenario i's contribution of asset j; only the tail's and the VaR window's rows are read,
+  /// so a caller can derive contributions on demand instead of storing N × d of them.
+  static func allocate<T: BLASScalar>(
+    totals: [T], assets d: Int, confidence: Double, contribution: (_ row: Int, _ asset: Int) -> T
+  ) throws(RiskKernelsError) -> TailRisk<T> {
+    let n = totals.count
     let k = try tailCount(totals, confidence)
     // The scenarios ranked by total (ties by index) up to rank k − 1 + m: those at or below a
-    // sampled cut-off, sorted (O(N + k log k)); all of them, sorted, if the cut-off fell short.
+    // cut-off (sampled for large N, selected exactly otherwise), sorted: O(N + k log k). All of
+    // them, sorted, if the sampled cut-off fell short.
     let m = Swift.max(1, Int(Double(k).squareRoot()))
     let needed = Swift.min(n, k + m)
     var candidates: [Int] = []
-    if let cutoff = lowerTailCutoff(totals, count: needed) {
-      candidates = (0..<n).filter { totals[$0] <= cutoff }
+    var cutoff = lowerTailCutoff(totals, count: needed)
+    if cutoff == nil, needed < n {
+      var copy = totals
+      cutoff = select(&copy, rank: needed - 1)
     }
+    if let cutoff { candidates = (0..<n).filter { totals[$0] <= cutoff } }
     if candidates.count < needed { candidates = Array(0..<n) }
     let ranked = candidates.sorted {
       totals[$0] < totals[$1] || (totals[$0] == totals[$1] && $0 < $1)
@@ -75,14 +91,14 @@ public enum EmpiricalVaR {
     var esSum = 0.0
     for j in 0..<d {
       var s = 0.0
-      for i in tailRows { s += Double(contributions.storage[i + j * n]) }
+      for i in tailRows { s += Double(contribution(i, j)) }
       esComponents[j] = T(-s / Double(k))
       esSum += -s / Double(k)
     }
     let window = ranked[Swift.max(0, k - 1 - m)...Swift.min(n - 1, k - 1 + m)]
     var raw = [Double](repeating: 0, count: d)
     for j in 0..<d {
-      for i in window { raw[j] -= Double(contributions.storage[i + j * n]) }
+      for i in window { raw[j] -= Double(contribution(i, j)) }
       raw[j] /= Double(window.count)
     }
     let valueAtRisk = -totals[ranked[k - 1]]

@@ -48,15 +48,18 @@ public enum MonteCarloVaR {
         expected: .matrix(rows: prices.rows, columns: d),
         actual: .matrix(rows: prices.rows, columns: prices.columns))
     }
+    try prices.checkFinite("terminal prices")
     let n = prices.rows
-    var contributions = try Matrix<T>(rows: n, columns: d)
+    let scale = holdings.map { $0 / initial }
+    // The contributions are derived on demand (only the tail's rows are read again), in the
+    // same arithmetic and order as `fromContributions` on the stored matrix would use.
+    var totals = [T](repeating: 0, count: n)
     for i in 0..<d {
-      let scale = holdings[i] / initial
-      for k in 0..<n {
-        contributions.storage[k + i * n] = scale * (prices.storage[k + i * n] - spot[i])
-      }
+      for k in 0..<n { totals[k] += scale[i] * (prices.storage[k + i * n] - spot[i]) }
     }
-    return try EmpiricalVaR.fromContributions(contributions, confidence: confidence)
+    return try EmpiricalVaR.allocate(totals: totals, assets: d, confidence: confidence) {
+      scale[$1] * (prices.storage[$0 + $1 * n] - spot[$1])
+    }
   }
 
   /// `V₀ = Σ hᵢ Sᵢ(0)` after checking the confidence and the holdings.
