@@ -64,7 +64,9 @@ extension PipelineResult {
           let method = r.largestSizeMethod ?? ""
           return method == "measured"
             ? "\(grouped(size)) \(r.sizeUnit)"
-            : "≈ \(grouped(size)) \(r.sizeUnit) (\(method))"
+            : method.hasPrefix("measured")
+              ? "\(grouped(size)) \(r.sizeUnit) (\(method))"
+              : "≈ \(grouped(size)) \(r.sizeUnit) (\(method))"
         } ?? "–"
       out += "| \(r.name) | \(r.useCase) (\(r.budgetText)) | \(grouped(r.size)) \(r.sizeUnit) | "
       out += "\(formatSeconds(r.p50Seconds)) | \(formatSeconds(r.p90Seconds)) | "

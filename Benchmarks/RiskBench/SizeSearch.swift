@@ -17,7 +17,8 @@ struct SizeSearch {
 
   struct Result: Codable, Sendable {
     let size: Int
-    /// "measured", "extrapolated (time limit)" or "extrapolated (memory limit)".
+    /// "measured", "extrapolated (time limit, …)", "extrapolated (memory limit, …)", or
+    /// "measured up to the failure at N: …" when a larger size could not be set up or run.
     let method: String
     let probes: [Probe]
   }
@@ -56,6 +57,12 @@ struct SizeSearch {
     var fits = (size: size, seconds: seconds)
     var misses: Int? = nil
     var limit: String? = nil
+    // A size the case cannot handle (a covariance that turns singular, say) ends the search at
+    // the last size that ran, and the result says so.
+    func failure(_ size: Int, _ error: any Error) -> Result {
+      Result(
+        size: fits.size, method: "measured up to the failure at \(size): \(error)", probes: probes)
+    }
     while misses == nil {
       if fits.size >= benchmark.maximumSize {
         limit = "memory"
@@ -69,14 +76,16 @@ struct SizeSearch {
       let target = min(budget, probeLimit)
       let factor = min(16, max(2, 0.5 * target / max(fits.seconds, 1e-9)))
       let next = min(benchmark.maximumSize, Int(Double(fits.size) * factor))
-      let t = try probe(next)
+      let t: Double
+      do { t = try probe(next) } catch { return failure(next, error) }
       if t > budget { misses = next } else { fits = (next, t) }
     }
     if let high = misses {
       var high = high
       while Double(high) > 1.05 * Double(fits.size), high - fits.size > 1 {
         let mid = (fits.size + high) / 2
-        let t = try probe(mid)
+        let t: Double
+        do { t = try probe(mid) } catch { return failure(mid, error) }
         if t > budget { high = mid } else { fits = (mid, t) }
       }
       return Result(size: fits.size, method: "measured", probes: probes)

@@ -72,6 +72,28 @@ struct RiskBenchTests {
     #expect(found.size <= 500 && found.size >= 60)
   }
 
+  @Test("A size the case cannot set up ends the search at the last size that ran, and says so")
+  func searchStopsAtFailure() throws {
+    struct TooLarge: Error {}
+    final class Fragile: BenchmarkCase {
+      let name = "fragile"
+      let useCase = UseCase.quote
+      let sizeUnit = "units"
+      let defaultSize = 10
+      let maximumSize = 1 << 20
+      let details = ""
+      let inner = SpinCase()
+      func setUp(size: Int) throws {
+        guard size <= 40 else { throw TooLarge() }
+        try inner.setUp(size: size)
+      }
+      func run() throws { try inner.run() }
+    }
+    let found = try SizeSearch(quick: false).largestSize(of: Fragile(), budget: 0.01)
+    #expect(found.method.hasPrefix("measured up to the failure at"))
+    #expect(found.size <= 40 && found.size >= 10)
+  }
+
   @Test("Every pipeline sets up and runs at a small size, and its row has the issue's fields")
   func pipelinesRun() throws {
     let cases: [(BenchmarkCase, Int)] = [
