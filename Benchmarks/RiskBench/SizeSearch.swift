@@ -2,9 +2,10 @@ import Foundation
 
 /// The largest size of a pipeline whose update still fits its budget, found by search.
 ///
-/// Each probe sets the case up at a size and takes the slowest of a few runs after one warm-up
-/// (a conservative stand-in for p99 at a fraction of the cost). From the default size the search
-/// grows geometrically until a probe exceeds the budget, then bisects to 5 %; it shrinks by
+/// Each probe sets the case up at a size and takes the slowest of a few runs, the warm-up
+/// included (a conservative stand-in for p99 at a fraction of the cost). From the default size
+/// the search grows geometrically, by the cost exponent the probes measure, until a probe
+/// exceeds the budget, then bisects to 5 %; it shrinks by
 /// halves when the default size already misses. Two limits stop it short: a probe slower than
 /// `probeLimit` seconds (a day's budget cannot be searched by running for a day) and the case's
 /// `maximumSize` (memory). Then the size is extrapolated from the last two probes with their
@@ -33,15 +34,18 @@ struct SizeSearch {
     var probes: [Probe] = []
     func probe(_ size: Int) throws -> Double {
       try benchmark.setUp(size: size)
-      try benchmark.run()
       let clock = ContinuousClock()
-      var slowest = 0.0
+      // The warm-up run alone stands for the probe when it is already slow (it is the slowest
+      // run, so the estimate stays conservative).
+      var slowest = try clock.measure { try benchmark.run() }.inSeconds
       let start = clock.now
       var runs = 0
-      repeat {
+      while slowest < probeLimit / 2
+        && (runs < 3 || (runs < 20 && (clock.now - start).inSeconds < probeLimit / 4))
+      {
         slowest = max(slowest, try clock.measure { try benchmark.run() }.inSeconds)
         runs += 1
-      } while runs < 3 || (runs < 20 && (clock.now - start).inSeconds < probeLimit / 4)
+      }
       probes.append(Probe(size: size, seconds: slowest))
       return slowest
     }
@@ -72,9 +76,20 @@ struct SizeSearch {
         limit = "time"
         break
       }
-      // Grow towards the smaller of the budget and the probe limit, assuming linear cost.
+      // Grow towards half the smaller of the budget and the probe limit, with the cost's
+      // exponent measured from the probes so far (the first step assumes cubic cost, so at
+      // most 16^(1/3) ≈ 2.5× in size).
       let target = min(budget, probeLimit)
-      let factor = min(16, max(2, 0.5 * target / max(fits.seconds, 1e-9)))
+      let growth = 0.5 * target / max(fits.seconds, 1e-9)
+      let fitted = probes.filter { $0.seconds <= budget }.sorted { $0.size < $1.size }
+      var exponent = 3.0
+      if fitted.count >= 2 {
+        let (a, b) = (fitted[fitted.count - 2], fitted[fitted.count - 1])
+        if a.size < b.size, a.seconds > 0, b.seconds > a.seconds {
+          exponent = max(1, log(b.seconds / a.seconds) / log(Double(b.size) / Double(a.size)))
+        }
+      }
+      let factor = min(16, max(1.25, pow(growth, 1 / exponent)))
       let next = min(benchmark.maximumSize, Int(Double(fits.size) * factor))
       let t: Double
       do { t = try probe(next) } catch { return failure(next, error) }
