@@ -232,6 +232,35 @@ struct GroupTally<Scalar: BLASScalar>: Sendable {
   var paths: [Matrix<Scalar>] = []
 }
 
+extension PathSimulator {
+  /// The terminal prices of the given paths, re-simulated: each in the pair of paths starting at
+  /// its even index (as a run's blocks are laid out, so antithetic pairs stay pairs). Path k's
+  /// normals depend only on the seed and k, so these are the prices a full run gives path k
+  /// (tested bit for bit).
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  func terminalPrices(ofPaths paths: [Int]) throws(RiskKernelsError) -> [Int: [Scalar]] {
+    try settings.validate()
+    let plan = SimulationPlan(
+      model: model, settings: settings,
+      observers: PathObservers<Scalar>(keepTerminalPrices: true, extremes: false))
+    var workspace = try BlockWorkspace(plan: plan)
+    let d = model.dimension
+    var out: [Int: [Scalar]] = [:]
+    for start in Set(paths.map { $0 & ~1 }).sorted() {
+      let count = Swift.min(2, settings.paths - start)
+      var tally = GroupTally<Scalar>(
+        sums: ShiftedSums(quantities: plan.valueCount), firstPath: start, pathCount: count)
+      tally.terminalPrices = Array(repeating: 0, count: d * count)
+      try workspace.simulate(blockStart: start, count: count, into: &tally)
+      for p in 0..<count {
+        out[start + p] = (0..<d).map { tally.terminalPrices[$0 * count + p] }
+      }
+    }
+    return out
+  }
+}
+
 // MARK: - Workspace: one per thread, allocated once per run
 
 struct BlockWorkspace<Scalar: BLASScalar> {

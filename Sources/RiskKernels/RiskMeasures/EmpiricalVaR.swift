@@ -62,17 +62,23 @@ public enum EmpiricalVaR {
     }
   }
 
-  /// The Euler allocation behind `fromContributions`, from the scenario totals and a way to read
-  /// scenario i's contribution of asset j; only the tail's and the VaR window's rows are read,
-  /// so a caller can derive contributions on demand instead of storing N × d of them.
-  static func allocate<T: BLASScalar>(
-    totals: [T], assets d: Int, confidence: Double, contribution: (_ row: Int, _ asset: Int) -> T
-  ) throws(RiskKernelsError) -> TailRisk<T> {
+  /// The scenarios in rank order (by total, ties by index) as far as the Euler allocation reads
+  /// them: `ranked[0..<k]` is the tail and ranks `k − 1 ± m` the VaR window, `m = ⌊√k⌋`. Those
+  /// at or below a cut-off (sampled for large N, selected exactly otherwise) are sorted:
+  /// O(N + k log k); all N if a sampled cut-off fell short.
+  struct TailRanking: Sendable {
+    let k: Int
+    let m: Int
+    let ranked: [Int]
+    /// The ranked rows the allocation reads.
+    var rowsRead: ArraySlice<Int> { ranked.prefix(Swift.min(ranked.count, k + m)) }
+  }
+
+  static func tailRanking<T: BLASScalar>(totals: [T], confidence: Double)
+    throws(RiskKernelsError) -> TailRanking
+  {
     let n = totals.count
     let k = try tailCount(totals, confidence)
-    // The scenarios ranked by total (ties by index) up to rank k − 1 + m: those at or below a
-    // cut-off (sampled for large N, selected exactly otherwise), sorted: O(N + k log k). All of
-    // them, sorted, if the sampled cut-off fell short.
     let m = Swift.max(1, Int(Double(k).squareRoot()))
     let needed = Swift.min(n, k + m)
     var candidates: [Int] = []
@@ -86,6 +92,26 @@ public enum EmpiricalVaR {
     let ranked = candidates.sorted {
       totals[$0] < totals[$1] || (totals[$0] == totals[$1] && $0 < $1)
     }
+    return TailRanking(k: k, m: m, ranked: ranked)
+  }
+
+  /// The Euler allocation behind `fromContributions`, from the scenario totals and a way to read
+  /// scenario i's contribution of asset j; only the ranking's `rowsRead` are read, so a caller
+  /// can derive contributions on demand instead of storing N × d of them.
+  static func allocate<T: BLASScalar>(
+    totals: [T], assets d: Int, confidence: Double, contribution: (_ row: Int, _ asset: Int) -> T
+  ) throws(RiskKernelsError) -> TailRisk<T> {
+    allocate(
+      totals: totals, ranking: try tailRanking(totals: totals, confidence: confidence), assets: d,
+      confidence: confidence, contribution: contribution)
+  }
+
+  static func allocate<T: BLASScalar>(
+    totals: [T], ranking: TailRanking, assets d: Int, confidence: Double,
+    contribution: (_ row: Int, _ asset: Int) -> T
+  ) -> TailRisk<T> {
+    let n = totals.count
+    let (k, m, ranked) = (ranking.k, ranking.m, ranking.ranked)
     let tailRows = ranked.prefix(k)
     var esComponents = [T](repeating: 0, count: d)
     var esSum = 0.0

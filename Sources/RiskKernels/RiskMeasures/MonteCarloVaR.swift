@@ -1,11 +1,12 @@
 /// Monte Carlo VaR and ES of a portfolio of holdings over a simulation's horizon, with Euler
 /// components, from the engine's simulated terminal prices.
 ///
-/// Each path k gives the portfolio return `R_k = Σᵢ hᵢ (S_{T,k,i} − S_{0,i}) / V₀` with
-/// `V₀ = Σᵢ hᵢ S_{0,i}`, split into per-asset contributions `hᵢ (S_{T,k,i} − S_{0,i}) / V₀`. VaR,
-/// ES and their components are those of `EmpiricalVaR.fromContributions` on that sample, so the
+/// Each path k gives the portfolio return `R_k = (V_{T,k} − V₀) / V₀` with `V = Σᵢ hᵢ Sᵢ`, split
+/// into per-asset contributions `hᵢ (S_{T,k,i} − S_{0,i}) / V₀`. VaR, ES and their components
+/// are those of `EmpiricalVaR.fromContributions` on that sample (ranked by `R_k`), so the
 /// components sum to the totals. The paths are `PathSimulator`'s: reproducible from the seed and
-/// identical on any thread count. Memory: the N × d terminal prices are kept.
+/// identical on any thread count. Memory: O(N) — each path's value; the ~k + √k tail paths are
+/// re-simulated for their prices.
 public enum MonteCarloVaR {
   /// - Throws: what `PathSimulator` throws for the model and settings; `.dimensionMismatch` or
   ///   `.nonFiniteInput` for the holdings; `.parameterOutOfRange` for a confidence outside
@@ -17,17 +18,25 @@ public enum MonteCarloVaR {
     model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings, confidence: Double,
     progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil
   ) throws(RiskKernelsError) -> TailRisk<T> {
-    // Checked before any path is drawn.
-    _ = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
-    let result = try PathSimulator(
+    let initial = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
+    let simulator = PathSimulator(
       model: model, settings: settings,
-      observers: PathObservers(keepTerminalPrices: true, extremes: false)
-    ).run(progress: progress)
-    guard let prices = result.terminalPrices else {
-      throw .backend(routine: "PathSimulator terminal prices", status: 0)
+      observers: PathObservers(holdings: holdings, keepPortfolioValues: true, extremes: false))
+    let result = try simulator.run(progress: progress)
+    guard let values = result.portfolioValues else {
+      throw .backend(routine: "PathSimulator portfolio values", status: 0)
     }
-    return try portfolio(
-      terminalPrices: prices, spot: model.spot, holdings: holdings, confidence: confidence)
+    // Only each path's value is kept (O(N) memory); the components need the prices of the
+    // ~k + √k paths around the tail, which are re-simulated (path k's numbers depend only on
+    // the seed and k, so they are the same paths).
+    let totals = values.map { ($0 - initial) / initial }
+    let ranking = try EmpiricalVaR.tailRanking(totals: totals, confidence: confidence)
+    let rows = Array(ranking.rowsRead)
+    let prices = try simulator.terminalPrices(ofPaths: rows)
+    let scale = holdings.map { $0 / initial }
+    return EmpiricalVaR.allocate(
+      totals: totals, ranking: ranking, assets: model.dimension, confidence: confidence
+    ) { scale[$1] * (prices[$0]![$1] - model.spot[$1]) }
   }
 
   /// The same VaR/ES and components from terminal prices a simulation already kept
@@ -51,12 +60,14 @@ public enum MonteCarloVaR {
     try prices.checkFinite("terminal prices")
     let n = prices.rows
     let scale = holdings.map { $0 / initial }
-    // The contributions are derived on demand (only the tail's rows are read again), in the
-    // same arithmetic and order as `fromContributions` on the stored matrix would use.
-    var totals = [T](repeating: 0, count: n)
+    // A path's return is (V − V₀)/V₀ with V = Σᵢ hᵢSᵢ summed in asset order: the arithmetic of
+    // the simulator's portfolio observer, so this form and the model form agree exactly. The
+    // contributions hᵢ(Sᵢ − Sᵢ(0))/V₀ are derived on demand for the tail's rows only.
+    var values = [T](repeating: 0, count: n)
     for i in 0..<d {
-      for k in 0..<n { totals[k] += scale[i] * (prices.storage[k + i * n] - spot[i]) }
+      for k in 0..<n { values[k] += holdings[i] * prices.storage[k + i * n] }
     }
+    let totals = values.map { ($0 - initial) / initial }
     return try EmpiricalVaR.allocate(totals: totals, assets: d, confidence: confidence) {
       scale[$1] * (prices.storage[$0 + $1 * n] - spot[$1])
     }
