@@ -94,6 +94,8 @@ struct PipelinesCommand: ParsableCommand {
     if let paths, paths < 2 {
       throw ValidationError("--paths \(paths): at least 2")
     }
+    // Names in --only and --size are checked here, so an error shows this command's usage.
+    _ = try sizes(for: cases())
     if let threads, !(1...1024).contains(threads) {
       throw ValidationError("--threads \(threads): 1 to 1024")
     }
