@@ -13,12 +13,7 @@ extension CovarianceSuite {
     let reps: Int
   }
 
-  struct PeerFile: Codable {
-    let python: String
-    let versions: [String: String]
-    let blasThreads: String
-    let results: [PeerRow]
-  }
+  typealias PeerFile = PeerResults<PeerRow>
 
   struct ResultRow: Codable {
     let kernel: String
@@ -55,7 +50,7 @@ extension CovarianceSuite {
       return """
         RiskKernels covariance benchmark — \(m["cpu"]!), \(m["cores"]!) cores, OpenBLAS threads \(m["openblasThreads"]!) \
         (peers: \(peers.blasThreads)), \(m["build"]!), git \(m["git"]!), load \(m["loadavg"]!)
-        peers: Python \(peers.python), \(peers.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        peers: \(peers.versionsLine)
         """
     }
   }

@@ -26,8 +26,7 @@ struct CovarianceSuite: ParsableCommand {
   /// Times the kernels, prints the table, writes covariance.json and returns the rows.
   func measure() throws -> [KernelRow] {
     try BLASThreads.set(threads)
-    let peers = try JSONDecoder().decode(
-      PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/peers.json")))
+    let peers = try PeerFile.load(data + "/peers.json")
     let timer = BenchTimer(quick: quick)
     print(Header.describe(threads: threads, peers: peers))
     var rowsOut: [ResultRow] = []

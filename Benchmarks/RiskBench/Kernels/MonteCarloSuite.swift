@@ -29,15 +29,14 @@ struct MonteCarloSuite: ParsableCommand {
   /// Times the generator and the engine, prints the tables, writes montecarlo.json and returns
   /// the rows.
   func measure() throws -> [KernelRow] {
-    let peers = try JSONDecoder().decode(
-      PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/mc_peers.json")))
+    let peers = try PeerFile.load(data + "/mc_peers.json")
     let timer = BenchTimer(quick: quick)
     let machine = Machine.describe(threads: threads)
     print(
       "RiskKernels Monte Carlo benchmark — \(machine["cpu"]!), \(machine["cores"]!) cores, \(threads) worker threads (OpenBLAS pinned to 1 inside the engine), SLEEF \(machine["sleef"]!), git \(machine["git"]!), load \(machine["loadavg"]!)"
     )
     print(
-      "peers: Python \(peers.python), \(peers.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), OpenBLAS threads \(peers.blasThreads)\n"
+      "peers: \(peers.versionsLine), OpenBLAS threads \(peers.blasThreads)\n"
     )
 
     // 1. The generator alone.
@@ -205,12 +204,7 @@ extension MonteCarloSuite {
     let throughput: Double?
   }
 
-  struct PeerFile: Codable {
-    let python: String
-    let versions: [String: String]
-    let blasThreads: String
-    let results: [PeerRow]
-  }
+  typealias PeerFile = PeerResults<PeerRow>
 
   struct CaseRow: Codable {
     let assets: Int

@@ -29,15 +29,14 @@ struct RiskParitySuite: ParsableCommand {
   /// Times the solves, prints the table, writes riskparity.json and returns the rows.
   func measure() throws -> [KernelRow] {
     try BLASThreads.set(1)
-    let peers = try JSONDecoder().decode(
-      PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/rp_peers.json")))
+    let peers = try PeerFile.load(data + "/rp_peers.json")
     let timer = BenchTimer(quick: quick)
     let m = Machine.describe(threads: 1)
     print(
       """
       RiskKernels risk-parity benchmark — \(m["cpu"]!), \(m["cores"]!) cores, OpenBLAS threads 1 \
       (peers: \(peers.blasThreads)), \(m["build"]!), git \(m["git"]!), load \(m["loadavg"]!)
-      peers: Python \(peers.python), \(peers.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+      peers: \(peers.versionsLine)
       """)
     var rows: [ResultRow] = []
     let sizeList = sizes.split(separator: ",").compactMap { Int($0) }
@@ -144,12 +143,7 @@ extension RiskParitySuite {
     let residual: Double
   }
 
-  struct PeerFile: Codable {
-    let python: String
-    let versions: [String: String]
-    let blasThreads: String
-    let results: [PeerRow]
-  }
+  typealias PeerFile = PeerResults<PeerRow>
 
   struct ResultRow: Codable {
     let `case`: String

@@ -621,9 +621,7 @@ struct MonitoredBarrier<Scalar: BLASScalar>: Sendable {
   /// The underlying at path `p`'s terminal prices (`terminal[i + p·d]`).
   func value(_ terminal: [Scalar], path p: Int, dimension d: Int) -> Scalar {
     if let asset { return terminal[asset + p * d] }
-    var v: Scalar = 0
-    for a in support.indices { v += supportHoldings[a] * terminal[support[a] + p * d] }
-    return v
+    return basketValue(terminal, offset: p * d)
   }
 
   /// `σ_V = √(xᵀΣx) / V`, `xᵢ = hᵢSᵢ` over the basket's support: its local log-volatility.
