@@ -11,4 +11,5 @@ fi
 "$VENV/bin/python" make_covariance.py
 "$VENV/bin/python" make_riskparity.py
 "$VENV/bin/python" make_liquidation.py
+"$VENV/bin/python" make_first_passage_tails.py
 "$VENV/bin/python" make_riskmeasures.py

@@ -1,33 +1,67 @@
 internal import CShims
+internal import Dispatch
 
-/// The C edge of `LiquidationSweep`: first-passage probabilities of a range of positions
-/// (`CShims/liquidation.c`, AVX2 with exact per-lane fallbacks).
+/// The C edge of `LiquidationSweep`: first-passage probabilities of every position
+/// (`CShims/liquidation.c`, AVX2 with a scalar reference for other CPUs).
 enum LiquidationSweepKernel {
-  /// The positions `range` into `out[0..<range.count]`; the inputs must cover `range`.
+  /// Positions per work item: a multiple of the C kernel's block of 64, so where a position
+  /// falls never changes its arithmetic.
+  static let chunk = 16_384
+
+  /// All positions into `out` (one entry per position), split over `workers` threads in
+  /// contiguous runs of chunks written straight into `out`; the inputs must have equal counts.
   static func firstPassage(
     leverage: [Double], margin: [Double], side: [Double], volatility: [Double], drift: [Double],
-    horizon: Double, positions range: Range<Int>, into out: inout [Double], vectorised: Bool = true
+    horizon: Double, workers: Int, into out: inout [Double]
   ) {
+    let count = leverage.count
     precondition(
-      range.lowerBound >= 0 && range.upperBound <= leverage.count && out.count >= range.count,
-      "sweep range")
-    guard !range.isEmpty else { return }
+      [margin.count, side.count, volatility.count, drift.count, out.count].allSatisfy {
+        $0 == count
+      } && workers >= 1, "sweep shapes")
+    guard count > 0 else { return }
+    let chunks = (count + chunk - 1) / chunk
+    let workers = min(workers, chunks)
+    let per = (chunks + workers - 1) / workers
     leverage.withUnsafeBufferPointer { l in
       margin.withUnsafeBufferPointer { m in
         side.withUnsafeBufferPointer { s in
           volatility.withUnsafeBufferPointer { v in
             drift.withUnsafeBufferPointer { u in
               out.withUnsafeMutableBufferPointer { o in
-                let k = range.lowerBound
-                let kernel = vectorised ? cshim_first_passage_f64 : cshim_first_passage_scalar_f64
-                kernel(
-                  l.baseAddress! + k, m.baseAddress! + k, s.baseAddress! + k, v.baseAddress! + k,
-                  u.baseAddress! + k, horizon, o.baseAddress!, range.count)
+                let book = Book(
+                  leverage: l.baseAddress!, margin: m.baseAddress!, side: s.baseAddress!,
+                  volatility: v.baseAddress!, drift: u.baseAddress!, out: o.baseAddress!)
+                let run = { @Sendable (w: Int) in
+                  let lower = min(count, w * per * chunk)
+                  let upper = min(count, (w + 1) * per * chunk)
+                  guard lower < upper else { return }
+                  cshim_first_passage_f64(
+                    book.leverage + lower, book.margin + lower, book.side + lower,
+                    book.volatility + lower, book.drift + lower, horizon, book.out + lower,
+                    upper - lower)
+                }
+                if workers == 1 {
+                  run(0)
+                } else {
+                  DispatchQueue.concurrentPerform(iterations: workers, execute: run)
+                }
               }
             }
           }
         }
       }
     }
+  }
+
+  /// The arrays' addresses for the workers, which read them and write disjoint runs of `out`
+  /// while the arrays are pinned by the enclosing `withUnsafe…BufferPointer` calls.
+  private struct Book: @unchecked Sendable {
+    let leverage: UnsafePointer<Double>
+    let margin: UnsafePointer<Double>
+    let side: UnsafePointer<Double>
+    let volatility: UnsafePointer<Double>
+    let drift: UnsafePointer<Double>
+    let out: UnsafeMutablePointer<Double>
   }
 }

@@ -53,6 +53,85 @@ import Testing
     }
   }
 
+  /// Tests/FixtureScripts/make_first_passage_tails.py: mpmath at 60 digits from exact inputs.
+  struct TailsFixture: Decodable {
+    struct Position: Decodable {
+      let side: String
+      let leverage: Double
+      let maintenanceMargin: Double
+      let volatility: Double
+      let drift: Double
+      let p: Double
+      let condition: Double
+    }
+    struct Book: Decodable {
+      let horizon: String
+      let horizonYears: Double
+      let positions: [Position]
+    }
+    let books: [Book]
+
+    static func load() throws -> TailsFixture {
+      guard
+        let url = Bundle.module.url(
+          forResource: "Fixtures/leverage/first_passage_tails", withExtension: "json")
+      else { throw FixtureMissing(name: "first_passage_tails") }
+      return try JSONDecoder().decode(TailsFixture.self, from: Data(contentsOf: url))
+    }
+
+    /// Rounding moves p by at most condition·u relative (see the script); allow 4× that, plus
+    /// 1e-15 for the rational approximations, and the subnormal spacing near zero.
+    static func allowance(_ position: Position) -> Double {
+      (4 * position.condition * 0x1p-53 + 1e-15) * position.p + 0x1p-1060
+    }
+  }
+
+  @Test(
+    "Exact to the formula's own conditioning, far tails included, against mpmath (6 horizons, 1440 positions)"
+  )
+  func matchesExactTails() throws {
+    var worst = 0.0
+    for book in try TailsFixture.load().books {
+      let positions = book.positions
+      let sweep = try LiquidationSweep(
+        sides: positions.map { PositionSide(rawValue: $0.side)! },
+        leverage: positions.map(\.leverage),
+        maintenanceMargin: positions.map(\.maintenanceMargin),
+        volatility: positions.map(\.volatility), drift: positions.map(\.drift))
+      var out: [Double] = []
+      try sweep.firstPassage(horizon: book.horizonYears, into: &out)
+      for (k, position) in positions.enumerated() {
+        let error = abs(out[k] - position.p)
+        worst = max(worst, error / TailsFixture.allowance(position))
+        #expect(
+          error <= TailsFixture.allowance(position),
+          "\(book.horizon) position \(k): \(out[k]) vs \(position.p) (condition \(position.condition))")
+      }
+    }
+    #expect(worst > 0)  // the comparison really ran
+  }
+
+  @Test("LiquidationProbabilities.firstPassage is as exact on the same positions")
+  func closedFormMatchesExactTails() throws {
+    var worst = 0.0
+    for book in try TailsFixture.load().books {
+      for (k, position) in book.positions.enumerated() {
+        let p = try LiquidationProbabilities(
+          position: LeveragedPosition(
+            side: PositionSide(rawValue: position.side)!, leverage: position.leverage,
+            maintenanceMargin: position.maintenanceMargin),
+          volatility: position.volatility, drift: position.drift, horizon: book.horizonYears
+        ).firstPassage
+        let error = abs(p - position.p)
+        worst = max(worst, error / TailsFixture.allowance(position))
+        #expect(
+          error <= TailsFixture.allowance(position),
+          "\(book.horizon) position \(k): \(p) vs \(position.p) (condition \(position.condition))")
+      }
+    }
+    #expect(worst > 0)
+  }
+
   @Test("Identical results on 1, 2 and 3 threads")
   func threadInvariant() throws {
     let (sweep, _) = try Self.book(70_001)
