@@ -76,8 +76,9 @@ where Self.RawSignificand: FixedWidthInteger {
   ) throws(RiskKernelsError) -> [Self]
 
   /// C edge; public only because protocol requirements must be; not API.
-  /// `x[i] = exp(x[i])`, SLEEF 1-ULP kernels (AVX2 when the CPU has it, SSE2 otherwise).
-  static func _vexp(_ x: inout [Self])
+  /// `x[i] = exp(x[i])` for `i < count`, SLEEF 1-ULP kernels (AVX2 when the CPU has it, SSE2
+  /// otherwise).
+  static func _vexp(_ x: inout [Self], count: Int)
 
   /// C edge; public only because protocol requirements must be; not API.
   /// `x[i] = log(x[i])`, SLEEF 1-ULP kernels (AVX2 when the CPU has it, SSE2 otherwise).
@@ -155,4 +156,9 @@ func cInt(_ value: Int, _ name: String) throws(RiskKernelsError) -> Int32 {
 /// Leading dimension of a column-major matrix (BLAS requires at least 1).
 func leadingDimension<T>(_ m: Matrix<T>) throws(RiskKernelsError) -> Int32 {
   try cInt(max(1, m.rows), "leading dimension")
+}
+
+extension BLASScalar {
+  /// `x[i] = exp(x[i])` for every element.
+  static func _vexp(_ x: inout [Self]) { _vexp(&x, count: x.count) }
 }

@@ -163,9 +163,10 @@ extension Double: BLASScalar {
     return values
   }
 
-  public static func _vexp(_ x: inout [Double]) {
+  public static func _vexp(_ x: inout [Double], count: Int) {
+    precondition(count >= 0 && count <= x.count, "vexp count")
     x.withUnsafeMutableBufferPointer { px in
-      if let base = px.baseAddress { cshim_vexp_f64(base, px.count) }
+      if let base = px.baseAddress { cshim_vexp_f64(base, count) }
     }
   }
 

@@ -162,9 +162,10 @@ extension Float: BLASScalar {
     return values
   }
 
-  public static func _vexp(_ x: inout [Float]) {
+  public static func _vexp(_ x: inout [Float], count: Int) {
+    precondition(count >= 0 && count <= x.count, "vexp count")
     x.withUnsafeMutableBufferPointer { px in
-      if let base = px.baseAddress { cshim_vexp_f32(base, px.count) }
+      if let base = px.baseAddress { cshim_vexp_f32(base, count) }
     }
   }
 

@@ -55,17 +55,21 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
     let workers = Swift.max(1, Swift.min(settings.threads ?? cores, groups))
     let tallies = Mutex<[GroupTally<Scalar>?]>(Array(repeating: nil, count: groups))
     let failure = Mutex<RiskKernelsError?>(nil)
+    // Workers take the next group as they become free, so a worker slowed by another process
+    // takes fewer; the merge is in group order whoever ran them.
+    let nextGroup = Atomic<Int>(0)
+    let pathsDone = Atomic<Int>(0)
     BLASThreads.withOneThread {
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
         do throws(RiskKernelsError) {
           var workspace = try BlockWorkspace(plan: plan)
-          for group in stride(from: worker, to: groups, by: workers) {
+          while true {
+            let group = nextGroup.add(1, ordering: .relaxed).oldValue
+            guard group < groups, failure.withLock({ $0 == nil }) else { break }
             let tally = try workspace.run(group: group)
-            let done = tallies.withLock {
-              $0[group] = tally
-              return $0.reduce(0) { $0 + ($1?.sums.count ?? 0) }
-            }
-            progress?(plan.settings.antithetic ? 2 * done : done)
+            tallies.withLock { $0[group] = tally }
+            let done = pathsDone.add(tally.pathCount, ordering: .relaxed).newValue
+            progress?(done)
           }
         } catch {
           failure.withLock { $0 = $0 ?? error }
@@ -241,21 +245,33 @@ extension PathSimulator {
   @specialized(where Scalar == Float)
   func terminalPrices(ofPaths paths: [Int]) throws(RiskKernelsError) -> [Int: [Scalar]] {
     try settings.validate()
-    let plan = SimulationPlan(
-      model: model, settings: settings,
-      observers: PathObservers<Scalar>(keepTerminalPrices: true, extremes: false))
-    var workspace = try BlockWorkspace(plan: plan)
     let d = model.dimension
-    var out: [Int: [Scalar]] = [:]
+    // Every wanted path with its pair partner, in order, simulated in as few blocks as fit.
+    var listed: [Int] = []
     for start in Set(paths.map { $0 & ~1 }).sorted() {
-      let count = Swift.min(2, settings.paths - start)
-      var tally = GroupTally<Scalar>(
-        sums: ShiftedSums(quantities: plan.valueCount), firstPath: start, pathCount: count)
-      tally.terminalPrices = Array(repeating: 0, count: d * count)
-      try workspace.simulate(blockStart: start, count: count, into: &tally)
-      for p in 0..<count {
-        out[start + p] = (0..<d).map { tally.terminalPrices[$0 * count + p] }
-      }
+      listed.append(start)
+      if start + 1 < settings.paths { listed.append(start + 1) }
+    }
+    guard !listed.isEmpty else { return [:] }
+    var observers = PathObservers<Scalar>(keepTerminalPrices: true, extremes: false)
+    observers.moments = false
+    let automatic = SimulationPlan(model: model, settings: settings, observers: observers)
+    var small = settings
+    small.blockPaths = Swift.min(automatic.blockPaths, (listed.count + 1) & ~1)
+    let plan = SimulationPlan(model: model, settings: small, observers: observers)
+    var workspace = try BlockWorkspace(plan: plan)
+    var tally = GroupTally<Scalar>(
+      sums: ShiftedSums(quantities: 0), firstPath: 0, pathCount: listed.count)
+    tally.terminalPrices = Array(repeating: 0, count: d * listed.count)
+    for blockStart in stride(from: 0, to: listed.count, by: plan.blockPaths) {
+      let count = Swift.min(plan.blockPaths, listed.count - blockStart)
+      try workspace.simulate(
+        blockStart: blockStart, count: count, listedPaths: listed, into: &tally)
+    }
+    let wanted = Set(paths)
+    var out: [Int: [Scalar]] = [:]
+    for (j, path) in listed.enumerated() where wanted.contains(path) {
+      out[path] = (0..<d).map { tally.terminalPrices[$0 * listed.count + j] }
     }
     return out
   }
@@ -303,7 +319,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     prices = Array(repeating: 0, count: plan.hasBaskets ? d * blockPaths * plan.chunkSteps : 0)
     portfolioMinimum = Array(repeating: 0, count: blockPaths)
     portfolioMaximum = portfolioMinimum
-    pathValues = Array(repeating: 0, count: plan.valueCount * blockPaths)
+    pathValues = Array(repeating: 0, count: plan.observers.moments ? plan.valueCount * blockPaths : 0)
     pairScratch = Array(repeating: 0, count: plan.valueCount)
     keptPaths = []
   }
@@ -326,8 +342,12 @@ struct BlockWorkspace<Scalar: BLASScalar> {
 
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
+  ///
+  /// With `listedPaths`, the block's paths are `listedPaths[blockStart ..< blockStart + count]`
+  /// instead of `blockStart ..< blockStart + count` (an antithetic pair must stay adjacent, its
+  /// even path first).
   mutating func simulate(
-    blockStart: Int, count: Int, into tally: inout GroupTally<Scalar>
+    blockStart: Int, count: Int, listedPaths: [Int]? = nil, into tally: inout GroupTally<Scalar>
   ) throws(RiskKernelsError) {
     let d = plan.d
     let steps = plan.settings.steps
@@ -344,7 +364,9 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       let chunk = Swift.min(plan.chunkSteps, steps - s0)
       let columns = count * chunk
       if z.columns != columns { z = try Matrix(rows: d, columns: columns) }
-      drawNormals(blockStart: blockStart, count: count, firstStep: s0, chunk: chunk)
+      drawNormals(
+        blockStart: blockStart, count: count, listedPaths: listedPaths, firstStep: s0,
+        chunk: chunk)
       try Scalar._trmm(
         .left, .lower, .noTranspose, .nonUnit, alpha: plan.sqrtDt,
         plan.model.covarianceFactor.lower,
@@ -387,21 +409,25 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   @specialized(where Scalar == Float)
   private static func tile(_ pattern: [Scalar], count: Int, into target: inout [Scalar]) {
     let source = pattern.span
+    let m = source.count
     var out = target.mutableSpan
     var k = 0
-    while k < count {
-      for i in 0..<source.count where k + i < count { out[k + i] = source[i] }
-      k += source.count
+    while k + m <= count {
+      for i in 0..<m { out[k + i] = source[i] }
+      k += m
     }
+    for i in 0..<(count - k) { out[k + i] = source[i] }
   }
 
   /// Column `p·chunk + s` of `z` gets path p's normals for step `firstStep + s`.
-  private mutating func drawNormals(blockStart: Int, count: Int, firstStep: Int, chunk: Int) {
+  private mutating func drawNormals(
+    blockStart: Int, count: Int, listedPaths: [Int]?, firstStep: Int, chunk: Int
+  ) {
     let d = plan.d
     let perPath = d * chunk
     let first = UInt64(firstStep * d)
     for p in 0..<count {
-      let path = blockStart + p
+      let path = listedPaths?[blockStart + p] ?? blockStart + p
       let range = (p * perPath)..<((p + 1) * perPath)
       if plan.settings.antithetic {
         // Blocks start at even paths, so path 2j+1 follows 2j in the same block.
@@ -500,23 +526,55 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     blockStart: Int, count: Int, into tally: inout GroupTally<Scalar>
   ) {
     let d = plan.d
+    let n = count * d
     let observers = plan.observers
-    var terminal = Array(logPrice[0..<(count * d)])
-    Scalar._vexp(&terminal)
-    var lows = observers.extremes ? Array(logMinimum[0..<(count * d)]) : []
-    var highs = observers.extremes ? Array(logMaximum[0..<(count * d)]) : []
-    Scalar._vexp(&lows)
-    Scalar._vexp(&highs)
+    // The block is done with its log-prices (the next block tiles them afresh): exponentiate
+    // them in place, so from here on `logPrice` holds the terminal prices.
+    Scalar._vexp(&logPrice, count: n)
+    if observers.extremes {
+      Scalar._vexp(&logMinimum, count: n)
+      Scalar._vexp(&logMaximum, count: n)
+    }
+    if observers.moments {
+      accumulateMoments(count: count, into: &tally)
+    } else if let holdings = observers.holdings, observers.keepPortfolioValues {
+      // V summed in asset order, as `accumulateMoments` does: the same values either way.
+      for p in 0..<count {
+        var v: Scalar = 0
+        for i in 0..<d { v += holdings[i] * logPrice[i + p * d] }
+        tally.portfolioValues.append(v)
+      }
+    }
+    if observers.keepTerminalPrices {
+      let (first, stride) = (blockStart - tally.firstPath, tally.pathCount)
+      for p in 0..<count {
+        for i in 0..<d { tally.terminalPrices[i * stride + first + p] = logPrice[i + p * d] }
+      }
+    }
+    if observers.keepPaths {
+      for p in 0..<count {
+        tally.paths.append(
+          Matrix(uncheckedRows: plan.settings.steps + 1, columns: d, storage: keptPaths[p]))
+      }
+    }
+  }
+
+  /// Each path's observed values (terminal prices, extremes, portfolio, barriers) into
+  /// `pathValues`, then into the group's moments; `logPrice`, `logMinimum` and `logMaximum`
+  /// hold prices by now.
+  private mutating func accumulateMoments(count: Int, into tally: inout GroupTally<Scalar>) {
+    let d = plan.d
+    let observers = plan.observers
     let q = plan.valueCount
     for p in 0..<count {
       let base = p * q
       for i in 0..<d {
-        pathValues[base + i] = Double(terminal[i + p * d])
+        pathValues[base + i] = Double(logPrice[i + p * d])
         if let offset = plan.minimumOffset {
-          pathValues[base + offset + i] = Double(lows[i + p * d])
+          pathValues[base + offset + i] = Double(logMinimum[i + p * d])
         }
         if let offset = plan.maximumOffset {
-          pathValues[base + offset + i] = Double(highs[i + p * d])
+          pathValues[base + offset + i] = Double(logMaximum[i + p * d])
         }
       }
       for (b, barrier) in plan.barriers.enumerated() {
@@ -526,14 +584,14 @@ struct BlockWorkspace<Scalar: BLASScalar> {
         pathValues[offset] = barrierHit[k] ? 1 : 0
         pathValues[offset + 1] = continuous
         if let strike = barrier.strike {
-          let value = Double(barrier.value(terminal, path: p, dimension: d))
+          let value = Double(barrier.value(logPrice, path: p, dimension: d))
           let beyond = barrier.down ? Double(strike) - value : value - Double(strike)
           pathValues[offset + 2] = Swift.max(beyond, 0) * continuous
         }
       }
       if let offset = plan.portfolioOffset, let holdings = observers.holdings {
         var v: Scalar = 0
-        for i in 0..<d { v += holdings[i] * terminal[i + p * d] }
+        for i in 0..<d { v += holdings[i] * logPrice[i + p * d] }
         pathValues[base + offset] = Double(v)
         if observers.extremes {
           pathValues[base + offset + 1] = Double(Swift.min(portfolioMinimum[p], v))
@@ -548,18 +606,6 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       }
     } else {
       for p in 0..<count { tally.sums.add(pathValues, offset: p * q) }
-    }
-    if observers.keepTerminalPrices {
-      let (first, stride) = (blockStart - tally.firstPath, tally.pathCount)
-      for p in 0..<count {
-        for i in 0..<d { tally.terminalPrices[i * stride + first + p] = terminal[i + p * d] }
-      }
-    }
-    if observers.keepPaths {
-      for p in 0..<count {
-        tally.paths.append(
-          Matrix(uncheckedRows: plan.settings.steps + 1, columns: d, storage: keptPaths[p]))
-      }
     }
   }
 }

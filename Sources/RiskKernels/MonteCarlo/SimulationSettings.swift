@@ -46,7 +46,7 @@ public struct SimulationSettings: Sendable, Equatable {
   /// Paths per reduction group: each group is simulated by one thread in path order and its
   /// partial sums are merged in group order, so results do not depend on `threads` or
   /// `blockPaths`.
-  public static var groupPaths: Int { 4096 }
+  public static var groupPaths: Int { 1024 }
 
   /// The largest `paths` and `steps` accepted (so no index arithmetic can overflow).
   public static var pathsLimit: Int { 1 << 48 }
@@ -103,6 +103,10 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
   public var barriers: [Barrier<Scalar>]
   /// Keep the full paths (N × (S+1) × d prices); for small runs only (at most 10⁷ values).
   public var keepPaths: Bool
+  /// Whether the means and standard errors are accumulated. Callers inside the library that
+  /// read only kept values (portfolio values, terminal prices) turn it off; the result's
+  /// estimates are then empty (NaN).
+  var moments = true
 
   public init(
     keepTerminalPrices: Bool = false, holdings: [Scalar]? = nil,

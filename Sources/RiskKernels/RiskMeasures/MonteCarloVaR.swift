@@ -19,9 +19,9 @@ public enum MonteCarloVaR {
     progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil
   ) throws(RiskKernelsError) -> TailRisk<T> {
     let initial = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
-    let simulator = PathSimulator(
-      model: model, settings: settings,
-      observers: PathObservers(holdings: holdings, keepPortfolioValues: true, extremes: false))
+    var observers = PathObservers(holdings: holdings, keepPortfolioValues: true, extremes: false)
+    observers.moments = false
+    let simulator = PathSimulator(model: model, settings: settings, observers: observers)
     let result = try simulator.run(progress: progress)
     guard let values = result.portfolioValues else {
       throw .backend(routine: "PathSimulator portfolio values", status: 0)

@@ -114,7 +114,7 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
       return try PathSimulator(model: model, settings: settings, observers: observers).run()
     }
     let reference = try run(threads: 1, block: 64)
-    for (threads, block) in [(2, 64), (3, 2), (1, 250), (2, 4096)] {
+    for (threads, block) in [(2, 64), (3, 2), (1, 250), (2, 1024)] {
       let other = try run(threads: threads, block: block)
       #expect(other.terminal == reference.terminal, "threads \(threads) block \(block)")
       #expect(other.minimum == reference.minimum)
