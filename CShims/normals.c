@@ -1,7 +1,7 @@
 // Counter-based standard normals: Philox4x32-10 (Random123) and the Box-Muller transform, 16
-// Philox blocks (32 normals) at a time in AVX2 with SLEEF's vector log, sin and cos (the 3.5-ULP
-// kernels: the 1-ULP ones cost 40% more); CPUs without AVX2 use the scalar kernel, with the same
-// mapping (see CShims.h for the layout).
+// Philox blocks (32 normals) at a time in AVX2 with SLEEF's vector log (the 3.5-ULP kernel: the
+// 1-ULP one costs 40% more) and a sine and cosine of 2πu made here; CPUs without AVX2 use the
+// scalar kernel, with the same mapping and the same arithmetic (see CShims.h for the layout).
 #define _GNU_SOURCE
 #include "CShims.h"
 #include "cshims_internal.h"
@@ -11,17 +11,39 @@
 #include <string.h>
 
 // sleef.h hides the AVX prototypes unless AVX is on for the whole file; declare what is used.
-// Separate sin and cos: clang miscompiles calls to SLEEF's struct-returning sincos kernels from
-// a target("avx2") function (wrong values from the second group on; gcc is fine).
 __attribute__((target("avx2,fma"))) __m256d Sleef_logd4_u35avx2(__m256d);
-__attribute__((target("avx2,fma"))) __m256d Sleef_sind4_u35avx2(__m256d);
-__attribute__((target("avx2,fma"))) __m256d Sleef_cosd4_u35avx2(__m256d);
 double Sleef_log_u35(double);
-double Sleef_sin_u35(double);
-double Sleef_cos_u35(double);
+
+// sin and cos of 2πu for u in [0, 1) need no general range reduction: with q = round(4u) and
+// f = 4u − q in [−½, ½] (both exact), 2πu = qπ/2 + (π/2)f, so (sin, cos) are (±s, ±c) or
+// (±c, ±s) of s = sin((π/2)f), c = cos((π/2)f), from their Taylor series in f to f¹⁷ and f¹⁸
+// (truncation below 1e-19 on |(π/2)f| ≤ π/4). Coefficients (−1)^k (π/2)^n / n!, from mpmath.
+static const double sin_coefficients[9] = {
+    1.5707963267948966,     -0.6459640975062463,     0.07969262624616705,
+    -0.004681754135318688,  0.00016044118478735983,  -3.598843235212085e-06,
+    5.692172921967927e-08,  -6.688035109811468e-10,  6.0669357311061955e-12};
+static const double cos_coefficients[10] = {
+    1.0,                    -1.2337005501361697,     0.25366950790104803,
+    -0.02086348076335296,   0.0009192602748394266,   -2.5202042373060607e-05,
+    4.710874778818172e-07,  -6.386603083791852e-09,  6.565963114979473e-11,
+    -5.294400200734623e-13};
+
+/// (cos 2πu, sin 2πu) for u in [0, 1), with fma() as the vector kernel's FMAs: bit-identical.
+static void cos_sin_two_pi(double u, double *c, double *s) {
+  double t = 4 * u, q = nearbyint(t), f = t - q, f2 = f * f;
+  double ps = sin_coefficients[8], pc = cos_coefficients[9];
+  for (int k = 7; k >= 0; k--) ps = fma(ps, f2, sin_coefficients[k]);
+  for (int k = 8; k >= 0; k--) pc = fma(pc, f2, cos_coefficients[k]);
+  double sn = ps * f, cs = pc;
+  switch ((int)q & 3) {
+    case 0: *c = cs; *s = sn; break;
+    case 1: *c = -sn; *s = cs; break;
+    case 2: *c = -cs; *s = -sn; break;
+    default: *c = sn; *s = -cs; break;
+  }
+}
 
 enum { GROUP_BLOCKS = 16, GROUP_NORMALS = 32 };
-#define TWO_PI 6.283185307179586476925286766559
 
 // MARK: - Scalar kernel (the reference mapping)
 
@@ -40,10 +62,10 @@ static void block_normals_scalar(uint64_t seed, uint64_t path, uint64_t b, doubl
                       (uint32_t)seed, (uint32_t)(seed >> 32), w);
   double u1 = 2.0 - one_to_two(w[0], w[1]);  // (0, 1]
   double u2 = one_to_two(w[2], w[3]) - 1.0;  // [0, 1)
-  double r = sqrt(-2.0 * Sleef_log_u35(u1));
-  double angle = TWO_PI * u2;
-  out[0] = r * Sleef_cos_u35(angle);
-  out[1] = r * Sleef_sin_u35(angle);
+  double r = sqrt(-2.0 * Sleef_log_u35(u1)), c, s;
+  cos_sin_two_pi(u2, &c, &s);
+  out[0] = r * c;
+  out[1] = r * s;
 }
 
 static void group_scalar(uint64_t seed, uint64_t path, uint64_t group, double out[GROUP_NORMALS]) {
@@ -70,15 +92,41 @@ __attribute__((target("avx2,fma"))) static inline __m256d one_to_two4(__m256i wo
   return _mm256_castsi256_pd(bits);
 }
 
+/// `cos_sin_two_pi` on 4 lanes.
+__attribute__((target("avx2,fma"))) static inline void cos_sin_two_pi4(__m256d u, __m256d *c,
+                                                                       __m256d *s) {
+  __m256d t = _mm256_mul_pd(_mm256_set1_pd(4.0), u);
+  __m256d q = _mm256_round_pd(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256d f = _mm256_sub_pd(t, q), f2 = _mm256_mul_pd(f, f);
+  __m256d ps = _mm256_set1_pd(sin_coefficients[8]), pc = _mm256_set1_pd(cos_coefficients[9]);
+  for (int k = 7; k >= 0; k--) ps = _mm256_fmadd_pd(ps, f2, _mm256_set1_pd(sin_coefficients[k]));
+  for (int k = 8; k >= 0; k--) pc = _mm256_fmadd_pd(pc, f2, _mm256_set1_pd(cos_coefficients[k]));
+  __m256d sn = _mm256_mul_pd(ps, f), cs = pc;
+  // Quadrant q mod 4 from the integer value of q: bit 0 swaps sine and cosine, and the signs
+  // follow (c, s) = (cs, sn), (−sn, cs), (−cs, −sn), (sn, −cs).
+  __m128i qi = _mm256_cvtpd_epi32(q);
+  __m256i q64 = _mm256_cvtepi32_epi64(qi);
+  __m256i odd = _mm256_cmpeq_epi64(_mm256_and_si256(q64, _mm256_set1_epi64x(1)), _mm256_set1_epi64x(1));
+  __m256d swap = _mm256_castsi256_pd(odd);
+  __m256d cos_part = _mm256_blendv_pd(cs, sn, swap), sin_part = _mm256_blendv_pd(sn, cs, swap);
+  // cos is negated in quadrants 1 and 2, sin in 2 and 3: sign bits from (q+1)&2 and q&2.
+  __m256i cos_sign = _mm256_slli_epi64(_mm256_and_si256(_mm256_add_epi64(q64, _mm256_set1_epi64x(1)),
+                                                        _mm256_set1_epi64x(2)), 62);
+  __m256i sin_sign = _mm256_slli_epi64(_mm256_and_si256(q64, _mm256_set1_epi64x(2)), 62);
+  *c = _mm256_xor_pd(cos_part, _mm256_castsi256_pd(cos_sign));
+  *s = _mm256_xor_pd(sin_part, _mm256_castsi256_pd(sin_sign));
+}
+
 /// cos and sin parts of 4 blocks' normals from their words (w0,w1) and (w2,w3) as 64-bit lanes.
 __attribute__((target("avx2,fma"))) static inline void box_muller4(__m256i w01, __m256i w23,
                                                                    __m256d *c, __m256d *s) {
   __m256d u1 = _mm256_sub_pd(_mm256_set1_pd(2.0), one_to_two4(w01));
-  __m256d angle = _mm256_mul_pd(_mm256_sub_pd(one_to_two4(w23), _mm256_set1_pd(1.0)),
-                                 _mm256_set1_pd(TWO_PI));
+  __m256d u2 = _mm256_sub_pd(one_to_two4(w23), _mm256_set1_pd(1.0));
   __m256d r = _mm256_sqrt_pd(_mm256_mul_pd(_mm256_set1_pd(-2.0), Sleef_logd4_u35avx2(u1)));
-  *c = _mm256_mul_pd(r, Sleef_cosd4_u35avx2(angle));
-  *s = _mm256_mul_pd(r, Sleef_sind4_u35avx2(angle));
+  __m256d cs, sn;
+  cos_sin_two_pi4(u2, &cs, &sn);
+  *c = _mm256_mul_pd(r, cs);
+  *s = _mm256_mul_pd(r, sn);
 }
 
 /// Stores the 16 normals of 8 consecutive blocks whose Philox outputs are (c0, c1, c2, c3), in
