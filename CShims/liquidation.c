@@ -121,6 +121,9 @@ AVX2 static void first_passage_block(const double *leverage, const double *margi
   const __m256d tv = _mm256_set1_pd(t), root_t = _mm256_set1_pd(sqrt(t));
   const __m256d theta = _mm256_set1_pd(cody_theta), minus_theta = _mm256_set1_pd(-cody_theta);
   double ratio_[BLOCK], ell_[BLOCK], a1_[BLOCK], a2_[BLOCK], g_[BLOCK];
+  // Per 4 positions: the lanes whose answer needs no exp or tail (settled, or a₁ < −38.7 so that
+  // e^{−a₁²/2} < e^{−748} is 0 in double and so is p, however a₂ falls); all 4 skip the work.
+  int quiet_[BLOCK / 4];
   for (int i = 0; i < BLOCK; i += 4) {
     __m256d l = _mm256_loadu_pd(leverage + i), m = _mm256_loadu_pd(margin + i), sd = _mm256_loadu_pd(side + i);
     // long (side +1): (1 − 1/L)/(1 − m); short (−1): (1 + 1/L)/(1 + m).
@@ -136,16 +139,24 @@ AVX2 static void first_passage_block(const double *leverage, const double *margi
     __m256d a1 = _mm256_div_pd(_mm256_mul_pd(sd, _mm256_sub_pd(ell, nut)), s);
     _mm256_storeu_pd(a1_ + i, a1);
     _mm256_storeu_pd(a2_ + i, _mm256_div_pd(_mm256_mul_pd(sd, _mm256_add_pd(ell, nut)), s));
+    __m256d settled = _mm256_or_pd(_mm256_cmp_pd(_mm256_loadu_pd(ratio_ + i), zero, _CMP_LE_OQ),
+                                   _mm256_cmp_pd(_mm256_mul_pd(sd, ell), zero, _CMP_GE_OQ));
+    quiet_[i / 4] = _mm256_movemask_pd(_mm256_or_pd(settled, _mm256_cmp_pd(a1, _mm256_set1_pd(-38.7), _CMP_LT_OQ)));
   }
-  for (int i = 0; i < BLOCK; i += 4) _mm256_storeu_pd(g_ + i, gaussian_factor(_mm256_loadu_pd(a1_ + i)));
+  for (int i = 0; i < BLOCK; i += 4)
+    _mm256_storeu_pd(g_ + i, quiet_[i / 4] == 15 ? zero : gaussian_factor(_mm256_loadu_pd(a1_ + i)));
   for (int i = 0; i < BLOCK; i += 4) {
     __m256d sd = _mm256_loadu_pd(side + i), ratio = _mm256_loadu_pd(ratio_ + i), ell = _mm256_loadu_pd(ell_ + i);
-    __m256d a1 = _mm256_loadu_pd(a1_ + i), a2 = _mm256_loadu_pd(a2_ + i), g = _mm256_loadu_pd(g_ + i);
     // Lanes with a closed answer: no liquidation price (ratio ≤ 0) → 0; already beyond it
     // (side·ℓ ≥ 0) → 1.
     __m256d never = _mm256_cmp_pd(ratio, zero, _CMP_LE_OQ);
     __m256d beyond = _mm256_cmp_pd(_mm256_mul_pd(sd, ell), zero, _CMP_GE_OQ);
     __m256d settled = _mm256_or_pd(never, beyond);
+    if (quiet_[i / 4] == 15) {
+      _mm256_storeu_pd(out + i, _mm256_blendv_pd(zero, _mm256_and_pd(beyond, one), settled));
+      continue;
+    }
+    __m256d a1 = _mm256_loadu_pd(a1_ + i), a2 = _mm256_loadu_pd(a2_ + i), g = _mm256_loadu_pd(g_ + i);
     __m256d lower1 = _mm256_cmp_pd(a1, minus_theta, _CMP_LE_OQ);
     __m256d lower2 = _mm256_cmp_pd(a2, minus_theta, _CMP_LE_OQ);
     __m256d r1 = cody_tail_ratio(abs_pd(a1)), p;
