@@ -1,5 +1,6 @@
 internal import CShims
 internal import Dispatch
+internal import Synchronization
 
 /// The C edge of `LiquidationSweep`: first-passage probabilities of every position
 /// (`CShims/liquidation.c`, AVX2 with a scalar reference for other CPUs).
@@ -8,8 +9,8 @@ enum LiquidationSweepKernel {
   /// falls never changes its arithmetic.
   static let chunk = 16_384
 
-  /// All positions into `out` (one entry per position), split over `workers` threads in
-  /// contiguous runs of chunks written straight into `out`; the inputs must have equal counts.
+  /// All positions into `out` (one entry per position), in chunks that `workers` threads take
+  /// in turn and write straight into `out`; the inputs must have equal counts.
   static func firstPassage(
     leverage: [Double], margin: [Double], side: [Double], volatility: [Double], drift: [Double],
     horizon: Double, workers: Int, into out: inout [Double]
@@ -22,7 +23,6 @@ enum LiquidationSweepKernel {
     guard count > 0 else { return }
     let chunks = (count + chunk - 1) / chunk
     let workers = min(workers, chunks)
-    let per = (chunks + workers - 1) / workers
     leverage.withUnsafeBufferPointer { l in
       margin.withUnsafeBufferPointer { m in
         side.withUnsafeBufferPointer { s in
@@ -32,14 +32,20 @@ enum LiquidationSweepKernel {
                 let book = Book(
                   leverage: l.baseAddress!, margin: m.baseAddress!, side: s.baseAddress!,
                   volatility: v.baseAddress!, drift: u.baseAddress!, out: o.baseAddress!)
-                let run = { @Sendable (w: Int) in
-                  let lower = min(count, w * per * chunk)
-                  let upper = min(count, (w + 1) * per * chunk)
-                  guard lower < upper else { return }
-                  cshim_first_passage_f64(
-                    book.leverage + lower, book.margin + lower, book.side + lower,
-                    book.volatility + lower, book.drift + lower, horizon, book.out + lower,
-                    upper - lower)
+                // Workers take the next chunk as they become free, so a core slowed by another
+                // process takes fewer.
+                let next = Atomic<Int>(0)
+                let run = { @Sendable (_: Int) in
+                  while true {
+                    let c = next.add(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { return }
+                    let lower = c * chunk
+                    let upper = min(count, lower + chunk)
+                    cshim_first_passage_f64(
+                      book.leverage + lower, book.margin + lower, book.side + lower,
+                      book.volatility + lower, book.drift + lower, horizon, book.out + lower,
+                      upper - lower)
+                  }
                 }
                 if workers == 1 {
                   run(0)
