@@ -319,7 +319,8 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     prices = Array(repeating: 0, count: plan.hasBaskets ? d * blockPaths * plan.chunkSteps : 0)
     portfolioMinimum = Array(repeating: 0, count: blockPaths)
     portfolioMaximum = portfolioMinimum
-    pathValues = Array(repeating: 0, count: plan.observers.moments ? plan.valueCount * blockPaths : 0)
+    pathValues = Array(
+      repeating: 0, count: plan.observers.moments ? plan.valueCount * blockPaths : 0)
     pairScratch = Array(repeating: 0, count: plan.valueCount)
     keptPaths = []
   }
@@ -340,12 +341,11 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     return tally
   }
 
+  /// Simulates paths `blockStart ..< blockStart + count` into `tally`. With `listedPaths`, the
+  /// block's paths are `listedPaths[blockStart ..< blockStart + count]` instead (an antithetic
+  /// pair must stay adjacent, its even path first).
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
-  ///
-  /// With `listedPaths`, the block's paths are `listedPaths[blockStart ..< blockStart + count]`
-  /// instead of `blockStart ..< blockStart + count` (an antithetic pair must stay adjacent, its
-  /// even path first).
   mutating func simulate(
     blockStart: Int, count: Int, listedPaths: [Int]? = nil, into tally: inout GroupTally<Scalar>
   ) throws(RiskKernelsError) {

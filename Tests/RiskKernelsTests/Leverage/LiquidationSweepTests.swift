@@ -105,7 +105,8 @@ import Testing
         worst = max(worst, error / TailsFixture.allowance(position))
         #expect(
           error <= TailsFixture.allowance(position),
-          "\(book.horizon) position \(k): \(out[k]) vs \(position.p) (condition \(position.condition))")
+          "\(book.horizon) position \(k): \(out[k]) vs \(position.p) (condition \(position.condition))"
+        )
       }
     }
     #expect(worst > 0)  // the comparison really ran
