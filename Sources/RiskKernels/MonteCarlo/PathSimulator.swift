@@ -148,8 +148,8 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     hasBaskets = monitored.contains {
       if case .basket = $0.underlying { return true } else { return false }
     }
-    let automatic = Swift.min(Swift.max(Self.chunkElements / (d * settings.steps), 64), 1024) & ~1
-    blockPaths = settings.blockPaths ?? automatic
+    blockPaths =
+      settings.blockPaths ?? Self.automaticBlockPaths(dimension: d, steps: settings.steps)
     chunkSteps = Swift.max(1, Swift.min(settings.steps, Self.chunkElements / (d * blockPaths)))
     var next = d
     minimumOffset = observers.extremes ? next : nil
@@ -165,6 +165,12 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     }
     barrierOffsets = offsets
     valueCount = next
+  }
+
+  /// Paths per block when the settings leave it open: a block's normals fill about
+  /// `chunkElements` values, within 64 … 1024 paths, even.
+  static func automaticBlockPaths(dimension d: Int, steps: Int) -> Int {
+    Swift.min(Swift.max(chunkElements / (d * steps), 64), 1024) & ~1
   }
 
   /// Merges the groups in order and assembles the result.
@@ -255,9 +261,11 @@ extension PathSimulator {
     guard !listed.isEmpty else { return [:] }
     var observers = PathObservers<Scalar>(keepTerminalPrices: true, extremes: false)
     observers.moments = false
-    let automatic = SimulationPlan(model: model, settings: settings, observers: observers)
     var small = settings
-    small.blockPaths = Swift.min(automatic.blockPaths, (listed.count + 1) & ~1)
+    small.blockPaths = Swift.min(
+      settings.blockPaths
+        ?? SimulationPlan<Scalar>.automaticBlockPaths(dimension: d, steps: settings.steps),
+      (listed.count + 1) & ~1)
     let plan = SimulationPlan(model: model, settings: small, observers: observers)
     var workspace = try BlockWorkspace(plan: plan)
     var tally = GroupTally<Scalar>(
