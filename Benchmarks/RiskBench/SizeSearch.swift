@@ -24,7 +24,23 @@ struct SizeSearch {
     let probes: [Probe]
   }
 
+  /// Seconds one run of a case takes.
+  typealias RunTimer = (BenchmarkCase) throws -> Double
+
   let quick: Bool
+  /// Times one run: the wall clock around `run()` by default; tests pass a cost model so the
+  /// search's logic is checked without depending on how loaded the machine is.
+  let timeRun: RunTimer
+
+  init(quick: Bool, timeRun: @escaping RunTimer = SizeSearch.wallClock) {
+    self.quick = quick
+    self.timeRun = timeRun
+  }
+
+  static func wallClock(_ benchmark: BenchmarkCase) throws -> Double {
+    try ContinuousClock().measure { try benchmark.run() }.inSeconds
+  }
+
   /// The slowest single run the search will make.
   var probeLimit: Double { quick ? 0.05 : 2.0 }
 
@@ -34,16 +50,15 @@ struct SizeSearch {
     var probes: [Probe] = []
     func probe(_ size: Int) throws -> Double {
       try benchmark.setUp(size: size)
-      let clock = ContinuousClock()
       // The warm-up run alone stands for the probe when it is already slow (it is the slowest
       // run, so the estimate stays conservative).
-      var slowest = try clock.measure { try benchmark.run() }.inSeconds
-      let start = clock.now
+      var slowest = try timeRun(benchmark)
+      var spent = 0.0
       var runs = 0
-      while slowest < probeLimit / 2
-        && (runs < 3 || (runs < 20 && (clock.now - start).inSeconds < probeLimit / 4))
-      {
-        slowest = max(slowest, try clock.measure { try benchmark.run() }.inSeconds)
+      while slowest < probeLimit / 2 && (runs < 3 || (runs < 20 && spent < probeLimit / 4)) {
+        let seconds = try timeRun(benchmark)
+        slowest = max(slowest, seconds)
+        spent += seconds
         runs += 1
       }
       probes.append(Probe(size: size, seconds: slowest))

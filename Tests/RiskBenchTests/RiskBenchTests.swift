@@ -4,23 +4,42 @@ import Testing
 
 @testable import RiskBench
 
-/// A case whose run spins for `size × 20 µs` of wall time: its largest size within a 10 ms
-/// budget is 500, and preemption can only make a run slower (so the search can only find less).
-final class SpinCase: BenchmarkCase {
-  let name = "spin"
+/// A case whose run costs `size × 20 µs` by a cost model, not by the clock: its largest size
+/// within a 10 ms budget is 500, whatever else the machine is doing. `slowEvery` makes every
+/// n-th run three times slower (a preempted run), `failsAbove` a size that cannot be set up.
+final class ModelledCase: BenchmarkCase {
+  struct TooLarge: Error {}
+  let name = "modelled"
   let useCase = UseCase.quote
   let sizeUnit = "units"
-  let defaultSize = 10
+  let defaultSize: Int
   let maximumSize: Int
-  let details = "spins 20 µs per unit"
+  let details = "costs 20 µs per unit"
+  let failsAbove: Int?
+  let slowEvery: Int?
   private var size = 0
+  private var runs = 0
 
-  init(maximumSize: Int = 1 << 20) { self.maximumSize = maximumSize }
-  func setUp(size: Int) throws { self.size = size }
-  func run() throws {
-    let clock = ContinuousClock()
-    let end = clock.now + .microseconds(20 * size)
-    while clock.now < end {}
+  init(
+    defaultSize: Int = 10, maximumSize: Int = 1 << 20, failsAbove: Int? = nil, slowEvery: Int? = nil
+  ) {
+    (self.defaultSize, self.maximumSize) = (defaultSize, maximumSize)
+    (self.failsAbove, self.slowEvery) = (failsAbove, slowEvery)
+  }
+
+  func setUp(size: Int) throws {
+    if let failsAbove, size > failsAbove { throw TooLarge() }
+    self.size = size
+  }
+
+  func run() throws { runs += 1 }
+
+  /// The search's run timer for this case: runs it, returns the modelled cost.
+  static func timer(_ benchmark: BenchmarkCase) throws -> Double {
+    let modelled = benchmark as! ModelledCase
+    try modelled.run()
+    let preempted = modelled.slowEvery.map { modelled.runs % $0 == 0 } ?? false
+    return Double(modelled.size) * 20e-6 * (preempted ? 3 : 1)
   }
 }
 
@@ -37,61 +56,62 @@ struct RiskBenchTests {
     #expect(LatencyDistribution([3]).p99 == 3)
   }
 
-  @Test("The search finds the largest size within the budget by measurement")
+  func search(_ c: ModelledCase) throws -> SizeSearch.Result {
+    try SizeSearch(quick: false, timeRun: ModelledCase.timer).largestSize(of: c, budget: 0.01)
+  }
+
+  @Test("The search grows, then bisects to within 5 % of the largest size within the budget")
   func searchMeasures() throws {
-    let found = try SizeSearch(quick: false).largestSize(of: SpinCase(), budget: 0.01)
+    let found = try search(ModelledCase())
     #expect(found.method == "measured")
-    #expect(found.size <= 500)
-    #expect(found.size >= 100)
+    #expect(found.size <= 500 && Double(found.size) >= 0.95 * 500)
     #expect(found.probes.contains { $0.seconds > 0.01 })
+    #expect(found.probes.allSatisfy { $0.seconds <= 0.01 || $0.size > found.size })
+  }
+
+  @Test("Preempted runs only make the search find less: the slowest run of a probe counts")
+  func searchIsConservative() throws {
+    let found = try search(ModelledCase(slowEvery: 4))
+    #expect(found.method == "measured")
+    #expect(found.size <= 500 / 3 + 1 && Double(found.size) >= 0.95 * 500 / 3)
   }
 
   @Test("The search extrapolates, and says so, when memory caps the size")
   func searchExtrapolates() throws {
-    let found = try SizeSearch(quick: false).largestSize(
-      of: SpinCase(maximumSize: 100), budget: 0.01)
-    #expect(found.method.hasPrefix("extrapolated (memory limit"))
+    let found = try search(ModelledCase(maximumSize: 100))
+    #expect(found.method == "extrapolated (memory limit, exponent 1.00)")
     #expect(found.probes.allSatisfy { $0.size <= 100 })
-    #expect(found.size >= 150 && found.size <= 700)
+    #expect(found.size >= 495 && found.size <= 500)
   }
 
   @Test("A default size over budget shrinks to one that fits")
   func searchShrinks() throws {
-    final class Slow: BenchmarkCase {
-      let name = "slow"
-      let useCase = UseCase.quote
-      let sizeUnit = "units"
-      let defaultSize = 4000
-      let maximumSize = 1 << 20
-      let details = ""
-      let inner = SpinCase()
-      func setUp(size: Int) throws { try inner.setUp(size: size) }
-      func run() throws { try inner.run() }
-    }
-    let found = try SizeSearch(quick: false).largestSize(of: Slow(), budget: 0.01)
-    #expect(found.size <= 500 && found.size >= 60)
+    let found = try search(ModelledCase(defaultSize: 4000))
+    #expect(found.probes.prefix(3).map(\.size) == [4000, 2000, 1000])
+    #expect(found.size <= 500 && Double(found.size) >= 0.95 * 500)
   }
 
   @Test("A size the case cannot set up ends the search at the last size that ran, and says so")
   func searchStopsAtFailure() throws {
-    struct TooLarge: Error {}
-    final class Fragile: BenchmarkCase {
-      let name = "fragile"
-      let useCase = UseCase.quote
-      let sizeUnit = "units"
-      let defaultSize = 10
-      let maximumSize = 1 << 20
-      let details = ""
-      let inner = SpinCase()
-      func setUp(size: Int) throws {
-        guard size <= 40 else { throw TooLarge() }
-        try inner.setUp(size: size)
-      }
-      func run() throws { try inner.run() }
-    }
-    let found = try SizeSearch(quick: false).largestSize(of: Fragile(), budget: 0.01)
+    let found = try search(ModelledCase(failsAbove: 40))
     #expect(found.method.hasPrefix("measured up to the failure at"))
     #expect(found.size <= 40 && found.size >= 10)
+  }
+
+  @Test("The wall-clock timer times the case's run")
+  func wallClockTimer() throws {
+    final class Sleeper: BenchmarkCase {
+      let name = "sleeper"
+      let useCase = UseCase.quote
+      let sizeUnit = "units"
+      let defaultSize = 1
+      let maximumSize = 1
+      let details = ""
+      func setUp(size: Int) throws {}
+      func run() throws { Thread.sleep(forTimeInterval: 0.002) }
+    }
+    // Sleeping can only take longer than asked.
+    #expect(try SizeSearch.wallClock(Sleeper()) >= 0.002)
   }
 
   @Test("Every pipeline sets up and runs at a small size, and its row has the issue's fields")
