@@ -10,8 +10,6 @@
                         int extremes) {                                                         \
     for (size_t p = 0; p < paths; p++) {                                                        \
       T *restrict x = current + p * d;                                                          \
-      T *restrict lo = low + p * d;                                                             \
-      T *restrict hi = high + p * d;                                                            \
       for (size_t s = 0; s < chunk; s++) {                                                      \
         T *restrict column = z + (p * chunk + s) * d;                                           \
         for (size_t i = 0; i < d; i++) {                                                        \
@@ -19,7 +17,9 @@
           column[i] = v;                                                                        \
           x[i] = v;                                                                             \
         }                                                                                       \
-        if (extremes) {                                                                         \
+        if (extremes) { /* low and high may be null otherwise */                               \
+          T *restrict lo = low + p * d;                                                         \
+          T *restrict hi = high + p * d;                                                        \
           for (size_t i = 0; i < d; i++) {                                                      \
             T v = column[i];                                                                    \
             lo[i] = v < lo[i] ? v : lo[i];                                                      \

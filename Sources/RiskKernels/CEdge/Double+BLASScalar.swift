@@ -193,7 +193,8 @@ extension Double: BLASScalar {
   ) {
     precondition(
       drift.count >= d && z.count >= d * count * chunk && current.count >= d * count
-        && low.count >= d * count && high.count >= d * count, "log-price pass sizes")
+        && (!extremes || (low.count >= d * count && high.count >= d * count)),
+      "log-price pass sizes")
     drift.withUnsafeBufferPointer { pd in
       z.withUnsafeMutableBufferPointer { pz in
         current.withUnsafeMutableBufferPointer { px in

@@ -43,6 +43,8 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
   /// - Throws: `.parameterOutOfRange`, `.dimensionMismatch` or `.nonFiniteInput` for invalid
   ///   settings or observers (checked before any path is drawn); `.backend` if GSL cannot
   ///   allocate a generator.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func run(progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil)
     throws(RiskKernelsError) -> SimulationResult<Scalar>
   {
@@ -271,10 +273,14 @@ extension PathSimulator {
     var tally = GroupTally<Scalar>(
       sums: ShiftedSums(quantities: 0), firstPath: 0, pathCount: listed.count)
     tally.terminalPrices = Array(repeating: 0, count: d * listed.count)
-    for blockStart in stride(from: 0, to: listed.count, by: plan.blockPaths) {
-      let count = Swift.min(plan.blockPaths, listed.count - blockStart)
-      try workspace.simulate(
-        blockStart: blockStart, count: count, listedPaths: listed, into: &tally)
+    // One BLAS thread, as in `run`: the same arithmetic, and no OpenBLAS worker woken to spin
+    // (yielding for a good fraction of a second) beside the caller's next run.
+    try BLASThreads.withOneThread { () throws(RiskKernelsError) in
+      for blockStart in stride(from: 0, to: listed.count, by: plan.blockPaths) {
+        let count = Swift.min(plan.blockPaths, listed.count - blockStart)
+        try workspace.simulate(
+          blockStart: blockStart, count: count, listedPaths: listed, into: &tally)
+      }
     }
     let wanted = Set(paths)
     var out: [Int: [Scalar]] = [:]
@@ -313,14 +319,18 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   var pairScratch: [Double]
   var keptPaths: [[Scalar]]
 
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   init(plan: SimulationPlan<Scalar>) throws(RiskKernelsError) {
     self.plan = plan
     let (d, blockPaths) = (plan.d, plan.blockPaths)
     stream = try NormalStream(
       generator: plan.settings.generator, seed: plan.settings.seed, slots: blockPaths)
     z = try Matrix(rows: d, columns: blockPaths * plan.chunkSteps)
-    let state = [Scalar](repeating: 0, count: d * blockPaths)
-    (logPrice, logMinimum, logMaximum) = (state, state, state)
+    logPrice = [Scalar](repeating: 0, count: d * blockPaths)
+    // The running extremes only when observed (the log-price pass leaves them alone otherwise).
+    let extremes = [Scalar](repeating: 0, count: plan.observers.extremes ? d * blockPaths : 0)
+    (logMinimum, logMaximum) = (extremes, extremes)
     let perBarrier = [Scalar](repeating: 0, count: plan.barriers.count * blockPaths)
     (barrierSurvival, barrierLast, barrierSigma) = (perBarrier, perBarrier, perBarrier)
     barrierHit = Array(repeating: false, count: plan.barriers.count * blockPaths)
