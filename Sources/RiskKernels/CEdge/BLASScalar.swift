@@ -41,6 +41,13 @@ where Self.RawSignificand: FixedWidthInteger {
   ) throws(RiskKernelsError)
 
   /// C edge; public only because protocol requirements must be; not API.
+  /// `c = alpha·a[rows, :]ᵀ·a[rows, :] + beta·c` on the lower triangle of `c`: SYRK on a block
+  /// of rows in place (leading dimension `a.rows`), without copying it out.
+  static func _syrkLowerOfRows(
+    _ a: Matrix<Self>, rows: Range<Int>, alpha: Self, beta: Self, into c: inout Matrix<Self>
+  ) throws(RiskKernelsError)
+
+  /// C edge; public only because protocol requirements must be; not API.
   /// `b = alpha·op(a)·b` (side `.left`) or `alpha·b·op(a)` (`.right`) with `a` triangular.
   /// The corresponding BLAS routine is `?trmm`.
   static func _trmm(

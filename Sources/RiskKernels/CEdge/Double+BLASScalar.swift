@@ -84,6 +84,27 @@ extension Double: BLASScalar {
     }
   }
 
+  public static func _syrkLowerOfRows(
+    _ a: Matrix<Double>, rows: Range<Int>, alpha: Double, beta: Double, into c: inout Matrix<Double>
+  ) throws(RiskKernelsError) {
+    try checkSYRK(a, .transpose, c)
+    guard rows.lowerBound >= 0, rows.upperBound <= a.rows else {
+      throw .parameterOutOfRange(
+        name: "rows", value: Double(rows.upperBound), allowed: "0...\(a.rows)")
+    }
+    let (n, k) = (try cInt(c.rows, "order"), try cInt(rows.count, "rank"))
+    let (lda, ldc) = (try leadingDimension(a), try leadingDimension(c))
+    if n == 0 { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      c.storage.withUnsafeMutableBufferPointer { pc in
+        cblas_dsyrk(
+          CblasColMajor, CblasLower, CblasTrans, n, k, alpha,
+          pa.baseAddress.map { $0 + rows.lowerBound },
+          lda, beta, pc.baseAddress, ldc)
+      }
+    }
+  }
+
   public static func _trmm(
     _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Double,
     _ a: Matrix<Double>, _ b: inout Matrix<Double>

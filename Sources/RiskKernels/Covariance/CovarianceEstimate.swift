@@ -40,8 +40,10 @@ public protocol CovarianceEstimator: Sendable {
 // MARK: - Shared steps
 
 /// Validates a returns matrix for an estimator needing at least `minimumRows` observations.
+/// `finiteness: false` leaves the check for non-finite values to the caller: `CentredScatter`
+/// makes it from its result's diagonal, saving a pass over the data.
 func checkReturns<T: BLASScalar>(
-  _ returns: Matrix<T>, minimumRows: Int
+  _ returns: Matrix<T>, minimumRows: Int, finiteness: Bool = true
 ) throws(RiskKernelsError) {
   guard returns.columns >= 1 else {
     throw .insufficientData(argument: "returns (assets)", required: 1, actual: returns.columns)
@@ -50,7 +52,7 @@ func checkReturns<T: BLASScalar>(
     throw .insufficientData(
       argument: "returns (observations)", required: minimumRows, actual: returns.rows)
   }
-  try returns.checkFinite("returns")
+  if finiteness { try returns.checkFinite("returns") }
 }
 
 /// Column means `Xᵀ1/n` (BLAS `?gemv`).

@@ -61,7 +61,7 @@ public struct EWMACovariance: CovarianceEstimator, Equatable {
   public func estimate<T: BLASScalar>(
     from returns: Matrix<T>
   ) throws(RiskKernelsError) -> CovarianceEstimate<T> {
-    try checkReturns(returns, minimumRows: centering == .zeroMean ? 1 : 2)
+    try checkReturns(returns, minimumRows: centering == .zeroMean ? 1 : 2, finiteness: false)
     let w = try weights(count: returns.rows)
     let d = returns.columns
     var mean = [T](repeating: 0, count: d)

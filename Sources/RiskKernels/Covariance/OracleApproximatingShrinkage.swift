@@ -27,7 +27,7 @@ public struct OracleApproximatingShrinkage: CovarianceEstimator, Equatable {
   public func estimate<T: BLASScalar>(
     from returns: Matrix<T>
   ) throws(RiskKernelsError) -> CovarianceEstimate<T> {
-    try checkReturns(returns, minimumRows: assumeCentered ? 1 : 2)
+    try checkReturns(returns, minimumRows: assumeCentered ? 1 : 2, finiteness: false)
     let (n, p) = (returns.rows, returns.columns)
     let mean = assumeCentered ? [T](repeating: 0, count: p) : try columnMeans(returns)
     var (s, _) = try CentredScatter(location: assumeCentered ? nil : mean, alpha: 1 / T(n))(returns)

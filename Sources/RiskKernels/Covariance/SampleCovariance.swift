@@ -35,7 +35,7 @@ public struct SampleCovariance: CovarianceEstimator, Equatable {
   public func estimate<T: BLASScalar>(
     from returns: Matrix<T>
   ) throws(RiskKernelsError) -> CovarianceEstimate<T> {
-    try checkReturns(returns, minimumRows: normalization == .unbiased ? 2 : 1)
+    try checkReturns(returns, minimumRows: normalization == .unbiased ? 2 : 1, finiteness: false)
     let n = returns.rows
     let mean = try columnMeans(returns)
     let divisor = T(normalization == .unbiased ? n - 1 : n)
