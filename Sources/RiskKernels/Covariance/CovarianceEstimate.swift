@@ -55,11 +55,19 @@ func checkReturns<T: BLASScalar>(
   if finiteness { try returns.checkFinite("returns") }
 }
 
-/// Column means `Xᵀ1/n` (BLAS `?gemv`).
+/// Column means `Xᵀ1/n` (BLAS `?gemv`). On one OpenBLAS thread below
+/// `CentredScatter.splitBelowOrder`, where the scatter that follows runs its own two threads: a
+/// second OpenBLAS thread would be left spinning beside them.
 func columnMeans<T: BLASScalar>(_ x: Matrix<T>) throws(RiskKernelsError) -> [T] {
   var means = [T](repeating: 0, count: x.columns)
   let ones = [T](repeating: 1, count: x.rows)
-  try T._gemv(x, .transpose, ones, alpha: 1 / T(x.rows), beta: 0, into: &means)
+  if x.columns < CentredScatter<T>.splitBelowOrder {
+    try BLASThreads.withOneThread { () throws(RiskKernelsError) in
+      try T._gemv(x, .transpose, ones, alpha: 1 / T(x.rows), beta: 0, into: &means)
+    }
+  } else {
+    try T._gemv(x, .transpose, ones, alpha: 1 / T(x.rows), beta: 0, into: &means)
+  }
   return means
 }
 
