@@ -39,10 +39,10 @@ import _RiskKernelsTestSupport
 
   @Test("When the first rows look centred but the columns are not, the centred path takes over")
   func misleadingFirstRows() throws {
-    // Rows 0..<64 alternate ±4472 (mean 0, so the 64-row guess says "uncentred"); the rest sit
-    // near 1000, so n·m² ≈ 0.6·Σx² fails the diagonal check (τ = 1/4) after the SYRK.
+    // Rows 0..<64 alternate ±7071 (mean 0, so the 64-row guess says "uncentred"); the rest sit
+    // near 1000, so n·m² ≈ 0.27·Σx² fails the diagonal check (τ = 1/16) after the SYRK.
     var y = shifted(x, by: 1000, fromRow: 64)
-    for j in 0..<y.columns { for i in 0..<64 { y[i, j] = (i.isMultiple(of: 2) ? 4472 : -4472) } }
+    for j in 0..<y.columns { for i in 0..<64 { y[i, j] = (i.isMultiple(of: 2) ? 7071 : -7071) } }
     let mean = (0..<7).map { j in (0..<1300).map { y[$0, j] }.reduce(0, +) / 1300 }
     #expect(CentredScatter(location: mean).looksNearZeroMean(y))
     let fast = try sampleCovariance(y).covariance
