@@ -1,6 +1,3 @@
-internal import Dispatch
-internal import Synchronization
-
 /// The scatter of the rows of a returns matrix about a location, the one O(n·d²) step every batch
 /// covariance estimator shares:
 /// ```
@@ -110,23 +107,15 @@ struct CentredScatter<Scalar: BLASScalar> {
       try Scalar._syrkLowerOfRows(x, rows: rows, alpha: 1, beta: 0, into: &c)
       return c
     }
-    let middle = rows.lowerBound + rows.count / 2
-    let halves = [rows.lowerBound..<middle, middle..<rows.upperBound]
-    let parts = Mutex<[Result<Matrix<Scalar>, RiskKernelsError>?]>([nil, nil])
-    BLASThreads.withOneThread {
-      DispatchQueue.concurrentPerform(iterations: 2) { h in
-        let result = Result { () throws(RiskKernelsError) -> Matrix<Scalar> in
-          var part = try Matrix<Scalar>(rows: d, columns: d)
-          try Scalar._syrkLowerOfRows(x, rows: halves[h], alpha: 1, beta: 0, into: &part)
-          return part
-        }
-        parts.withLock { $0[h] = result }
+    let (first, second) = try BLASThreads.withOneThread { () throws(RiskKernelsError) in
+      try onTwoHalves(of: rows, parallel: true) { (half) throws(RiskKernelsError) in
+        var part = try Matrix<Scalar>(rows: d, columns: d)
+        try Scalar._syrkLowerOfRows(x, rows: half, alpha: 1, beta: 0, into: &part)
+        return part
       }
     }
-    let (first, second) = parts.withLock { ($0[0]!, $0[1]!) }
-    c = try first.get()
-    let other = try second.get()
-    for k in c.storage.indices { c.storage[k] += other.storage[k] }
+    c = first
+    for k in c.storage.indices { c.storage[k] += second.storage[k] }
     return c
   }
 
@@ -216,9 +205,8 @@ struct CentredScatter<Scalar: BLASScalar> {
   @specialized(where Scalar == Float)
   private func sumOfFourthPowersOfRowNorms(_ x: Matrix<Scalar>) -> Scalar {
     let (n, d) = (x.rows, x.columns)
-    let half = d / 2
     let location = self.location
-    @Sendable func squaredNorms(_ columns: Range<Int>) -> [Scalar] {
+    let (first, second) = onTwoHalves(of: 0..<d, parallel: worthTwoThreads(n * d)) { columns in
       var norms = [Scalar](repeating: 0, count: n)
       for j in columns {
         let m = location?[j] ?? 0
@@ -229,17 +217,6 @@ struct CentredScatter<Scalar: BLASScalar> {
         }
       }
       return norms
-    }
-    var (first, second) = ([Scalar](), [Scalar]())
-    if n * d < 1 << 16 {  // not worth waking a thread
-      (first, second) = (squaredNorms(0..<half), squaredNorms(half..<d))
-    } else {
-      let parts = Mutex<[[Scalar]]>([[], []])
-      DispatchQueue.concurrentPerform(iterations: 2) { h in
-        let norms = squaredNorms(h == 0 ? 0..<half : half..<d)
-        parts.withLock { $0[h] = norms }
-      }
-      (first, second) = parts.withLock { ($0[0], $0[1]) }
     }
     var fourth: Scalar = 0
     for i in 0..<n {

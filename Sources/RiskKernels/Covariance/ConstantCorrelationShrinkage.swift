@@ -33,7 +33,7 @@ public struct ConstantCorrelationShrinkage: CovarianceEstimator, Equatable {
       throw .insufficientData(argument: "returns (assets)", required: 2, actual: returns.columns)
     }
     let (t, n) = (returns.rows, returns.columns)
-    let mean = try columnMeans(returns)
+    let mean = columnMeans(returns)
     let x = returns.centred(on: mean)
     let s = try x.gram(scaledBy: 1 / T(t))
     let variances = s.diagonal

@@ -55,20 +55,17 @@ func checkReturns<T: BLASScalar>(
   if finiteness { try returns.checkFinite("returns") }
 }
 
-/// Column means `Xᵀ1/n` (BLAS `?gemv`). On one OpenBLAS thread below
-/// `CentredScatter.splitBelowOrder`, where the scatter that follows runs its own two threads: a
-/// second OpenBLAS thread would be left spinning beside them.
-func columnMeans<T: BLASScalar>(_ x: Matrix<T>) throws(RiskKernelsError) -> [T] {
-  var means = [T](repeating: 0, count: x.columns)
-  let ones = [T](repeating: 1, count: x.rows)
-  if x.columns < CentredScatter<T>.splitBelowOrder {
-    try BLASThreads.withOneThread { () throws(RiskKernelsError) in
-      try T._gemv(x, .transpose, ones, alpha: 1 / T(x.rows), beta: 0, into: &means)
-    }
-  } else {
-    try T._gemv(x, .transpose, ones, alpha: 1 / T(x.rows), beta: 0, into: &means)
+/// Column means `Xᵀ1/n`: each column summed in eight interleaved partial sums, the two halves
+/// of the columns on two threads for large inputs. Not BLAS `?gemv`: its second OpenBLAS thread
+/// would be left spinning for a while beside the two threads of the passes that follow.
+@specialized(where T == Double)
+@specialized(where T == Float)
+func columnMeans<T: BLASScalar>(_ x: Matrix<T>) -> [T] {
+  let (n, d) = (x.rows, x.columns)
+  let (first, second) = onTwoHalves(of: 0..<d, parallel: worthTwoThreads(n * d)) { columns in
+    columns.map { j in interleavedSum(x.storage, from: j * n, count: n) / T(n) }
   }
-  return means
+  return first + second
 }
 
 extension Matrix {

@@ -32,7 +32,7 @@ public struct LedoitWolf: CovarianceEstimator, Equatable {
   ) throws(RiskKernelsError) -> CovarianceEstimate<T> {
     try checkReturns(returns, minimumRows: assumeCentered ? 1 : 2, finiteness: false)
     let (n, p) = (returns.rows, returns.columns)
-    let mean = assumeCentered ? [T](repeating: 0, count: p) : try columnMeans(returns)
+    let mean = assumeCentered ? [T](repeating: 0, count: p) : columnMeans(returns)
     let scatter = CentredScatter(
       location: assumeCentered ? nil : mean, alpha: 1 / T(n), rowNormsToTheFourth: true)
     var (s, fourth) = try scatter(returns)

@@ -29,7 +29,7 @@ public struct OracleApproximatingShrinkage: CovarianceEstimator, Equatable {
   ) throws(RiskKernelsError) -> CovarianceEstimate<T> {
     try checkReturns(returns, minimumRows: assumeCentered ? 1 : 2, finiteness: false)
     let (n, p) = (returns.rows, returns.columns)
-    let mean = assumeCentered ? [T](repeating: 0, count: p) : try columnMeans(returns)
+    let mean = assumeCentered ? [T](repeating: 0, count: p) : columnMeans(returns)
     var (s, _) = try CentredScatter(location: assumeCentered ? nil : mean, alpha: 1 / T(n))(returns)
     let mu = s.trace / T(p)
     let alpha = s.squaredFrobeniusNorm() / T(p * p)

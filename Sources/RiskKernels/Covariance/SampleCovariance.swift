@@ -37,7 +37,7 @@ public struct SampleCovariance: CovarianceEstimator, Equatable {
   ) throws(RiskKernelsError) -> CovarianceEstimate<T> {
     try checkReturns(returns, minimumRows: normalization == .unbiased ? 2 : 1, finiteness: false)
     let n = returns.rows
-    let mean = try columnMeans(returns)
+    let mean = columnMeans(returns)
     let divisor = T(normalization == .unbiased ? n - 1 : n)
     let (covariance, _) = try CentredScatter(location: mean, alpha: 1 / divisor)(returns)
     return CovarianceEstimate(

@@ -42,31 +42,43 @@ extension Matrix {
   /// The trace `Σ aᵢᵢ`.
   var trace: Scalar { diagonal.reduce(0, +) }
 
-  /// The squared Frobenius norm `Σ aᵢⱼ²`, in eight interleaved partial sums: independent chains
-  /// the compiler vectorises (one running sum waits on every add: 4× slower at d = 1000).
-  @specialized(where Scalar == Double)
-  @specialized(where Scalar == Float)
+  /// The squared Frobenius norm `Σ aᵢⱼ²` (`interleavedSum`).
   func squaredFrobeniusNorm() -> Scalar {
-    let values = storage.span
-    var (s0, s1, s2, s3): (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
-    var (s4, s5, s6, s7): (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
-    var k = 0
-    while k + 8 <= values.count {
-      s0 += values[k] * values[k]
-      s1 += values[k + 1] * values[k + 1]
-      s2 += values[k + 2] * values[k + 2]
-      s3 += values[k + 3] * values[k + 3]
-      s4 += values[k + 4] * values[k + 4]
-      s5 += values[k + 5] * values[k + 5]
-      s6 += values[k + 6] * values[k + 6]
-      s7 += values[k + 7] * values[k + 7]
-      k += 8
-    }
-    var sum = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
-    while k < values.count {
-      sum += values[k] * values[k]
-      k += 1
-    }
-    return sum
+    interleavedSum(storage, from: 0, count: storage.count, squared: true)
   }
+}
+
+/// `Σ values[start ..< start + count]` (of the squares when `squared`), in eight interleaved
+/// partial sums: independent chains the compiler vectorises, where one running sum waits on every
+/// add (4× slower at a million values).
+@specialized(where T == Double)
+@specialized(where T == Float)
+func interleavedSum<T: BLASScalar>(
+  _ values: [T], from start: Int, count: Int, squared: Bool = false
+)
+  -> T
+{
+  let v = values.span
+  @inline(__always) func term(_ k: Int) -> T { squared ? v[k] * v[k] : v[k] }
+  var (s0, s1, s2, s3): (T, T, T, T) = (0, 0, 0, 0)
+  var (s4, s5, s6, s7): (T, T, T, T) = (0, 0, 0, 0)
+  var k = start
+  let end = start + count
+  while k + 8 <= end {
+    s0 += term(k)
+    s1 += term(k + 1)
+    s2 += term(k + 2)
+    s3 += term(k + 3)
+    s4 += term(k + 4)
+    s5 += term(k + 5)
+    s6 += term(k + 6)
+    s7 += term(k + 7)
+    k += 8
+  }
+  var sum = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+  while k < end {
+    sum += term(k)
+    k += 1
+  }
+  return sum
 }
