@@ -437,6 +437,17 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     for i in 0..<(count - k) { out[k + i] = source[i] }
   }
 
+  /// `target[at ..< at + count] = Double(source[from ..< from + count])`, one tight loop.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  private static func copy(
+    _ source: [Scalar], from: Int, count: Int, into target: inout [Double], at: Int
+  ) {
+    let input = source.span
+    var output = target.mutableSpan
+    for i in 0..<count { output[at + i] = Double(input[from + i]) }
+  }
+
   /// Column `p·chunk + s` of `z` gets path p's normals for step `firstStep + s`.
   private mutating func drawNormals(
     blockStart: Int, count: Int, listedPaths: [Int]?, firstStep: Int, chunk: Int
@@ -586,14 +597,12 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     let q = plan.valueCount
     for p in 0..<count {
       let base = p * q
-      for i in 0..<d {
-        pathValues[base + i] = Double(logPrice[i + p * d])
-        if let offset = plan.minimumOffset {
-          pathValues[base + offset + i] = Double(logMinimum[i + p * d])
-        }
-        if let offset = plan.maximumOffset {
-          pathValues[base + offset + i] = Double(logMaximum[i + p * d])
-        }
+      Self.copy(logPrice, from: p * d, count: d, into: &pathValues, at: base)
+      if let offset = plan.minimumOffset {
+        Self.copy(logMinimum, from: p * d, count: d, into: &pathValues, at: base + offset)
+      }
+      if let offset = plan.maximumOffset {
+        Self.copy(logMaximum, from: p * d, count: d, into: &pathValues, at: base + offset)
       }
       for (b, barrier) in plan.barriers.enumerated() {
         let k = b + p * plan.barriers.count

@@ -43,13 +43,13 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
     for (a, b) in zip(z, cached) { #expect(abs(a - b) <= 1e-14, "\(z)") }
   }
 
-  @Test("The AVX2 kernel equals the scalar kernel element by element")
+  @Test("The AVX2 kernel equals the scalar kernel bit for bit (same operations, log included)")
   func vectorKernelMatchesScalar() {
-    var fast = [Double](repeating: 0, count: 1000)
+    var fast = [Double](repeating: 0, count: 4096)
     var slow = fast
-    cshim_philox_normals_f64(9, 3, 17, 1000, &fast)
-    cshim_philox_normals_scalar_f64(9, 3, 17, 1000, &slow)
-    for (a, b) in zip(fast, slow) { #expect(abs(a - b) <= 4 * Double.ulpOfOne * max(1, abs(b))) }
+    cshim_philox_normals_f64(9, 3, 17, 4096, &fast)
+    cshim_philox_normals_scalar_f64(9, 3, 17, 4096, &slow)
+    #expect(fast == slow)
   }
 
   @Test("Random access: any window of a stream equals the same window of a longer draw")
