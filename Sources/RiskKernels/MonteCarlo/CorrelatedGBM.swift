@@ -31,6 +31,8 @@ public struct CorrelatedGBM<Scalar: BLASScalar>: Sendable, Equatable {
   ///   without a unit diagonal, not symmetric, or with an entry outside [−1, 1];
   ///   `.notPositiveDefinite` for a correlation that is not positive definite;
   ///   `.insufficientData` for no assets.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public init(
     assets: [String]? = nil, spot: [Scalar], drift: [Scalar], volatility: [Scalar],
     correlation: Matrix<Scalar>
@@ -88,6 +90,8 @@ public struct CorrelatedGBM<Scalar: BLASScalar>: Sendable, Equatable {
   ///
   /// - Throws: as the correlation initialiser, and `.parameterOutOfRange` for a variance that
   ///   is not positive.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public init(
     assets: [String]? = nil, spot: [Scalar], drift: [Scalar], covariance: Matrix<Scalar>
   ) throws(RiskKernelsError) {
@@ -105,6 +109,8 @@ public struct CorrelatedGBM<Scalar: BLASScalar>: Sendable, Equatable {
   /// driftless risk view; estimated means are noisy).
   ///
   /// - Throws: `.parameterOutOfRange` unless `daysPerYear > 0`; as the covariance initialiser.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public init(
     assets: [String]? = nil, spot: [Scalar], dailyEstimate: CovarianceEstimate<Scalar>,
     daysPerYear: Scalar = 365, drift: [Scalar]? = nil
