@@ -17,14 +17,13 @@
           column[i] = v;                                                                        \
           x[i] = v;                                                                             \
         }                                                                                       \
-        if (extremes) { /* low and high may be null otherwise */                               \
+        if (extremes & 1) { /* low may be null otherwise */                                    \
           T *restrict lo = low + p * d;                                                         \
+          for (size_t i = 0; i < d; i++) lo[i] = column[i] < lo[i] ? column[i] : lo[i];         \
+        }                                                                                       \
+        if (extremes & 2) { /* high may be null otherwise */                                   \
           T *restrict hi = high + p * d;                                                        \
-          for (size_t i = 0; i < d; i++) {                                                      \
-            T v = column[i];                                                                    \
-            lo[i] = v < lo[i] ? v : lo[i];                                                      \
-            hi[i] = v > hi[i] ? v : hi[i];                                                      \
-          }                                                                                     \
+          for (size_t i = 0; i < d; i++) hi[i] = column[i] > hi[i] ? column[i] : hi[i];         \
         }                                                                                       \
       }                                                                                         \
     }                                                                                           \

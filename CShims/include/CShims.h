@@ -70,7 +70,8 @@ int cshim_normals_use_avx2(void);
 
 /// For each of `paths` paths p and each of `chunk` steps s, with column (p·chunk + s) of the
 /// d-row matrix z holding the correlated increment: x ← x + drift + column; column ← x; and,
-/// when `extremes`, low ← min(low, x), high ← max(high, x). x, low, high: d values per path.
+/// with bit 0 of `extremes`, low ← min(low, x), and with bit 1, high ← max(high, x) (low and high
+/// may be null when their bit is clear). x, low, high: d values per path.
 void cshim_gbm_advance_f64(size_t d, size_t paths, size_t chunk, const double *drift, double *z,
                            double *current, double *low, double *high, int extremes);
 void cshim_gbm_advance_f32(size_t d, size_t paths, size_t chunk, const float *drift, float *z,

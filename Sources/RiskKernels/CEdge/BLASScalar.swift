@@ -99,9 +99,9 @@ where Self.RawSignificand: FixedWidthInteger {
 
   /// C edge; public only because protocol requirements must be; not API.
   /// The GBM log-price pass over `count` paths × `chunk` steps (see `cshim_gbm_advance_f64`):
-  /// `x ← x + drift + zₛ`, `zₛ ← x`, and the running minimum and maximum when `extremes`.
+  /// `x ← x + drift + zₛ`, `zₛ ← x`, and the running minimum and maximum when asked.
   static func _advanceLogPrices(
-    dimension d: Int, count: Int, chunk: Int, extremes: Bool, drift: [Self],
+    dimension d: Int, count: Int, chunk: Int, minimum: Bool, maximum: Bool, drift: [Self],
     path z: inout [Self], current: inout [Self], low: inout [Self], high: inout [Self])
 }
 

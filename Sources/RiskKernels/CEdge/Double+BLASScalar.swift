@@ -209,12 +209,12 @@ extension Double: BLASScalar {
   }
 
   public static func _advanceLogPrices(
-    dimension d: Int, count: Int, chunk: Int, extremes: Bool, drift: [Double],
+    dimension d: Int, count: Int, chunk: Int, minimum: Bool, maximum: Bool, drift: [Double],
     path z: inout [Double], current: inout [Double], low: inout [Double], high: inout [Double]
   ) {
     precondition(
       drift.count >= d && z.count >= d * count * chunk && current.count >= d * count
-        && (!extremes || (low.count >= d * count && high.count >= d * count)),
+        && (!minimum || low.count >= d * count) && (!maximum || high.count >= d * count),
       "log-price pass sizes")
     drift.withUnsafeBufferPointer { pd in
       z.withUnsafeMutableBufferPointer { pz in
@@ -223,7 +223,7 @@ extension Double: BLASScalar {
             high.withUnsafeMutableBufferPointer { ph in
               cshim_gbm_advance_f64(
                 d, count, chunk, pd.baseAddress, pz.baseAddress, px.baseAddress, pl.baseAddress,
-                ph.baseAddress, extremes ? 1 : 0)
+                ph.baseAddress, (minimum ? 1 : 0) | (maximum ? 2 : 0))
             }
           }
         }

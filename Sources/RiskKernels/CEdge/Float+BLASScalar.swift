@@ -208,12 +208,12 @@ extension Float: BLASScalar {
   }
 
   public static func _advanceLogPrices(
-    dimension d: Int, count: Int, chunk: Int, extremes: Bool, drift: [Float],
+    dimension d: Int, count: Int, chunk: Int, minimum: Bool, maximum: Bool, drift: [Float],
     path z: inout [Float], current: inout [Float], low: inout [Float], high: inout [Float]
   ) {
     precondition(
       drift.count >= d && z.count >= d * count * chunk && current.count >= d * count
-        && (!extremes || (low.count >= d * count && high.count >= d * count)),
+        && (!minimum || low.count >= d * count) && (!maximum || high.count >= d * count),
       "log-price pass sizes")
     drift.withUnsafeBufferPointer { pd in
       z.withUnsafeMutableBufferPointer { pz in
@@ -222,7 +222,7 @@ extension Float: BLASScalar {
             high.withUnsafeMutableBufferPointer { ph in
               cshim_gbm_advance_f32(
                 d, count, chunk, pd.baseAddress, pz.baseAddress, px.baseAddress, pl.baseAddress,
-                ph.baseAddress, extremes ? 1 : 0)
+                ph.baseAddress, (minimum ? 1 : 0) | (maximum ? 2 : 0))
             }
           }
         }

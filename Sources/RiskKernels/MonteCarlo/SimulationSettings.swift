@@ -92,6 +92,9 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
   /// Running minimum and maximum of each asset (and of the portfolio) over the grid, including
   /// time 0.
   public var extremes: Bool
+  /// With `extremes`, the running maxima too; `false` keeps the minima only (drawdowns, down
+  /// barriers), which skips a third of the per-path observations.
+  public var maxima: Bool
   /// Per asset, a lower barrier Bᵢ < Sᵢ(0) (or `nil` for none): the probability of touching
   /// it, on the grid and under continuous monitoring with the Brownian-bridge correction.
   public var lowerBarriers: [Scalar?]?
@@ -110,7 +113,7 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
 
   public init(
     keepTerminalPrices: Bool = false, holdings: [Scalar]? = nil,
-    keepPortfolioValues: Bool = false, extremes: Bool = true,
+    keepPortfolioValues: Bool = false, extremes: Bool = true, maxima: Bool = true,
     lowerBarriers: [Scalar?]? = nil, upperBarriers: [Scalar?]? = nil,
     barriers: [Barrier<Scalar>] = [], keepPaths: Bool = false
   ) {
@@ -118,11 +121,15 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
     self.holdings = holdings
     self.keepPortfolioValues = keepPortfolioValues
     self.extremes = extremes
+    self.maxima = maxima
     self.lowerBarriers = lowerBarriers
     self.upperBarriers = upperBarriers
     self.barriers = barriers
     self.keepPaths = keepPaths
   }
+
+  /// Whether the running maxima are observed.
+  var tracksMaxima: Bool { extremes && maxima }
 
   /// The largest number of values `keepPaths` may store.
   public static var keptPathValuesLimit: Int { 10_000_000 }

@@ -126,6 +126,48 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
     }
   }
 
+  @Test("Minima only (maxima: false): the same terminal prices and minima, bit for bit, no maxima")
+  func minimaOnly() throws {
+    let model = try threeAssetModel(Double.self)
+    let settings = SimulationSettings(paths: 5_000, steps: 12, horizon: 1, seed: 8)
+    func run(maxima: Bool) throws -> SimulationResult<Double> {
+      let observers = PathObservers<Double>(
+        holdings: [1, 2, 5], extremes: true, maxima: maxima, lowerBarriers: [80, nil, 10])
+      return try PathSimulator(model: model, settings: settings, observers: observers).run()
+    }
+    let both = try run(maxima: true)
+    let minima = try run(maxima: false)
+    #expect(minima.terminal == both.terminal)
+    #expect(minima.minimum == both.minimum)
+    #expect(minima.maximum == nil && both.maximum != nil)
+    #expect(minima.portfolio?.terminal == both.portfolio?.terminal)
+    #expect(minima.portfolio?.minimum == both.portfolio?.minimum)
+    #expect(minima.portfolio?.maximum == nil && both.portfolio?.maximum != nil)
+    #expect(minima.lowerBarrierHits == both.lowerBarrierHits)
+    // Below the spot on every path: the minimum never exceeds S₀ and the terminal mean.
+    for i in 0..<3 {
+      let m = try #require(minima.minimum)[i].value
+      #expect(m <= model.spot[i] && m <= minima.terminal[i].value)
+    }
+  }
+
+  @Test("One step: the running minimum and maximum are min and max of S(0) and S(T), per path")
+  func oneStepExtremes() throws {
+    let model = try threeAssetModel(Double.self)
+    let settings = SimulationSettings(paths: 4_000, steps: 1, horizon: 0.5, seed: 12)
+    let observers = PathObservers<Double>(keepTerminalPrices: true, extremes: true)
+    let result = try PathSimulator(model: model, settings: settings, observers: observers).run()
+    let prices = try #require(result.terminalPrices)
+    for i in 0..<3 {
+      let spot = Foundation.exp(Foundation.log(model.spot[i]))  // as the engine exponentiates
+      let column = (0..<4_000).map { prices[$0, i] }
+      let minimum = column.map { Swift.min($0, spot) }.reduce(0, +) / 4_000
+      let maximum = column.map { Swift.max($0, spot) }.reduce(0, +) / 4_000
+      #expect(abs(try #require(result.minimum)[i].value - minimum) <= 1e-12 * minimum)
+      #expect(abs(try #require(result.maximum)[i].value - maximum) <= 1e-12 * maximum)
+    }
+  }
+
   @Test("Antithetic pairs: path 2j+1's shocks are path 2j's negated; variance of E[S_T] drops")
   func antitheticPairs() throws {
     let model = try threeAssetModel(Double.self)
