@@ -95,6 +95,9 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   let driftPerStep: [Scalar]
   let dt: Scalar
   let sqrtDt: Scalar
+  /// `√Δt·L`, so each chunk's TRMM runs with α = 1 (OpenBLAS scales the whole right-hand side
+  /// by α in a separate pass otherwise: 3% of a 252-step run).
+  let stepFactor: Matrix<Scalar>
   let logSpot: [Scalar]
   /// Every monitored barrier: the per-asset lower ones, the per-asset upper ones, then
   /// `observers.barriers`; `lowerIndex[i]`/`upperIndex[i]` locate asset i's.
@@ -134,6 +137,9 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       (model.drift[$0] - model.volatility[$0] * model.volatility[$0] / 2) * dt
     }
     sqrtDt = dt.squareRoot()
+    var stepFactor = model.covarianceFactor.lower
+    stepFactor.scale(by: sqrtDt)
+    self.stepFactor = stepFactor
     logSpot = model.spot.map { Scalar.log($0) }
     var monitored: [Barrier<Scalar>] = []
     let assetCount = model.dimension
@@ -154,7 +160,12 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     }
     blockPaths =
       settings.blockPaths ?? Self.automaticBlockPaths(dimension: d, steps: settings.steps)
-    chunkSteps = Swift.max(1, Swift.min(settings.steps, Self.chunkElements / (d * blockPaths)))
+    // Equal chunks (252 steps in two of 126, not 204 + 48), so the normals matrix keeps one
+    // shape and is never reallocated (zeroed) for a short last chunk.
+    let longestChunk = Swift.max(
+      1, Swift.min(settings.steps, Self.chunkElements / (d * blockPaths)))
+    let chunks = (settings.steps + longestChunk - 1) / longestChunk
+    chunkSteps = (settings.steps + chunks - 1) / chunks
     var next = d
     minimumOffset = observers.extremes ? next : nil
     if observers.extremes { next += d }
@@ -390,8 +401,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
         blockStart: blockStart, count: count, listedPaths: listedPaths, firstStep: s0,
         chunk: chunk)
       try Scalar._trmm(
-        .left, .lower, .noTranspose, .nonUnit, alpha: plan.sqrtDt,
-        plan.model.covarianceFactor.lower,
+        .left, .lower, .noTranspose, .nonUnit, alpha: 1, plan.stepFactor,
         &z)
       advance(count: count, chunk: chunk)
       if barrierObservers { updateBarriers(count: count, chunk: chunk) }
