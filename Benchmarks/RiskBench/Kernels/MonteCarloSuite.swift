@@ -141,7 +141,7 @@ struct MonteCarloSuite: ParsableCommand {
         c.numpyVectorised.map { String(format: "%.3f s | %.1f×", $0, $0 / c.ours.median) }
         ?? "– | –"
       let ql =
-        c.quantLibPerPathMicroseconds.map { String(format: "%.1f | %.0f×", $0, $0 / perPath) }
+        c.quantLibPerPathMicroseconds.map { String(format: "%.1f | %.2f×", $0, $0 / perPath) }
         ?? "– | –"
       print(
         "| \(c.assets), \(c.paths), \(c.steps) | \(String(format: "%.3f s", c.ours.median)) | \(String(format: "%.0f", c.normalsPerSecond / 1e6)) | \(String(format: "%.3f s", c.floorSeconds)) | \(String(format: "%.2f", c.fractionOfFloor)) | \(loop) | \(vec) | \(ql) | \(c.goal) |"
