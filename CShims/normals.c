@@ -393,6 +393,15 @@ void cshim_philox_normals_f64(uint64_t seed, uint64_t path, uint64_t first, size
   fill_normals(kernel, seed, path, first, count, out);
 }
 
+int cshim_philox_normals_kernel_f64(int kernel, uint64_t seed, uint64_t path, uint64_t first,
+                                    size_t count, double *out) {
+  group_kernel kernels[3] = {group_scalar, group_avx2, group_avx512};
+  int available[3] = {1, cshim_has_avx2, has_avx512};
+  if (kernel < 0 || kernel > 2 || !available[kernel]) return 0;
+  fill_normals(kernels[kernel], seed, path, first, count, out);
+  return 1;
+}
+
 void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                                      double *out) {
   fill_normals(group_scalar, seed, path, first, count, out);

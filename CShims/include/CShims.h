@@ -52,17 +52,24 @@ static inline void cshim_philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, ui
 // counter (b mod 2³², b div 2³², path mod 2³², path div 2³²) and key (seed mod 2³², seed div 2³²):
 // words (w0, w1) give u1 = 2 − x ∈ (0, 1] and (w2, w3) give u2 = y − 1 ∈ [0, 1), where x, y ∈ [1, 2)
 // carry the top 52 bits of (w1·2³² + w0) and (w3·2³² + w2); then (Box-Muller)
-// z[2b] = √(−2 ln u1)·cos 2πu2 and z[2b+1] = √(−2 ln u1)·sin 2πu2 (SLEEF log, sin and cos, 3.5 ULP).
+// z[2b] = √(−2 ln u1)·cos 2πu2 and z[2b+1] = √(−2 ln u1)·sin 2πu2 (log, sin and cos made in
+// normals.c for these ranges: at most 1.15 ULP for the log).
 
-/// out[j] = normal (first + j) of stream (seed, path), j < count. AVX2 when the CPU has it.
+/// out[j] = normal (first + j) of stream (seed, path), j < count. AVX-512 or AVX2 when the CPU
+/// has it; every kernel gives the same bits.
 void cshim_philox_normals_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                               double *out);
 /// The same numbers rounded to float.
 void cshim_philox_normals_f32(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                               float *out);
-/// The scalar kernel alone (the reference the AVX2 kernel is tested against).
+/// The scalar kernel alone (the reference the vector kernels are tested against).
 void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                                      double *out);
+/// The same normals from one named kernel (0 scalar, 1 AVX2, 2 AVX-512), for the tests that check
+/// every kernel the CPU has against the scalar one. Returns 0, writing nothing, when this CPU
+/// lacks the kernel.
+int cshim_philox_normals_kernel_f64(int kernel, uint64_t seed, uint64_t path, uint64_t first,
+                                    size_t count, double *out);
 /// 1 when cshim_philox_normals_f64 uses the AVX2 kernel.
 int cshim_normals_use_avx2(void);
 

@@ -43,13 +43,18 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
     for (a, b) in zip(z, cached) { #expect(abs(a - b) <= 1e-14, "\(z)") }
   }
 
-  @Test("The AVX2 kernel equals the scalar kernel bit for bit (same operations, log included)")
-  func vectorKernelMatchesScalar() {
-    var fast = [Double](repeating: 0, count: 4096)
-    var slow = fast
-    cshim_philox_normals_f64(9, 3, 17, 4096, &fast)
-    cshim_philox_normals_scalar_f64(9, 3, 17, 4096, &slow)
-    #expect(fast == slow)
+  @Test(
+    "Every vector kernel this CPU has equals the scalar kernel bit for bit (log included)",
+    arguments: [(1, "AVX2"), (2, "AVX-512")])
+  func vectorKernelMatchesScalar(kernel: Int32, name: String) {
+    var scalar = [Double](repeating: 0, count: 4096)
+    cshim_philox_normals_scalar_f64(9, 3, 17, 4096, &scalar)
+    var vector = scalar.map { _ in Double.nan }
+    guard cshim_philox_normals_kernel_f64(kernel, 9, 3, 17, 4096, &vector) == 1 else { return }
+    #expect(vector == scalar, "\(name)")
+    var dispatched = vector
+    cshim_philox_normals_f64(9, 3, 17, 4096, &dispatched)
+    #expect(dispatched == scalar)
   }
 
   @Test("Random access: any window of a stream equals the same window of a longer draw")
