@@ -136,9 +136,9 @@ struct MonteCarloSuite: ParsableCommand {
     for c in cases {
       let perPath = c.ours.median / Double(c.paths) * 1e6
       let loop =
-        c.numpyStepLoop.map { String(format: "%.3f s | %.1f×", $0, $0 / c.ours.median) } ?? "– | –"
+        c.numpyStepLoop.map { String(format: "%.3f s | %.2f×", $0, $0 / c.ours.median) } ?? "– | –"
       let vec =
-        c.numpyVectorised.map { String(format: "%.3f s | %.1f×", $0, $0 / c.ours.median) }
+        c.numpyVectorised.map { String(format: "%.3f s | %.2f×", $0, $0 / c.ours.median) }
         ?? "– | –"
       let ql =
         c.quantLibPerPathMicroseconds.map { String(format: "%.1f | %.2f×", $0, $0 / perPath) }
