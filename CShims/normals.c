@@ -380,23 +380,16 @@ static void fill_normals(group_kernel kernel, uint64_t seed, uint64_t path, uint
 
 int cshim_normals_use_avx2(void) { return cshim_has_avx2; }
 
-static int has_avx512 = 0;
-
-__attribute__((constructor)) static void cshim_choose_normal_kernel(void) {
-  __builtin_cpu_init();
-  has_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-}
-
 void cshim_philox_normals_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                               double *out) {
-  group_kernel kernel = has_avx512 ? group_avx512 : cshim_has_avx2 ? group_avx2 : group_scalar;
+  group_kernel kernel = cshim_has_avx512 ? group_avx512 : cshim_has_avx2 ? group_avx2 : group_scalar;
   fill_normals(kernel, seed, path, first, count, out);
 }
 
 int cshim_philox_normals_kernel_f64(int kernel, uint64_t seed, uint64_t path, uint64_t first,
                                     size_t count, double *out) {
   group_kernel kernels[3] = {group_scalar, group_avx2, group_avx512};
-  int available[3] = {1, cshim_has_avx2, has_avx512};
+  int available[3] = {1, cshim_has_avx2, cshim_has_avx512};
   if (kernel < 0 || kernel > 2 || !available[kernel]) return 0;
   fill_normals(kernels[kernel], seed, path, first, count, out);
   return 1;

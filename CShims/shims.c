@@ -1,6 +1,7 @@
 // Compiled helpers for the CShims module: the CBLAS provider check, OpenBLAS threads, the SLEEF
-// AVX2/SSE2 run-time dispatch and GSL's error handler. No unsafe build flags: AVX2 code is
-// enabled per function with __attribute__((target)) and chosen with __builtin_cpu_supports.
+// AVX-512/AVX2/SSE2 run-time dispatch and GSL's error handler. No unsafe build flags: vector
+// code is enabled per function with __attribute__((target)) and chosen with
+// __builtin_cpu_supports.
 #define _GNU_SOURCE
 #include "CShims.h"
 #include "cshims_internal.h"
@@ -46,9 +47,9 @@ int cshim_sleef_uses_avx2(void) {
 }
 
 // Each kernel: full vectors, then the tail padded into one vector (so the tail has the same
-// accuracy as the body).
-#define CSHIM_VMAP_AVX2(NAME, T, VT, W, LOAD, STORE, FN, PAD)                  \
-  __attribute__((target("avx2,fma"))) static void NAME(T *x, size_t n) {        \
+// accuracy as the body). ATTR enables the instruction set for the one function.
+#define CSHIM_VMAP(NAME, ATTR, T, W, LOAD, STORE, FN, PAD)                      \
+  ATTR static void NAME(T *x, size_t n) {                                       \
     size_t i = 0;                                                               \
     for (; i + W <= n; i += W) STORE(x + i, FN(LOAD(x + i)));                   \
     if (i < n) {                                                                \
@@ -58,58 +59,42 @@ int cshim_sleef_uses_avx2(void) {
       for (size_t j = 0; i + j < n; j++) x[i + j] = tmp[j];                     \
     }                                                                           \
   }
-#define CSHIM_VMAP_AVX512(NAME, T, VT, W, LOAD, STORE, FN, PAD)                \
-  AVX512 static void NAME(T *x, size_t n) {                                     \
-    size_t i = 0;                                                               \
-    for (; i + W <= n; i += W) STORE(x + i, FN(LOAD(x + i)));                   \
-    if (i < n) {                                                                \
-      T tmp[W];                                                                 \
-      for (size_t j = 0; j < W; j++) tmp[j] = (i + j < n) ? x[i + j] : PAD;     \
-      STORE(tmp, FN(LOAD(tmp)));                                                \
-      for (size_t j = 0; i + j < n; j++) x[i + j] = tmp[j];                     \
-    }                                                                           \
-  }
-#define CSHIM_VMAP_SSE2(NAME, T, W, LOAD, STORE, FN, PAD)                       \
-  static void NAME(T *x, size_t n) {                                            \
-    size_t i = 0;                                                               \
-    for (; i + W <= n; i += W) STORE(x + i, FN(LOAD(x + i)));                   \
-    if (i < n) {                                                                \
-      T tmp[W];                                                                 \
-      for (size_t j = 0; j < W; j++) tmp[j] = (i + j < n) ? x[i + j] : PAD;     \
-      STORE(tmp, FN(LOAD(tmp)));                                                \
-      for (size_t j = 0; i + j < n; j++) x[i + j] = tmp[j];                     \
-    }                                                                           \
-  }
+#define AVX2 __attribute__((target("avx2,fma")))
 
-CSHIM_VMAP_AVX2(vexp_f64_avx2, double, __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd,
+CSHIM_VMAP(vexp_f64_avx2, AVX2, double, 4, _mm256_loadu_pd, _mm256_storeu_pd,
                 Sleef_expd4_u10avx2, 0.0)
-CSHIM_VMAP_AVX2(vexp_f32_avx2, float, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps,
+CSHIM_VMAP(vexp_f32_avx2, AVX2, float, 8, _mm256_loadu_ps, _mm256_storeu_ps,
                 Sleef_expf8_u10avx2, 0.0f)
-CSHIM_VMAP_AVX2(vlog_f64_avx2, double, __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd,
+CSHIM_VMAP(vlog_f64_avx2, AVX2, double, 4, _mm256_loadu_pd, _mm256_storeu_pd,
                 Sleef_logd4_u10avx2, 1.0)
-CSHIM_VMAP_AVX2(vlog_f32_avx2, float, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps,
+CSHIM_VMAP(vlog_f32_avx2, AVX2, float, 8, _mm256_loadu_ps, _mm256_storeu_ps,
                 Sleef_logf8_u10avx2, 1.0f)
-CSHIM_VMAP_AVX512(vexp_f64_avx512, double, __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd,
+CSHIM_VMAP(vexp_f64_avx512, AVX512, double, 8, _mm512_loadu_pd, _mm512_storeu_pd,
                   Sleef_expd8_u10avx512f, 0.0)
-CSHIM_VMAP_AVX512(vexp_f32_avx512, float, __m512, 16, _mm512_loadu_ps, _mm512_storeu_ps,
+CSHIM_VMAP(vexp_f32_avx512, AVX512, float, 16, _mm512_loadu_ps, _mm512_storeu_ps,
                   Sleef_expf16_u10avx512f, 0.0f)
-CSHIM_VMAP_AVX512(vlog_f64_avx512, double, __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd,
+CSHIM_VMAP(vlog_f64_avx512, AVX512, double, 8, _mm512_loadu_pd, _mm512_storeu_pd,
                   Sleef_logd8_u10avx512f, 1.0)
-CSHIM_VMAP_AVX512(vlog_f32_avx512, float, __m512, 16, _mm512_loadu_ps, _mm512_storeu_ps,
+CSHIM_VMAP(vlog_f32_avx512, AVX512, float, 16, _mm512_loadu_ps, _mm512_storeu_ps,
                   Sleef_logf16_u10avx512f, 1.0f)
-CSHIM_VMAP_SSE2(vexp_f64_sse2, double, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_expd2_u10sse2, 0.0)
-CSHIM_VMAP_SSE2(vexp_f32_sse2, float, 4, _mm_loadu_ps, _mm_storeu_ps, Sleef_expf4_u10sse2, 0.0f)
-CSHIM_VMAP_SSE2(vlog_f64_sse2, double, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_logd2_u10sse2, 1.0)
-CSHIM_VMAP_SSE2(vlog_f32_sse2, float, 4, _mm_loadu_ps, _mm_storeu_ps, Sleef_logf4_u10sse2, 1.0f)
+CSHIM_VMAP(vexp_f64_sse2, , double, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_expd2_u10sse2, 0.0)
+CSHIM_VMAP(vexp_f32_sse2, , float, 4, _mm_loadu_ps, _mm_storeu_ps, Sleef_expf4_u10sse2, 0.0f)
+CSHIM_VMAP(vlog_f64_sse2, , double, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_logd2_u10sse2, 1.0)
+CSHIM_VMAP(vlog_f32_sse2, , float, 4, _mm_loadu_ps, _mm_storeu_ps, Sleef_logf4_u10sse2, 1.0f)
 
 // Decided once, before main, so no thread ever races on it.
 int cshim_has_avx2 = 0;
 
-static int has_avx512 = 0;
+int cshim_has_avx512 = 0;
 
 __attribute__((constructor)) static void cshim_choose_sleef_kernels(void) {
   cshim_has_avx2 = cshim_sleef_uses_avx2();
-  has_avx512 = cshim_has_avx2 && __builtin_cpu_supports("avx512f");
+  cshim_has_avx512 = cshim_has_avx2 && __builtin_cpu_supports("avx512f") &&
+                     __builtin_cpu_supports("avx512dq");
+}
+
+const char *cshim_vector_instruction_set(void) {
+  return cshim_has_avx512 ? "AVX-512" : cshim_has_avx2 ? "AVX2" : "SSE2";
 }
 
 static inline int use_avx2(void) { return cshim_has_avx2; }
@@ -118,16 +103,16 @@ static inline int use_avx2(void) { return cshim_has_avx2; }
 // against AVX2's 1.43–1.58 on this machine, C harness), else AVX2, else SSE2. One machine always takes the same kernel, so results stay
 // reproducible on it; across CPUs they can differ in the last bit.
 void cshim_vexp_f64(double *x, size_t n) {
-  if (has_avx512) vexp_f64_avx512(x, n); else if (use_avx2()) vexp_f64_avx2(x, n); else vexp_f64_sse2(x, n);
+  if (cshim_has_avx512) vexp_f64_avx512(x, n); else if (use_avx2()) vexp_f64_avx2(x, n); else vexp_f64_sse2(x, n);
 }
 void cshim_vexp_f32(float *x, size_t n) {
-  if (has_avx512) vexp_f32_avx512(x, n); else if (use_avx2()) vexp_f32_avx2(x, n); else vexp_f32_sse2(x, n);
+  if (cshim_has_avx512) vexp_f32_avx512(x, n); else if (use_avx2()) vexp_f32_avx2(x, n); else vexp_f32_sse2(x, n);
 }
 void cshim_vlog_f64(double *x, size_t n) {
-  if (has_avx512) vlog_f64_avx512(x, n); else if (use_avx2()) vlog_f64_avx2(x, n); else vlog_f64_sse2(x, n);
+  if (cshim_has_avx512) vlog_f64_avx512(x, n); else if (use_avx2()) vlog_f64_avx2(x, n); else vlog_f64_sse2(x, n);
 }
 void cshim_vlog_f32(float *x, size_t n) {
-  if (has_avx512) vlog_f32_avx512(x, n); else if (use_avx2()) vlog_f32_avx2(x, n); else vlog_f32_sse2(x, n);
+  if (cshim_has_avx512) vlog_f32_avx512(x, n); else if (use_avx2()) vlog_f32_avx2(x, n); else vlog_f32_sse2(x, n);
 }
 
 // MARK: - GSL

@@ -21,7 +21,7 @@ enum Machine {
     return [
       "cpu": cpu, "cores": "\(ProcessInfo.processInfo.activeProcessorCount)",
       "openblasThreads": "\(BLASThreads.count)", "requestedThreads": "\(threads)",
-      "cblas": Backend.cblasProvider, "sleef": Backend.vectorMathUsesAVX2 ? "AVX2" : "SSE2",
+      "cblas": Backend.cblasProvider, "sleef": Backend.vectorInstructionSet,
       "build": build, "git": gitRevision(), "loadavg": load, "precision": precision,
     ]
   }

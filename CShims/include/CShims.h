@@ -98,6 +98,8 @@ void cshim_gsl_normals_f32(gsl_rng *rng, size_t count, float *out);
 
 /// 1 when the AVX2 + FMA SLEEF kernels are in use on this CPU, 0 for SSE2.
 int cshim_sleef_uses_avx2(void);
+/// The widest vector kernels in use on this CPU: "AVX-512", "AVX2" or "SSE2".
+const char *cshim_vector_instruction_set(void);
 /// x[i] = exp(x[i]) for i < n, 1.0-ULP accuracy.
 void cshim_vexp_f64(double *x, size_t n);
 void cshim_vexp_f32(float *x, size_t n);

@@ -50,4 +50,7 @@ public enum Backend {
 
   /// Whether SLEEF's AVX2 kernels are in use (otherwise SSE2).
   public static var vectorMathUsesAVX2: Bool { cshim_sleef_uses_avx2() != 0 }
+
+  /// The widest vector kernels in use (normals, SLEEF exp and log): "AVX-512", "AVX2" or "SSE2".
+  public static var vectorInstructionSet: String { String(cString: cshim_vector_instruction_set()) }
 }

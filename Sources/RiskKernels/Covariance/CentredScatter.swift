@@ -127,8 +127,7 @@ struct CentredScatter<Scalar: BLASScalar> {
     _ x: Matrix<Scalar>, rows: Range<Int>, into target: Matrix<Scalar>?
   ) throws(RiskKernelsError) -> Matrix<Scalar> {
     let d = x.columns
-    var c: Matrix<Scalar>
-    if let target { c = target } else { c = try Matrix<Scalar>(rows: d, columns: d) }
+    var c = target
     let blockRows = Swift.max(1, bufferElements / Swift.max(d, 1))
     var start = rows.lowerBound
     var buffer = try Matrix<Scalar>(rows: 0, columns: d)
@@ -137,11 +136,17 @@ struct CentredScatter<Scalar: BLASScalar> {
       if buffer.rows != count { buffer = try Matrix<Scalar>(rows: count, columns: d) }
       fill(&buffer, from: x, start: start)
       if let part = try Self.lowerScatter(of: buffer, rows: 0..<count) {
-        for k in c.storage.indices { c.storage[k] += part.storage[k] }
+        // The first block's scatter is the sum so far: no zeroed matrix to add it to.
+        if c == nil {
+          c = part
+        } else {
+          for k in part.storage.indices { c?.storage[k] += part.storage[k] }
+        }
       }
       start += count
     }
-    return c
+    if let c { return c }
+    return try Matrix<Scalar>(rows: d, columns: d)
   }
 
   /// Writes rows `start ..< start + buffer.rows` of `x`, centred and scaled, into `buffer`.

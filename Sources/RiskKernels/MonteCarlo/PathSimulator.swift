@@ -91,10 +91,9 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   let settings: SimulationSettings
   let observers: PathObservers<Scalar>
   let d: Int
-  /// `(μᵢ − σᵢ²/2)Δt`, `Δt`, `√Δt`.
+  /// `(μᵢ − σᵢ²/2)Δt` and `Δt`.
   let driftPerStep: [Scalar]
   let dt: Scalar
-  let sqrtDt: Scalar
   /// `√Δt·L`, so each chunk's TRMM runs with α = 1 (OpenBLAS scales the whole right-hand side
   /// by α in a separate pass otherwise: 3% of a 252-step run).
   let stepFactor: Matrix<Scalar>
@@ -136,9 +135,8 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     driftPerStep = (0..<d).map {
       (model.drift[$0] - model.volatility[$0] * model.volatility[$0] / 2) * dt
     }
-    sqrtDt = dt.squareRoot()
     var stepFactor = model.covarianceFactor.lower
-    stepFactor.scale(by: sqrtDt)
+    stepFactor.scale(by: dt.squareRoot())
     self.stepFactor = stepFactor
     logSpot = model.spot.map { Scalar.log($0) }
     var monitored: [Barrier<Scalar>] = []

@@ -80,4 +80,14 @@ import Testing
     }
     #expect(throws: RiskKernelsError.self) { try GSLNormal.quantile(.nan) }
   }
+
+  @Test("The reported vector instruction set matches the AVX2 check and the normal kernels")
+  func vectorInstructionSet() {
+    let isa = Backend.vectorInstructionSet
+    #expect(["AVX-512", "AVX2", "SSE2"].contains(isa))
+    #expect((isa != "SSE2") == Backend.vectorMathUsesAVX2)
+    // The AVX-512 normal kernel runs exactly when AVX-512 is reported.
+    var out = [Double](repeating: 0, count: 4)
+    #expect((cshim_philox_normals_kernel_f64(2, 1, 2, 3, 4, &out) == 1) == (isa == "AVX-512"))
+  }
 }
