@@ -2,7 +2,9 @@
 // Philox blocks (32 normals) at a time in AVX-512 or AVX2, with the log of u and the sine and
 // cosine of 2πu made here for the ranges Box-Muller needs; CPUs without AVX2 use the scalar
 // kernel. All three have the same mapping and the same arithmetic, bit for bit (see CShims.h for
-// the layout).
+// the layout). A kernel takes 16 arbitrary counters, so the 16 blocks can run along one stream
+// or across 16 paths: a block of paths then draws exactly the normals it uses, however few each
+// path needs (50 per path took 64 along each stream).
 #define _GNU_SOURCE
 #include "CShims.h"
 #include "cshims_internal.h"
@@ -73,7 +75,16 @@ static void cos_sin_two_pi(double u, double *c, double *s) {
   }
 }
 
-enum { GROUP_BLOCKS = 16, GROUP_NORMALS = 32 };
+/// 16 Philox blocks per kernel call: lane j is block `block + j·along` of path
+/// (path_lo[j], path_hi[j]), or of `path` when `paths` is NULL; its two normals c (even) and s
+/// (odd) go to out[j·stride] and out[j·stride + 1]. Along one stream: along = 1, no `paths`,
+/// stride 2 (32 consecutive normals); across 16 paths: along = 0 and the paths' spacing as
+/// stride. (The path comes in a register along a stream: words stored just before the call would
+/// stall the vector load that reads them.)
+enum { LANES = 16 };
+typedef struct {
+  uint32_t path_lo[LANES], path_hi[LANES];
+} lane_paths;
 
 // MARK: - Scalar kernel (the reference mapping)
 
@@ -85,22 +96,22 @@ static inline double one_to_two(uint32_t lo, uint32_t hi) {
   return x;
 }
 
-/// The two normals of Philox block `b` of stream (key, path): out[0] = r·cos 2πu₂, out[1] = r·sin.
-static void block_normals_scalar(uint64_t seed, uint64_t path, uint64_t b, double out[2]) {
-  uint32_t w[4];
-  cshim_philox4x32_10((uint32_t)b, (uint32_t)(b >> 32), (uint32_t)path, (uint32_t)(path >> 32),
-                      (uint32_t)seed, (uint32_t)(seed >> 32), w);
-  double u1 = 2.0 - one_to_two(w[0], w[1]);  // (0, 1]
-  double u2 = one_to_two(w[2], w[3]) - 1.0;  // [0, 1)
-  double r = sqrt(-2.0 * log_unit(u1)), c, s;
-  cos_sin_two_pi(u2, &c, &s);
-  out[0] = r * c;
-  out[1] = r * s;
-}
-
-static void group_scalar(uint64_t seed, uint64_t path, uint64_t group, double out[GROUP_NORMALS]) {
-  for (int j = 0; j < GROUP_BLOCKS; j++) {
-    block_normals_scalar(seed, path, group * GROUP_BLOCKS + (uint64_t)j, out + 2 * j);
+/// The reference: each lane's block in turn, c = r·cos 2πu₂ and s = r·sin 2πu₂.
+static void lanes_scalar(uint64_t seed, uint64_t block, int along, uint64_t path,
+                         const lane_paths *paths, double *out, size_t stride) {
+  for (int j = 0; j < LANES; j++) {
+    uint64_t b = block + (uint64_t)(j * along);
+    uint32_t w[4];
+    uint32_t lo = paths ? paths->path_lo[j] : (uint32_t)path;
+    uint32_t hi = paths ? paths->path_hi[j] : (uint32_t)(path >> 32);
+    cshim_philox4x32_10((uint32_t)b, (uint32_t)(b >> 32), lo, hi, (uint32_t)seed,
+                        (uint32_t)(seed >> 32), w);
+    double u1 = 2.0 - one_to_two(w[0], w[1]);  // (0, 1]
+    double u2 = one_to_two(w[2], w[3]) - 1.0;  // [0, 1)
+    double r = sqrt(-2.0 * log_unit(u1)), cs, sn;
+    cos_sin_two_pi(u2, &cs, &sn);
+    out[(size_t)j * stride] = r * cs;
+    out[(size_t)j * stride + 1] = r * sn;
   }
 }
 
@@ -180,42 +191,68 @@ __attribute__((target("avx2,fma"))) static inline void box_muller4(__m256i w01, 
   *s = _mm256_mul_pd(r, sn);
 }
 
-/// Stores the 16 normals of 8 consecutive blocks whose Philox outputs are (c0, c1, c2, c3), in
-/// the scalar kernel's order.
-__attribute__((target("avx2,fma"))) static inline void store_eight_blocks(__m256i c0, __m256i c1,
-                                                                          __m256i c2, __m256i c3,
-                                                                          double *out) {
-  // 64-bit lanes (w1 << 32 | w0): unpacklo holds blocks 0,1,4,5 and unpackhi blocks 2,3,6,7.
+/// The normals of 8 lanes whose Philox outputs are (x0, x1, x2, x3), lane j's pair at
+/// out + j·stride.
+// Inlined by force: called twice, it was left a function, which cost 13% of the AVX2 kernel.
+__attribute__((target("avx2,fma"), always_inline)) static inline void store_eight_lanes(
+    __m256i x0, __m256i x1, __m256i x2, __m256i x3, double *out, size_t stride) {
+  // 64-bit lanes (w1 << 32 | w0): unpacklo holds lanes 0,1,4,5 and unpackhi lanes 2,3,6,7.
   __m256d cA, sA, cB, sB;
-  box_muller4(_mm256_unpacklo_epi32(c0, c1), _mm256_unpacklo_epi32(c2, c3), &cA, &sA);
-  box_muller4(_mm256_unpackhi_epi32(c0, c1), _mm256_unpackhi_epi32(c2, c3), &cB, &sB);
-  __m256d a0 = _mm256_unpacklo_pd(cA, sA);  // c0 s0 | c4 s4
-  __m256d a1 = _mm256_unpackhi_pd(cA, sA);  // c1 s1 | c5 s5
-  __m256d b0 = _mm256_unpacklo_pd(cB, sB);  // c2 s2 | c6 s6
-  __m256d b1 = _mm256_unpackhi_pd(cB, sB);  // c3 s3 | c7 s7
-  _mm256_storeu_pd(out + 0, _mm256_permute2f128_pd(a0, a1, 0x20));
-  _mm256_storeu_pd(out + 4, _mm256_permute2f128_pd(b0, b1, 0x20));
-  _mm256_storeu_pd(out + 8, _mm256_permute2f128_pd(a0, a1, 0x31));
-  _mm256_storeu_pd(out + 12, _mm256_permute2f128_pd(b0, b1, 0x31));
+  box_muller4(_mm256_unpacklo_epi32(x0, x1), _mm256_unpacklo_epi32(x2, x3), &cA, &sA);
+  box_muller4(_mm256_unpackhi_epi32(x0, x1), _mm256_unpackhi_epi32(x2, x3), &cB, &sB);
+  __m256d a0 = _mm256_unpacklo_pd(cA, sA);  // lanes 0 | 4 as (c, s)
+  __m256d a1 = _mm256_unpackhi_pd(cA, sA);  // lanes 1 | 5
+  __m256d b0 = _mm256_unpacklo_pd(cB, sB);  // lanes 2 | 6
+  __m256d b1 = _mm256_unpackhi_pd(cB, sB);  // lanes 3 | 7
+  if (stride == 2) {
+    _mm256_storeu_pd(out + 0, _mm256_permute2f128_pd(a0, a1, 0x20));
+    _mm256_storeu_pd(out + 4, _mm256_permute2f128_pd(b0, b1, 0x20));
+    _mm256_storeu_pd(out + 8, _mm256_permute2f128_pd(a0, a1, 0x31));
+    _mm256_storeu_pd(out + 12, _mm256_permute2f128_pd(b0, b1, 0x31));
+  } else {
+    _mm_storeu_pd(out, _mm256_castpd256_pd128(a0));
+    _mm_storeu_pd(out + stride, _mm256_castpd256_pd128(a1));
+    _mm_storeu_pd(out + 2 * stride, _mm256_castpd256_pd128(b0));
+    _mm_storeu_pd(out + 3 * stride, _mm256_castpd256_pd128(b1));
+    _mm_storeu_pd(out + 4 * stride, _mm256_extractf128_pd(a0, 1));
+    _mm_storeu_pd(out + 5 * stride, _mm256_extractf128_pd(a1, 1));
+    _mm_storeu_pd(out + 6 * stride, _mm256_extractf128_pd(b0, 1));
+    _mm_storeu_pd(out + 7 * stride, _mm256_extractf128_pd(b1, 1));
+  }
 }
 
-/// The 32 normals of blocks 16g … 16g+15: two sets of 8 blocks whose Philox rounds are
-/// interleaved, so one set's multiplies fill the other's latency.
-__attribute__((target("avx2,fma"))) static void group_avx2(uint64_t seed, uint64_t path,
-                                                           uint64_t group,
-                                                           double out[GROUP_NORMALS]) {
-  uint32_t lo[16], hi[16];
-  for (int j = 0; j < 16; j++) {
-    uint64_t b = group * GROUP_BLOCKS + (uint64_t)j;
-    lo[j] = (uint32_t)b;
-    hi[j] = (uint32_t)(b >> 32);
-  }
-  __m256i a0 = _mm256_loadu_si256((const __m256i *)lo);
-  __m256i a1 = _mm256_loadu_si256((const __m256i *)hi);
-  __m256i b0 = _mm256_loadu_si256((const __m256i *)(lo + 8));
-  __m256i b1 = _mm256_loadu_si256((const __m256i *)(hi + 8));
+/// Lanes first … first + 7's block words (block + j·along, with the carry into the high word).
+__attribute__((target("avx2,fma"))) static inline void block_words8(uint64_t block, int along,
+                                                                    int first, __m256i *lo,
+                                                                    __m256i *hi) {
+  __m256i base = _mm256_set1_epi32((int)(uint32_t)block);
+  __m256i step = along ? _mm256_setr_epi32(first, first + 1, first + 2, first + 3, first + 4,
+                                           first + 5, first + 6, first + 7)
+                       : _mm256_setzero_si256();
+  *lo = _mm256_add_epi32(base, step);
+  // Unsigned lo < base (a carry), as a signed comparison with the sign bits flipped: −1 or 0.
+  const __m256i flip = _mm256_set1_epi32((int)0x80000000u);
+  __m256i carry = _mm256_cmpgt_epi32(_mm256_xor_si256(base, flip), _mm256_xor_si256(*lo, flip));
+  *hi = _mm256_sub_epi32(_mm256_set1_epi32((int)(uint32_t)(block >> 32)), carry);
+}
+
+/// `lanes_scalar` as two sets of 8 lanes whose Philox rounds are interleaved, so one set's
+/// multiplies fill the other's latency.
+__attribute__((target("avx2,fma"))) static void lanes_avx2(uint64_t seed, uint64_t block,
+                                                           int along, uint64_t path,
+                                                           const lane_paths *paths, double *out,
+                                                           size_t stride) {
+  __m256i a0, a1, b0, b1;
+  block_words8(block, along, 0, &a0, &a1);
+  block_words8(block, along, 8, &b0, &b1);
   __m256i a2 = _mm256_set1_epi32((int)(uint32_t)path), b2 = a2;
   __m256i a3 = _mm256_set1_epi32((int)(uint32_t)(path >> 32)), b3 = a3;
+  if (paths) {
+    a2 = _mm256_loadu_si256((const __m256i *)paths->path_lo);
+    a3 = _mm256_loadu_si256((const __m256i *)paths->path_hi);
+    b2 = _mm256_loadu_si256((const __m256i *)(paths->path_lo + 8));
+    b3 = _mm256_loadu_si256((const __m256i *)(paths->path_hi + 8));
+  }
   uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
   const __m256i m0 = _mm256_set1_epi32((int)0xD2511F53u);
   const __m256i m1 = _mm256_set1_epi32((int)0xCD9E8D57u);
@@ -239,8 +276,8 @@ __attribute__((target("avx2,fma"))) static void group_avx2(uint64_t seed, uint64
     a3 = alo0;
     b3 = blo0;
   }
-  store_eight_blocks(a0, a1, a2, a3, out);
-  store_eight_blocks(b0, b1, b2, b3, out + 16);
+  store_eight_lanes(a0, a1, a2, a3, out, stride);
+  store_eight_lanes(b0, b1, b2, b3, out + 8 * stride, stride);
 }
 
 // MARK: - AVX-512 kernel
@@ -300,35 +337,30 @@ AVX512 static inline void cos_sin_two_pi8(__m512d u, __m512d *c, __m512d *s) {
   *s = _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(sin_part), sin_sign));
 }
 
-/// Normals of the 8 blocks whose 64-bit words are (w01, w23), into out[2b], out[2b+1] for the
-/// block numbers in `blocks`.
-AVX512 static inline void box_muller8(__m512i w01, __m512i w23, const int blocks[8], double *out) {
+/// cos and sin parts of 8 lanes' normals from their words (w0,w1) and (w2,w3) as 64-bit lanes.
+AVX512 static inline void box_muller8(__m512i w01, __m512i w23, __m512d *c, __m512d *s) {
   __m512d u1 = _mm512_sub_pd(_mm512_set1_pd(2.0), one_to_two8(w01));
   __m512d u2 = _mm512_sub_pd(one_to_two8(w23), _mm512_set1_pd(1.0));
   __m512d r = _mm512_sqrt_pd(_mm512_mul_pd(_mm512_set1_pd(-2.0), log_unit8(u1)));
   __m512d cs, sn;
   cos_sin_two_pi8(u2, &cs, &sn);
-  double c[8], s[8];
-  _mm512_storeu_pd(c, _mm512_mul_pd(r, cs));
-  _mm512_storeu_pd(s, _mm512_mul_pd(r, sn));
-  for (int j = 0; j < 8; j++) {
-    out[2 * blocks[j]] = c[j];
-    out[2 * blocks[j] + 1] = s[j];
-  }
+  *c = _mm512_mul_pd(r, cs);
+  *s = _mm512_mul_pd(r, sn);
 }
 
-/// The 32 normals of blocks 16g … 16g+15, one block per 32-bit lane.
-AVX512 static void group_avx512(uint64_t seed, uint64_t path, uint64_t group,
-                                double out[GROUP_NORMALS]) {
-  uint32_t lo[16], hi[16];
-  for (int j = 0; j < 16; j++) {
-    uint64_t b = group * GROUP_BLOCKS + (uint64_t)j;
-    lo[j] = (uint32_t)b;
-    hi[j] = (uint32_t)(b >> 32);
-  }
-  __m512i x0 = _mm512_loadu_si512(lo), x1 = _mm512_loadu_si512(hi);
-  __m512i x2 = _mm512_set1_epi32((int)(uint32_t)path);
-  __m512i x3 = _mm512_set1_epi32((int)(uint32_t)(path >> 32));
+/// `lanes_scalar` on 16 Philox lanes.
+AVX512 static void lanes_avx512(uint64_t seed, uint64_t block, int along, uint64_t path,
+                                const lane_paths *paths, double *out, size_t stride) {
+  __m512i base = _mm512_set1_epi32((int)(uint32_t)block);
+  __m512i x0 = along ? _mm512_add_epi32(base, _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+                                                                 10, 11, 12, 13, 14, 15))
+                     : base;
+  __m512i high = _mm512_set1_epi32((int)(uint32_t)(block >> 32));
+  __m512i x1 = _mm512_mask_add_epi32(high, _mm512_cmplt_epu32_mask(x0, base), high,
+                                     _mm512_set1_epi32(1));
+  __m512i x2 = paths ? _mm512_loadu_si512(paths->path_lo) : _mm512_set1_epi32((int)(uint32_t)path);
+  __m512i x3 =
+      paths ? _mm512_loadu_si512(paths->path_hi) : _mm512_set1_epi32((int)(uint32_t)(path >> 32));
   uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
   const __m512i m0 = _mm512_set1_epi32((int)0xD2511F53u);
   const __m512i m1 = _mm512_set1_epi32((int)0xCD9E8D57u);
@@ -345,70 +377,171 @@ AVX512 static void group_avx512(uint64_t seed, uint64_t path, uint64_t group,
     x2 = _mm512_xor_si512(_mm512_xor_si512(hi0, x3), _mm512_set1_epi32((int)k1));
     x3 = lo0;
   }
-  // 64-bit lanes (w1 << 32 | w0) per 128-bit lane: unpacklo holds blocks 0,1,4,5,8,9,12,13 and
-  // unpackhi blocks 2,3,6,7,10,11,14,15.
-  static const int low_blocks[8] = {0, 1, 4, 5, 8, 9, 12, 13};
-  static const int high_blocks[8] = {2, 3, 6, 7, 10, 11, 14, 15};
-  box_muller8(_mm512_unpacklo_epi32(x0, x1), _mm512_unpacklo_epi32(x2, x3), low_blocks, out);
-  box_muller8(_mm512_unpackhi_epi32(x0, x1), _mm512_unpackhi_epi32(x2, x3), high_blocks, out);
-}
-
-// MARK: - Entry points
-
-typedef void (*group_kernel)(uint64_t, uint64_t, uint64_t, double *);
-
-static void fill_normals(group_kernel kernel, uint64_t seed, uint64_t path, uint64_t first,
-                         size_t count, double *out) {
-  double tmp[GROUP_NORMALS];
-  uint64_t n = first, end = first + count;
-  while (n < end) {
-    uint64_t group = n / GROUP_NORMALS, offset = n % GROUP_NORMALS;
-    if (offset == 0 && end - n >= GROUP_NORMALS) {
-      kernel(seed, path, group, out);
-      out += GROUP_NORMALS;
-      n += GROUP_NORMALS;
-    } else {
-      kernel(seed, path, group, tmp);
-      uint64_t take = GROUP_NORMALS - offset;
-      if (take > end - n) take = end - n;
-      memcpy(out, tmp + offset, (size_t)take * sizeof(double));
-      out += take;
-      n += take;
+  // 64-bit lanes (w1 << 32 | w0) per 128-bit lane: unpacklo holds lanes 0,1,4,5,8,9,12,13 and
+  // unpackhi lanes 2,3,6,7,10,11,14,15.
+  __m512d cA, sA, cB, sB;
+  box_muller8(_mm512_unpacklo_epi32(x0, x1), _mm512_unpacklo_epi32(x2, x3), &cA, &sA);
+  box_muller8(_mm512_unpackhi_epi32(x0, x1), _mm512_unpackhi_epi32(x2, x3), &cB, &sB);
+  // (c, s) pairs: p0 holds lanes 0,4,8,12, p1 lanes 1,5,9,13, p2 lanes 2,6,10,14, p3 3,7,11,15.
+  __m512d p0 = _mm512_unpacklo_pd(cA, sA), p1 = _mm512_unpackhi_pd(cA, sA);
+  __m512d p2 = _mm512_unpacklo_pd(cB, sB), p3 = _mm512_unpackhi_pd(cB, sB);
+  if (stride == 2) {
+    // 128-bit pieces 4q + r in lane order: (p0, p1, p2, p3) piece q each, for q = 0 … 3.
+    const __m512i low = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
+    const __m512i high = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
+    __m512d e0 = _mm512_permutex2var_pd(p0, low, p1);   // lanes 0, 1, 4, 5
+    __m512d e1 = _mm512_permutex2var_pd(p0, high, p1);  // lanes 8, 9, 12, 13
+    __m512d f0 = _mm512_permutex2var_pd(p2, low, p3);   // lanes 2, 3, 6, 7
+    __m512d f1 = _mm512_permutex2var_pd(p2, high, p3);  // lanes 10, 11, 14, 15
+    const __m512i first = _mm512_setr_epi64(0, 1, 2, 3, 8, 9, 10, 11);
+    const __m512i second = _mm512_setr_epi64(4, 5, 6, 7, 12, 13, 14, 15);
+    _mm512_storeu_pd(out, _mm512_permutex2var_pd(e0, first, f0));
+    _mm512_storeu_pd(out + 8, _mm512_permutex2var_pd(e0, second, f0));
+    _mm512_storeu_pd(out + 16, _mm512_permutex2var_pd(e1, first, f1));
+    _mm512_storeu_pd(out + 24, _mm512_permutex2var_pd(e1, second, f1));
+  } else {
+    __m512d pairs[4] = {p0, p1, p2, p3};
+    for (int r = 0; r < 4; r++) {
+      _mm_storeu_pd(out + (size_t)r * stride, _mm512_castpd512_pd128(pairs[r]));
+      _mm_storeu_pd(out + (size_t)(r + 4) * stride, _mm512_extractf64x2_pd(pairs[r], 1));
+      _mm_storeu_pd(out + (size_t)(r + 8) * stride, _mm512_extractf64x2_pd(pairs[r], 2));
+      _mm_storeu_pd(out + (size_t)(r + 12) * stride, _mm512_extractf64x2_pd(pairs[r], 3));
     }
   }
 }
+
+// MARK: - Fills
+
+typedef void (*lanes_kernel)(uint64_t, uint64_t, int, uint64_t, const lane_paths *, double *,
+                             size_t);
+
+static lanes_kernel best_kernel(void) {
+  return cshim_has_avx512 ? lanes_avx512 : cshim_has_avx2 ? lanes_avx2 : lanes_scalar;
+}
+
+/// Lane j's stream is paths[min(j, count − 1)] (a short last set repeats its last path).
+static void set_paths(lane_paths *lanes, const uint64_t *paths, size_t count) {
+  for (size_t j = 0; j < LANES; j++) {
+    uint64_t path = paths[j < count ? j : count - 1];
+    lanes->path_lo[j] = (uint32_t)path;
+    lanes->path_hi[j] = (uint32_t)(path >> 32);
+  }
+}
+
+// Normal n of a stream is c (n even) or s (n odd) of block n / 2; out[j] holds normal first + j.
+// Whole sets of 16 blocks go straight to the output (Double); the ends of a window, short sets
+// and Float output go through a 32-value buffer. Written once for double and once for float.
+#define DEFINE_FILLS(T, SUFFIX, DIRECT)                                                           \
+  /* Normals first ..< first + count of one stream, 16 consecutive blocks per call. */            \
+  static void fill_stream_##SUFFIX(lanes_kernel kernel, uint64_t seed, uint64_t path,            \
+                                   uint64_t first, size_t count, T *out) {                        \
+    double tmp[2 * LANES];                                                                        \
+    uint64_t end = first + count;                                                                 \
+    for (uint64_t b = first / 2; 2 * b < end; b += LANES) {                                       \
+      uint64_t n = 2 * b;                                                                         \
+      if (DIRECT && n >= first && n + 2 * LANES <= end) {                                         \
+        kernel(seed, b, 1, path, NULL, (double *)(void *)(out + (n - first)), 2);                 \
+        continue;                                                                                 \
+      }                                                                                           \
+      kernel(seed, b, 1, path, NULL, tmp, 2);                                                     \
+      uint64_t from = n < first ? first - n : 0, to = end - n < 2 * LANES ? end - n : 2 * LANES;  \
+      for (uint64_t k = from; k < to; k++) out[n + k - first] = (T)tmp[k];                        \
+    }                                                                                             \
+  }                                                                                               \
+                                                                                                  \
+  /* The same for paths[0 ..< count] (count ≤ 16), stream p into out + p·stride: one block of     \
+     each path per call. */                                                                       \
+  static void fill_across_##SUFFIX(lanes_kernel kernel, uint64_t seed, const uint64_t *paths,    \
+                                   size_t path_count, uint64_t first, size_t count, T *out,       \
+                                   size_t stride) {                                               \
+    lane_paths lanes;                                                                             \
+    set_paths(&lanes, paths, path_count);                                                         \
+    double tmp[2 * LANES];                                                                        \
+    uint64_t end = first + count;                                                                 \
+    for (uint64_t b = first / 2; 2 * b < end; b++) {                                              \
+      uint64_t n = 2 * b;                                                                         \
+      if (DIRECT && path_count == LANES && n >= first && n + 2 <= end) {                          \
+        kernel(seed, b, 0, 0, &lanes, (double *)(void *)(out + (n - first)), stride);             \
+        continue;                                                                                 \
+      }                                                                                           \
+      kernel(seed, b, 0, 0, &lanes, tmp, 2);                                                     \
+      for (size_t j = 0; j < path_count; j++) {                                                   \
+        if (n >= first) out[j * stride + (n - first)] = (T)tmp[2 * j];                            \
+        if (n + 1 < end) out[j * stride + (n + 1 - first)] = (T)tmp[2 * j + 1];                   \
+      }                                                                                           \
+    }                                                                                             \
+  }                                                                                               \
+                                                                                                  \
+  /* Every path: 16 at a time across them; a last set of fewer than 16 goes across too when that \
+     takes fewer kernel calls than going along each of its streams. */                            \
+  static void fill_paths_##SUFFIX(lanes_kernel kernel, uint64_t seed, const uint64_t *paths,     \
+                                  size_t path_count, uint64_t first, size_t count, T *out,        \
+                                  size_t stride) {                                                \
+    if (count == 0 || path_count == 0) return;                                                    \
+    size_t p = 0;                                                                                 \
+    uint64_t blocks = (first + count + 1) / 2 - first / 2;                                        \
+    for (; p + LANES <= path_count; p += LANES) {                                                 \
+      fill_across_##SUFFIX(kernel, seed, paths + p, LANES, first, count, out + p * stride,       \
+                           stride);                                                               \
+    }                                                                                             \
+    size_t left = path_count - p;                                                                 \
+    if (left == 0) return;                                                                        \
+    if (blocks <= left * ((blocks + LANES - 1) / LANES)) {                                        \
+      fill_across_##SUFFIX(kernel, seed, paths + p, left, first, count, out + p * stride, stride); \
+    } else {                                                                                      \
+      for (; p < path_count; p++) {                                                               \
+        fill_stream_##SUFFIX(kernel, seed, paths[p], first, count, out + p * stride);            \
+      }                                                                                           \
+    }                                                                                             \
+  }
+
+DEFINE_FILLS(double, f64, 1)
+DEFINE_FILLS(float, f32, 0)
+
+// MARK: - Entry points
 
 int cshim_normals_use_avx2(void) { return cshim_has_avx2; }
 
 void cshim_philox_normals_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                               double *out) {
-  group_kernel kernel = cshim_has_avx512 ? group_avx512 : cshim_has_avx2 ? group_avx2 : group_scalar;
-  fill_normals(kernel, seed, path, first, count, out);
+  fill_stream_f64(best_kernel(), seed, path, first, count, out);
+}
+
+void cshim_philox_normals_f32(uint64_t seed, uint64_t path, uint64_t first, size_t count,
+                              float *out) {
+  fill_stream_f32(best_kernel(), seed, path, first, count, out);
+}
+
+void cshim_philox_path_normals_f64(uint64_t seed, const uint64_t *paths, size_t path_count,
+                                   uint64_t first, size_t count, double *out, size_t stride) {
+  fill_paths_f64(best_kernel(), seed, paths, path_count, first, count, out, stride);
+}
+
+void cshim_philox_path_normals_f32(uint64_t seed, const uint64_t *paths, size_t path_count,
+                                   uint64_t first, size_t count, float *out, size_t stride) {
+  fill_paths_f32(best_kernel(), seed, paths, path_count, first, count, out, stride);
 }
 
 int cshim_philox_normals_kernel_f64(int kernel, uint64_t seed, uint64_t path, uint64_t first,
                                     size_t count, double *out) {
-  group_kernel kernels[3] = {group_scalar, group_avx2, group_avx512};
+  lanes_kernel kernels[3] = {lanes_scalar, lanes_avx2, lanes_avx512};
   int available[3] = {1, cshim_has_avx2, cshim_has_avx512};
   if (kernel < 0 || kernel > 2 || !available[kernel]) return 0;
-  fill_normals(kernels[kernel], seed, path, first, count, out);
+  fill_stream_f64(kernels[kernel], seed, path, first, count, out);
+  return 1;
+}
+
+int cshim_philox_path_normals_kernel_f64(int kernel, uint64_t seed, const uint64_t *paths,
+                                         size_t path_count, uint64_t first, size_t count,
+                                         double *out, size_t stride) {
+  lanes_kernel kernels[3] = {lanes_scalar, lanes_avx2, lanes_avx512};
+  int available[3] = {1, cshim_has_avx2, cshim_has_avx512};
+  if (kernel < 0 || kernel > 2 || !available[kernel]) return 0;
+  fill_paths_f64(kernels[kernel], seed, paths, path_count, first, count, out, stride);
   return 1;
 }
 
 void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                                      double *out) {
-  fill_normals(group_scalar, seed, path, first, count, out);
-}
-
-void cshim_philox_normals_f32(uint64_t seed, uint64_t path, uint64_t first, size_t count,
-                              float *out) {
-  double tmp[256];
-  while (count > 0) {
-    size_t take = count < 256 ? count : 256;
-    cshim_philox_normals_f64(seed, path, first, take, tmp);
-    for (size_t j = 0; j < take; j++) out[j] = (float)tmp[j];
-    out += take;
-    first += take;
-    count -= take;
-  }
+  fill_stream_f64(lanes_scalar, seed, path, first, count, out);
 }

@@ -62,6 +62,14 @@ void cshim_philox_normals_f64(uint64_t seed, uint64_t path, uint64_t first, size
 /// The same numbers rounded to float.
 void cshim_philox_normals_f32(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                               float *out);
+/// out[p·stride + j] = normal (first + j) of stream (seed, paths[p]), for p < path_count and
+/// j < count: the same numbers as one cshim_philox_normals_f64 call per path, drawn 16 paths at a
+/// time, so no path's last partial set of 16 blocks is drawn and discarded.
+void cshim_philox_path_normals_f64(uint64_t seed, const uint64_t *paths, size_t path_count,
+                                   uint64_t first, size_t count, double *out, size_t stride);
+/// The same numbers rounded to float.
+void cshim_philox_path_normals_f32(uint64_t seed, const uint64_t *paths, size_t path_count,
+                                   uint64_t first, size_t count, float *out, size_t stride);
 /// The scalar kernel alone (the reference the vector kernels are tested against).
 void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                                      double *out);
@@ -70,6 +78,10 @@ void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t firs
 /// lacks the kernel.
 int cshim_philox_normals_kernel_f64(int kernel, uint64_t seed, uint64_t path, uint64_t first,
                                     size_t count, double *out);
+/// cshim_philox_path_normals_f64 with one named kernel, as above.
+int cshim_philox_path_normals_kernel_f64(int kernel, uint64_t seed, const uint64_t *paths,
+                                         size_t path_count, uint64_t first, size_t count,
+                                         double *out, size_t stride);
 /// 1 when cshim_philox_normals_f64 uses the AVX2 kernel.
 int cshim_normals_use_avx2(void);
 

@@ -98,6 +98,12 @@ where Self.RawSignificand: FixedWidthInteger {
     seed: UInt64, path: UInt64, first: UInt64, into x: inout [Self], _ range: Range<Int>)
 
   /// C edge; public only because protocol requirements must be; not API.
+  /// `x[p·stride + j]` = normal `first + j` of the Philox stream `(seed, paths[p])` for
+  /// `j < count`: the numbers of one `_philoxNormals` per path, drawn 16 paths at a time.
+  static func _philoxPathNormals(
+    seed: UInt64, paths: [UInt64], first: UInt64, count: Int, into x: inout [Self], stride: Int)
+
+  /// C edge; public only because protocol requirements must be; not API.
   /// The GBM log-price pass over `count` paths × `chunk` steps (see `cshim_gbm_advance_f64`):
   /// `x ← x + drift + zₛ`, `zₛ ← x`, and the running minimum and maximum when asked.
   static func _advanceLogPrices(

@@ -207,6 +207,20 @@ extension Float: BLASScalar {
     }
   }
 
+  public static func _philoxPathNormals(
+    seed: UInt64, paths: [UInt64], first: UInt64, count: Int, into x: inout [Float], stride: Int
+  ) {
+    guard let last = paths.indices.last, count > 0 else { return }
+    precondition(count <= stride || paths.count == 1, "normals stride")
+    precondition(last * stride + count <= x.count, "normals range")
+    paths.withUnsafeBufferPointer { ids in
+      x.withUnsafeMutableBufferPointer { px in
+        cshim_philox_path_normals_f32(
+          seed, ids.baseAddress!, ids.count, first, count, px.baseAddress!, stride)
+      }
+    }
+  }
+
   public static func _advanceLogPrices(
     dimension d: Int, count: Int, chunk: Int, minimum: Bool, maximum: Bool, drift: [Float],
     path z: inout [Float], current: inout [Float], low: inout [Float], high: inout [Float]

@@ -333,6 +333,8 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   var pathValues: [Double]
   var pairScratch: [Double]
   var keptPaths: [[Scalar]]
+  /// The Philox streams of a block's paths (reused from block to block).
+  var pathIDs: [UInt64] = []
 
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
@@ -500,18 +502,29 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     let d = plan.d
     let perPath = d * chunk
     let first = UInt64(firstStep * d)
-    for p in 0..<count {
-      let path = listedPaths?[blockStart + p] ?? blockStart + p
-      let range = (p * perPath)..<((p + 1) * perPath)
-      if plan.settings.antithetic {
-        // Blocks start at even paths, so path 2j+1 follows 2j in the same block.
-        if path.isMultiple(of: 2) {
-          stream.fill(slot: p, path: UInt64(path / 2), first: first, into: &z.storage, range)
-        } else {
-          for k in range { z.storage[k] = -z.storage[k - perPath] }
-        }
-      } else {
-        stream.fill(slot: p, path: UInt64(path), first: first, into: &z.storage, range)
+    let antithetic = plan.settings.antithetic
+    // With antithetic variates, blocks start at even paths, so path 2j+1 follows 2j in the same
+    // block and its normals are 2j's negated; stream j serves the pair.
+    func path(_ p: Int) -> Int { listedPaths?[blockStart + p] ?? blockStart + p }
+    if plan.settings.generator == .philox {
+      pathIDs.removeAll(keepingCapacity: true)
+      for p in Swift.stride(from: 0, to: count, by: antithetic ? 2 : 1) {
+        pathIDs.append(UInt64(antithetic ? path(p) / 2 : path(p)))
+      }
+      Scalar._philoxPathNormals(
+        seed: plan.settings.seed, paths: pathIDs, first: first, count: perPath,
+        into: &z.storage, stride: antithetic ? 2 * perPath : perPath)
+    } else {
+      for p in Swift.stride(from: 0, to: count, by: antithetic ? 2 : 1) {
+        let stream = UInt64(antithetic ? path(p) / 2 : path(p))
+        self.stream.fill(
+          slot: p, path: stream, first: first, into: &z.storage, (p * perPath)..<((p + 1) * perPath)
+        )
+      }
+    }
+    if antithetic {
+      for p in Swift.stride(from: 1, to: count, by: 2) {
+        for k in (p * perPath)..<((p + 1) * perPath) { z.storage[k] = -z.storage[k - perPath] }
       }
     }
   }

@@ -57,6 +57,47 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
     #expect(dispatched == scalar)
   }
 
+  @Test(
+    "Drawing across paths gives each path's own stream, bit for bit, with every kernel",
+    arguments: [0, 1, 2])
+  func acrossPathsMatchesEachStream(kernel: Int32) {
+    // 16-path sets and leftovers (drawn across, or along each stream when that is cheaper), odd
+    // first and count, one normal, windows shorter and longer than 16 blocks.
+    let shapes: [(paths: Int, first: UInt64, count: Int)] = [
+      (37, 0, 50), (16, 1, 49), (3, 7, 1), (5, 0, 200), (21, 3, 33), (1, 100, 64), (17, 2, 2),
+    ]
+    for (pathCount, first, count) in shapes {
+      // Paths with high words too: 1, 4 << 16, 7 << 32, 10, …
+      let paths = (0..<pathCount).map { (p: Int) -> UInt64 in
+        UInt64(3 * p + 1) << UInt64((p % 3) * 16)
+      }
+      let stride = count + 3
+      var expected = [Double](repeating: .nan, count: pathCount * stride)
+      var scratch = [Double](repeating: 0, count: count)
+      for (p, path) in paths.enumerated() {
+        cshim_philox_normals_scalar_f64(0xC0FFEE, path, first, count, &scratch)
+        for j in 0..<count { expected[p * stride + j] = scratch[j] }
+      }
+      var across = [Double](repeating: .nan, count: pathCount * stride)
+      guard
+        cshim_philox_path_normals_kernel_f64(
+          kernel, 0xC0FFEE, paths, pathCount, first, count, &across, stride) == 1
+      else { return }
+      // Bit patterns, so the untouched NaN padding compares too.
+      #expect(
+        across.map(\.bitPattern) == expected.map(\.bitPattern),
+        "kernel \(kernel), \(pathCount) paths from \(first), \(count) each")
+    }
+    var floats = [Float](repeating: 0, count: 3 * 40)
+    Float._philoxPathNormals(
+      seed: 4, paths: [9, 2, 5], first: 1, count: 40, into: &floats, stride: 40)
+    var doubles = [Double](repeating: 0, count: 40)
+    for (p, path) in [UInt64(9), 2, 5].enumerated() {
+      cshim_philox_normals_scalar_f64(4, path, 1, 40, &doubles)
+      #expect(Array(floats[(40 * p)..<(40 * p + 40)]) == doubles.map { Float($0) })
+    }
+  }
+
   @Test("Random access: any window of a stream equals the same window of a longer draw")
   func randomAccess() throws {
     let whole = try standardNormals(count: 100, seed: 5, path: 11, as: Double.self)
