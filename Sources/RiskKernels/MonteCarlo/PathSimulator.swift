@@ -258,22 +258,29 @@ struct GroupTally<Scalar: BLASScalar>: Sendable {
 }
 
 extension PathSimulator {
-  /// The terminal prices of the given paths, re-simulated: each in the pair of paths starting at
-  /// its even index (as a run's blocks are laid out, so antithetic pairs stay pairs). Path k's
-  /// normals depend only on the seed and k, so these are the prices a full run gives path k
-  /// (tested bit for bit).
+  /// The terminal prices of the given paths, re-simulated: row r of the result is path
+  /// `paths[r]`'s, column i asset i's. Each path is simulated in the pair of paths starting at its
+  /// even index (as a run's blocks are laid out, so antithetic pairs stay pairs). Path k's normals
+  /// depend only on the seed and k, so these are the prices a full run gives path k (tested bit
+  /// for bit).
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
-  func terminalPrices(ofPaths paths: [Int]) throws(RiskKernelsError) -> [Int: [Scalar]] {
+  func terminalPrices(ofPaths paths: [Int]) throws(RiskKernelsError) -> Matrix<Scalar> {
     try settings.validate()
+    precondition(paths.allSatisfy { (0..<settings.paths).contains($0) }, "path index")
     let d = model.dimension
     // Every wanted path with its pair partner, in order, simulated in as few blocks as fit.
+    var starts = paths.map { $0 & ~1 }
+    starts.sort()
     var listed: [Int] = []
-    for start in Set(paths.map { $0 & ~1 }).sorted() {
+    for (i, start) in starts.enumerated() where i == 0 || start != starts[i - 1] {
       listed.append(start)
       if start + 1 < settings.paths { listed.append(start + 1) }
     }
-    guard !listed.isEmpty else { return [:] }
+    var prices = Matrix<Scalar>(
+      uncheckedRows: paths.count, columns: d,
+      storage: Array(repeating: 0, count: paths.count * d))
+    guard !listed.isEmpty else { return prices }
     var observers = PathObservers<Scalar>(keepTerminalPrices: true, extremes: false)
     observers.moments = false
     var small = settings
@@ -295,12 +302,16 @@ extension PathSimulator {
           blockStart: blockStart, count: count, listedPaths: listed, into: &tally)
       }
     }
-    let wanted = Set(paths)
-    var out: [Int: [Scalar]] = [:]
-    for (j, path) in listed.enumerated() where wanted.contains(path) {
-      out[path] = (0..<d).map { tally.terminalPrices[$0 * listed.count + j] }
+    // `listed` is sorted: each path's position by bisection.
+    for (r, path) in paths.enumerated() {
+      var (low, high) = (0, listed.count - 1)
+      while low < high {
+        let middle = (low + high) / 2
+        if listed[middle] < path { low = middle + 1 } else { high = middle }
+      }
+      for i in 0..<d { prices[r, i] = tally.terminalPrices[i * listed.count + low] }
     }
-    return out
+    return prices
   }
 }
 

@@ -63,9 +63,11 @@ public enum EmpiricalVaR {
   }
 
   /// The scenarios in rank order (by total, ties by index) as far as the Euler allocation reads
-  /// them: `ranked[0..<k]` is the tail and ranks `k − 1 ± m` the VaR window, `m = ⌊√k⌋`. Those
-  /// at or below a cut-off (sampled for large N, selected exactly otherwise) are sorted:
-  /// O(N + k log k); all N if a sampled cut-off fell short.
+  /// them: `ranked[0..<k]` is the tail and ranks `k − 1 ± m` the VaR window, `m = ⌊√k⌋`. For
+  /// N ≥ 65 536 those at or below a sampled cut-off are sorted, O(N + k log k); below that the
+  /// first k + m come from a bounded heap when they are at most N/16, and otherwise all those at
+  /// or below the exactly selected (k + m)-th are sorted. Rank positions past k + m − 1, where
+  /// present, are never read.
   struct TailRanking: Sendable {
     let k: Int
     let m: Int
@@ -84,6 +86,10 @@ public enum EmpiricalVaR {
     var candidates: [Int] = []
     var cutoff = lowerTailCutoff(totals, count: needed)
     if cutoff == nil, needed < n {
+      // Too few values to sample a cut-off: a small tail comes straight from a bounded heap.
+      if needed * 16 <= n, let smallest = smallestIndices(totals, count: needed) {
+        return TailRanking(k: k, m: m, ranked: smallest)
+      }
       var copy = totals
       cutoff = select(&copy, rank: needed - 1)
     }
@@ -101,30 +107,32 @@ public enum EmpiricalVaR {
   static func allocate<T: BLASScalar>(
     totals: [T], assets d: Int, confidence: Double, contribution: (_ row: Int, _ asset: Int) -> T
   ) throws(RiskKernelsError) -> TailRisk<T> {
-    allocate(
-      totals: totals, ranking: try tailRanking(totals: totals, confidence: confidence), assets: d,
-      confidence: confidence, contribution: contribution)
+    let ranking = try tailRanking(totals: totals, confidence: confidence)
+    return allocate(totals: totals, ranking: ranking, assets: d, confidence: confidence) {
+      contribution(ranking.ranked[$0], $1)
+    }
   }
 
+  /// The same from the contribution of the scenario at each rank position (`rank < k + m`, the
+  /// positions of `rowsRead`), for callers that derived just those rows in rank order.
   static func allocate<T: BLASScalar>(
     totals: [T], ranking: TailRanking, assets d: Int, confidence: Double,
-    contribution: (_ row: Int, _ asset: Int) -> T
+    contributionAtRank contribution: (_ rank: Int, _ asset: Int) -> T
   ) -> TailRisk<T> {
     let n = totals.count
     let (k, m, ranked) = (ranking.k, ranking.m, ranking.ranked)
-    let tailRows = ranked.prefix(k)
     var esComponents = [T](repeating: 0, count: d)
     var esSum = 0.0
     for j in 0..<d {
       var s = 0.0
-      for i in tailRows { s += Double(contribution(i, j)) }
+      for r in 0..<k { s += Double(contribution(r, j)) }
       esComponents[j] = T(-s / Double(k))
       esSum += -s / Double(k)
     }
-    let window = ranked[Swift.max(0, k - 1 - m)...Swift.min(n - 1, k - 1 + m)]
+    let window = Swift.max(0, k - 1 - m)...Swift.min(n - 1, k - 1 + m)
     var raw = [Double](repeating: 0, count: d)
     for j in 0..<d {
-      for i in window { raw[j] -= Double(contribution(i, j)) }
+      for r in window { raw[j] -= Double(contribution(r, j)) }
       raw[j] /= Double(window.count)
     }
     let valueAtRisk = -totals[ranked[k - 1]]

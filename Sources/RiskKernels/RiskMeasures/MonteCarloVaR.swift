@@ -27,16 +27,15 @@ public enum MonteCarloVaR {
       throw .backend(routine: "PathSimulator portfolio values", status: 0)
     }
     // Only each path's value is kept (O(N) memory); the components need the prices of the
-    // ~k + √k paths around the tail, which are re-simulated (path k's numbers depend only on
-    // the seed and k, so they are the same paths).
+    // ~k + √k paths around the tail, which are re-simulated in rank order (path k's numbers
+    // depend only on the seed and k, so they are the same paths).
     let totals = values.map { ($0 - initial) / initial }
     let ranking = try EmpiricalVaR.tailRanking(totals: totals, confidence: confidence)
-    let rows = Array(ranking.rowsRead)
-    let prices = try simulator.terminalPrices(ofPaths: rows)
+    let prices = try simulator.terminalPrices(ofPaths: Array(ranking.rowsRead))
     let scale = holdings.map { $0 / initial }
     return EmpiricalVaR.allocate(
       totals: totals, ranking: ranking, assets: model.dimension, confidence: confidence
-    ) { scale[$1] * (prices[$0]![$1] - model.spot[$1]) }
+    ) { scale[$1] * (prices[$0, $1] - model.spot[$1]) }
   }
 
   /// The same VaR/ES and components from terminal prices a simulation already kept

@@ -86,3 +86,47 @@ func lowerTailCutoff<T: BLASScalar>(_ values: [T], count: Int) -> T? {
   let rank = Swift.min(sampleSize - 1, Int(expected + 3 * expected.squareRoot() + 3))
   return select(&sample, rank: rank)
 }
+
+/// The indices of the `count` smallest of `values` by (value, index), in that order; `nil` when
+/// fewer than `count` values are not NaN. A max-heap holds the best `count` so far, so once it
+/// is full each value costs one comparison with its top: O(n + count·log count·log(n/count))
+/// expected for values in random order, against a copy and a full selection of all n.
+@specialized(where T == Double)
+@specialized(where T == Float)
+func smallestIndices<T: BLASScalar>(_ values: [T], count: Int) -> [Int]? {
+  precondition(count >= 1, "count ≥ 1")
+  /// Whether a comes after b in (value, index) order.
+  func after(_ a: Int, _ b: Int) -> Bool {
+    values[a] > values[b] || (values[a] == values[b] && a > b)
+  }
+  var heap: [Int] = []
+  heap.reserveCapacity(count)
+  for i in values.indices where !values[i].isNaN {
+    if heap.count < count {
+      // Sift up.
+      heap.append(i)
+      var child = heap.count - 1
+      while child > 0 {
+        let parent = (child - 1) / 2
+        guard after(heap[child], heap[parent]) else { break }
+        heap.swapAt(child, parent)
+        child = parent
+      }
+    } else if values[i] < values[heap[0]] {
+      // A tie with the top is not smaller: its index is larger. Sift down.
+      heap[0] = i
+      var parent = 0
+      while true {
+        let left = 2 * parent + 1
+        guard left < count else { break }
+        let right = left + 1
+        let larger = right < count && after(heap[right], heap[left]) ? right : left
+        guard after(heap[larger], heap[parent]) else { break }
+        heap.swapAt(larger, parent)
+        parent = larger
+      }
+    }
+  }
+  guard heap.count == count else { return nil }
+  return heap.sorted { after($1, $0) }
+}

@@ -22,10 +22,12 @@ struct PathResimulationTests {
       model: try model(), settings: settings,
       observers: PathObservers(keepTerminalPrices: true, extremes: false))
     let full = try #require(try simulator.run().terminalPrices)
-    let chosen = [0, 1, 4095, 4096, 5001, 8193, 10_001]
+    // Any order, repeats, both members of a pair, the last path.
+    let chosen = [5001, 0, 1, 4095, 4096, 8193, 10_001, 4096]
     let again = try simulator.terminalPrices(ofPaths: chosen)
-    for k in chosen {
-      #expect(again[k] == (0..<3).map { full[k, $0] }, "path \(k)")
+    #expect(again.rows == chosen.count && again.columns == 3)
+    for (r, k) in chosen.enumerated() {
+      #expect((0..<3).map { again[r, $0] } == (0..<3).map { full[k, $0] }, "path \(k)")
     }
   }
 

@@ -1,6 +1,7 @@
-import RiskKernels
 import Testing
 import _RiskKernelsTestSupport
+
+@testable import RiskKernels
 
 /// The type-7 rule on a sorted copy: the oracle for the selection algorithm.
 func sortedQuantile(_ values: [Double], _ p: Double) -> Double {
@@ -28,6 +29,34 @@ func sortedQuantile(_ values: [Double], _ p: Double) -> Double {
           abs(fast[q] - sortedQuantile(values, p)) <= 1e-15 * max(1, abs(fast[q])),
           "n \(values.count) p \(p)")
       }
+    }
+  }
+
+  @Test("The heap's k smallest equal a full sort by (value, index): ties, NaN, sorted input")
+  func smallestIndicesMatchSort() {
+    var rng = SplitMix64(seed: 7)
+    let inputs: [[Double]] = [
+      (0..<10_000).map { _ in rng.normal() },
+      (0..<3_000).map { _ in Double(Int(rng.normal() * 2)) },  // a few values, many ties
+      (0..<500).map { Double($0) },  // ascending: every value enters the heap
+      (0..<500).map { Double(-$0) },  // descending: every value replaces the top
+      (0..<400).map { $0 % 7 == 0 ? .nan : rng.normal() },
+    ]
+    for values in inputs {
+      let ordered = values.indices.filter { !values[$0].isNaN }.sorted {
+        values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1)
+      }
+      for count in [1, 2, 17, 110, ordered.count] {
+        #expect(
+          smallestIndices(values, count: count) == Array(ordered.prefix(count)),
+          "n \(values.count), count \(count)")
+      }
+      #expect(smallestIndices(values, count: ordered.count + 1) == nil)
+      let floats = values.map { Float($0) }
+      let floatOrder = floats.indices.filter { !floats[$0].isNaN }.sorted {
+        floats[$0] < floats[$1] || (floats[$0] == floats[$1] && $0 < $1)
+      }
+      #expect(smallestIndices(floats, count: 25) == Array(floatOrder.prefix(25)))
     }
   }
 
