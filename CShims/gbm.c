@@ -6,17 +6,14 @@
 
 #define CSHIM_GBM_ADVANCE(NAME, T, ATTR)                                                        \
   ATTR static void NAME(size_t d, size_t paths, size_t chunk, const T *restrict drift,          \
-                        T *restrict z, T *restrict current, T *restrict low, T *restrict high, \
-                        int extremes) {                                                         \
+                        const T *restrict start, T *restrict z, T *restrict current, int store, \
+                        T *restrict low, T *restrict high, int extremes) {                      \
     for (size_t p = 0; p < paths; p++) {                                                        \
-      T *restrict x = current + p * d;                                                          \
+      /* Step s starts from column s − 1, which holds x after step s − 1. */                    \
+      const T *x = start ? start : current + p * d;                                             \
       for (size_t s = 0; s < chunk; s++) {                                                      \
-        T *restrict column = z + (p * chunk + s) * d;                                           \
-        for (size_t i = 0; i < d; i++) {                                                        \
-          T v = x[i] + drift[i] + column[i];                                                    \
-          column[i] = v;                                                                        \
-          x[i] = v;                                                                             \
-        }                                                                                       \
+        T *column = z + (p * chunk + s) * d;                                                    \
+        for (size_t i = 0; i < d; i++) column[i] = x[i] + drift[i] + column[i];                 \
         if (extremes & 1) { /* low may be null otherwise */                                    \
           T *restrict lo = low + p * d;                                                         \
           for (size_t i = 0; i < d; i++) lo[i] = column[i] < lo[i] ? column[i] : lo[i];         \
@@ -25,6 +22,10 @@
           T *restrict hi = high + p * d;                                                        \
           for (size_t i = 0; i < d; i++) hi[i] = column[i] > hi[i] ? column[i] : hi[i];         \
         }                                                                                       \
+        x = column;                                                                             \
+      }                                                                                         \
+      if (store) {                                                                              \
+        for (size_t i = 0; i < d; i++) current[p * d + i] = x[i];                               \
       }                                                                                         \
     }                                                                                           \
   }
@@ -34,20 +35,22 @@ CSHIM_GBM_ADVANCE(advance_f64_sse2, double, )
 CSHIM_GBM_ADVANCE(advance_f32_avx2, float, __attribute__((target("avx2,fma"))))
 CSHIM_GBM_ADVANCE(advance_f32_sse2, float, )
 
-void cshim_gbm_advance_f64(size_t d, size_t paths, size_t chunk, const double *drift, double *z,
-                           double *current, double *low, double *high, int extremes) {
+void cshim_gbm_advance_f64(size_t d, size_t paths, size_t chunk, const double *drift,
+                           const double *start, double *z, double *current, int store,
+                           double *low, double *high, int extremes) {
   if (cshim_has_avx2) {
-    advance_f64_avx2(d, paths, chunk, drift, z, current, low, high, extremes);
+    advance_f64_avx2(d, paths, chunk, drift, start, z, current, store, low, high, extremes);
   } else {
-    advance_f64_sse2(d, paths, chunk, drift, z, current, low, high, extremes);
+    advance_f64_sse2(d, paths, chunk, drift, start, z, current, store, low, high, extremes);
   }
 }
 
-void cshim_gbm_advance_f32(size_t d, size_t paths, size_t chunk, const float *drift, float *z,
-                           float *current, float *low, float *high, int extremes) {
+void cshim_gbm_advance_f32(size_t d, size_t paths, size_t chunk, const float *drift,
+                           const float *start, float *z, float *current, int store, float *low,
+                           float *high, int extremes) {
   if (cshim_has_avx2) {
-    advance_f32_avx2(d, paths, chunk, drift, z, current, low, high, extremes);
+    advance_f32_avx2(d, paths, chunk, drift, start, z, current, store, low, high, extremes);
   } else {
-    advance_f32_sse2(d, paths, chunk, drift, z, current, low, high, extremes);
+    advance_f32_sse2(d, paths, chunk, drift, start, z, current, store, low, high, extremes);
   }
 }

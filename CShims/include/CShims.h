@@ -88,13 +88,18 @@ int cshim_normals_use_avx2(void);
 // MARK: - GBM engine (gbm.c)
 
 /// For each of `paths` paths p and each of `chunk` steps s, with column (p·chunk + s) of the
-/// d-row matrix z holding the correlated increment: x ← x + drift + column; column ← x; and,
+/// d-row matrix z holding the correlated increment: x ← (x + drift) + column; column ← x; and,
 /// with bit 0 of `extremes`, low ← min(low, x), and with bit 1, high ← max(high, x) (low and high
-/// may be null when their bit is clear). x, low, high: d values per path.
-void cshim_gbm_advance_f64(size_t d, size_t paths, size_t chunk, const double *drift, double *z,
-                           double *current, double *low, double *high, int extremes);
-void cshim_gbm_advance_f32(size_t d, size_t paths, size_t chunk, const float *drift, float *z,
-                           float *current, float *low, float *high, int extremes);
+/// may be null when their bit is clear). x starts as `start` for every path when it is not null
+/// (the first chunk, from the log-spot) and as path p's d values in `current` otherwise; it ends
+/// in `current` when `store` is not 0 (otherwise the caller reads the last column, and `current`
+/// may be null if `start` is not). x, low, high: d values per path.
+void cshim_gbm_advance_f64(size_t d, size_t paths, size_t chunk, const double *drift,
+                           const double *start, double *z, double *current, int store,
+                           double *low, double *high, int extremes);
+void cshim_gbm_advance_f32(size_t d, size_t paths, size_t chunk, const float *drift,
+                           const float *start, float *z, float *current, int store, float *low,
+                           float *high, int extremes);
 
 // MARK: - GSL generators
 

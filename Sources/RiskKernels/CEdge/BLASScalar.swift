@@ -105,10 +105,12 @@ where Self.RawSignificand: FixedWidthInteger {
 
   /// C edge; public only because protocol requirements must be; not API.
   /// The GBM log-price pass over `count` paths × `chunk` steps (see `cshim_gbm_advance_f64`):
-  /// `x ← x + drift + zₛ`, `zₛ ← x`, and the running minimum and maximum when asked.
+  /// `x ← x + drift + zₛ`, `zₛ ← x`, and the running minimum and maximum when asked; `x` starts
+  /// as `start` (every path) or each path's `current`, and ends in `current` if `storeCurrent`.
   static func _advanceLogPrices(
     dimension d: Int, count: Int, chunk: Int, minimum: Bool, maximum: Bool, drift: [Self],
-    path z: inout [Self], current: inout [Self], low: inout [Self], high: inout [Self])
+    start: [Self]?, path z: inout [Self], current: inout [Self], storeCurrent: Bool,
+    low: inout [Self], high: inout [Self])
 }
 
 // MARK: - Operand flags

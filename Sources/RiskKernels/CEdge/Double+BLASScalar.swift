@@ -224,24 +224,30 @@ extension Double: BLASScalar {
 
   public static func _advanceLogPrices(
     dimension d: Int, count: Int, chunk: Int, minimum: Bool, maximum: Bool, drift: [Double],
-    path z: inout [Double], current: inout [Double], low: inout [Double], high: inout [Double]
+    start: [Double]?, path z: inout [Double], current: inout [Double], storeCurrent: Bool,
+    low: inout [Double], high: inout [Double]
   ) {
     precondition(
-      drift.count >= d && z.count >= d * count * chunk && current.count >= d * count
+      drift.count >= d && z.count >= d * count * chunk && (start?.count ?? d) >= d
+        && current.count >= d * count
         && (!minimum || low.count >= d * count) && (!maximum || high.count >= d * count),
       "log-price pass sizes")
     drift.withUnsafeBufferPointer { pd in
-      z.withUnsafeMutableBufferPointer { pz in
-        current.withUnsafeMutableBufferPointer { px in
-          low.withUnsafeMutableBufferPointer { pl in
-            high.withUnsafeMutableBufferPointer { ph in
-              cshim_gbm_advance_f64(
-                d, count, chunk, pd.baseAddress, pz.baseAddress, px.baseAddress, pl.baseAddress,
-                ph.baseAddress, (minimum ? 1 : 0) | (maximum ? 2 : 0))
+      (start ?? []).withUnsafeBufferPointer { ps in
+        z.withUnsafeMutableBufferPointer { pz in
+          current.withUnsafeMutableBufferPointer { px in
+            low.withUnsafeMutableBufferPointer { pl in
+              high.withUnsafeMutableBufferPointer { ph in
+                cshim_gbm_advance_f64(
+                  d, count, chunk, pd.baseAddress, start == nil ? nil : ps.baseAddress,
+                  pz.baseAddress, px.baseAddress, storeCurrent ? 1 : 0, pl.baseAddress,
+                  ph.baseAddress, (minimum ? 1 : 0) | (maximum ? 2 : 0))
+              }
             }
           }
         }
       }
     }
   }
+
 }

@@ -417,12 +417,18 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       try Scalar._trmm(
         .left, .lower, .noTranspose, .nonUnit, alpha: 1, plan.stepFactor,
         &z)
-      advance(count: count, chunk: chunk)
+      // A last chunk of one step leaves the final log-prices in z in `logPrice`'s layout: the
+      // two arrays are swapped instead of one copied into the other (unless z is about to hold
+      // prices, or is shorter for a short last block).
+      let swapOut =
+        s0 + chunk == steps && chunk == 1 && !needPrices && z.storage.count == logPrice.count
+      advance(count: count, chunk: chunk, fromSpot: s0 == 0, storeCurrent: !swapOut)
       if barrierObservers { updateBarriers(count: count, chunk: chunk) }
       if needPrices {
         Scalar._vexp(&z.storage)
         observePrices(count: count, chunk: chunk, firstStep: s0)
       }
+      if swapOut { swap(&z.storage, &logPrice) }
       s0 += chunk
     }
     finishBlock(blockStart: blockStart, count: count, into: &tally)
@@ -430,7 +436,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
 
   private mutating func resetState(count: Int) {
     let n = count * plan.d
-    Self.tile(plan.logSpot, count: n, into: &logPrice)
+    // (`logPrice` needs none: the first chunk starts from the log-spot.)
     if plan.observers.extremes { Self.tile(plan.logSpot, count: n, into: &logMinimum) }
     if plan.observers.tracksMaxima { Self.tile(plan.logSpot, count: n, into: &logMaximum) }
     if !plan.barriers.isEmpty {
@@ -540,14 +546,15 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     }
   }
 
-  /// Adds the drift, carries the log-prices forward, updates the running extremes, and leaves
-  /// the log-prices in `z` (a vectorised C loop: `cshim_gbm_advance_f64`).
-  private mutating func advance(count: Int, chunk: Int) {
+  /// Adds the drift, carries the log-prices forward (from the log-spot on the first chunk),
+  /// updates the running extremes, and leaves the log-prices in `z` (a vectorised C loop:
+  /// `cshim_gbm_advance_f64`); the final ones also in `logPrice` if `storeCurrent`.
+  private mutating func advance(count: Int, chunk: Int, fromSpot: Bool, storeCurrent: Bool) {
     Scalar._advanceLogPrices(
       dimension: plan.d, count: count, chunk: chunk, minimum: plan.observers.extremes,
-      maximum: plan.observers.tracksMaxima,
-      drift: plan.driftPerStep, path: &z.storage, current: &logPrice, low: &logMinimum,
-      high: &logMaximum)
+      maximum: plan.observers.tracksMaxima, drift: plan.driftPerStep,
+      start: fromSpot ? plan.logSpot : nil, path: &z.storage, current: &logPrice,
+      storeCurrent: storeCurrent, low: &logMinimum, high: &logMaximum)
   }
 
   /// Brownian-bridge survival of each barrier over the chunk whose log-prices are in `z`.

@@ -151,6 +151,41 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
     }
   }
 
+  @Test("Final log-prices swapped out of a one-step last chunk equal those carried forward")
+  func oneStepLastChunk() throws {
+    // d = 128 with 1024-path blocks makes one-step chunks (the last one's log-prices are swapped
+    // out of z), except in the short last block; 64-path blocks keep both steps in one chunk,
+    // and extremes (prices in z) turn the swap off.
+    let d = 128
+    let correlation = try Matrix<Double>(
+      rows: d, columns: d, columnMajor: (0..<(d * d)).map { $0 % (d + 1) == 0 ? 1 : 0.3 })
+    let model = try CorrelatedGBM(
+      spot: (0..<d).map { 50 + Double($0) }, drift: Array(repeating: 0.02, count: d),
+      volatility: (0..<d).map { 0.1 + 0.002 * Double($0) }, correlation: correlation)
+    func run(steps: Int, block: Int, extremes: Bool) throws -> SimulationResult<Double> {
+      let settings = SimulationSettings(
+        paths: 1_500, steps: steps, horizon: 0.1, seed: 5, threads: 2, blockPaths: block)
+      let observers = PathObservers<Double>(
+        keepTerminalPrices: true, holdings: Array(repeating: 1, count: d),
+        keepPortfolioValues: true, extremes: extremes)
+      return try PathSimulator(model: model, settings: settings, observers: observers).run()
+    }
+    for (steps, swapped, carried) in [
+      (
+        2, try run(steps: 2, block: 1024, extremes: false),
+        try run(steps: 2, block: 64, extremes: false)
+      ),
+      (
+        1, try run(steps: 1, block: 1024, extremes: false),
+        try run(steps: 1, block: 1024, extremes: true)
+      ),
+    ] {
+      #expect(swapped.terminalPrices == carried.terminalPrices, "steps \(steps)")
+      #expect(swapped.portfolioValues == carried.portfolioValues, "steps \(steps)")
+      #expect(swapped.terminal == carried.terminal, "steps \(steps)")
+    }
+  }
+
   @Test("One step: the running minimum and maximum are min and max of S(0) and S(T), per path")
   func oneStepExtremes() throws {
     let model = try threeAssetModel(Double.self)
