@@ -65,6 +65,7 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
         do throws(RiskKernelsError) {
           var workspace = try BlockWorkspace(plan: plan)
+          defer { workspace.recycle() }
           while true {
             let group = nextGroup.add(1, ordering: .relaxed).oldValue
             guard group < groups, failure.withLock({ $0 == nil }) else { break }
@@ -354,8 +355,11 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     let (d, blockPaths) = (plan.d, plan.blockPaths)
     stream = try NormalStream(
       generator: plan.settings.generator, seed: plan.settings.seed, slots: blockPaths)
-    z = try Matrix(rows: d, columns: blockPaths * plan.chunkSteps)
-    logPrice = [Scalar](repeating: 0, count: d * blockPaths)
+    // The two large arrays come from the scratch pool (no fresh pages to fault in) and go back
+    // to it in `recycle()`; both are overwritten before they are read.
+    let columns = blockPaths * plan.chunkSteps
+    z = Matrix(uncheckedRows: d, columns: columns, storage: ScratchPool.take(d * columns))
+    logPrice = ScratchPool.take(d * blockPaths)
     // The running extremes only when observed (the log-price pass leaves them alone otherwise).
     logMinimum = [Scalar](repeating: 0, count: plan.observers.extremes ? d * blockPaths : 0)
     logMaximum = [Scalar](repeating: 0, count: plan.observers.tracksMaxima ? d * blockPaths : 0)
@@ -370,6 +374,13 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       repeating: 0, count: plan.observers.moments ? plan.valueCount * blockPaths : 0)
     pairScratch = Array(repeating: 0, count: plan.valueCount)
     keptPaths = []
+  }
+
+  /// Returns the large arrays to the scratch pool; the workspace is not used afterwards.
+  mutating func recycle() {
+    ScratchPool.recycle(z.storage)
+    ScratchPool.recycle(logPrice)
+    (z, logPrice) = (Matrix(uncheckedRows: 0, columns: 0, storage: []), [])
   }
 
   /// Simulates paths `group·groupPaths ..<` (up to `groupPaths` of them) in path order.
@@ -410,7 +421,10 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     while s0 < steps {
       let chunk = Swift.min(plan.chunkSteps, steps - s0)
       let columns = count * chunk
-      if z.columns != columns { z = try Matrix(rows: d, columns: columns) }
+      if z.columns != columns {
+        ScratchPool.recycle(z.storage)
+        z = Matrix(uncheckedRows: d, columns: columns, storage: ScratchPool.take(d * columns))
+      }
       drawNormals(
         blockStart: blockStart, count: count, listedPaths: listedPaths, firstStep: s0,
         chunk: chunk)
@@ -470,8 +484,8 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   }
 
   /// `values[at + p] = Σᵢ hᵢ·prices[i + p·d]` for each path p, summed in asset order (the
-  /// arithmetic every portfolio value in the library uses, so all forms agree exactly), four paths
-  /// at a time: four independent sums instead of one chain of d dependent adds.
+  /// arithmetic every portfolio value in the library uses, so all forms agree exactly), eight
+  /// paths at a time: eight independent sums instead of one chain of d dependent adds.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
   static func portfolioValues(
@@ -481,17 +495,26 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     let (h, x) = (holdings.span, prices.span)
     var out = values.mutableSpan
     var p = 0
-    while p + 4 <= count {
-      var (v0, v1, v2, v3): (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
-      let (b0, b1, b2, b3) = (p * d, (p + 1) * d, (p + 2) * d, (p + 3) * d)
+    while p + 8 <= count {
+      var (v0, v1, v2, v3, v4, v5, v6, v7):
+        (
+          Scalar, Scalar, Scalar, Scalar, Scalar, Scalar, Scalar, Scalar
+        ) = (0, 0, 0, 0, 0, 0, 0, 0)
+      let b = p * d
       for i in 0..<d {
-        v0 += h[i] * x[b0 + i]
-        v1 += h[i] * x[b1 + i]
-        v2 += h[i] * x[b2 + i]
-        v3 += h[i] * x[b3 + i]
+        let hi = h[i]
+        v0 += hi * x[b + i]
+        v1 += hi * x[b + d + i]
+        v2 += hi * x[b + 2 * d + i]
+        v3 += hi * x[b + 3 * d + i]
+        v4 += hi * x[b + 4 * d + i]
+        v5 += hi * x[b + 5 * d + i]
+        v6 += hi * x[b + 6 * d + i]
+        v7 += hi * x[b + 7 * d + i]
       }
       (out[at + p], out[at + p + 1], out[at + p + 2], out[at + p + 3]) = (v0, v1, v2, v3)
-      p += 4
+      (out[at + p + 4], out[at + p + 5], out[at + p + 6], out[at + p + 7]) = (v4, v5, v6, v7)
+      p += 8
     }
     while p < count {
       var v: Scalar = 0
