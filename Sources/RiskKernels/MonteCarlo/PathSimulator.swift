@@ -240,8 +240,24 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       barrierHits: observers.barriers.isEmpty
         ? nil : (firstUserBarrier..<barriers.count).map(hit),
       terminalPrices: terminalPrices,
-      portfolioValues: observers.keepPortfolioValues ? tallies.flatMap(\.portfolioValues) : nil,
+      portfolioValues: observers.keepPortfolioValues ? Self.concatenated(tallies) : nil,
       paths: observers.keepPaths ? tallies.flatMap(\.paths) : nil)
+  }
+}
+
+extension SimulationPlan {
+  /// The groups' portfolio values in path order, in an array from the scratch pool (a caller
+  /// that is done with them may return it).
+  static func concatenated(_ tallies: [GroupTally<Scalar>]) -> [Scalar] {
+    var values: [Scalar] = ScratchPool.take(tallies.reduce(0) { $0 + $1.portfolioValues.count })
+    var at = 0
+    for tally in tallies {
+      for v in tally.portfolioValues {
+        values[at] = v
+        at += 1
+      }
+    }
+    return values
   }
 }
 
@@ -260,8 +276,8 @@ struct GroupTally<Scalar: BLASScalar>: Sendable {
 
 extension PathSimulator {
   /// The terminal prices of the given paths, re-simulated: row r of the result is path
-  /// `paths[r]`'s, column i asset i's. Each path is simulated in the pair of paths starting at its
-  /// even index (as a run's blocks are laid out, so antithetic pairs stay pairs). Path k's normals
+  /// `paths[r]`'s, column i asset i's. With antithetic variates each path is simulated in the
+  /// pair of paths starting at its even index (as a run's blocks are laid out). Path k's normals
   /// depend only on the seed and k, so these are the prices a full run gives path k (tested bit
   /// for bit).
   @specialized(where Scalar == Double)
@@ -270,19 +286,28 @@ extension PathSimulator {
     try settings.validate()
     precondition(paths.allSatisfy { (0..<settings.paths).contains($0) }, "path index")
     let d = model.dimension
-    // Every wanted path with its pair partner, in order, simulated in as few blocks as fit.
-    var starts = paths.map { $0 & ~1 }
-    starts.sort()
+    // Every wanted path (with its pair partner), sorted, once; simulated in as few blocks as fit.
     var listed: [Int] = []
-    for (i, start) in starts.enumerated() where i == 0 || start != starts[i - 1] {
-      listed.append(start)
-      if start + 1 < settings.paths { listed.append(start + 1) }
+    for path in paths.sorted() {
+      let first = settings.antithetic ? path & ~1 : path
+      if let last = listed.last, last >= first { continue }
+      listed.append(first)
+      if settings.antithetic, first + 1 < settings.paths { listed.append(first + 1) }
     }
     var prices = Matrix<Scalar>(
       uncheckedRows: paths.count, columns: d,
       storage: Array(repeating: 0, count: paths.count * d))
     guard !listed.isEmpty else { return prices }
-    var observers = PathObservers<Scalar>(keepTerminalPrices: true, extremes: false)
+    // Each wanted path's position in `listed`, by bisection.
+    let position = paths.map { path in
+      var (low, high) = (0, listed.count - 1)
+      while low < high {
+        let middle = (low + high) / 2
+        if listed[middle] < path { low = middle + 1 } else { high = middle }
+      }
+      return low
+    }
+    var observers = PathObservers<Scalar>(extremes: false)
     observers.moments = false
     var small = settings
     small.blockPaths = Swift.min(
@@ -291,9 +316,7 @@ extension PathSimulator {
       (listed.count + 1) & ~1)
     let plan = SimulationPlan(model: model, settings: small, observers: observers)
     var workspace = try BlockWorkspace(plan: plan)
-    var tally = GroupTally<Scalar>(
-      sums: ShiftedSums(quantities: 0), firstPath: 0, pathCount: listed.count)
-    tally.terminalPrices = Array(repeating: 0, count: d * listed.count)
+    var tally = GroupTally<Scalar>(sums: ShiftedSums(quantities: 0))
     // One BLAS thread, as in `run`: the same arithmetic, and no OpenBLAS worker woken to spin
     // (yielding for a good fraction of a second) beside the caller's next run.
     try BLASThreads.withOneThread { () throws(RiskKernelsError) in
@@ -301,16 +324,11 @@ extension PathSimulator {
         let count = Swift.min(plan.blockPaths, listed.count - blockStart)
         try workspace.simulate(
           blockStart: blockStart, count: count, listedPaths: listed, into: &tally)
+        // The block's terminal prices are in `logPrice`, path-major.
+        for (r, j) in position.enumerated() where (blockStart..<(blockStart + count)).contains(j) {
+          for i in 0..<d { prices[r, i] = workspace.logPrice[i + (j - blockStart) * d] }
+        }
       }
-    }
-    // `listed` is sorted: each path's position by bisection.
-    for (r, path) in paths.enumerated() {
-      var (low, high) = (0, listed.count - 1)
-      while low < high {
-        let middle = (low + high) / 2
-        if listed[middle] < path { low = middle + 1 } else { high = middle }
-      }
-      for i in 0..<d { prices[r, i] = tally.terminalPrices[i * listed.count + low] }
     }
     return prices
   }

@@ -4,13 +4,15 @@ internal import Synchronization
 ///
 /// A run's blocks need about 2 MB per thread (the normals matrix and the log-prices), and fresh
 /// memory costs a page fault per 4 KB on first touch: 11% of the CPU time of a 10 000-path,
-/// 50-asset one-day VaR refresh went to faulting in and zeroing those pages. Arrays of at least
+/// 50-asset one-day VaR refresh went to faulting in and zeroing those pages; its portfolio
+/// values (80 KB) faulted too. Arrays of at least
 /// `minimumCount` values are returned here at the end of a run and handed out again, contents
 /// unspecified, for the same element type and count; at most `capacityBytes` are kept, the least
 /// recently returned dropped first. Thread-safe.
 enum ScratchPool {
-  /// Smaller arrays come from malloc's free lists without faults.
-  static var minimumCount: Int { 1 << 14 }
+  /// Smaller arrays come from malloc's free lists without faults (arrays of some tens of KB
+  /// still faulted: malloc trims the heap's top when they are freed).
+  static var minimumCount: Int { 1 << 12 }
   /// 16 MB: four threads' workspaces of the largest blocks, with room for a short last block.
   static var capacityBytes: Int { 16 << 20 }
 

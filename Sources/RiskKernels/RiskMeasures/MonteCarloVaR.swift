@@ -22,14 +22,17 @@ public enum MonteCarloVaR {
     var observers = PathObservers(holdings: holdings, keepPortfolioValues: true, extremes: false)
     observers.moments = false
     let simulator = PathSimulator(model: model, settings: settings, observers: observers)
-    let result = try simulator.run(progress: progress)
-    guard let values = result.portfolioValues else {
+    // The result's one reference to the values goes when `run`'s result does, so the loop
+    // below writes in place.
+    guard var totals = try simulator.run(progress: progress).portfolioValues else {
       throw .backend(routine: "PathSimulator portfolio values", status: 0)
     }
     // Only each path's value is kept (O(N) memory); the components need the prices of the
     // ~k + √k paths around the tail, which are re-simulated in rank order (path k's numbers
-    // depend only on the seed and k, so they are the same paths).
-    let totals = values.map { ($0 - initial) / initial }
+    // depend only on the seed and k, so they are the same paths). The values become the
+    // returns in place, and their array goes back to the scratch pool at the end.
+    for k in totals.indices { totals[k] = (totals[k] - initial) / initial }
+    defer { ScratchPool.recycle(totals) }
     let ranking = try EmpiricalVaR.tailRanking(totals: totals, confidence: confidence)
     let prices = try simulator.terminalPrices(ofPaths: Array(ranking.rowsRead))
     let scale = holdings.map { $0 / initial }
