@@ -35,6 +35,7 @@ public enum MonteCarloVaR {
     defer { ScratchPool.recycle(totals) }
     let ranking = try EmpiricalVaR.tailRanking(totals: totals, confidence: confidence)
     let prices = try simulator.terminalPrices(ofPaths: Array(ranking.rowsRead))
+    defer { ScratchPool.recycle(prices.storage) }
     let scale = holdings.map { $0 / initial }
     return EmpiricalVaR.allocate(
       totals: totals, ranking: ranking, assets: model.dimension, confidence: confidence

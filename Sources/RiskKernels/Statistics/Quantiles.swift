@@ -101,7 +101,9 @@ func smallestIndices<T: BLASScalar>(_ values: [T], count: Int) -> [Int]? {
   }
   var heap: [Int] = []
   heap.reserveCapacity(count)
-  for i in values.indices where !values[i].isNaN {
+  // The top's value, so a value that does not enter costs one load and one comparison.
+  var top = T.infinity
+  for (i, v) in values.enumerated() where !v.isNaN {
     if heap.count < count {
       // Sift up.
       heap.append(i)
@@ -112,7 +114,8 @@ func smallestIndices<T: BLASScalar>(_ values: [T], count: Int) -> [Int]? {
         heap.swapAt(child, parent)
         child = parent
       }
-    } else if values[i] < values[heap[0]] {
+      top = values[heap[0]]
+    } else if v < top {
       // A tie with the top is not smaller: its index is larger. Sift down.
       heap[0] = i
       var parent = 0
@@ -125,6 +128,7 @@ func smallestIndices<T: BLASScalar>(_ values: [T], count: Int) -> [Int]? {
         heap.swapAt(larger, parent)
         parent = larger
       }
+      top = values[heap[0]]
     }
   }
   guard heap.count == count else { return nil }
