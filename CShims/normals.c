@@ -472,26 +472,31 @@ static void set_paths(lane_paths *lanes, const uint64_t *paths, size_t count) {
     }                                                                                             \
   }                                                                                               \
                                                                                                   \
-  /* Every path: 16 at a time across them; a last set of fewer than 16 goes across too when that \
-     takes fewer kernel calls than going along each of its streams. */                            \
-  static void fill_paths_##SUFFIX(lanes_kernel kernel, uint64_t seed, const uint64_t *paths,     \
+  /* Every path. Along each stream when that draws at most 3% more blocks than it needs (long     \
+     windows: a call across paths costs about 3% more, for its scattered stores); otherwise 16    \
+     paths at a time across them, and a last set of fewer than 16 across too when that takes      \
+     fewer calls than going along each of its streams. */                                         \
+  static void fill_paths_##SUFFIX(lanes_kernel kernel, uint64_t seed, const uint64_t *paths,      \
                                   size_t path_count, uint64_t first, size_t count, T *out,        \
                                   size_t stride) {                                                \
     if (count == 0 || path_count == 0) return;                                                    \
     size_t p = 0;                                                                                 \
     uint64_t blocks = (first + count + 1) / 2 - first / 2;                                        \
-    for (; p + LANES <= path_count; p += LANES) {                                                 \
-      fill_across_##SUFFIX(kernel, seed, paths + p, LANES, first, count, out + p * stride,       \
-                           stride);                                                               \
-    }                                                                                             \
-    size_t left = path_count - p;                                                                 \
-    if (left == 0) return;                                                                        \
-    if (blocks <= left * ((blocks + LANES - 1) / LANES)) {                                        \
-      fill_across_##SUFFIX(kernel, seed, paths + p, left, first, count, out + p * stride, stride); \
-    } else {                                                                                      \
-      for (; p < path_count; p++) {                                                               \
-        fill_stream_##SUFFIX(kernel, seed, paths[p], first, count, out + p * stride);            \
+    uint64_t along = (blocks + LANES - 1) / LANES; /* calls per path along its stream */          \
+    if (100 * LANES * along > 103 * blocks) {                                                     \
+      for (; p + LANES <= path_count; p += LANES) {                                               \
+        fill_across_##SUFFIX(kernel, seed, paths + p, LANES, first, count, out + p * stride,      \
+                             stride);                                                             \
       }                                                                                           \
+      size_t left = path_count - p;                                                               \
+      if (left > 0 && blocks <= left * along) {                                                   \
+        fill_across_##SUFFIX(kernel, seed, paths + p, left, first, count, out + p * stride,       \
+                             stride);                                                             \
+        return;                                                                                   \
+      }                                                                                           \
+    }                                                                                             \
+    for (; p < path_count; p++) {                                                                 \
+      fill_stream_##SUFFIX(kernel, seed, paths[p], first, count, out + p * stride);               \
     }                                                                                             \
   }
 

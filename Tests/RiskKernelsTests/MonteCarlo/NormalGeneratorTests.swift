@@ -62,9 +62,11 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
     arguments: [0, 1, 2])
   func acrossPathsMatchesEachStream(kernel: Int32) {
     // 16-path sets and leftovers (drawn across, or along each stream when that is cheaper), odd
-    // first and count, one normal, windows shorter and longer than 16 blocks.
+    // first and count, one normal, windows shorter and longer than 16 blocks, and a long window
+    // that goes along every stream.
     let shapes: [(paths: Int, first: UInt64, count: Int)] = [
       (37, 0, 50), (16, 1, 49), (3, 7, 1), (5, 0, 200), (21, 3, 33), (1, 100, 64), (17, 2, 2),
+      (20, 3, 1001),
     ]
     for (pathCount, first, count) in shapes {
       // Paths with high words too: 1, 4 << 16, 7 << 32, 10, …
