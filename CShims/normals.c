@@ -505,8 +505,6 @@ DEFINE_FILLS(float, f32, 0)
 
 // MARK: - Entry points
 
-int cshim_normals_use_avx2(void) { return cshim_has_avx2; }
-
 void cshim_philox_normals_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
                               double *out) {
   fill_stream_f64(best_kernel(), seed, path, first, count, out);
@@ -527,26 +525,26 @@ void cshim_philox_path_normals_f32(uint64_t seed, const uint64_t *paths, size_t 
   fill_paths_f32(best_kernel(), seed, paths, path_count, first, count, out, stride);
 }
 
-int cshim_philox_normals_kernel_f64(int kernel, uint64_t seed, uint64_t path, uint64_t first,
-                                    size_t count, double *out) {
+/// Kernel 0 (scalar), 1 (AVX2) or 2 (AVX-512); NULL when this CPU lacks it.
+static lanes_kernel named_kernel(int kernel) {
   lanes_kernel kernels[3] = {lanes_scalar, lanes_avx2, lanes_avx512};
   int available[3] = {1, cshim_has_avx2, cshim_has_avx512};
-  if (kernel < 0 || kernel > 2 || !available[kernel]) return 0;
-  fill_stream_f64(kernels[kernel], seed, path, first, count, out);
+  return kernel >= 0 && kernel <= 2 && available[kernel] ? kernels[kernel] : NULL;
+}
+
+int cshim_philox_normals_kernel_f64(int kernel, uint64_t seed, uint64_t path, uint64_t first,
+                                    size_t count, double *out) {
+  lanes_kernel chosen = named_kernel(kernel);
+  if (!chosen) return 0;
+  fill_stream_f64(chosen, seed, path, first, count, out);
   return 1;
 }
 
 int cshim_philox_path_normals_kernel_f64(int kernel, uint64_t seed, const uint64_t *paths,
                                          size_t path_count, uint64_t first, size_t count,
                                          double *out, size_t stride) {
-  lanes_kernel kernels[3] = {lanes_scalar, lanes_avx2, lanes_avx512};
-  int available[3] = {1, cshim_has_avx2, cshim_has_avx512};
-  if (kernel < 0 || kernel > 2 || !available[kernel]) return 0;
-  fill_paths_f64(kernels[kernel], seed, paths, path_count, first, count, out, stride);
+  lanes_kernel chosen = named_kernel(kernel);
+  if (!chosen) return 0;
+  fill_paths_f64(chosen, seed, paths, path_count, first, count, out, stride);
   return 1;
-}
-
-void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
-                                     double *out) {
-  fill_stream_f64(lanes_scalar, seed, path, first, count, out);
 }

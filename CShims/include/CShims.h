@@ -70,11 +70,8 @@ void cshim_philox_path_normals_f64(uint64_t seed, const uint64_t *paths, size_t 
 /// The same numbers rounded to float.
 void cshim_philox_path_normals_f32(uint64_t seed, const uint64_t *paths, size_t path_count,
                                    uint64_t first, size_t count, float *out, size_t stride);
-/// The scalar kernel alone (the reference the vector kernels are tested against).
-void cshim_philox_normals_scalar_f64(uint64_t seed, uint64_t path, uint64_t first, size_t count,
-                                     double *out);
-/// The same normals from one named kernel (0 scalar, 1 AVX2, 2 AVX-512), for the tests that check
-/// every kernel the CPU has against the scalar one. Returns 0, writing nothing, when this CPU
+/// The same normals from one named kernel (0 scalar, the reference; 1 AVX2; 2 AVX-512), for the
+/// tests that check every kernel the CPU has against the scalar one. Returns 0, writing nothing, when this CPU
 /// lacks the kernel.
 int cshim_philox_normals_kernel_f64(int kernel, uint64_t seed, uint64_t path, uint64_t first,
                                     size_t count, double *out);
@@ -82,8 +79,6 @@ int cshim_philox_normals_kernel_f64(int kernel, uint64_t seed, uint64_t path, ui
 int cshim_philox_path_normals_kernel_f64(int kernel, uint64_t seed, const uint64_t *paths,
                                          size_t path_count, uint64_t first, size_t count,
                                          double *out, size_t stride);
-/// 1 when cshim_philox_normals_f64 uses the AVX2 kernel.
-int cshim_normals_use_avx2(void);
 
 // MARK: - GBM engine (gbm.c)
 

@@ -57,9 +57,6 @@ enum ScratchPool {
     }
   }
 
-  /// Drops every kept array (tests).
-  static func removeAll() { kept.withLock { $0.removeAll() } }
-
   /// Bytes kept now (tests).
   static var keptBytes: Int { kept.withLock { $0.reduce(0) { $0 + $1.bytes } } }
 }

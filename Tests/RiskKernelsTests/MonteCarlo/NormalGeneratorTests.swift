@@ -48,7 +48,7 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
     arguments: [(1, "AVX2"), (2, "AVX-512")])
   func vectorKernelMatchesScalar(kernel: Int32, name: String) {
     var scalar = [Double](repeating: 0, count: 4096)
-    cshim_philox_normals_scalar_f64(9, 3, 17, 4096, &scalar)
+    #expect(cshim_philox_normals_kernel_f64(0, 9, 3, 17, 4096, &scalar) == 1)
     var vector = scalar.map { _ in Double.nan }
     guard cshim_philox_normals_kernel_f64(kernel, 9, 3, 17, 4096, &vector) == 1 else { return }
     #expect(vector == scalar, "\(name)")
@@ -77,7 +77,7 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
       var expected = [Double](repeating: .nan, count: pathCount * stride)
       var scratch = [Double](repeating: 0, count: count)
       for (p, path) in paths.enumerated() {
-        cshim_philox_normals_scalar_f64(0xC0FFEE, path, first, count, &scratch)
+        _ = cshim_philox_normals_kernel_f64(0, 0xC0FFEE, path, first, count, &scratch)
         for j in 0..<count { expected[p * stride + j] = scratch[j] }
       }
       var across = [Double](repeating: .nan, count: pathCount * stride)
@@ -95,7 +95,7 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
       seed: 4, paths: [9, 2, 5], first: 1, count: 40, into: &floats, stride: 40)
     var doubles = [Double](repeating: 0, count: 40)
     for (p, path) in [UInt64(9), 2, 5].enumerated() {
-      cshim_philox_normals_scalar_f64(4, path, 1, 40, &doubles)
+      _ = cshim_philox_normals_kernel_f64(0, 4, path, 1, 40, &doubles)
       #expect(Array(floats[(40 * p)..<(40 * p + 40)]) == doubles.map { Float($0) })
     }
   }
@@ -180,8 +180,8 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
   }
 }
 
-/// Computed once by the scalar kernel (cshim_philox_normals_scalar_f64) on 2026-11-21; a change
-/// of the counter layout or the transform breaks this test on purpose.
+/// Computed once by the scalar kernel (cshim_philox_normals_kernel_f64, kernel 0) on 2026-11-21;
+/// a change of the counter layout or the transform breaks this test on purpose.
 enum CachedNormals {
   static let seed42path7from1000: [Double] = [
     0.10037821163894674, 0.23341326165497348, 0.25991815301281518, 0.30177502923186639,
