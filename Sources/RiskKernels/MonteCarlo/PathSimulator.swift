@@ -11,8 +11,10 @@ internal import Synchronization
 /// order. Per block and chunk of steps: the normals of each path (its own stream, see
 /// `NormalGenerator`) fill a `d × (paths·steps)` matrix `Z`; one TRMM makes `√Δt·L·Z`; a pass adds
 /// the drift and accumulates log-prices and observers; one SLEEF call exponentiates the chunk
-/// when an observer needs prices. OpenBLAS is pinned to one thread during the run. Results are
-/// therefore bit-identical for any `threads` and `blockPaths` on one machine.
+/// when an observer needs prices. OpenBLAS is pinned to one thread during the run, and a block's
+/// columns are padded so that no path falls in OpenBLAS's edge kernels (`paddedColumns`). Results
+/// are therefore bit-identical for any `threads` and `blockPaths` on one machine (and one vector
+/// level and OpenBLAS kernel: see docs/monte-carlo.md).
 ///
 /// ```swift
 /// let model = try CorrelatedGBM(spot: [100, 50], drift: [0.05, 0.02], volatility: [0.2, 0.3],
@@ -377,9 +379,10 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       generator: plan.settings.generator, seed: plan.settings.seed, slots: blockPaths)
     // The two large arrays come from the scratch pool (no fresh pages to fault in) and go back
     // to it in `recycle()`; both are overwritten before they are read.
-    let columns = blockPaths * plan.chunkSteps
+    let columns = Self.paddedColumns(blockPaths * plan.chunkSteps)
     z = Matrix(uncheckedRows: d, columns: columns, storage: ScratchPool.take(d * columns))
-    logPrice = ScratchPool.take(d * blockPaths)
+    // As long as a one-step chunk's z, so the two can be swapped (see `simulate`).
+    logPrice = ScratchPool.take(d * Self.paddedColumns(blockPaths))
     // The running extremes only when observed (the log-price pass leaves them alone otherwise).
     logMinimum = [Scalar](repeating: 0, count: plan.observers.extremes ? d * blockPaths : 0)
     logMaximum = [Scalar](repeating: 0, count: plan.observers.tracksMaxima ? d * blockPaths : 0)
@@ -395,6 +398,26 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     pairScratch = Array(repeating: 0, count: plan.valueCount)
     keptPaths = []
   }
+
+  /// The columns of a block's normals matrix for `columns` path-steps: a multiple of
+  /// `columnMultiple`, so that every path-step is a column of OpenBLAS's main TRMM micro-kernel.
+  ///
+  /// OpenBLAS computes the last columns of an n-column right-hand side (n mod 8 with the Haswell
+  /// and Zen double kernels, n mod 12 with SkylakeX's) with edge micro-kernels whose sums round
+  /// differently: a path placed there differed in the last bit from the same path placed
+  /// anywhere else. Zero padding keeps every real column in the main kernels, whose arithmetic
+  /// is the same at every position, so a path's numbers do not depend on the block it is
+  /// simulated in (block size, short last block, re-simulated tail paths, another process's
+  /// share of the paths).
+  static func paddedColumns(_ columns: Int) -> Int {
+    (columns + columnMultiple - 1) / columnMultiple * columnMultiple
+  }
+
+  /// 24. Measured with OpenBLAS 0.3.21 on one thread: for widths that are multiples of 24, every
+  /// column has the same bits as in any other such width, with the Haswell, Zen, SkylakeX,
+  /// Cooperlake and SandyBridge kernels (`OPENBLAS_CORETYPE`), in Float and Double, for d from
+  /// 1 to 500; multiples of 16 did not hold (SkylakeX double, Haswell single).
+  static var columnMultiple: Int { 24 }
 
   /// Returns the large arrays to the scratch pool; the workspace is not used afterwards.
   mutating func recycle() {
@@ -440,7 +463,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     var s0 = 0
     while s0 < steps {
       let chunk = Swift.min(plan.chunkSteps, steps - s0)
-      let columns = count * chunk
+      let columns = Self.paddedColumns(count * chunk)
       if z.columns != columns {
         ScratchPool.recycle(z.storage)
         z = Matrix(uncheckedRows: d, columns: columns, storage: ScratchPool.take(d * columns))
@@ -448,6 +471,9 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       drawNormals(
         blockStart: blockStart, count: count, listedPaths: listedPaths, firstStep: s0,
         chunk: chunk)
+      // The padding columns hold zeros (L·0 = 0: nothing reads them, and no stale value can be
+      // a NaN or a denormal that slows the TRMM).
+      for k in (count * chunk * d)..<(columns * d) { z.storage[k] = 0 }
       try Scalar._trmm(
         .left, .lower, .noTranspose, .nonUnit, alpha: 1, plan.stepFactor,
         &z)
