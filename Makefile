@@ -12,6 +12,7 @@ report: setup
 
 test: setup
 	$(SWIFT) test --disable-xctest
+	SWIFT=$(SWIFT) bash scripts/test-vector-levels.sh
 	SWIFT=$(SWIFT) bash scripts/check-examples.sh
 	SWIFT=$(SWIFT) bash scripts/smoke-riskbench.sh
 

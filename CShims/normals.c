@@ -528,7 +528,8 @@ void cshim_philox_path_normals_f32(uint64_t seed, const uint64_t *paths, size_t 
 /// Kernel 0 (scalar), 1 (AVX2) or 2 (AVX-512); NULL when this CPU lacks it.
 static lanes_kernel named_kernel(int kernel) {
   lanes_kernel kernels[3] = {lanes_scalar, lanes_avx2, lanes_avx512};
-  int available[3] = {1, cshim_has_avx2, cshim_has_avx512};
+  int cpu = cshim_cpu_vector_level(); // every kernel the CPU has, whatever the cap
+  int available[3] = {1, cpu >= 1, cpu >= 2};
   return kernel >= 0 && kernel <= 2 && available[kernel] ? kernels[kernel] : NULL;
 }
 

@@ -9,6 +9,8 @@
 #include <dlfcn.h>
 #include <immintrin.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 // MARK: - OpenBLAS
 
@@ -23,6 +25,8 @@ const char *cshim_cblas_provider(void) {
 int cshim_blas_get_threads(void) { return openblas_get_num_threads(); }
 
 void cshim_blas_set_threads(int threads) { openblas_set_num_threads(threads); }
+
+const char *cshim_blas_core(void) { return openblas_get_corename(); }
 
 // MARK: - SLEEF
 // sleef.h hides the AVX prototypes unless AVX is enabled for the whole translation unit, so the
@@ -41,7 +45,7 @@ AVX512 __m512 Sleef_expf16_u10avx512f(__m512);
 AVX512 __m512d Sleef_logd8_u10avx512f(__m512d);
 AVX512 __m512 Sleef_logf16_u10avx512f(__m512);
 
-int cshim_sleef_uses_avx2(void) {
+static int cshim_sleef_uses_avx2(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
@@ -87,10 +91,39 @@ int cshim_has_avx2 = 0;
 
 int cshim_has_avx512 = 0;
 
+/// The highest level this CPU has (0 scalar, 1 AVX2 + FMA, 2 AVX-512 F + DQ), and the one asked
+/// for by RISKKERNELS_ISA (-1: not set; -2: not a level's name).
+static int cpu_level = 0;
+static int requested_level = -1;
+
 __attribute__((constructor)) static void cshim_choose_sleef_kernels(void) {
-  cshim_has_avx2 = cshim_sleef_uses_avx2();
-  cshim_has_avx512 = cshim_has_avx2 && __builtin_cpu_supports("avx512f") &&
-                     __builtin_cpu_supports("avx512dq");
+  int avx2 = cshim_sleef_uses_avx2();
+  int avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+  cpu_level = avx512 ? 2 : avx2 ? 1 : 0;
+  const char *asked = getenv("RISKKERNELS_ISA");
+  int level = cpu_level;
+  if (asked != NULL && asked[0] != '\0') {
+    requested_level = strcmp(asked, "scalar") == 0   ? 0
+                      : strcmp(asked, "avx2") == 0   ? 1
+                      : strcmp(asked, "avx512") == 0 ? 2
+                                                     : -2;
+    // A level this CPU lacks, or a misspelt one, runs nothing vectorised (scalar, which every
+    // CPU has) and is reported by cshim_vector_level_error, which the library checks before
+    // each run, so it never passes for a silent fallback.
+    level = requested_level >= 0 && requested_level <= cpu_level ? requested_level : 0;
+  }
+  cshim_has_avx2 = level >= 1;
+  cshim_has_avx512 = level >= 2;
+}
+
+int cshim_cpu_vector_level(void) { return cpu_level; }
+
+int cshim_vector_level(void) { return cshim_has_avx512 ? 2 : cshim_has_avx2 ? 1 : 0; }
+
+int cshim_vector_level_error(void) {
+  if (requested_level == -2) return 1;
+  if (requested_level > cpu_level) return 2;
+  return 0;
 }
 
 const char *cshim_vector_instruction_set(void) {

@@ -31,6 +31,8 @@ const char *cshim_cblas_provider(void);
 /// OpenBLAS's thread count (global to the process).
 int cshim_blas_get_threads(void);
 void cshim_blas_set_threads(int threads);
+/// OpenBLAS's kernel family ("Haswell", "SkylakeX", …; OPENBLAS_CORETYPE overrides it).
+const char *cshim_blas_core(void);
 
 // MARK: - Random123
 // philox4x32(c, k) is a function-like macro Swift cannot import; this is a real function.
@@ -108,9 +110,18 @@ void cshim_gsl_normals_f32(gsl_rng *rng, size_t count, float *out);
 
 // MARK: - SLEEF (vector exp/log; AVX2 chosen at run time, SSE2 otherwise)
 
-/// 1 when the AVX2 + FMA SLEEF kernels are in use on this CPU, 0 for SSE2.
-int cshim_sleef_uses_avx2(void);
-/// The widest vector kernels in use on this CPU: "AVX-512", "AVX2" or "SSE2".
+/// The vector level every run-time kernel choice (normals, SLEEF exp and log, the log-price pass,
+/// the liquidation sweep) uses: 0 scalar (SSE2, which every x86-64 CPU has), 1 AVX2 + FMA,
+/// 2 AVX-512 F + DQ. The CPU's highest level, or the one the environment variable
+/// RISKKERNELS_ISA (scalar, avx2 or avx512) caps it to; read once, before main.
+int cshim_vector_level(void);
+/// The highest level this CPU has (same numbering).
+int cshim_cpu_vector_level(void);
+/// 0 when RISKKERNELS_ISA is unset, empty or a level this CPU has; 1 when it names no level;
+/// 2 when it names a level above the CPU's (the kernels then run at level 0 until the library
+/// reports the error).
+int cshim_vector_level_error(void);
+/// The widest vector kernels in use: "AVX-512", "AVX2" or "SSE2".
 const char *cshim_vector_instruction_set(void);
 /// x[i] = exp(x[i]) for i < n, 1.0-ULP accuracy.
 void cshim_vexp_f64(double *x, size_t n);

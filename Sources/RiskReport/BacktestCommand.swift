@@ -51,9 +51,7 @@ struct BacktestCommand: ParsableCommand {
       throw InputError(location: .file(path), message: "\(error)")
     }
     if format == .json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      FileHandle.standardOutput.write(try encoder.encode(backtest) + Data("\n".utf8))
+      FileHandle.standardOutput.write(try ReportJSON.encode(backtest))
     } else {
       var out =
         "Backtest of a rolling \(window)-day \(method.rawValue) VaR at \(confidence * 100)% on \(backtest.observations) days\n"

@@ -32,9 +32,7 @@ struct CovarianceResult: Encodable {
 
   /// `{"assets", "estimator", "returns", "observations", "droppedRows", "shrinkage", "covariance"}`.
   func json() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    try ReportJSON.text(self)
   }
 
   /// A header row of asset names, then one row per asset of the covariance (full precision,

@@ -59,9 +59,7 @@ struct LiquidationCommand: ParsableCommand {
       discreteMonitoringProbability: p.discreteMonitoring)
     let text: String
     if format == .json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      text = String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+      text = try ReportJSON.text(report)
     } else {
       func line(_ label: String, _ value: String) -> String {
         label.padding(toLength: max(42, label.count + 1), withPad: " ", startingAt: 0) + value

@@ -153,9 +153,7 @@ struct ParityReport: Encodable {
   /// `{"assets", "weights", "riskContributions" (fractions of σ_p, summing to 1),
   /// "portfolioVolatility", "iterations", "residual", "converged", …}`, keys sorted.
   func json() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    try ReportJSON.text(self)
   }
 
   func table() -> String {

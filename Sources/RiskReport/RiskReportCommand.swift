@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RiskKernels
 
 /// `riskreport`: Monte Carlo risk reports and the kernels behind them, from the command line.
 @main
@@ -18,6 +19,7 @@ struct RiskReportCommand: ParsableCommand {
   static func main() {
     do {
       var command = try parseAsRoot()
+      try Backend.checkVectorLevel()
       try command.run()
     } catch let error as InputError {
       fail("\(error)", code: 1)

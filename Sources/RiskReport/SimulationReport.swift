@@ -62,9 +62,7 @@ struct SimulationReport: Encodable {
   }
 
   func json() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    try ReportJSON.text(self)
   }
 
   func table() -> String {

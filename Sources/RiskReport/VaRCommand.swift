@@ -97,9 +97,7 @@ struct VaRReport: Encodable {
   let results: [Result]
 
   func json() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    try ReportJSON.text(self)
   }
 
   func table(assets: [String]) -> String {

@@ -5,11 +5,17 @@ import Testing
 @testable import RiskReport
 
 /// Runs the built `riskreport` binary and returns (exit code, stdout, stderr).
-func runRiskReport(_ arguments: [String]) throws -> (Int32, String, String) {
+/// `environment` entries are added to (or replace) this process's own.
+func runRiskReport(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+  Int32, String, String
+) {
   let binary = Bundle.main.bundleURL.appendingPathComponent("riskreport")
   let process = Process()
   process.executableURL = binary
   process.arguments = arguments
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  }
   let out = Pipe()
   let err = Pipe()
   process.standardOutput = out

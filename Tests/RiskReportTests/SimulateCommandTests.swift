@@ -136,3 +136,62 @@ let twoAssetModel = """
     #expect(stderr.contains("--prices and --model"))
   }
 }
+
+@Suite struct VectorLevelTests {
+  struct Figures: Decodable, Equatable {
+    struct Statistics: Decodable, Equatable {
+      let mean: [Double]
+      let standardError: [Double]
+    }
+    struct Backend: Decodable, Equatable { let vectorLevel: String }
+    let terminal: Statistics
+    let minimum: Statistics
+    let maximum: Statistics
+    let backend: Backend
+  }
+
+  @Test(
+    "riskreport simulate agrees at every vector level this CPU has, to 1e-12 relative (docs/monte-carlo.md)"
+  )
+  func simulateAtEveryLevel() throws {
+    // The normals are the same bits at every level; SLEEF's exp differs by instruction set in
+    // the last bit (1 ULP), which the means and standard errors carry at about 1e-15 relative.
+    var figures: [VectorLevel: Figures] = [:]
+    for level in Backend.availableVectorLevels {
+      let (status, stdout, stderr) = try runRiskReport(
+        ["simulate", "--paths", "4000", "--steps", "5", "--format", "json"],
+        environment: ["RISKKERNELS_ISA": level.rawValue])
+      #expect(status == 0, "\(stderr)")
+      let decoded = try JSONDecoder().decode(Figures.self, from: Data(stdout.utf8))
+      #expect(decoded.backend.vectorLevel == level.rawValue)
+      figures[level] = decoded
+    }
+    let reference = try #require(figures[.scalar])
+    func close(_ a: [Double], _ b: [Double]) -> Bool {
+      a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 * abs($1) }
+    }
+    for (level, other) in figures {
+      for (x, y) in [
+        (other.terminal, reference.terminal), (other.minimum, reference.minimum),
+        (other.maximum, reference.maximum),
+      ] {
+        #expect(close(x.mean, y.mean), "\(level)")
+        #expect(close(x.standardError, y.standardError), "\(level)")
+      }
+    }
+  }
+
+  @Test("RISKKERNELS_ISA naming no level, or a level above the CPU's, is one line and exit 1")
+  func unavailableLevel() throws {
+    var asked = ["avx1024", "AVX2 "]
+    if Backend.cpuVectorLevel < .avx512 { asked.append("avx512") }
+    for value in asked {
+      let (status, stdout, stderr) = try runRiskReport(
+        ["simulate", "--paths", "100"], environment: ["RISKKERNELS_ISA": value])
+      #expect(status == 1)
+      #expect(stdout.isEmpty)
+      #expect(stderr.hasPrefix("riskreport: RISKKERNELS_ISA=\(value): "), "\(stderr)")
+      #expect(stderr.split(separator: "\n").count == 1)
+    }
+  }
+}

@@ -21,6 +21,8 @@ struct CovarianceSuite: ParsableCommand {
     try parse(["--data", data, "--threads", "\(threads)"] + (quick ? ["--quick"] : []))
   }
 
+  func validate() throws { try checkSuiteOptions(data: data, peersFile: "peers.json", threads: threads) }
+
   func run() throws { _ = try measure() }
 
   /// Times the kernels, prints the table, writes covariance.json and returns the rows.

@@ -77,6 +77,8 @@ struct LiquidationSuite: ParsableCommand {
     try parse(["--data", data] + (quick ? ["--quick"] : []))
   }
 
+  func validate() throws { try checkSuiteOptions(data: data, peersFile: "liq_peers.json") }
+
   func run() throws { _ = try measure() }
 
   /// Times the sweep, VaR and the Monte Carlo estimate, prints the tables, writes

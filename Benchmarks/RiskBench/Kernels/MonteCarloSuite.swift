@@ -24,6 +24,8 @@ struct MonteCarloSuite: ParsableCommand {
     try parse(["--data", data, "--threads", "\(threads)"] + (quick ? ["--quick"] : []))
   }
 
+  func validate() throws { try checkSuiteOptions(data: data, peersFile: "mc_peers.json", threads: threads) }
+
   func run() throws { _ = try measure() }
 
   /// Times the generator and the engine, prints the tables, writes montecarlo.json and returns

@@ -24,6 +24,8 @@ struct RiskParitySuite: ParsableCommand {
     try parse(["--data", data] + (quick ? ["--quick"] : []))
   }
 
+  func validate() throws { try checkSuiteOptions(data: data, peersFile: "rp_peers.json") }
+
   func run() throws { _ = try measure() }
 
   /// Times the solves, prints the table, writes riskparity.json and returns the rows.

@@ -1,4 +1,5 @@
 internal import CShims
+internal import Foundation
 internal import Synchronization
 
 /// The number of threads OpenBLAS uses, global to the process.
@@ -48,9 +49,79 @@ public enum Backend {
   /// The shared library that provides `cblas_dgemm` (should name libopenblas).
   public static var cblasProvider: String { String(cString: cshim_cblas_provider()) }
 
-  /// Whether SLEEF's AVX2 kernels are in use (otherwise SSE2).
-  public static var vectorMathUsesAVX2: Bool { cshim_sleef_uses_avx2() != 0 }
-
   /// The widest vector kernels in use (normals, SLEEF exp and log): "AVX-512", "AVX2" or "SSE2".
   public static var vectorInstructionSet: String { String(cString: cshim_vector_instruction_set()) }
+
+  /// The vector level the library's run-time kernel choices use (normals, SLEEF exp and log, the
+  /// log-price pass, the liquidation sweep): the CPU's highest, or the one the environment
+  /// variable `RISKKERNELS_ISA` caps it to. Read once, when the library is loaded.
+  public static var vectorLevel: VectorLevel { VectorLevel(level: cshim_vector_level()) }
+
+  /// The highest vector level this CPU has.
+  public static var cpuVectorLevel: VectorLevel { VectorLevel(level: cshim_cpu_vector_level()) }
+
+  /// Every level this CPU can run, lowest first (what a test runs once each).
+  public static var availableVectorLevels: [VectorLevel] {
+    VectorLevel.allCases.filter { $0 <= cpuVectorLevel }
+  }
+
+  /// Throws unless `RISKKERNELS_ISA` is unset, empty or a level this CPU has. The engine, the
+  /// normal generators and the liquidation sweep call it before they run, so a level that cannot
+  /// be had is an error, never a silent fallback.
+  ///
+  /// - Throws: `.environment(variable: "RISKKERNELS_ISA", …)`.
+  public static func checkVectorLevel() throws(RiskKernelsError) {
+    let error = cshim_vector_level_error()
+    guard error != 0 else { return }
+    let value = ProcessInfo.processInfo.environment["RISKKERNELS_ISA"] ?? ""
+    let names = availableVectorLevels.map(\.rawValue).joined(separator: ", ")
+    switch error {
+    case 1:
+      throw .environment(
+        variable: "RISKKERNELS_ISA", value: value,
+        reason: "not a vector level (scalar, avx2 or avx512; this CPU has \(names))")
+    default:
+      throw .environment(
+        variable: "RISKKERNELS_ISA", value: value,
+        reason: "this CPU lacks that level (it has \(names))")
+    }
+  }
+
+  /// The OpenBLAS kernel family in use (`Haswell`, `SkylakeX`, …, as `openblas_get_corename`
+  /// names it; `OPENBLAS_CORETYPE` overrides it).
+  public static var blasCore: String { String(cString: cshim_blas_core()) }
+}
+
+/// What produced a figure: the vector level in use and the BLAS behind it. `riskreport` and
+/// `riskbench` print it as the `backend` object of their JSON.
+public struct BackendSummary: Codable, Equatable, Sendable {
+  /// The level in use (`Backend.vectorLevel`) and the CPU's highest.
+  public let vectorLevel: VectorLevel
+  public let cpuVectorLevel: VectorLevel
+  /// The library that provides CBLAS (its file name), and OpenBLAS's kernel family.
+  public let blas: String
+  public let blasCore: String
+
+  /// The backends of this process.
+  public static var current: BackendSummary {
+    BackendSummary(
+      vectorLevel: Backend.vectorLevel, cpuVectorLevel: Backend.cpuVectorLevel,
+      blas: (Backend.cblasProvider as NSString).lastPathComponent, blasCore: Backend.blasCore)
+  }
+}
+
+/// A level of x86-64 vector instructions the library has kernels for.
+public enum VectorLevel: String, CaseIterable, Comparable, Sendable, Codable {
+  /// SSE2 only (every x86-64 CPU): the scalar kernels, and SLEEF's SSE2 ones.
+  case scalar
+  /// AVX2 and FMA.
+  case avx2
+  /// AVX-512 F and DQ.
+  case avx512
+
+  init(level: Int32) { self = level >= 2 ? .avx512 : level == 1 ? .avx2 : .scalar }
+
+  private var rank: Int { Self.allCases.firstIndex(of: self)! }
+
+  public static func < (a: VectorLevel, b: VectorLevel) -> Bool { a.rank < b.rank }
 }

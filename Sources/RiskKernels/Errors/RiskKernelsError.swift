@@ -20,6 +20,9 @@ public enum RiskKernelsError: Error, Equatable, Sendable, CustomStringConvertibl
   case noConvergence(iterations: Int, residual: Double, tolerance: Double)
   /// A backend routine reported a status that no caller input should cause (our bug).
   case backend(routine: String, status: Int)
+  /// An environment variable that configures the library holds a value it cannot honour, e.g.
+  /// `RISKKERNELS_ISA=avx512` on a CPU without AVX-512.
+  case environment(variable: String, value: String, reason: String)
 
   public var description: String {
     switch self {
@@ -39,6 +42,8 @@ public enum RiskKernelsError: Error, Equatable, Sendable, CustomStringConvertibl
         "no convergence after \(iterations) iterations: residual \(residual) > tolerance \(tolerance)"
     case .backend(let routine, let status):
       return "\(routine) failed with status \(status)"
+    case .environment(let variable, let value, let reason):
+      return "\(variable)=\(value): \(reason)"
     }
   }
 }

@@ -60,10 +60,12 @@ public struct LiquidationSweep: Sendable, Equatable {
   /// - Parameter threads: worker threads (default: all cores).
   /// - Throws: `.dimensionMismatch` if `volatility` or `drift` no longer has one entry per
   ///   position; `.nonFiniteInput` for a non-finite drift; `.parameterOutOfRange` for a
-  ///   non-positive horizon, a non-positive volatility or a thread count outside `1...1024`.
+  ///   non-positive horizon, a non-positive volatility or a thread count outside `1...1024`;
+  ///   `.environment` if `RISKKERNELS_ISA` names a level this CPU lacks.
   public func firstPassage(horizon: Double, threads: Int? = nil, into out: inout [Double])
     throws(RiskKernelsError)
   {
+    try Backend.checkVectorLevel()
     // volatility and drift are public and mutable: re-check them before C reads them.
     try checkCount(volatility, count, "volatility")
     try checkCount(drift, count, "drift")

@@ -31,7 +31,8 @@ public enum NormalGenerator: String, Sendable, CaseIterable, Codable {
 ///
 /// - Throws: `.parameterOutOfRange` for a negative `count`, a window past the end of the stream
 ///   (`first + count > 2⁶⁴`) or, for mt19937, one starting at or beyond 2³² (the stream is
-///   sequential: reaching `first` costs `first` draws); `.backend` if GSL cannot allocate.
+///   sequential: reaching `first` costs `first` draws); `.backend` if GSL cannot allocate;
+///   `.environment` if `RISKKERNELS_ISA` names a level this CPU lacks.
 public func standardNormals<T: BLASScalar>(
   count: Int, seed: UInt64, path: UInt64 = 0, first: UInt64 = 0,
   generator: NormalGenerator = .philox, as: T.Type = T.self
@@ -52,6 +53,7 @@ public func fillStandardNormals<T: BLASScalar>(
   _ buffer: inout [T], seed: UInt64, path: UInt64 = 0, first: UInt64 = 0,
   generator: NormalGenerator = .philox
 ) throws(RiskKernelsError) {
+  try Backend.checkVectorLevel()
   let (_, overflow) = first.addingReportingOverflow(UInt64(buffer.count))
   guard !overflow else {
     throw .parameterOutOfRange(name: "first", value: Double(first), allowed: "first + count ≤ 2⁶⁴")

@@ -44,12 +44,13 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
   ///   progress display; it must be quick and thread-safe). It does not affect the results.
   /// - Throws: `.parameterOutOfRange`, `.dimensionMismatch` or `.nonFiniteInput` for invalid
   ///   settings or observers (checked before any path is drawn); `.backend` if GSL cannot
-  ///   allocate a generator.
+  ///   allocate a generator; `.environment` if `RISKKERNELS_ISA` names a level this CPU lacks.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
   public func run(progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil)
     throws(RiskKernelsError) -> SimulationResult<Scalar>
   {
+    try Backend.checkVectorLevel()
     try settings.validate()
     try observers.validate(model: model, settings: settings)
     let plan = SimulationPlan(model: model, settings: settings, observers: observers)

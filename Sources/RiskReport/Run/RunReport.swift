@@ -145,8 +145,6 @@ struct RunReport: Codable, Equatable {
   let timings: [Timing]
 
   func json() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-    return try encoder.encode(self) + Data("\n".utf8)
+    try ReportJSON.encode(self, pretty: true)
   }
 }

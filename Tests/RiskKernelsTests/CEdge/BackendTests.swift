@@ -81,13 +81,25 @@ import Testing
     #expect(throws: RiskKernelsError.self) { try GSLNormal.quantile(.nan) }
   }
 
-  @Test("The reported vector instruction set matches the AVX2 check and the normal kernels")
-  func vectorInstructionSet() {
-    let isa = Backend.vectorInstructionSet
-    #expect(["AVX-512", "AVX2", "SSE2"].contains(isa))
-    #expect((isa != "SSE2") == Backend.vectorMathUsesAVX2)
-    // The AVX-512 normal kernel runs exactly when AVX-512 is reported.
+  @Test("The vector level in use is the CPU's, or the one RISKKERNELS_ISA caps it to")
+  func vectorLevel() throws {
+    let level = Backend.vectorLevel
+    let names: [VectorLevel: String] = [.avx512: "AVX-512", .avx2: "AVX2", .scalar: "SSE2"]
+    #expect(Backend.vectorInstructionSet == names[level])
+    #expect(level <= Backend.cpuVectorLevel)
+    #expect(Backend.availableVectorLevels.first == .scalar)
+    #expect(Backend.availableVectorLevels.last == Backend.cpuVectorLevel)
+    if let asked = ProcessInfo.processInfo.environment["RISKKERNELS_ISA"], !asked.isEmpty {
+      #expect(level.rawValue == asked)
+    } else {
+      #expect(level == Backend.cpuVectorLevel)
+    }
+    try Backend.checkVectorLevel()
+    // The named kernels cover every level the CPU has, whatever the cap.
     var out = [Double](repeating: 0, count: 4)
-    #expect((cshim_philox_normals_kernel_f64(2, 1, 2, 3, 4, &out) == 1) == (isa == "AVX-512"))
+    #expect(
+      (cshim_philox_normals_kernel_f64(2, 1, 2, 3, 4, &out) == 1)
+        == (Backend.cpuVectorLevel == .avx512))
+    #expect(cshim_philox_normals_kernel_f64(1, 1, 2, 3, 4, &out) == 1 || Backend.cpuVectorLevel == .scalar)
   }
 }
