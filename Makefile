@@ -30,7 +30,7 @@ bench: setup
 bench-covariance: setup
 	bash Benchmarks/run-covariance.sh
 
-# Monte Carlo engine vs. NumPy / QuantLib (the shared peer harness) and this machine's floor.
+# Monte Carlo engine vs. NumPy / QuantLib (Benchmarks/peers/harness.py) and this machine's floor.
 bench-montecarlo: setup
 	bash Benchmarks/run-montecarlo.sh
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The Monte Carlo benchmark: the shared peer harness (NumPy, QuantLib) and RiskKernels on the same
+# The Monte Carlo benchmark: the peer harness (NumPy, QuantLib) and RiskKernels on the same
 # cases, in one run.
 #   bash Benchmarks/run-montecarlo.sh [--threads N] [--quick]
 # Creates the peers' venv (Benchmarks/peers/.venv) if missing, builds in release, runs the peers
-# (../shared/bench/peers/peers.py bench_mc_gbm), then the Swift side, which prints the tables
+# (Benchmarks/peers/harness.py bench_mc_gbm), then the Swift side, which prints the tables
 # and writes Benchmarks/results/montecarlo.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Times the Python peers of RiskKernels' Monte Carlo engine with the shared peer harness.
+"""Times the Python peers of RiskKernels' Monte Carlo engine with the peer harness (harness.py).
 
-Runs ../shared/bench/peers/peers.py's bench_mc_gbm (NumPy step loop and fully vectorised
+Runs harness.py's bench_mc_gbm (NumPy step loop and fully vectorised
 correlated GBM with terminal prices and running minimum; NumPy's normal and exp rates; QuantLib's
 GaussianMultiPathGenerator) and writes its rows to OUTDIR/mc_peers.json with the versions.
 BLAS threads: OPENBLAS_NUM_THREADS, set by the caller before NumPy loads.
@@ -16,8 +16,8 @@ import sys
 from importlib import metadata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "shared", "bench", "peers"))
-import peers  # noqa: E402  (the shared harness)
+sys.path.insert(0, HERE)
+import harness as peers  # noqa: E402  (Benchmarks/peers/harness.py)
 
 
 def main():

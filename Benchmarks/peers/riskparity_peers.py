@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times the Python peers of RiskKernels' risk-budgeting solver and writes their inputs.
 
-For each d, Σ is the shared harness's covariance (../shared/bench/peers/peers.py: 2520 days of
+For each d, Σ is the peer harness (harness.py)'s covariance (harness.py: 2520 days of
 a 5-factor model, scikit-learn Ledoit-Wolf, x252), written to OUTDIR/rp_sigma_<d>.f64 so the Swift
 side solves the same matrices. Peers, equal budgets, each run to an absolute residual
 max_i |RC_i/sigma_p - b_i| <= 1e-10 where it can (the residual each reached is recorded):
@@ -24,8 +24,8 @@ from importlib import metadata
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "shared", "bench", "peers"))
-import peers  # noqa: E402  (the shared harness)
+sys.path.insert(0, HERE)
+import harness as peers  # noqa: E402  (Benchmarks/peers/harness.py)
 
 
 def residual(sigma, w, b):
