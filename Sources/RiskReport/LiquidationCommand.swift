@@ -56,7 +56,8 @@ struct LiquidationCommand: ParsableCommand {
     let report = LiquidationReport(
       liquidationPrice: p.liquidationPrice, terminalProbability: p.terminal,
       firstPassageProbability: p.firstPassage,
-      discreteMonitoringProbability: p.discreteMonitoring)
+      discreteMonitoringProbability: p.discreteMonitoring,
+      discreteMonitoringMethod: p.discreteMonitoringMethod?.rawValue)
     let text: String
     if format == .json {
       text = try ReportJSON.text(report)
@@ -72,7 +73,13 @@ struct LiquidationCommand: ParsableCommand {
       out += line("terminal (beyond it at the horizon):", String(format: "%.6e", p.terminal))
       out += line("first passage (touched before it):", String(format: "%.6e", p.firstPassage))
       if let d = p.discreteMonitoring, let seconds = monitoringSeconds {
-        out += line("per block (seen at updates every \(seconds) s):", String(format: "%.6e", d))
+        let note: [DiscreteMonitoringMethod: String] = [
+          .exact: " (one date, the horizon: the terminal probability)",
+          .bounded: " (a bound: too few dates for the continuity correction)",
+        ]
+        out += line(
+          "per block (seen at updates every \(seconds) s):",
+          String(format: "%.6e", d) + (p.discreteMonitoringMethod.flatMap { note[$0] } ?? ""))
       }
       text = out
     }
@@ -95,16 +102,19 @@ enum SideChoice: String, ExpressibleByArgument, CaseIterable {
   var side: PositionSide { self == .long ? .long : .short }
 }
 
-/// `{"liquidationPrice", "terminalProbability", "firstPassageProbability", "discreteMonitoringProbability"}`.
+/// `{"liquidationPrice", "terminalProbability", "firstPassageProbability",
+/// "discreteMonitoringProbability", "discreteMonitoringMethod"}` (the last two null without
+/// `--monitoring-seconds`; the method is `exact`, `continuityCorrection` or `bounded`).
 struct LiquidationReport: Encodable {
   let liquidationPrice: Double
   let terminalProbability: Double
   let firstPassageProbability: Double
   let discreteMonitoringProbability: Double?
+  let discreteMonitoringMethod: String?
 
   enum CodingKeys: String, CodingKey {
     case liquidationPrice, terminalProbability, firstPassageProbability,
-      discreteMonitoringProbability
+      discreteMonitoringProbability, discreteMonitoringMethod
   }
 
   func encode(to encoder: any Encoder) throws {
@@ -117,5 +127,6 @@ struct LiquidationReport: Encodable {
     } else {
       try c.encodeNil(forKey: .discreteMonitoringProbability)
     }
+    try c.encode(discreteMonitoringMethod, forKey: .discreteMonitoringMethod)
   }
 }

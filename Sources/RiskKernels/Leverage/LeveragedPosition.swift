@@ -26,13 +26,14 @@ public struct LeveragedPosition<Scalar: BLASScalar>: Sendable, Equatable {
   /// `P₀ > 0`.
   public let entryPrice: Scalar
 
-  /// - Throws: `.parameterOutOfRange` for a leverage that is not positive and finite, a
+  /// - Throws: `.parameterOutOfRange` for a leverage outside `10⁻⁶ … 10⁶` (beyond, `1/L` or
+  ///   the liquidation price is not a finite number worth reporting), a
   ///   maintenance margin outside `[0, 1)`, or an entry price that is not positive and finite.
   public init(
     side: PositionSide, leverage: Scalar, maintenanceMargin: Scalar = 0, entryPrice: Scalar = 1
   ) throws(RiskKernelsError) {
-    guard leverage > 0, leverage.isFinite else {
-      throw .parameterOutOfRange(name: "leverage", value: Double(leverage), allowed: "> 0, finite")
+    guard leverage >= Scalar(1e-6), leverage <= Scalar(1e6) else {
+      throw .parameterOutOfRange(name: "leverage", value: Double(leverage), allowed: "1e-6 ≤ L ≤ 1e6")
     }
     guard maintenanceMargin >= 0, maintenanceMargin < 1 else {
       throw .parameterOutOfRange(

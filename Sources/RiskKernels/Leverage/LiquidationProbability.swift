@@ -9,7 +9,8 @@ internal import RealModule
 ///                short P(P_T ≥ P_liq) = Φ((−ℓ + νT)/(σ√T))
 /// first passage: long  P(min P ≤ P_liq) = Φ((ℓ − νT)/(σ√T)) + e^{2νℓ/σ²} Φ((ℓ + νT)/(σ√T))
 ///                short P(max P ≥ P_liq) = Φ((−ℓ + νT)/(σ√T)) + e^{2νℓ/σ²} Φ((−ℓ − νT)/(σ√T))
-/// discrete:      first passage with the barrier moved away by e^{∓βσ√Δ},  β = −ζ(½)/√(2π)
+/// discrete:      first passage with the barrier moved away by e^{∓βσ√Δ},  β = −ζ(½)/√(2π),
+///                kept within [terminal, first passage]; the terminal one when Δ ≥ T
 /// ```
 /// - **Terminal** is the chance of being beyond the liquidation price *at* the horizon. The
 ///   seed paper's `P = 1 − Φ((ln(M₀/LT) − (μ − σ²/2)t)/(σ√t))` is exactly the short-side case
@@ -18,8 +19,13 @@ internal import RealModule
 ///   chance of touching it at any time before the horizon: what actually liquidates a
 ///   continuously marked position, always at least the terminal probability.
 /// - **Discrete monitoring** is the chance of being seen beyond it when the price is observed
-///   only every `Δ` (an oracle per block: 400 ms, 12 s), by the Broadie–Glasserman–Kou continuity
-///   correction (Math. Finance 7(4), 1997), between the terminal and first-passage values.
+///   only every `Δ` (an oracle per block: 400 ms, 12 s), at the dates Δ, 2Δ, … and at the
+///   horizon, by the Broadie–Glasserman–Kou continuity correction (Math. Finance 7(4), 1997).
+///   BGK is asymptotic in Δ/T: with few dates it can fall below the terminal probability (one
+///   date of the set) or, in principle, above the first passage (a superset of the dates). The
+///   result is therefore kept within [terminal, first passage], which holds exactly for every
+///   Δ, and is exactly the terminal probability when Δ ≥ T (the horizon is the only date);
+///   `discreteMonitoringMethod` says which applied.
 ///
 /// The second term of the first passage is computed as `exp(2νℓ/σ² + log Φ(…))`, so it neither
 /// overflows nor loses the tail. Time is in years, μ and σ annualised.
@@ -33,6 +39,8 @@ public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable,
   /// Seen beyond it at a monitoring date every `monitoringInterval`; `nil` when no interval was
   /// given.
   public let discreteMonitoring: Scalar?
+  /// How `discreteMonitoring` was obtained; `nil` when no interval was given.
+  public let discreteMonitoringMethod: DiscreteMonitoringMethod?
 
   /// BGK's `β = −ζ(½)/√(2π)`.
   public static var bgkBeta: Scalar { Scalar(0.5825971579390106) }
@@ -73,17 +81,27 @@ public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable,
       self.terminal = 0
       self.firstPassage = 0
       self.discreteMonitoring = monitoringInterval.map { _ in 0 }
+      self.discreteMonitoringMethod = monitoringInterval.map { _ in .exact }
       return
     }
     let barrier = Scalar.log(ratio)
     let side = position.side
     self.terminal = Self.terminal(side, barrier, volatility, drift, horizon)
     self.firstPassage = Self.firstPassage(side, barrier, volatility, drift, horizon)
-    self.discreteMonitoring = monitoringInterval.map { interval in
-      let shift = Self.bgkBeta * volatility * interval.squareRoot()
-      return Self.firstPassage(
-        side, side == .long ? barrier - shift : barrier + shift, volatility, drift, horizon)
+    guard let interval = monitoringInterval else {
+      (discreteMonitoring, discreteMonitoringMethod) = (nil, nil)
+      return
     }
+    if interval >= horizon {  // one monitoring date, the horizon: exactly the terminal case
+      (discreteMonitoring, discreteMonitoringMethod) = (terminal, .exact)
+      return
+    }
+    let shift = Self.bgkBeta * volatility * interval.squareRoot()
+    let corrected = Self.firstPassage(
+      side, side == .long ? barrier - shift : barrier + shift, volatility, drift, horizon)
+    let bounded = Swift.min(firstPassage, Swift.max(terminal, corrected))
+    discreteMonitoring = bounded
+    discreteMonitoringMethod = bounded == corrected ? .continuityCorrection : .bounded
   }
 
   /// `Φ(∓(ℓ − νT)/(σ√T))` as above.
@@ -110,4 +128,16 @@ public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable,
     let second = Scalar.exp(exponent + StandardNormal.logCDF(sign * (barrier + nu * t) / scale))
     return Swift.min(1, Swift.max(0, first + second))
   }
+}
+
+/// How a discrete-monitoring liquidation probability was obtained.
+public enum DiscreteMonitoringMethod: String, Sendable, Equatable, Codable {
+  /// Exact: the monitoring interval reaches the horizon (the terminal probability), or the
+  /// position can never be liquidated.
+  case exact
+  /// The Broadie–Glasserman–Kou continuity correction, within [terminal, first passage].
+  case continuityCorrection
+  /// BGK fell outside [terminal, first passage] (too few dates for the asymptotic correction)
+  /// and the nearer bound is given: a bound, not an estimate.
+  case bounded
 }

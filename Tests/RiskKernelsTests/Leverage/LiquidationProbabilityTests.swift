@@ -114,6 +114,45 @@ struct LiquidationFixture: Decodable {
     #expect(abs(Double(f.firstPassage) - d.firstPassage) <= 1e-5)
   }
 
+  @Test(
+    "terminal ≤ discrete ≤ first passage on a grid of Δ/T from 10⁻⁶ to 10, exactly terminal for Δ ≥ T"
+  )
+  func discreteMonitoringOrdering() throws {
+    var methods: Set<DiscreteMonitoringMethod> = []
+    for side in [PositionSide.long, .short] {
+      for leverage in [1.5, 4, 20, 100] {
+        let position = try LeveragedPosition<Double>(
+          side: side, leverage: leverage, maintenanceMargin: 0.005)
+        for sigma: Double in [0.05, 0.5, 0.8, 3] {
+          for horizon: Double in [0.01 / 365, 1 / 365, 30 / 365, 1] {
+            for ratio: Double in [1e-6, 1e-3, 0.05, 0.3, 0.9, 1, 2, 10] {
+              let p = try LiquidationProbabilities(
+                position: position, volatility: sigma, drift: 0.03, horizon: horizon,
+                monitoringInterval: ratio * horizon)
+              let d = try #require(p.discreteMonitoring)
+              #expect(p.terminal <= d && d <= p.firstPassage, "\(side) \(leverage) \(sigma) \(ratio)")
+              if ratio >= 1 {
+                #expect(d == p.terminal && p.discreteMonitoringMethod == .exact)
+              }
+              methods.insert(p.discreteMonitoringMethod!)
+            }
+          }
+        }
+      }
+    }
+    // The cases: BGK had fallen below the terminal probability.
+    let long100 = try LiquidationProbabilities(
+      position: LeveragedPosition<Double>(side: .long, leverage: 100), volatility: 0.5,
+      horizon: 0.01 / 365, monitoringInterval: 3600 / (365 * 86_400))
+    #expect(long100.discreteMonitoring == long100.terminal)
+    let long4 = try LiquidationProbabilities(
+      position: LeveragedPosition<Double>(side: .long, leverage: 4), volatility: 0.8,
+      horizon: 1 / 365, monitoringInterval: 3600 / (365 * 86_400))
+    #expect(long4.discreteMonitoringMethod == .bounded)
+    #expect(long4.discreteMonitoring! >= long4.terminal)
+    #expect(methods == [.exact, .continuityCorrection, .bounded])
+  }
+
   @Test("Invalid parameters are typed errors")
   func invalid() throws {
     #expect(throws: RiskKernelsError.self) {
@@ -121,6 +160,11 @@ struct LiquidationFixture: Decodable {
     }
     #expect(throws: RiskKernelsError.self) {
       try LeveragedPosition<Double>(side: .long, leverage: .infinity)
+    }
+    for tiny in [1e-320, 1e-7] {  // 1/L overflowed: a liquidation price of −∞
+      #expect(throws: RiskKernelsError.self) {
+        try LeveragedPosition<Double>(side: .long, leverage: tiny)
+      }
     }
     #expect(throws: RiskKernelsError.self) {
       try LeveragedPosition<Double>(side: .long, leverage: 10, maintenanceMargin: 1)
