@@ -35,15 +35,21 @@ __m128d Sleef_expd2_u10sse2(__m128d);
 __m128 Sleef_expf4_u10sse2(__m128);
 __m128d Sleef_logd2_u10sse2(__m128d);
 __m128 Sleef_logf4_u10sse2(__m128);
+__m128d Sleef_log1pd2_u10sse2(__m128d);
+__m128 Sleef_log1pf4_u10sse2(__m128);
 __attribute__((target("avx2,fma"))) __m256d Sleef_expd4_u10avx2(__m256d);
 __attribute__((target("avx2,fma"))) __m256 Sleef_expf8_u10avx2(__m256);
 __attribute__((target("avx2,fma"))) __m256d Sleef_logd4_u10avx2(__m256d);
 __attribute__((target("avx2,fma"))) __m256 Sleef_logf8_u10avx2(__m256);
+__attribute__((target("avx2,fma"))) __m256d Sleef_log1pd4_u10avx2(__m256d);
+__attribute__((target("avx2,fma"))) __m256 Sleef_log1pf8_u10avx2(__m256);
 #define AVX512 __attribute__((target("avx512f,avx2,fma")))
 AVX512 __m512d Sleef_expd8_u10avx512f(__m512d);
 AVX512 __m512 Sleef_expf16_u10avx512f(__m512);
 AVX512 __m512d Sleef_logd8_u10avx512f(__m512d);
 AVX512 __m512 Sleef_logf16_u10avx512f(__m512);
+AVX512 __m512d Sleef_log1pd8_u10avx512f(__m512d);
+AVX512 __m512 Sleef_log1pf16_u10avx512f(__m512);
 
 static int cshim_sleef_uses_avx2(void) {
   __builtin_cpu_init();
@@ -81,6 +87,16 @@ CSHIM_VMAP(vlog_f64_avx512, AVX512, double, 8, _mm512_loadu_pd, _mm512_storeu_pd
                   Sleef_logd8_u10avx512f, 1.0)
 CSHIM_VMAP(vlog_f32_avx512, AVX512, float, 16, _mm512_loadu_ps, _mm512_storeu_ps,
                   Sleef_logf16_u10avx512f, 1.0f)
+CSHIM_VMAP(vlog1p_f64_avx2, AVX2, double, 4, _mm256_loadu_pd, _mm256_storeu_pd,
+                Sleef_log1pd4_u10avx2, 0.0)
+CSHIM_VMAP(vlog1p_f32_avx2, AVX2, float, 8, _mm256_loadu_ps, _mm256_storeu_ps,
+                Sleef_log1pf8_u10avx2, 0.0f)
+CSHIM_VMAP(vlog1p_f64_avx512, AVX512, double, 8, _mm512_loadu_pd, _mm512_storeu_pd,
+                  Sleef_log1pd8_u10avx512f, 0.0)
+CSHIM_VMAP(vlog1p_f32_avx512, AVX512, float, 16, _mm512_loadu_ps, _mm512_storeu_ps,
+                  Sleef_log1pf16_u10avx512f, 0.0f)
+CSHIM_VMAP(vlog1p_f64_sse2, , double, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_log1pd2_u10sse2, 0.0)
+CSHIM_VMAP(vlog1p_f32_sse2, , float, 4, _mm_loadu_ps, _mm_storeu_ps, Sleef_log1pf4_u10sse2, 0.0f)
 CSHIM_VMAP(vexp_f64_sse2, , double, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_expd2_u10sse2, 0.0)
 CSHIM_VMAP(vexp_f32_sse2, , float, 4, _mm_loadu_ps, _mm_storeu_ps, Sleef_expf4_u10sse2, 0.0f)
 CSHIM_VMAP(vlog_f64_sse2, , double, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_logd2_u10sse2, 1.0)
@@ -143,6 +159,12 @@ void cshim_vexp_f32(float *x, size_t n) {
 }
 void cshim_vlog_f64(double *x, size_t n) {
   if (cshim_has_avx512) vlog_f64_avx512(x, n); else if (use_avx2()) vlog_f64_avx2(x, n); else vlog_f64_sse2(x, n);
+}
+void cshim_vlog1p_f64(double *x, size_t n) {
+  if (cshim_has_avx512) vlog1p_f64_avx512(x, n); else if (use_avx2()) vlog1p_f64_avx2(x, n); else vlog1p_f64_sse2(x, n);
+}
+void cshim_vlog1p_f32(float *x, size_t n) {
+  if (cshim_has_avx512) vlog1p_f32_avx512(x, n); else if (use_avx2()) vlog1p_f32_avx2(x, n); else vlog1p_f32_sse2(x, n);
 }
 void cshim_vlog_f32(float *x, size_t n) {
   if (cshim_has_avx512) vlog_f32_avx512(x, n); else if (use_avx2()) vlog_f32_avx2(x, n); else vlog_f32_sse2(x, n);

@@ -129,6 +129,9 @@ void cshim_vexp_f32(float *x, size_t n);
 /// x[i] = log(x[i]) for i < n, 1.0-ULP accuracy.
 void cshim_vlog_f64(double *x, size_t n);
 void cshim_vlog_f32(float *x, size_t n);
+/// x[i] = log(1 + x[i]) for i < n, 1.0-ULP accuracy (full relative accuracy for tiny x).
+void cshim_vlog1p_f64(double *x, size_t n);
+void cshim_vlog1p_f32(float *x, size_t n);
 
 // First-passage liquidation probabilities of n positions (liquidation.c): side +1 long, -1
 // short; leverage, maintenance margin, annualised volatility and drift per position; horizon t in

@@ -234,7 +234,7 @@ func numbers(_ r: RunReport) -> RunReport {
       ),
       (
         #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "long", "leverage": -5}]}"#,
-        "portfolio.json: leveragedPositions[0]: leverage = -5.0 is out of range (allowed: > 0, finite)"
+        "portfolio.json: leveragedPositions[0]: leverage = -5.0 is out of range (allowed: 1e-6 ≤ L ≤ 1e6)"
       ),
       (
         #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "BTC", "side": "long", "leverage": 5}]}"#,

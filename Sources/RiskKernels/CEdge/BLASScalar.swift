@@ -92,6 +92,10 @@ where Self.RawSignificand: FixedWidthInteger {
   static func _vlog(_ x: inout [Self])
 
   /// C edge; public only because protocol requirements must be; not API.
+  /// `x[i] = log(1 + x[i])`, SLEEF 1-ULP kernels.
+  static func _vlog1p(_ x: inout [Self])
+
+  /// C edge; public only because protocol requirements must be; not API.
   /// `x[range]` = normals `first ..< first + range.count` of the Philox stream `(seed, path)`
   /// (layout in `PhiloxNormals`). Float gets the Double numbers rounded.
   static func _philoxNormals(

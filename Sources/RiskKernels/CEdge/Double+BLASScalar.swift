@@ -191,6 +191,12 @@ extension Double: BLASScalar {
     }
   }
 
+  public static func _vlog1p(_ x: inout [Double]) {
+    x.withUnsafeMutableBufferPointer { px in
+      if let base = px.baseAddress { cshim_vlog1p_f64(base, px.count) }
+    }
+  }
+
   public static func _vlog(_ x: inout [Double]) {
     x.withUnsafeMutableBufferPointer { px in
       if let base = px.baseAddress { cshim_vlog_f64(base, px.count) }

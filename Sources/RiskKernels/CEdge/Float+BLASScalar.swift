@@ -190,6 +190,12 @@ extension Float: BLASScalar {
     }
   }
 
+  public static func _vlog1p(_ x: inout [Float]) {
+    x.withUnsafeMutableBufferPointer { px in
+      if let base = px.baseAddress { cshim_vlog1p_f32(base, px.count) }
+    }
+  }
+
   public static func _vlog(_ x: inout [Float]) {
     x.withUnsafeMutableBufferPointer { px in
       if let base = px.baseAddress { cshim_vlog_f32(base, px.count) }

@@ -1,3 +1,4 @@
+import Foundation
 import RiskKernels
 import Testing
 import _RiskKernelsTestSupport
@@ -18,6 +19,20 @@ import _RiskKernelsTestSupport
     try check(Double.self)
   }
   @Test func matchesNumPyFloat() throws { try check(Float.self) }
+
+  @Test("Log returns keep full relative accuracy for moves of 1e-6 on a price of 1e6 (log1p form)")
+  func tinyMovesOnLargePrices() throws {
+    // P alternates 10⁶ and 10⁶ + 1 (representable exactly): the exact return is ±log1p(10⁻⁶),
+    // and ln P[t+1] − ln P[t] had lost about 5 of its 16 digits to cancellation.
+    let prices = (0..<200).map { 1e6 + Double($0 % 2) }
+    let r = try returns(fromPrices: Matrix(rows: 200, columns: 1, columnMajor: prices))
+    let up = Foundation.log1p(1e-6)
+    let down = Foundation.log1p(-1 / (1e6 + 1))
+    for t in 0..<199 {
+      let exact = t % 2 == 0 ? up : down
+      #expect(abs(r[t, 0] - exact) <= 4 * exact.magnitude * Double.ulpOfOne, "t = \(t)")
+    }
+  }
 
   @Test("Non-positive and non-finite prices name their row and column")
   func badPrices() throws {
