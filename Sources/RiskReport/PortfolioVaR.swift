@@ -39,40 +39,65 @@ struct PortfolioVaR {
   /// Holdings worth `weights` of a unit portfolio at the model's spot.
   func holdings(spot: [Double]) -> [Double] { zip(weights, spot).map { $0 / $1 } }
 
-  /// - Throws: `InputError` naming the price file for what the kernels reject.
+  /// - Throws: `InputError` naming the price file and the method for what the kernels reject.
   func compute(_ methods: [VaRMethodChoice]) throws -> [VaRReport.Result] {
+    try computeEach(methods).map { try $0.result.get() }
+  }
+
+  /// Each method on its own: one that cannot run is returned with its reason, and the others
+  /// still are (exactly collinear assets make the sample covariance singular: the parametric and
+  /// Monte Carlo methods need it positive definite, the historical and Cornish-Fisher ones use
+  /// only the portfolio's returns).
+  ///
+  /// - Throws: `InputError` for what every method needs (the returns, the weights).
+  func computeEach(_ methods: [VaRMethodChoice]) throws -> [(
+    method: VaRMethodChoice, result: Result<VaRReport.Result, InputError>
+  )] {
     let (simple, _) = try file.returns(kind: .simple, as: Double.self)
-    var results: [VaRReport.Result] = []
-    let root = horizonDays.squareRoot()
+    let portfolio: [Double]
     do {
-      let portfolio = try simple.multiplied(by: weights)
-      for m in methods {
-        switch m {
-        case .parametric:
-          let sigma = try estimator.estimate(from: simple).covariance
-          let r = try ParametricVaR.normal(
-            weights: weights, covariance: sigma, confidence: confidence, horizonDays: horizonDays)
-          results.append(.init(method: m.rawValue, risk: r, assets: file.assets, scale: 1))
-        case .cornishFisher:
-          let r = try CornishFisherVaR.fromSample(portfolio, confidence: confidence)
-          results.append(.init(method: m.rawValue, risk: r, assets: file.assets, scale: root))
-        case .historical:
-          let r = try EmpiricalVaR.fromSample(portfolio, confidence: confidence)
-          results.append(.init(method: m.rawValue, risk: r, assets: file.assets, scale: root))
-        case .monteCarlo:
-          let model = try monteCarloModel()
-          let r = try MonteCarloVaR.portfolio(
-            model: model, holdings: holdings(spot: model.spot), settings: settings,
-            confidence: confidence)
-          results.append(.init(method: m.rawValue, risk: r, assets: file.assets, scale: 1))
-        case .all: break
-        }
-      }
-    } catch let error as InputError {
-      throw error
+      portfolio = try simple.multiplied(by: weights)
     } catch {
       throw InputError(location: .file(file.path), message: "\(error)")
     }
-    return results
+    return methods.filter { $0 != .all }.map { m in
+      do {
+        return (m, .success(try compute(m, simple: simple, portfolio: portfolio)))
+      } catch let error as InputError {
+        return (m, .failure(error))
+      } catch {
+        var reason = "\(m.rawValue) VaR: \(error)"
+        if case .notPositiveDefinite = error as? RiskKernelsError {
+          reason +=
+            " (the covariance is singular, e.g. exactly collinear assets: --estimator ledoit-wolf gives a positive definite one)"
+        }
+        return (m, .failure(InputError(location: .file(file.path), message: reason)))
+      }
+    }
+  }
+
+  private func compute(_ m: VaRMethodChoice, simple: Matrix<Double>, portfolio: [Double]) throws
+    -> VaRReport.Result
+  {
+    let root = horizonDays.squareRoot()
+    switch m {
+    case .parametric:
+      let sigma = try estimator.estimate(from: simple).covariance
+      let r = try ParametricVaR.normal(
+        weights: weights, covariance: sigma, confidence: confidence, horizonDays: horizonDays)
+      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1)
+    case .cornishFisher:
+      let r = try CornishFisherVaR.fromSample(portfolio, confidence: confidence)
+      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: root)
+    case .historical:
+      let r = try EmpiricalVaR.fromSample(portfolio, confidence: confidence)
+      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: root)
+    case .monteCarlo, .all:
+      let model = try monteCarloModel()
+      let r = try MonteCarloVaR.portfolio(
+        model: model, holdings: holdings(spot: model.spot), settings: settings,
+        confidence: confidence)
+      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1)
+    }
   }
 }

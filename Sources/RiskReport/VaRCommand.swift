@@ -17,7 +17,10 @@ struct VaRCommand: ParsableCommand {
       tail; like the parametric figure it ignores the estimated means, which are noise at these \
       horizons. \
       Components (Euler allocation, summing to the totals) are given for parametric and Monte \
-      Carlo. --weights: CSV with the header asset,weight, one row per asset.
+      Carlo. --weights: CSV with the header asset,weight, one row per asset. With --method \
+      all, a method that cannot run on this input (the parametric and Monte Carlo ones need a \
+      positive definite covariance) is listed with its reason and the others are reported; a \
+      single --method that cannot run is an error.
       """
   )
 
@@ -50,11 +53,21 @@ struct VaRCommand: ParsableCommand {
       throw InputError(location: .file(weights), message: "weights sum to \(w.reduce(0, +)), not 1")
     }
     let methods = method == .all ? VaRMethodChoice.allCases.filter { $0 != .all } : [method]
-    let results = try PortfolioVaR(
+    let outcomes = try PortfolioVaR(
       file: file, weights: w, estimator: estimation.covarianceEstimator, confidence: confidence,
       horizonDays: horizonDays, paths: paths, steps: 1, seed: seed, threads: nil
-    ).compute(methods)
-    let report = VaRReport(confidence: confidence, horizonDays: horizonDays, results: results)
+    ).computeEach(methods)
+    // One method asked for: its failure is the command's. All of them: what can be computed is
+    // reported, with each other method's reason; only when none can is it an error.
+    let results = outcomes.compactMap { try? $0.result.get() }
+    if results.isEmpty, case .failure(let error) = outcomes.first?.result { throw error }
+    let unavailable = outcomes.compactMap { outcome -> VaRReport.Unavailable? in
+      guard case .failure(let error) = outcome.result else { return nil }
+      return .init(method: outcome.method.rawValue, reason: error.message)
+    }
+    let report = VaRReport(
+      confidence: confidence, horizonDays: horizonDays, results: results,
+      unavailable: unavailable)
     FileHandle.standardOutput.write(
       Data((format == .json ? try report.json() : report.table(assets: file.assets)).utf8))
   }
@@ -68,8 +81,15 @@ enum VaRMethodChoice: String, ExpressibleByArgument, CaseIterable {
   case all
 }
 
-/// `{"confidence", "horizonDays", "results": [{"method", "var", "expectedShortfall", "components"}]}`.
+/// `{"confidence", "horizonDays", "results": [{"method", "var", "expectedShortfall", "components"}],
+/// "unavailable": [{"method", "reason"}]}`.
 struct VaRReport: Encodable {
+  /// A method that could not run with this input, and why.
+  struct Unavailable: Codable, Equatable {
+    let method: String
+    let reason: String
+  }
+
   struct Result: Codable, Equatable {
     let method: String
     let `var`: Double
@@ -95,6 +115,7 @@ struct VaRReport: Encodable {
   let confidence: Double
   let horizonDays: Double
   let results: [Result]
+  var unavailable: [Unavailable] = []
 
   func json() throws -> String {
     try ReportJSON.text(self)
@@ -111,6 +132,9 @@ struct VaRReport: Encodable {
         r.method.padding(toLength: 16, withPad: " ", startingAt: 0)
         + String(format: "%.4f%%", 100 * r.var).leftPadded(12)
         + String(format: "%.4f%%", 100 * r.expectedShortfall).leftPadded(12) + "\n"
+    }
+    for u in unavailable {
+      out += u.method.padding(toLength: 16, withPad: " ", startingAt: 0) + "not computed: \(u.reason)\n"
     }
     for r in results {
       guard let c = r.components else { continue }

@@ -12,9 +12,49 @@ import Testing
       let expectedShortfall: Double
       let components: [String: [String: Double]]?
     }
+    struct Unavailable: Decodable {
+      let method: String
+      let reason: String
+    }
     let confidence: Double
     let horizonDays: Double
     let results: [Result]
+    let unavailable: [Unavailable]
+  }
+
+  @Test(
+    "Exactly collinear assets: --method all reports what it can and why Monte Carlo cannot; alone it fails naming the way out"
+  )
+  func collinearAssets() throws {
+    // C = 2·A exactly: the sample covariance is singular (Monte Carlo needs its factor).
+    var rows = ["date,A,B,C"]
+    var (a, b) = (100.0, 50.0)
+    let day = ISO8601DateFormatter()
+    day.formatOptions = [.withFullDate]
+    for t in 0..<120 {
+      let date = day.string(from: Date(timeIntervalSince1970: 1_577_836_800 + 86_400 * Double(t)))
+      rows.append("\(date),\(a),\(b),\(2 * a)")
+      a *= 1 + 0.01 * sin(Double(t) * 1.7)
+      b *= 1 + 0.02 * cos(Double(t) * 0.9)
+    }
+    let prices = try temporaryFile(rows.joined(separator: "\n") + "\n", name: "collinear.csv")
+    let weights = try temporaryFile("asset,weight\nA,0.3\nB,0.3\nC,0.4\n", name: "w.csv")
+    let base = ["var", "--prices", prices, "--weights", weights, "--paths", "2000"]
+    let (code, stdout, stderr) = try runRiskReport(base + ["--format", "json"])
+    #expect(code == 0, "\(stderr)")
+    let output = try JSONDecoder().decode(Output.self, from: Data(stdout.utf8))
+    #expect(Set(output.results.map(\.method)).isSuperset(of: ["historical", "cornish-fisher"]))
+    #expect(output.unavailable.map(\.method) == ["monte-carlo"])
+    #expect(output.unavailable.first?.reason.contains("--estimator ledoit-wolf") == true)
+    let (alone, aloneOut, aloneErr) = try runRiskReport(base + ["--method", "monte-carlo"])
+    #expect(alone == 1 && aloneOut.isEmpty)
+    #expect(aloneErr.hasPrefix("riskreport: \(prices): monte-carlo VaR: "), "\(aloneErr)")
+    #expect(aloneErr.contains("--estimator ledoit-wolf"))
+    let (shrunk, shrunkOut, shrunkErr) = try runRiskReport(
+      base + ["--estimator", "ledoit-wolf", "--format", "json"])
+    #expect(shrunk == 0, "\(shrunkErr)")
+    let all = try JSONDecoder().decode(Output.self, from: Data(shrunkOut.utf8))
+    #expect(all.results.count == 4 && all.unavailable.isEmpty)
   }
 
   @Test("json: every method side by side, components summing to the totals where given")

@@ -26,9 +26,14 @@ extension Matrix {
       }
       sd[i] = v.squareRoot()
     }
+    // Clamped to [−1, 1]: exactly collinear assets give |cᵢⱼ|/(σᵢσⱼ) = 1 + 1 ulp by rounding
+    // (a covariance beyond rounding is not positive semi-definite; its factorisation says so).
     var r = self
     for j in 0..<n {
-      for i in 0..<n { r.storage[i + j * n] = i == j ? 1 : storage[i + j * n] / (sd[i] * sd[j]) }
+      for i in 0..<n {
+        r.storage[i + j * n] =
+          i == j ? 1 : Swift.min(1, Swift.max(-1, storage[i + j * n] / (sd[i] * sd[j])))
+      }
     }
     return (r, sd)
   }
