@@ -132,7 +132,7 @@ func numbers(_ r: RunReport) -> RunReport {
     let (status, _, stderr) = try runRiskReport(
       ["run", "--out", out, "--format", "html"] + Self.small)
     #expect(status == 0, "\(stderr)")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["report.html"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [".riskreport", "report.html"])
     let data = try Data(contentsOf: URL(fileURLWithPath: out + "/report.html"))
     final class Collector: NSObject, XMLParserDelegate {
       var ids: [String] = []
@@ -198,7 +198,7 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/report.md")) == before)
     // A successful rerun replaces the folder as a whole.
     #expect(try runRiskReport(["run", "--out", out, "--format", "json"] + Self.small).0 == 0)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["report.json"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [".riskreport", "report.json"])
     let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: parent).filter {
       $0.hasPrefix(".\(URL(fileURLWithPath: out).lastPathComponent).")
@@ -297,7 +297,92 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(try String(contentsOfFile: kept, encoding: .utf8) == "precious")
     let (dot, _, dotError) = try runRiskReport(["run", "--out", "."] + Self.small)
     #expect(
-      dot != 0 && dotError.hasPrefix("riskreport: --out: .: holds other files"), "\(dotError)")
+      dot != 0 && dotError == "riskreport: --out: .: is the working folder or the root; choose a new or report-only folder\n",
+      "\(dotError)")
+  }
+
+  @Test(
+    "--out is replaced only when it is this tool's report: a report name that is a folder, a symlink, or report files without the marker are refused and kept"
+  )
+  func outOnlyOwnReports() throws {
+    let fm = FileManager.default
+    // The case: out/report.json/notes.txt (a folder named like a report file).
+    let out = temporaryFolder()
+    try fm.createDirectory(atPath: out + "/report.json", withIntermediateDirectories: true)
+    try Data("notes".utf8).write(to: URL(fileURLWithPath: out + "/report.json/notes.txt"))
+    // Report files someone else wrote (no marker).
+    let foreign = temporaryFolder()
+    try fm.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+    try Data("my own report".utf8).write(to: URL(fileURLWithPath: foreign + "/report.md"))
+    // A report name that is a symbolic link to a file elsewhere.
+    let linked = temporaryFolder()
+    let target = try temporaryFile("elsewhere", name: "target.txt")
+    try fm.createDirectory(atPath: linked, withIntermediateDirectories: true)
+    try fm.createSymbolicLink(atPath: linked + "/report.md", withDestinationPath: target)
+    try Data(ReportDirectory.markerText.utf8).write(
+      to: URL(fileURLWithPath: linked + "/" + ReportDirectory.markerFile))
+    for (folder, message) in [
+      (out, "holds other files than a report (report.json)"),
+      (foreign, "holds report files that riskreport run did not write"),
+      (linked, "holds other files than a report (report.md)"),
+    ] {
+      let (status, stdout, stderr) = try runRiskReport(["run", "--out", folder] + Self.small)
+      #expect(status == 1 && stdout.isEmpty)
+      #expect(stderr.hasPrefix("riskreport: --out: \(folder): \(message)"), "\(stderr)")
+    }
+    #expect(try String(contentsOfFile: out + "/report.json/notes.txt", encoding: .utf8) == "notes")
+    #expect(try String(contentsOfFile: foreign + "/report.md", encoding: .utf8) == "my own report")
+    #expect(try String(contentsOfFile: target, encoding: .utf8) == "elsewhere")
+  }
+
+  @Test("Staging and set-aside folders a killed run left are removed by the next run, others kept")
+  func staleFoldersRemoved() throws {
+    let fm = FileManager.default
+    let out = temporaryFolder()
+    let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
+    let name = URL(fileURLWithPath: out).lastPathComponent
+    let staging = "\(parent)/.\(name).tmp-ABCDEF12"  // killed while writing: no marker yet
+    let aside = "\(parent)/.\(name).old-12345678"  // killed between the renames
+    let notOurs = "\(parent)/.\(name).tmp-NOTOURS1"
+    for (folder, files) in [
+      (staging, ["report.md"]), (aside, ["report.json", ReportDirectory.markerFile]),
+      (notOurs, ["notes.txt"]),
+    ] {
+      try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      for file in files { try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/" + file)) }
+    }
+    #expect(try runRiskReport(["run", "--out", out, "--format", "md"] + Self.small).0 == 0)
+    #expect(!fm.fileExists(atPath: staging) && !fm.fileExists(atPath: aside))
+    #expect(fm.fileExists(atPath: notOurs + "/notes.txt"))
+    try fm.removeItem(atPath: notOurs)
+  }
+
+  @Test("SIGTERM while a report is written: the run ends by the signal, the folder is whole")
+  func interruptedRun() throws {
+    // Each run is signalled at a different moment of its life; whenever it lands, --out holds
+    // the previous report or the new one, whole, and no staging folder is left.
+    let out = temporaryFolder()
+    #expect(try runRiskReport(["run", "--out", out, "--format", "md"] + Self.small).0 == 0)
+    let binary = Bundle.main.bundleURL.appendingPathComponent("riskreport")
+    let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
+    let name = URL(fileURLWithPath: out).lastPathComponent
+    for delay in stride(from: 0.05, through: 0.6, by: 0.05) {
+      let process = Process()
+      process.executableURL = binary
+      process.arguments = ["run", "--out", out, "--format", "md"] + Self.small
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      Thread.sleep(forTimeInterval: delay)
+      process.terminate()
+      process.waitUntilExit()
+      let contents = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+      #expect(contents == [".riskreport", "report.md"], "delay \(delay)")
+      let leftovers = try FileManager.default.contentsOfDirectory(atPath: parent).filter {
+        $0.hasPrefix(".\(name).")
+      }
+      #expect(leftovers.isEmpty, "delay \(delay): \(leftovers)")
+    }
   }
 
   @Test("A long grid keeps the fan chart within the kept-path limit")
