@@ -53,6 +53,10 @@ struct VaRCommand: ParsableCommand {
       throw InputError(location: .file(weights), message: "weights sum to \(w.reduce(0, +)), not 1")
     }
     let methods = method == .all ? VaRMethodChoice.allCases.filter { $0 != .all } : [method]
+    if methods.contains(.monteCarlo) {
+      try RunSize.check(
+        paths: paths, steps: 1, assets: file.assets.count, keptValuesPerPath: 4)  // measured: 17 B
+    }
     let outcomes = try PortfolioVaR(
       file: file, weights: w, estimator: estimation.covarianceEstimator, confidence: confidence,
       horizonDays: horizonDays, paths: paths, steps: 1, seed: seed, threads: nil

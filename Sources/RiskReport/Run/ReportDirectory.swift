@@ -30,20 +30,7 @@ enum ReportDirectory {
       try? fm.removeItem(at: staging)
       return InputError(location: .flag("--out"), message: "\(destination): \(message)")
     }
-    if target.path == fm.currentDirectoryPath || target.path == "/" {
-      throw fail("is the working folder or the root; choose a new or report-only folder")
-    }
-    var isDirectory: ObjCBool = false
-    let existed = fm.fileExists(atPath: target.path, isDirectory: &isDirectory)
-    if existed {
-      guard isDirectory.boolValue, !isSymbolicLink(target.path) else {
-        throw fail("exists and is not a folder")
-      }
-      if let problem = notOwnReport(target.path) { throw fail(problem) }
-      guard fm.isWritableFile(atPath: target.path), fm.isWritableFile(atPath: parent.path) else {
-        throw fail("the previous report cannot be replaced (its folder is read-only)")
-      }
-    }
+    let existed = try check(destination)
     removeStaleFolders(of: target)
     var report = files
     report[markerFile] = Data(markerText.utf8)
@@ -74,6 +61,34 @@ enum ReportDirectory {
       return nil
     }
     if let failure { throw failure }
+  }
+
+  /// Throws unless `destination` is new, or a folder this tool may replace (checked before a
+  /// run, so a bad `--out` is found before the work, and again before the write). Returns
+  /// whether it exists.
+  @discardableResult
+  static func check(_ destination: String) throws(InputError) -> Bool {
+    let fm = FileManager.default
+    let target = URL(fileURLWithPath: destination).standardizedFileURL
+    let parent = target.deletingLastPathComponent()
+    func fail(_ message: String) -> InputError {
+      InputError(location: .flag("--out"), message: "\(destination): \(message)")
+    }
+    if target.path == fm.currentDirectoryPath || target.path == "/" {
+      throw fail("is the working folder or the root; choose a new or report-only folder")
+    }
+    var isDirectory: ObjCBool = false
+    let existed = fm.fileExists(atPath: target.path, isDirectory: &isDirectory)
+    if existed {
+      guard isDirectory.boolValue, !isSymbolicLink(target.path) else {
+        throw fail("exists and is not a folder")
+      }
+      if let problem = notOwnReport(target.path) { throw fail(problem) }
+      guard fm.isWritableFile(atPath: target.path), fm.isWritableFile(atPath: parent.path) else {
+        throw fail("the previous report cannot be replaced (its folder is read-only)")
+      }
+    }
+    return existed
   }
 
   /// Why the folder at `path` is not a report folder this tool may replace, or nil if it is

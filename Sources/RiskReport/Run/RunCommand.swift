@@ -62,6 +62,11 @@ struct RunCommand: ParsableCommand {
     let spot = try priceFile.lastCompletePrices()
     let portfolioFile = try PortfolioFile(
       path: portfolio ?? BundledData.examplePortfolio, assets: priceFile.assets, spot: spot)
+    // Before any work: a bad --out, or a run too large for this machine, is found now.
+    try ReportDirectory.check(out)
+    try RunSize.check(
+      paths: paths, steps: steps, assets: priceFile.assets.count,
+      keptValuesPerPath: priceFile.assets.count + 8)  // measured: 83 B per path at d = 4
     let display = ProgressDisplay.ifTerminal()
     display?.begin("Monte Carlo")
     var progress: (@Sendable (Int, Int) -> Void)? = nil

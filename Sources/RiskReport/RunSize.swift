@@ -1,0 +1,59 @@
+import Foundation
+
+/// The size checks every simulating command makes before anything is allocated: paths, steps and
+/// the normals they draw against fixed ceilings, and what the run keeps per path against the
+/// memory this process may use (half the machine's memory or of its address-space limit,
+/// whichever is smaller). A run that would not fit is refused with the flag named, instead of
+/// trapping on an allocation halfway through.
+enum RunSize {
+  static let maximumPaths = 100_000_000
+  static let maximumSteps = 100_000
+  /// Normals drawn by one run: 10¹² is about 45 minutes at 400 M normals/s on one core.
+  static let maximumNormals = 1e12
+  /// The engine's per-thread blocks, the scratch pool and the process itself.
+  static let fixedBytes = 64 << 20
+
+  /// - Parameters:
+  ///   - keptValuesPerPath: the values of 8 bytes a run keeps per path (terminal prices,
+  ///     portfolio values, ranks), summed over the simulations the command runs.
+  /// - Throws: `InputError` naming `--paths` or `--steps`.
+  static func check(paths: Int, steps: Int, assets: Int, keptValuesPerPath: Int) throws(InputError) {
+    guard (1...maximumPaths).contains(paths) else {
+      throw InputError(location: .flag("--paths"), message: "\(paths) must be in 1...\(maximumPaths)")
+    }
+    guard (1...maximumSteps).contains(steps) else {
+      throw InputError(location: .flag("--steps"), message: "\(steps) must be in 1...\(maximumSteps)")
+    }
+    let normals = Double(paths) * Double(steps) * Double(assets)
+    guard normals <= maximumNormals else {
+      throw InputError(
+        location: .flag("--steps"),
+        message:
+          "\(paths) paths × \(steps) steps × \(assets) assets draw \(String(format: "%.2g", normals)) normals, above the \(String(format: "%.0g", maximumNormals)) one run may draw; use fewer paths or steps"
+      )
+    }
+    let bytes = Double(paths) * Double(keptValuesPerPath) * 8 + Double(fixedBytes)
+    let limit = Double(memoryLimit)
+    guard bytes <= limit else {
+      throw InputError(
+        location: .flag("--paths"),
+        message:
+          "\(paths) paths keep about \(gigabytes(bytes)) in memory; this process may use \(gigabytes(limit)) (half of the machine's memory or address-space limit)"
+      )
+    }
+  }
+
+  /// Half the smaller of the physical memory and `RLIMIT_AS`.
+  static var memoryLimit: Int {
+    var limit = rlimit()
+    var bytes = Double(ProcessInfo.processInfo.physicalMemory)
+    if getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max {
+      bytes = Swift.min(bytes, Double(limit.rlim_cur))
+    }
+    return Int(bytes / 2)
+  }
+
+  private static func gigabytes(_ bytes: Double) -> String {
+    String(format: "%.1f GB", bytes / 1e9)
+  }
+}
