@@ -61,13 +61,14 @@ struct SimulateCommand: ParsableCommand {
     if estimation.prices != nil, model != nil {
       throw ValidationError("--prices and --model: give one, not both")
     }
-    guard paths >= 1 else { throw ValidationError("--paths: \(paths) must be at least 1") }
+    // Two paths at least: a standard error needs two values.
+    guard paths >= 2 else { throw ValidationError("--paths: \(paths) must be at least 2") }
     if antithetic, !paths.isMultiple(of: 2) {
       throw ValidationError("--paths: \(paths) must be even with --antithetic")
     }
     guard steps >= 1 else { throw ValidationError("--steps: \(steps) must be at least 1") }
-    guard horizonDays > 0, horizonDays.isFinite else {
-      throw ValidationError("--horizon-days: \(horizonDays) must be positive")
+    guard horizonDays > 0, horizonDays <= 36_500 else {
+      throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500] (100 years)")
     }
     guard daysPerYear > 0, daysPerYear.isFinite else {
       throw ValidationError("--days-per-year: \(daysPerYear) must be positive")
@@ -102,6 +103,16 @@ struct SimulateCommand: ParsableCommand {
         model: gbm, settings: settings, observers: PathObservers(keepTerminalPrices: true)
       ).run()
     } catch {
+      if case .parameterOutOfRange(let name, _, let allowed) = error, name.hasPrefix("model["),
+        let i = Int(name.dropFirst(6).dropLast())
+      {
+        // The model (its spot, drift or volatility), not a flag, is what is out of range.
+        throw InputError(
+          location: .file(model ?? estimation.pricePath),
+          message:
+            "\(gbm.assets[i]): spot \(gbm.spot[i]), drift \(gbm.drift[i]) and volatility \(gbm.volatility[i]) over \(horizonDays) days (--horizon-days) reach prices beyond \(T.self)'s range (\(allowed))"
+        )
+      }
       throw InputError(location: .flag(Self.flag(for: error)), message: "\(error)")
     }
     return try SimulationReport(

@@ -138,8 +138,11 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
   {
     let d = model.dimension
     // Prices within 10 standard deviations of the drift over the horizon must be finite in
-    // Scalar, so no estimate turns into an infinity or a NaN.
-    let largestLog = Double.log(Double(Scalar.greatestFiniteMagnitude))
+    // Scalar, and their squares summed over up to 10⁸ paths finite in Double (the moments), so
+    // no estimate turns into an infinity or a NaN.
+    let largestLog = Swift.min(
+      Double.log(Double(Scalar.greatestFiniteMagnitude)),
+      Double.log(Double.greatestFiniteMagnitude) / 2 - 20)
     for i in 0..<d {
       let (mu, sigma) = (Double(model.drift[i]), Double(model.volatility[i]))
       let reach =
@@ -147,8 +150,9 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
         + 10 * sigma * settings.horizon.squareRoot()
       guard reach.isFinite, reach < largestLog else {
         throw .parameterOutOfRange(
-          name: "horizon", value: settings.horizon,
-          allowed: "small enough that asset \(i)'s prices within 10σ stay finite in \(Scalar.self)")
+          name: "model[\(i)]", value: reach,
+          allowed:
+            "|ln S₀| + |μ − σ²/2|T + 10σ√T < \(Int(largestLog)) (prices and their squares finite)")
       }
     }
     if let holdings {
