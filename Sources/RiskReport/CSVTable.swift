@@ -67,7 +67,7 @@ struct CSVTable {
   /// The field at (`record`, `column`) as a finite number.
   func number(_ record: Int, _ column: Int, what: String) throws(InputError) -> Double {
     let (line, fields) = records[record]
-    guard let value = Double(fields[column]), value.isFinite else {
+    guard let value = DecimalNumber.parse(fields[column]) else {
       throw InputError(
         location: .cell(file: path, line: line, column: column + 1),
         message: "\(what) is not a finite number: '\(fields[column])'")

@@ -2,7 +2,9 @@ import Foundation
 import RiskKernels
 
 /// A price table read from CSV: a header row (`date` or an index column, then one column per
-/// asset), one row per observation, empty cells for missing prices.
+/// asset), one row per observation, oldest first, empty cells for missing prices. The first
+/// column holds dates or an integer index, strictly increasing (`ObservationLabels`); prices are
+/// plain positive decimals (`DecimalNumber`).
 ///
 /// Every problem is an `InputError` naming the file, line (1-based, the header is line 1) and
 /// column (1-based). Records are counted as lines: price files have no quoted line breaks.
@@ -25,6 +27,7 @@ struct PriceFile {
     }
     let header = table.header
     _ = try table.uniqueNames(from: 1)
+    try ObservationLabels.check(table.records.map { ($0.line, $0.fields[0]) }, path: path)
     var labels: [String] = []
     var rows: [[Double?]] = []
     rows.reserveCapacity(table.records.count)
@@ -41,7 +44,7 @@ struct PriceFile {
           continue
         }
         let asset = header[k]
-        guard let value = Double(cell), value.isFinite else {
+        guard let value = DecimalNumber.parse(cell) else {
           throw InputError(
             location: .cell(file: path, line: line, column: k + 1),
             message: "price of \(asset) is not a finite number: '\(cell)'")

@@ -57,6 +57,9 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "Output: table or json.")
   var format: ReportFormat = .table
 
+  /// Terminal prices kept for the quantiles: 10⁸ values, 800 MB in Double.
+  static var keptValuesLimit: Int { 100_000_000 }
+
   func validate() throws {
     if estimation.prices != nil, model != nil {
       throw ValidationError("--prices and --model: give one, not both")
@@ -90,7 +93,14 @@ struct SimulateCommand: ParsableCommand {
 
   func simulate<T: BLASScalar>(_: T.Type) throws -> SimulationReport {
     let gbm = try loadModel(T.self)
-    // The terminal quantiles keep every path's terminal prices.
+    // The terminal quantiles keep every path's terminal prices: at most 10⁸ (800 MB).
+    guard paths <= Self.keptValuesLimit / gbm.dimension else {
+      throw InputError(
+        location: .flag("--paths"),
+        message:
+          "\(paths) paths × \(gbm.dimension) assets exceed the \(Self.keptValuesLimit) terminal prices the quantiles can keep"
+      )
+    }
     try RunSize.check(
       paths: paths, steps: steps, assets: gbm.dimension, keptValuesPerPath: gbm.dimension + 4)  // measured: 65 B at d = 4
     let settings = SimulationSettings(
