@@ -18,6 +18,12 @@ struct ModelFile: Decodable {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw InputError(location: .file(path), message: "cannot read the file")
     }
+    try StrictJSON.check(
+      data, path: path,
+      schema: .object([
+        "assets": .array(.scalar), "spot": .array(.scalar), "drift": .array(.scalar),
+        "volatility": .array(.scalar), "correlation": .array(.array(.scalar)),
+      ]))
     let file: ModelFile
     do {
       file = try JSONDecoder().decode(ModelFile.self, from: data)
@@ -25,6 +31,15 @@ struct ModelFile: Decodable {
       throw InputError(location: .file(path), message: describe(error))
     } catch {
       throw InputError(location: .file(path), message: "not valid JSON: \(error)")
+    }
+    for (k, name) in file.assets.enumerated() {
+      guard !name.isEmpty else {
+        throw InputError(location: .file(path), message: "assets[\(k)]: an empty name")
+      }
+      if let first = file.assets.firstIndex(of: name), first < k {
+        throw InputError(
+          location: .file(path), message: "assets[\(k)]: \(name) is also assets[\(first)]")
+      }
     }
     do {
       return try CorrelatedGBM(

@@ -118,24 +118,21 @@ struct PortfolioFile {
     caps = try contents.caps.map { (c) throws(InputError) in try perAsset(c, "caps") }
   }
 
-  /// Syntax errors with line and column (from JSONSerialization's character offset), then type
-  /// errors with the field path (from JSONDecoder).
+  /// The keys a portfolio file may hold.
+  static let schema = StrictJSON.Schema.object([
+    "holdings": .map(.scalar), "weights": .map(.scalar), "value": .scalar,
+    "leveragedPositions": .array(
+      .object([
+        "asset": .scalar, "side": .scalar, "leverage": .scalar, "maintenanceMargin": .scalar,
+        "entryPrice": .scalar,
+      ])),
+    "riskBudgets": .map(.scalar), "caps": .map(.scalar),
+  ])
+
+  /// Syntax, duplicate and unknown keys with line and column (`StrictJSON`), then type errors
+  /// with the field path (from JSONDecoder).
   private static func decode(_ data: Data, path: String) throws(InputError) -> Contents {
-    do {
-      _ = try JSONSerialization.jsonObject(with: data)
-    } catch {
-      let text = "\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)"
-      if let range = text.range(of: #"character (\d+)"#, options: .regularExpression),
-        let offset = Int(text[range].dropFirst("character ".count))
-      {
-        let prefix = data.prefix(offset)
-        let line = prefix.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-        let column = offset - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
-        throw InputError(
-          location: .cell(file: path, line: line, column: column), message: "malformed JSON")
-      }
-      throw InputError(location: .file(path), message: "malformed JSON")
-    }
+    try StrictJSON.check(data, path: path, schema: schema)
     do {
       return try JSONDecoder().decode(Contents.self, from: data)
     } catch let error as DecodingError {

@@ -209,7 +209,7 @@ func numbers(_ r: RunReport) -> RunReport {
   @Test(
     "Bad input: one line naming the file and line/field or the flag, non-zero exit, nothing written",
     arguments: [
-      ("{\n  \"holdings\": {\"AAPL\": 1,\n  \"GOOG\": }\n}", "portfolio.json:3:11: malformed JSON"),
+      ("{\n  \"holdings\": {\"AAPL\": 1,\n  \"GOOG\": }\n}", "portfolio.json:3:11: expected a value but found '}'"),
       (#"{"holdings": {"AAPL": "many"}}"#, "portfolio.json: holdings.AAPL: expected a number"),
       (
         #"{"holdings": {"TSLA": 1}}"#,

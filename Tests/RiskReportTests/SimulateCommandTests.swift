@@ -114,14 +114,14 @@ let twoAssetModel = """
         #"{"assets": ["X", "Y"], "spot": [1, 1], "drift": [0, 0], "volatility": [0.2, 0.2], "correlation": [[1, 2], [2, 1]]}"#,
         "correlation"
       ),
-      ("not json", "not valid JSON"),
+      ("not json", "model.json:1:1: expected a JSON object"),
     ])
   func badModel(text: String, named: String) throws {
     let model = try temporaryFile(text, name: "model.json")
     let (status, stdout, stderr) = try runRiskReport(["simulate", "--model", model])
     #expect(status != 0)
     #expect(stdout.isEmpty)
-    #expect(stderr.hasPrefix("riskreport: \(model): "), "\(stderr)")
+    #expect(stderr.hasPrefix("riskreport: \(model):"), "\(stderr)")
     #expect(stderr.contains(named), "\(stderr)")
     #expect(stderr.split(separator: "\n").count == 1)
   }
