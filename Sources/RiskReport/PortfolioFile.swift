@@ -62,8 +62,10 @@ struct PortfolioFile {
     func field(_ name: String, _ message: String) -> InputError {
       InputError(location: .file(path), message: "\(name): \(message)")
     }
-    func perAsset(_ values: [String: Double], _ name: String) throws(InputError) -> [Double] {
-      var out = [Double](repeating: 0, count: assets.count)
+    func perAsset(_ values: [String: Double], _ name: String, unlisted: Double = 0)
+      throws(InputError) -> [Double]
+    {
+      var out = [Double](repeating: unlisted, count: assets.count)
       for (asset, value) in values.sorted(by: { $0.key < $1.key }) {
         guard let i = assets.firstIndex(of: asset) else {
           throw field(
@@ -94,6 +96,11 @@ struct PortfolioFile {
     case (nil, nil): throw field("holdings", "missing (give holdings or weights)")
     }
     let units = holdings
+    for (i, (h, s)) in zip(units, spot).enumerated() where !(h * s <= 1e18) {
+      throw field(
+        "holdings.\(assets[i])",
+        "\(h) units at \(s) are worth \(h * s), above the 1e18 a portfolio value may reach")
+    }
     let total = zip(units, spot).reduce(0) { $0 + $1.0 * $1.1 }
     guard total > 0 else { throw field("holdings", "the portfolio is worth 0") }
     value = total
@@ -115,7 +122,13 @@ struct PortfolioFile {
     riskBudgets = try contents.riskBudgets.map { (b) throws(InputError) in
       try perAsset(b, "riskBudgets")
     }
-    caps = try contents.caps.map { (c) throws(InputError) in try perAsset(c, "caps") }
+    // Caps: an asset the file does not list is not capped (1); a listed cap is in (0, 1].
+    caps = try contents.caps.map { (c) throws(InputError) in
+      for (asset, cap) in c.sorted(by: { $0.key < $1.key }) where !(cap > 0 && cap <= 1) {
+        throw field("caps.\(asset)", "\(cap) must be in (0, 1] (a weight's upper bound)")
+      }
+      return try perAsset(c, "caps", unlisted: 1)
+    }
   }
 
   /// The keys a portfolio file may hold.

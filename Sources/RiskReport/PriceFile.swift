@@ -15,6 +15,8 @@ struct PriceFile {
   let labels: [String]
   /// Prices per row, `nil` where the cell was empty.
   let rows: [[Double?]]
+  /// Each row's line in the file.
+  let lines: [Int]
 
   /// Reads and validates `path`.
   init(path: String) throws(InputError) {
@@ -62,6 +64,7 @@ struct PriceFile {
     self.assets = Array(header.dropFirst())
     self.labels = labels
     self.rows = rows
+    self.lines = table.records.map(\.line)
   }
 
   /// Returns from the complete rows (every asset priced) and how many rows were dropped.
@@ -85,15 +88,39 @@ struct PriceFile {
           "fewer than 2 usable rows (rows where every asset has a price): \(complete.keptRows.count)"
       )
     }
+    let returns: Matrix<T>
     do {
-      return (
-        try RiskKernels.returns(fromPrices: complete.prices, kind: kind),
-        rows.count - complete.keptRows.count
-      )
+      returns = try RiskKernels.returns(fromPrices: complete.prices, kind: kind)
     } catch {
       // Prices were validated cell by cell above; Float can still overflow a huge price.
       throw InputError(location: .file(path), message: "\(error)")
     }
+    // Each return is checked here, where it still has a line: a jump from 1e-300 to 1e300
+    // overflows, and an asset whose price never moves has no volatility to estimate.
+    let n = returns.rows
+    for j in 0..<returns.columns {
+      var moved = false
+      for i in 0..<n {
+        let r = returns[i, j]
+        guard r.isFinite else {
+          let (from, to) = (lines[complete.keptRows[i]], lines[complete.keptRows[i + 1]])
+          throw InputError(
+            location: .cell(file: path, line: to, column: j + 2),
+            message:
+              "the return of \(assets[j]) from line \(from) to this line is not finite in \(T.self) (prices \(rows[complete.keptRows[i]][j]!) and \(rows[complete.keptRows[i + 1]][j]!))"
+          )
+        }
+        moved = moved || r != 0
+      }
+      guard moved else {
+        throw InputError(
+          location: .cell(file: path, line: 1, column: j + 2),
+          message:
+            "the price of \(assets[j]) never changes over the \(n + 1) rows used: it has no volatility to estimate (remove the column)"
+        )
+      }
+    }
+    return (returns, rows.count - complete.keptRows.count)
   }
 
   /// The prices of the last row where every asset has a price (the spot for a simulation).

@@ -109,7 +109,12 @@ struct RunPipeline {
     } catch let error as InputError {
       throw error
     } catch {
-      throw InputError(location: .file(prices.path), message: "\(error)")
+      var message = "\(error)"
+      if case .notPositiveDefinite = error as? RiskKernelsError {
+        message +=
+          " (the estimated covariance is singular: too few rows for the assets, or collinear assets; give more rows or use --estimator ledoit-wolf)"
+      }
+      throw InputError(location: .file(prices.path), message: message)
     }
   }
 
@@ -136,7 +141,13 @@ struct RunPipeline {
       solution = try RiskBudgetingSolver().solve(
         covariance: daily, budgets: portfolio.riskBudgets, caps: portfolio.caps)
     } catch {
-      throw InputError(location: .file(portfolio.path), message: "riskBudgets/caps: \(error)")
+      // Budgets and caps are blamed only when the portfolio gives them; otherwise the
+      // covariance estimated from the prices is what the solver could not use.
+      guard portfolio.riskBudgets == nil, portfolio.caps == nil else {
+        throw InputError(location: .file(portfolio.path), message: "riskBudgets/caps: \(error)")
+      }
+      throw InputError(
+        location: .file(prices.path), message: "risk parity on the estimated covariance: \(error)")
     }
     let current = try kernel {
       try RiskContributions(weights: portfolio.weights, covariance: daily)
