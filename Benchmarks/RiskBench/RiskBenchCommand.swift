@@ -45,10 +45,10 @@ struct PipelinesCommand: ParsableCommand {
       "Override a pipeline's size, e.g. --size quote-update=100 (repeatable).",
       valueName: "name=N"))
   var size: [String] = []
-  @Option(help: "Paths of the Monte Carlo pipelines (covariance-var-refresh, lending).")
+  @Option(parsing: .unconditional, help: "Paths of the Monte Carlo pipelines (covariance-var-refresh, lending).")
   var paths: Int?
   @Flag(help: "Skip the largest-size search.") var noSearch = false
-  @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
+  @Option(parsing: .unconditional, help: "OpenBLAS threads (default: all cores).") var threads: Int?
   @Option(
     help:
       "Also run the kernel suites against the peers' results in this folder (written by the peers script in the same invocation: Benchmarks/run-riskbench.sh)."

@@ -19,8 +19,8 @@ struct BacktestCommand: ParsableCommand {
 
   @OptionGroup var estimation: EstimationOptions
   @Option(help: "Weights CSV (asset,weight), summing to 1.") var weights: String
-  @Option(help: "Estimation window in days.") var window: Int = 250
-  @Option(help: "Confidence level in [0.5, 1).") var confidence: Double = 0.99
+  @Option(parsing: .unconditional, help: "Estimation window in days.") var window: Int = 250
+  @Option(parsing: .unconditional, help: "Confidence level in [0.5, 1).") var confidence: Double = 0.99
   @Option(help: "parametric, cornish-fisher or historical.") var method: BacktestMethod =
     .historical
   @Option(help: "Output: table or json.") var format: ReportFormat = .table

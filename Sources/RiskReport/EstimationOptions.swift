@@ -10,7 +10,7 @@ struct EstimationOptions: ParsableArguments {
   @Option(help: "Estimator: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
   var estimator: EstimatorChoice = .sample
 
-  @Option(help: "EWMA decay λ in (0, 1) (ewma only).")
+  @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).")
   var decay: Double = 0.94
 
   func validate() throws {

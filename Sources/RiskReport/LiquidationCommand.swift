@@ -18,14 +18,14 @@ struct LiquidationCommand: ParsableCommand {
       """
   )
 
-  @Option(help: "Leverage L > 0.") var leverage: Double
+  @Option(parsing: .unconditional, help: "Leverage L > 0.") var leverage: Double
   @Option(help: "long or short.") var side: SideChoice = .long
-  @Option(help: "Maintenance-margin rate m in [0, 1).") var maintenanceMargin: Double = 0.005
-  @Option(help: "Annualised volatility σ > 0.") var volatility: Double
-  @Option(help: "Annualised drift μ of the price.") var drift: Double = 0
-  @Option(help: "Horizon in days.") var horizonDays: Double
-  @Option(help: "Oracle update interval in seconds (400 ms = 0.4).") var monitoringSeconds: Double?
-  @Option(help: "Days per year for the horizon and the interval.") var daysPerYear: Double = 365
+  @Option(parsing: .unconditional, help: "Maintenance-margin rate m in [0, 1).") var maintenanceMargin: Double = 0.005
+  @Option(parsing: .unconditional, help: "Annualised volatility σ > 0.") var volatility: Double
+  @Option(parsing: .unconditional, help: "Annualised drift μ of the price.") var drift: Double = 0
+  @Option(parsing: .unconditional, help: "Horizon in days.") var horizonDays: Double
+  @Option(parsing: .unconditional, help: "Oracle update interval in seconds (400 ms = 0.4).") var monitoringSeconds: Double?
+  @Option(parsing: .unconditional, help: "Days per year for the horizon and the interval.") var daysPerYear: Double = 365
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
   func validate() throws {

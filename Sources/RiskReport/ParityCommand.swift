@@ -29,10 +29,10 @@ struct ParityCommand: ParsableCommand {
   @Option(help: "Caps CSV (asset,value): upper bounds on the weights.")
   var caps: String?
 
-  @Option(help: "Stop when max_i |RC_i/σ_p − κ·b_i| ≤ tolerance.")
+  @Option(parsing: .unconditional, help: "Stop when max_i |RC_i/σ_p − κ·b_i| ≤ tolerance.")
   var tolerance: Double = 1e-10
 
-  @Option(help: "Most Newton iterations.")
+  @Option(parsing: .unconditional, help: "Most Newton iterations.")
   var maxIterations: Int = 100
 
   @Option(help: "Newton steps: newton-cg (Hessian-free, default) or newton (Cholesky per step).")

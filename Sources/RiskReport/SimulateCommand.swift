@@ -21,7 +21,7 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "JSON model file (annualised spot, drift, volatility, correlation).")
   var model: String?
 
-  @Option(
+  @Option(parsing: .unconditional, 
     help:
       "Days per year to annualise daily estimates (365: markets that never close; 252: exchange days)."
   )
@@ -30,16 +30,16 @@ struct SimulateCommand: ParsableCommand {
   @Flag(help: "Simulate with zero drift instead of the estimated one (--prices only).")
   var zeroDrift = false
 
-  @Option(help: "Number of paths.")
+  @Option(parsing: .unconditional, help: "Number of paths.")
   var paths: Int = 100_000
 
-  @Option(help: "Monitoring steps over the horizon.")
+  @Option(parsing: .unconditional, help: "Monitoring steps over the horizon.")
   var steps: Int = 10
 
-  @Option(help: "Horizon in days.")
+  @Option(parsing: .unconditional, help: "Horizon in days.")
   var horizonDays: Double = 10
 
-  @Option(help: "Seed of the normal streams.")
+  @Option(parsing: .unconditional, help: "Seed of the normal streams.")
   var seed: UInt64 = 42
 
   @Flag(help: "Antithetic variates (paths must be even).")
@@ -51,7 +51,7 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "Arithmetic: double or float.")
   var precision: PrecisionChoice = .double
 
-  @Option(help: "Worker threads (default: one per core); never changes the numbers.")
+  @Option(parsing: .unconditional, help: "Worker threads (default: one per core); never changes the numbers.")
   var threads: Int?
 
   @Option(help: "Output: table or json.")

@@ -28,10 +28,10 @@ struct VaRCommand: ParsableCommand {
   @Option(help: "Weights CSV (asset,weight), summing to 1.") var weights: String
   @Option(help: "parametric, cornish-fisher, historical, monte-carlo or all.") var method:
     VaRMethodChoice = .all
-  @Option(help: "Confidence level in [0.5, 1).") var confidence: Double = 0.99
-  @Option(help: "Horizon in days.") var horizonDays: Double = 1
-  @Option(help: "Monte Carlo paths.") var paths: Int = 100_000
-  @Option(help: "Monte Carlo seed.") var seed: UInt64 = 42
+  @Option(parsing: .unconditional, help: "Confidence level in [0.5, 1).") var confidence: Double = 0.99
+  @Option(parsing: .unconditional, help: "Horizon in days.") var horizonDays: Double = 1
+  @Option(parsing: .unconditional, help: "Monte Carlo paths.") var paths: Int = 100_000
+  @Option(parsing: .unconditional, help: "Monte Carlo seed.") var seed: UInt64 = 42
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
   func validate() throws {

@@ -12,9 +12,9 @@ struct CovarianceSuite: ParsableCommand {
     abstract: "Covariance kernels against NumPy/scikit-learn and a bare DSYRK (run-covariance.sh).")
 
   @Option(help: "Folder with peers.json and the returns_<T>x<d>.f64 inputs.") var data: String
-  @Option var rows: Int = 2520
+  @Option(parsing: .unconditional) var rows: Int = 2520
   @Option var sizes: String = "100,500,1000"
-  @Option var threads: Int = 2
+  @Option(parsing: .unconditional) var threads: Int = 2
   @Flag var quick = false
 
   static func with(data: String, quick: Bool, threads: Int) throws -> Self {

@@ -15,8 +15,8 @@ struct MonteCarloSuite: ParsableCommand {
   )
 
   @Option(help: "Folder with mc_peers.json.") var data: String
-  @Option var threads: Int = 2
-  @Option(help: "Paths per block (default: the engine's automatic choice).") var blockPaths: Int?
+  @Option(parsing: .unconditional) var threads: Int = 2
+  @Option(parsing: .unconditional, help: "Paths per block (default: the engine's automatic choice).") var blockPaths: Int?
   @Option(help: "Only the cases with these asset counts, e.g. 500.") var assets: [Int] = []
   @Flag var quick = false
 

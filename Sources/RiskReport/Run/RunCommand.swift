@@ -22,20 +22,20 @@ struct RunCommand: ParsableCommand {
   @Option(help: "CSV of prices (default: the bundled 4-stock example).") var prices: String?
   @Option(help: "Portfolio JSON (default: the bundled example, with leveraged positions).")
   var portfolio: String?
-  @Option(help: "Monte Carlo paths.") var paths: Int = 100_000
-  @Option(help: "Horizon in days (observation periods of the price file).") var horizonDays:
+  @Option(parsing: .unconditional, help: "Monte Carlo paths.") var paths: Int = 100_000
+  @Option(parsing: .unconditional, help: "Horizon in days (observation periods of the price file).") var horizonDays:
     Double = 10
-  @Option(help: "Monitoring steps of the simulation over the horizon.") var steps: Int = 10
-  @Option(help: "Confidence level of VaR/ES and the backtest, in [0.5, 1).") var confidence:
+  @Option(parsing: .unconditional, help: "Monitoring steps of the simulation over the horizon.") var steps: Int = 10
+  @Option(parsing: .unconditional, help: "Confidence level of VaR/ES and the backtest, in [0.5, 1).") var confidence:
     Double = 0.99
-  @Option(help: "Monte Carlo seed.") var seed: UInt64 = 42
+  @Option(parsing: .unconditional, help: "Monte Carlo seed.") var seed: UInt64 = 42
   @Option(help: "Estimator: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
   var estimator: EstimatorChoice = .ledoitWolf
-  @Option(help: "EWMA decay λ in (0, 1) (ewma only).") var decay: Double = 0.94
-  @Option(help: "Backtest estimation window in days.") var window: Int = 250
+  @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).") var decay: Double = 0.94
+  @Option(parsing: .unconditional, help: "Backtest estimation window in days.") var window: Int = 250
   @Option(help: "Output folder (replaced as a whole).") var out: String = "risk-report"
   @Option(help: "Files to write: md, json, html or all.") var format: RunFormat = .all
-  @Option(help: "Worker threads for the simulations (default: all cores).") var threads: Int?
+  @Option(parsing: .unconditional, help: "Worker threads for the simulations (default: all cores).") var threads: Int?
 
   func validate() throws {
     guard paths >= 100, paths <= 100_000_000 else {
