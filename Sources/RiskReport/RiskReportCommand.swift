@@ -26,9 +26,12 @@ struct RiskReportCommand: ParsableCommand {
     } catch {
       let code = exitCode(for: error)
       if code == .success { exit(withError: error) }  // --help, --version
-      let message =
-        fullMessage(for: error)
-        .split(separator: "\n").first.map(String.init) ?? "\(error)"
+      // The message alone (no usage), on one line even when the value it quotes holds a
+      // line break or another control character.
+      let message = message(for: error).unicodeScalars.map {
+        $0.value < 0x20 || $0.value == 0x7F
+          ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+      }.joined()
       fail(message.replacingOccurrences(of: "Error: ", with: ""), code: code.rawValue)
     }
   }

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+@testable import RiskReport
+
+/// What every failing `riskreport` run must look like: a non-zero exit (not a signal), nothing
+/// on stdout, exactly one stderr line that names the input at fault (a file, with a line and
+/// column or a field where there is one, a flag, or the environment variable).
+func expectOneLineError(
+  _ outcome: (Int32, String, String), naming: String, _ context: String = "",
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let (status, stdout, stderr) = outcome
+  #expect(status != 0, "\(context)", sourceLocation: sourceLocation)
+  #expect(stdout.isEmpty, "\(context): \(stdout.prefix(200))", sourceLocation: sourceLocation)
+  #expect(
+    stderr.split(separator: "\n", omittingEmptySubsequences: false).count == 2
+      && stderr.hasSuffix("\n"), "\(context): \(stderr)", sourceLocation: sourceLocation)
+  #expect(
+    stderr.hasPrefix("riskreport: ") && stderr.contains(naming), "\(context): \(stderr)",
+    sourceLocation: sourceLocation)
+}
+
+/// A price file of `rows` dated rows of assets A, B, C (seeded, moving every day).
+func examplePrices(rows: Int = 40) -> String {
+  var text = "date,A,B,C\n"
+  var (a, b, c) = (100.0, 50.0, 20.0)
+  let day = ISO8601DateFormatter()
+  day.formatOptions = [.withFullDate]
+  for t in 0..<rows {
+    let date = day.string(from: Date(timeIntervalSince1970: 1_577_836_800 + 86_400 * Double(t)))
+    text += "\(date),\(a),\(b),\(c)\n"
+    a *= 1 + 0.011 * sin(Double(t) * 1.3)
+    b *= 1 + 0.017 * cos(Double(t) * 0.7)
+    c *= 1 + 0.013 * sin(Double(t) * 2.9 + 1)
+  }
+  return text
+}
+
+let exampleModel = """
+  {"assets": ["X", "Y"], "spot": [100, 50], "drift": [0.05, 0.0], "volatility": [0.2, 0.4],
+   "correlation": [[1, 0.3], [0.3, 1]]}
+  """
+
+@Suite struct HostileInputTests {
+  /// Each class of bad input the fuzzing of issue 16 found, one or more variants each.
+  @Test(
+    "Bad price files: the file, line and column, for every class found by fuzzing",
+    arguments: [
+      ("date,A,B\n2020-01-01,5\u{0}7,2\n2020-01-02,6,3\n", ":2:2: price of A is not a finite number"),
+      ("date,A,B\n2020-01-01,0x1p4,2\n2020-01-02,6,3\n", ":2:2: price of A is not a finite number"),
+      ("date,A,B\n2020-01-01,1,inf\n2020-01-02,6,3\n", ":2:3: price of B is not a finite number"),
+      ("date,A,B\n2020-01-02,1,2\n2020-01-01,6,3\n", ":3:1: 2020-01-01 does not come after"),
+      ("date,A,B\n2020-01-01,1,2\n2020-01-01,6,3\n", ":3:1: 2020-01-01 does not come after"),
+      ("date,A,B\n2020-01-01,1,2\nyesterday,6,3\n", ":3:1: 'yesterday' is not a date"),
+      ("date,A,B\n2020-02-30,1,2\n2020-03-01,6,3\n", ":2:1: '2020-02-30' is neither a date"),
+      ("index,A,B\n1,1,2\n3,6,3\n2,6,4\n", ":4:1: 2 does not come after 3"),
+      ("date,A,B\n2020-01-01,1,2\n2020-01-02,1,3\n2020-01-03,1,4\n", ":1:2: the price of A never changes"),
+      ("date,A,B\n2020-01-01,1e-300,2\n2020-01-02,1e300,3\n2020-01-03,2,4\n", ":3:2: the return of A"),
+    ])
+  func badPrices(text: String, message: String) throws {
+    let path = try temporaryFile(text)
+    for command in [["covariance", "--format", "json"], ["simulate", "--paths", "100"]] {
+      expectOneLineError(
+        try runRiskReport(command + ["--prices", path]), naming: path + message, "\(command)")
+    }
+  }
+
+  @Test(
+    "Bad portfolio JSON: line and column for syntax, duplicate and unknown keys",
+    arguments: [
+      ("", ":1:1: empty file"),
+      (#"{"holdings": {"AAPL": 1}"#, ":1:25: the file ends early"),
+      (#"{"holdings": {"AAPL": 1},}"#, ":1:26: expected a key in quotes after the comma"),
+      (#"{"holdings": {"AAPL": [1, 2,]}}"#, ":1:29: a trailing comma"),
+      (#"{"holdings": {"AAPL": 1e309}}"#, ":1:23: the number 1e309 is beyond Double's range"),
+      ("null", ":1:1: expected a JSON object"),
+      (#"{"holdings": {"AAPL": 1, "AAPL": 2}}"#, ":1:26: holdings.AAPL appears twice"),
+      (#"{"holdings": {"AAPL": 1}, "riskBudget": {}}"#, "unknown field riskBudget (did you mean riskBudgets?)"),
+      (
+        #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "long", "leverage": 2, "maintenanceMarginn": 0.1}]}"#,
+        "unknown field leveragedPositions[0].maintenanceMarginn"
+      ),
+      ("{\"holdings\": {\"AA\u{0}PL\": 1}}", ":1:18: a control character"),
+      (#"{"holdings": {"AAPL": 1e308}}"#, "holdings.AAPL: 1e+308 units"),
+      (#"{"holdings": {"AAPL": 1}, "caps": {"AAPL": 0}}"#, "caps.AAPL: 0.0 must be in (0, 1]"),
+    ])
+  func badPortfolio(text: String, message: String) throws {
+    let path = try temporaryFile(text, name: "portfolio.json")
+    let out = temporaryFolder()
+    let outcome = try runRiskReport(["run", "--portfolio", path, "--out", out, "--paths", "400"])
+    expectOneLineError(outcome, naming: message)
+    #expect(outcome.2.hasPrefix("riskreport: \(path):"), "\(outcome.2)")
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
+  @Test(
+    "Bad model files and flags name the model field or the flag that is wrong",
+    arguments: [
+      (#"{"assets": ["X", "X"], "spot": [1, 2], "drift": [0, 0], "volatility": [0.2, 0.2], "correlation": [[1, 0], [0, 1]]}"#, [String](), "assets[1]: X is also assets[0]"),
+      (#"{"assets": ["X"], "spot": [1], "drift": [0], "volatility": [0.2], "correlation": [[1]], "correlations": 1}"#, [], "unknown field correlations"),
+      (#"{"assets": ["X"], "spot": [1e308], "drift": [0], "volatility": [0.2], "correlation": [[1]]}"#, [], "X: spot 1e+308"),
+      (exampleModel, ["--paths", "1"], "--paths: 1 must be at least 2"),
+      (exampleModel, ["--paths", "-1"], "--paths: -1 must be at least 2"),
+      (exampleModel, ["--steps", "1000000000"], "--steps: 1000000000 must be in 1...100000"),
+      (exampleModel, ["--paths", "40000000", "--steps", "100000"], "--steps: 40000000 paths × 100000 steps"),
+    ])
+  func badModel(text: String, flags: [String], message: String) throws {
+    let path = try temporaryFile(text, name: "model.json")
+    expectOneLineError(
+      try runRiskReport(["simulate", "--model", path] + flags), naming: message)
+  }
+
+  @Test(
+    "Sizes, leverage and formats that could trap, overflow or run for hours are refused up front",
+    arguments: [
+      (["var", "--paths", "1000000000000"], "--paths: 1000000000000 must be in 1...100000000"),
+      (["var", "--paths=-1"], "--paths: -1 must be at least 100"),
+      (["liquidation", "--leverage", "1e-320", "--volatility", "0.5", "--horizon-days", "1"], "--leverage:"),
+      (["liquidation", "--leverage", "nan", "--volatility", "0.5", "--horizon-days", "1"], "--leverage"),
+      (["run", "--out", ".", "--paths", "400"], "--out: .: is the working folder"),
+      (["run", "--paths", "100000000", "--steps", "100000"], "--steps: 100000000 paths"),
+    ])
+  func refusedUpFront(arguments: [String], message: String) throws {
+    var arguments = arguments
+    if arguments[0] == "var" {
+      let weights = try temporaryFile(
+        "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n", name: "weights.csv")
+      arguments += ["--weights", weights]
+    }
+    expectOneLineError(try runRiskReport(arguments), naming: message)
+  }
+
+  @Test("covariance --format json prints the same bytes on every run; a wide table is refused")
+  func covarianceOutput() throws {
+    let runs = try (0..<4).map { _ in try runRiskReport(["covariance", "--format", "json"]).1 }
+    #expect(Set(runs).count == 1)
+    var header = "date"
+    var row = "2020-01-01"
+    var next = "2020-01-02"
+    for i in 0..<40 {
+      header += ",A\(i)"
+      row += ",\(10 + i)"
+      next += ",\(11 + i + i % 3)"
+    }
+    let wide = try temporaryFile(
+      [header, row, next, row.replacingOccurrences(of: "2020-01-01", with: "2020-01-03")]
+        .joined(separator: "\n") + "\n")
+    expectOneLineError(
+      try runRiskReport(["covariance", "--prices", wide]),
+      naming: "--format: table shows at most 30 assets")
+  }
+
+  @Test("Caps for some assets only: the others are uncapped, and the run succeeds")
+  func partialCaps() throws {
+    let path = try temporaryFile(
+      #"{"holdings": {"AAPL": 1, "GOOG": 1, "IBM": 1, "MSFT": 1}, "caps": {"AAPL": 0.2}}"#,
+      name: "portfolio.json")
+    let out = temporaryFolder()
+    let (status, _, stderr) = try runRiskReport(
+      ["run", "--portfolio", path, "--out", out, "--paths", "400", "--format", "json"])
+    #expect(status == 0, "\(stderr)")
+    let report = try readReport(out)
+    #expect(report.riskParity.weights[0] <= 0.2 + 1e-9)
+  }
+}
