@@ -8,7 +8,7 @@ $SWIFT build -c release --product riskbench
 OUT=.build/riskbench-smoke.json
 rm -f "$OUT"
 .build/release/riskbench --quick --output "$OUT" > .build/riskbench-smoke.txt
-for key in '"machine"' '"pipelines"' '"kernels"' '"p99Seconds"' '"headroom"' '"largestSizeWithinBudget"'; do
+for key in '"machine"' '"backend"' '"vectorLevel"' '"pipelines"' '"kernels"' '"p99Seconds"' '"headroom"' '"largestSizeWithinBudget"'; do
   grep -q "$key" "$OUT" || { echo "smoke-riskbench: $OUT has no $key" >&2; exit 1; }
 done
 echo "riskbench smoke run: $(grep -c '"name"' "$OUT") pipelines ran ($OUT)"

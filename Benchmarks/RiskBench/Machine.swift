@@ -22,6 +22,7 @@ enum Machine {
       "cpu": cpu, "cores": "\(ProcessInfo.processInfo.activeProcessorCount)",
       "openblasThreads": "\(BLASThreads.count)", "requestedThreads": "\(threads)",
       "cblas": Backend.cblasProvider, "sleef": Backend.vectorInstructionSet,
+      "vectorLevel": Backend.vectorLevel.rawValue, "blasCore": Backend.blasCore,
       "build": build, "git": gitRevision(), "loadavg": load, "precision": precision,
     ]
   }

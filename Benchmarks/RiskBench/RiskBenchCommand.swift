@@ -96,9 +96,9 @@ struct PipelinesCommand: ParsableCommand {
     return out
   }
 
-  /// The most paths a Monte Carlo pipeline takes: 10⁷ paths of its 50 assets are 4 GB of
-  /// normals and prices per block set; more is not a latency benchmark.
-  static let maximumPaths = 10_000_000
+  /// The most paths a Monte Carlo pipeline takes: the lending pipeline keeps a value per loan
+  /// and path (10⁶ paths × 100 loans = 800 MB); more is not a latency benchmark.
+  static let maximumPaths = 1_000_000
 
   func validate() throws {
     try Backend.checkVectorLevel()

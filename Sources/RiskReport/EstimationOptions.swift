@@ -25,3 +25,15 @@ struct EstimationOptions: ParsableArguments {
   /// The configured estimator.
   var covarianceEstimator: any CovarianceEstimator { estimator.make(decay: decay) }
 }
+
+/// The way out to add to an error that a covariance from `estimator` is not positive definite:
+/// the sample and EWMA estimates are singular with fewer returns than assets or with exactly
+/// collinear assets, and a shrinkage estimate is not; a shrinkage estimate that still is needs
+/// more rows.
+func singularCovarianceHint(_ estimator: any CovarianceEstimator) -> String {
+  if estimator is SampleCovariance || estimator is EWMACovariance {
+    return
+      " (the estimated covariance is singular: fewer returns than assets, or exactly collinear assets; give more rows or use --estimator ledoit-wolf)"
+  }
+  return " (the estimated covariance is singular: give more rows than assets)"
+}

@@ -29,11 +29,11 @@ struct LiquidationCommand: ParsableCommand {
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
   func validate() throws {
-    guard daysPerYear > 0, daysPerYear.isFinite else {
-      throw ValidationError("--days-per-year: \(daysPerYear) must be positive")
+    guard daysPerYear >= 1, daysPerYear <= 366 else {
+      throw ValidationError("--days-per-year: \(daysPerYear) must be in [1, 366]")
     }
-    guard horizonDays > 0, horizonDays.isFinite else {
-      throw ValidationError("--horizon-days: \(horizonDays) must be positive")
+    guard horizonDays > 0, horizonDays <= 36_500 else {
+      throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500] (100 years)")
     }
     if let monitoringSeconds, !(monitoringSeconds > 0 && monitoringSeconds.isFinite) {
       throw ValidationError("--monitoring-seconds: \(monitoringSeconds) must be positive")

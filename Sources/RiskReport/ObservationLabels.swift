@@ -16,7 +16,11 @@ enum ObservationLabels {
       guard !label.isEmpty else { throw fail("empty date or index") }
       var index = 0
       if dated {
-        guard isDate(label), label.utf8.count == first.label.utf8.count else {
+        // One form throughout (same length, same separator before the time), so that text
+        // order is time order.
+        guard isDate(label), label.utf8.count == first.label.utf8.count,
+          label.utf8.dropFirst(10).first == first.label.utf8.dropFirst(10).first
+        else {
           throw fail(
             "'\(label)' is not a date in the form of line \(first.line) ('\(first.label)'; dates are YYYY-MM-DD, optionally with a time)"
           )

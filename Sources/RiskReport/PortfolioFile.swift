@@ -90,7 +90,9 @@ struct PortfolioFile {
         throw field("weights", "sum to \(weights.reduce(0, +)), not 1")
       }
       let value = contents.value ?? 1_000_000
-      guard value.isFinite, value > 0 else { throw field("value", "\(value) must be positive") }
+      guard value > 0, value <= 1e18 else {
+        throw field("value", "\(value) must be positive and at most 1e18")
+      }
       holdings = zip(weights, spot).map { value * $0 / $1 }
     case (.some, .some): throw field("holdings", "give holdings or weights, not both")
     case (nil, nil): throw field("holdings", "missing (give holdings or weights)")

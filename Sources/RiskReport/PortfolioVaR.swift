@@ -68,8 +68,7 @@ struct PortfolioVaR {
       } catch {
         var reason = "\(m.rawValue) VaR: \(error)"
         if case .notPositiveDefinite = error as? RiskKernelsError {
-          reason +=
-            " (the covariance is singular, e.g. exactly collinear assets: --estimator ledoit-wolf gives a positive definite one)"
+          reason += singularCovarianceHint(estimator)
         }
         return (m, .failure(InputError(location: .file(file.path), message: reason)))
       }

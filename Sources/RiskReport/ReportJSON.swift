@@ -16,8 +16,9 @@ enum ReportJSON {
       // a gap in those checks, still reported as one line and never written.
       let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
       throw InputError(
-        location: .flag("output"),
-        message: "the result \(path.joined(separator: ".")) is not finite (\(bad)); no output written")
+        location: .flag("--format"),
+        message:
+          "json: the result \(path.joined(separator: ".")) is not finite (\(bad)) for these inputs; nothing written")
     }
   }
 

@@ -16,18 +16,23 @@ enum RunSize {
   /// - Parameters:
   ///   - keptValuesPerPath: the values of 8 bytes a run keeps per path (terminal prices,
   ///     portfolio values, ranks), summed over the simulations the command runs.
-  /// - Throws: `InputError` naming `--paths` or `--steps`.
-  static func check(paths: Int, steps: Int, assets: Int, keptValuesPerPath: Int) throws(InputError) {
+  ///   - stepsFlag: the flag that sets `steps` (`nil` when the command has none: the number of
+  ///     normals is then blamed on `--paths`).
+  /// - Throws: `InputError` naming `--paths` or `stepsFlag`.
+  static func check(
+    paths: Int, steps: Int, stepsFlag: String? = "--steps", assets: Int, keptValuesPerPath: Int
+  ) throws(InputError) {
     guard (1...maximumPaths).contains(paths) else {
       throw InputError(location: .flag("--paths"), message: "\(paths) must be in 1...\(maximumPaths)")
     }
     guard (1...maximumSteps).contains(steps) else {
-      throw InputError(location: .flag("--steps"), message: "\(steps) must be in 1...\(maximumSteps)")
+      throw InputError(
+        location: .flag(stepsFlag ?? "--paths"), message: "\(steps) must be in 1...\(maximumSteps)")
     }
     let normals = Double(paths) * Double(steps) * Double(assets)
     guard normals <= maximumNormals else {
       throw InputError(
-        location: .flag("--steps"),
+        location: .flag(stepsFlag ?? "--paths"),
         message:
           "\(paths) paths × \(steps) steps × \(assets) assets draw \(String(format: "%.2g", normals)) normals, above the \(String(format: "%.0g", maximumNormals)) one run may draw; use fewer paths or steps"
       )
@@ -43,12 +48,18 @@ enum RunSize {
     }
   }
 
-  /// Half the smaller of the physical memory and `RLIMIT_AS`.
+  /// Half the smallest of the physical memory, `RLIMIT_AS` and the cgroup's memory limit
+  /// (`/sys/fs/cgroup/memory.max`, a container's).
   static var memoryLimit: Int {
     var limit = rlimit()
     var bytes = Double(ProcessInfo.processInfo.physicalMemory)
     if getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max {
       bytes = Swift.min(bytes, Double(limit.rlim_cur))
+    }
+    if let text = try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8),
+      let cgroup = Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    {
+      bytes = Swift.min(bytes, cgroup)
     }
     return Int(bytes / 2)
   }

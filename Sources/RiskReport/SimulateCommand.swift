@@ -66,15 +66,16 @@ struct SimulateCommand: ParsableCommand {
     }
     // Two paths at least: a standard error needs two values.
     guard paths >= 2 else { throw ValidationError("--paths: \(paths) must be at least 2") }
-    if antithetic, !paths.isMultiple(of: 2) {
-      throw ValidationError("--paths: \(paths) must be even with --antithetic")
+    if antithetic, !paths.isMultiple(of: 2) || paths < 4 {
+      // The standard error comes from the pairs' means: two pairs at least.
+      throw ValidationError("--paths: \(paths) must be even and at least 4 with --antithetic")
     }
     guard steps >= 1 else { throw ValidationError("--steps: \(steps) must be at least 1") }
     guard horizonDays > 0, horizonDays <= 36_500 else {
       throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500] (100 years)")
     }
-    guard daysPerYear > 0, daysPerYear.isFinite else {
-      throw ValidationError("--days-per-year: \(daysPerYear) must be positive")
+    guard daysPerYear >= 1, daysPerYear <= 366 else {
+      throw ValidationError("--days-per-year: \(daysPerYear) must be in [1, 366]")
     }
     if let threads, !(1...1024).contains(threads) {
       throw ValidationError("--threads: \(threads) is out of range (1...1024)")

@@ -25,6 +25,8 @@ struct StrictJSON {
   /// Parses `data` and checks it against `schema`.
   static func check(_ data: Data, path: String, schema: Schema) throws(InputError) {
     var parser = StrictJSON(bytes: Array(data), path: path)
+    // A UTF-8 byte-order mark, as some editors write (the CSV readers accept it too).
+    if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.position = 3 }
     parser.skipSpace()
     guard parser.position < parser.bytes.count else {
       throw parser.error("empty file (expected a JSON object)")
@@ -207,12 +209,21 @@ struct StrictJSON {
         if let replacement = simple[escape] {
           out.append(replacement)
           position += 2
-        } else if escape == UInt8(ascii: "u"), position + 6 <= bytes.count,
-          let code = UInt32(String(decoding: bytes[(position + 2)..<(position + 6)], as: UTF8.self), radix: 16),
-          code >= 0x20, let scalar = UnicodeScalar(code)
-        {
+        } else if escape == UInt8(ascii: "u"), let code = hexEscape(at: position) {
+          var scalarValue = code
+          var length = 6
+          // A surrogate pair, \uD83D\uDE00, is one character.
+          if (0xD800..<0xDC00).contains(code), bytes[(position + 6)...].starts(with: [0x5C, 0x75]),
+            let low = hexEscape(at: position + 6), (0xDC00..<0xE000).contains(low)
+          {
+            scalarValue = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            length = 12
+          }
+          guard scalarValue >= 0x20, let scalar = UnicodeScalar(scalarValue) else {
+            throw error("an escaped control character or lone surrogate in a string")
+          }
           out.append(contentsOf: Array(String(Character(scalar)).utf8))
-          position += 6
+          position += length
         } else {
           throw error("an invalid escape in a string")
         }
@@ -223,6 +234,15 @@ struct StrictJSON {
       }
     }
     throw error("the file ends inside a string", at: start)
+  }
+
+  /// The code unit of a `\uXXXX` escape starting at `offset`, if there is one.
+  private func hexEscape(at offset: Int) -> UInt32? {
+    guard offset + 6 <= bytes.count else { return nil }
+    let digits = bytes[(offset + 2)..<(offset + 6)]
+    guard digits.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) })
+    else { return nil }
+    return UInt32(String(decoding: digits, as: UTF8.self), radix: 16)
   }
 
   /// `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`, finite in Double.

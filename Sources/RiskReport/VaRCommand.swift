@@ -55,7 +55,7 @@ struct VaRCommand: ParsableCommand {
     let methods = method == .all ? VaRMethodChoice.allCases.filter { $0 != .all } : [method]
     if methods.contains(.monteCarlo) {
       try RunSize.check(
-        paths: paths, steps: 1, assets: file.assets.count, keptValuesPerPath: 4)  // measured: 17 B
+        paths: paths, steps: 1, stepsFlag: nil, assets: file.assets.count, keptValuesPerPath: 4)  // measured: 17 B
     }
     let outcomes = try PortfolioVaR(
       file: file, weights: w, estimator: estimation.covarianceEstimator, confidence: confidence,

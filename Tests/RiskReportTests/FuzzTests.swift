@@ -24,7 +24,8 @@ import Testing
   static let tokens = [
     "", "0", "-1", "1e309", "1e-320", "nan", "inf", "-inf", "0x1p4", "\u{0}", ",", "\"", "\n",
     "1e308", "abc", "-0", "1.5.2", "{", "}", "[", "]", ":", "null", "true", "  ", "2020-13-01",
-    "99999999999999999999", "\u{FEFF}", "é", "1e-5", "5e2", "+3", ".5", "\r\n", "\t",
+    "99999999999999999999", "\u{FEFF}", "é", "1e-5", "5e2", "+3", ".5", "\r\n", "\t", "1e200",
+    "2", "3", "4", "1e-300", "0.999999", "366",
   ]
 
   static func mutate(_ text: String, using rng: inout SplitMix64) -> String {
@@ -126,6 +127,10 @@ import Testing
         ["liquidation", "--leverage", "20", "--volatility", "0.6", "--horizon-days", "1",
          "--monitoring-seconds", "12", "--format", "json"],
         ["simulate", "--paths", "200", "--steps", "4", "--horizon-days", "5", "--seed", "3"],
+        ["simulate", "--paths", "4", "--antithetic", "--steps", "2", "--days-per-year", "252",
+         "--precision", "float", "--format", "json"],
+        ["liquidation", "--leverage", "3", "--side", "short", "--volatility", "2", "--drift", "0.1",
+         "--horizon-days", "30", "--monitoring-seconds", "3600", "--days-per-year", "365"],
         ["var", "--paths", "200", "--confidence", "0.95", "--horizon-days", "2"],
         ["covariance", "--estimator", "ewma", "--decay", "0.94", "--format", "json"],
       ]
@@ -161,21 +166,38 @@ import Testing
     let context = "seed \(seed): riskreport \(arguments.joined(separator: " "))"
     #expect(reason == .exit, "\(context): ended by signal \(status)")
     guard reason == .exit else { return }
+    if let out {  // no staging or set-aside folder is ever left beside --out
+      let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
+      let name = URL(fileURLWithPath: out).lastPathComponent
+      let left = try FileManager.default.contentsOfDirectory(atPath: parent).filter {
+        $0.hasPrefix(".\(name).")
+      }
+      #expect(left.isEmpty, "\(context): \(left)")
+    }
     if status == 0 {
-      #expect(!stdout.isEmpty || arguments[0] == "run", "\(context)")
+      #expect(!stdout.isEmpty, "\(context)")
       let nonFinite = try Regex("(?i)(^|[^a-z])(-?nan|-?inf|infinity)([^a-z]|$)")
       #expect(stdout.firstMatch(of: nonFinite) == nil, "\(context): \(stdout.prefix(300))")
+      if let out {  // the report written: valid JSON (which has no NaN or infinity)
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
+        #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "\(context)")
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.firstMatch(of: nonFinite) == nil, "\(context)")
+      }
     } else {
       #expect(stdout.isEmpty, "\(context): \(stdout.prefix(200))")
       let lines = stderr.split(separator: "\n", omittingEmptySubsequences: false)
       #expect(lines.count == 2 && lines[1].isEmpty, "\(context): \(stderr)")
-      // A file of the case, a flag, the environment, or a path the user typed (`--weights x`
-      // naming a file x that does not exist).
+      // Right after "riskreport: ": a file of the case (with its line:column or field), a
+      // flag, the environment, or a path the user typed (`--weights x` naming a file x that
+      // does not exist); or ArgumentParser's own message quoting the flag ('--paths <paths>').
+      let message = stderr.dropFirst("riskreport: ".count)
       let names =
         stderr.hasPrefix("riskreport: ")
-        && (files.contains { stderr.contains($0) } || stderr.contains("--")
-          || stderr.contains("RISKKERNELS_ISA")
-          || arguments.contains { !$0.isEmpty && stderr.hasPrefix("riskreport: \($0): ") })
+        && (files.contains { message.hasPrefix($0 + ":") } || message.hasPrefix("--")
+          || message.hasPrefix("RISKKERNELS_ISA")
+          || arguments.contains { !$0.isEmpty && message.hasPrefix("\($0): ") }
+          || message.contains(" '--"))
       #expect(names, "\(context): \(stderr)")
       if let out { #expect(!FileManager.default.fileExists(atPath: out), "\(context)") }
     }

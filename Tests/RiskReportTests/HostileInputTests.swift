@@ -54,9 +54,9 @@ let exampleModel = """
       ("date,A,B\n2020-01-01,1,2\n2020-01-01,6,3\n", ":3:1: 2020-01-01 does not come after"),
       ("date,A,B\n2020-01-01,1,2\nyesterday,6,3\n", ":3:1: 'yesterday' is not a date"),
       ("date,A,B\n2020-02-30,1,2\n2020-03-01,6,3\n", ":2:1: '2020-02-30' is neither a date"),
+      ("date,A,B\n2020-01-01T10:00,1,2\n2020-01-01 11:00,6,3\n", ":3:1: '2020-01-01 11:00' is not a date in the form of line 2"),
       ("index,A,B\n1,1,2\n3,6,3\n2,6,4\n", ":4:1: 2 does not come after 3"),
       ("date,A,B\n2020-01-01,1,2\n2020-01-02,1,3\n2020-01-03,1,4\n", ":1:2: the price of A never changes"),
-      ("date,A,B\n2020-01-01,1e-300,2\n2020-01-02,1e300,3\n2020-01-03,2,4\n", ":3:2: the return of A"),
     ])
   func badPrices(text: String, message: String) throws {
     let path = try temporaryFile(text)
@@ -64,6 +64,18 @@ let exampleModel = """
       expectOneLineError(
         try runRiskReport(command + ["--prices", path]), naming: path + message, "\(command)")
     }
+  }
+
+  @Test("A jump from 1e-300 to 1e300: a finite log return, a simple return that overflows at its line")
+  func overflowingReturn() throws {
+    let path = try temporaryFile(
+      "date,A,B\n2020-01-01,1e-300,2\n2020-01-02,1e300,3\n2020-01-03,2,4\n2020-01-04,3,5\n")
+    let (status, _, stderr) = try runRiskReport(["covariance", "--prices", path, "--format", "json"])
+    #expect(status == 0, "\(stderr)")  // ln(1e600) = 1381.6: log returns need no overflow
+    let weights = try temporaryFile("asset,weight\nA,0.5\nB,0.5\n", name: "w.csv")
+    expectOneLineError(
+      try runRiskReport(["var", "--prices", path, "--weights", weights, "--method", "historical"]),
+      naming: path + ":3:2: the return of A from line 2 to this line is not finite")
   }
 
   @Test(
@@ -84,6 +96,7 @@ let exampleModel = """
       ("{\"holdings\": {\"AA\u{0}PL\": 1}}", ":1:18: a control character"),
       (#"{"holdings": {"AAPL": 1e308}}"#, "holdings.AAPL: 1e+308 units"),
       (#"{"holdings": {"AAPL": 1}, "caps": {"AAPL": 0}}"#, "caps.AAPL: 0.0 must be in (0, 1]"),
+      (#"{"weights": {"AAPL": 1}, "value": 1e308}"#, "value: 1e+308 must be positive and at most 1e18"),
     ])
   func badPortfolio(text: String, message: String) throws {
     let path = try temporaryFile(text, name: "portfolio.json")
@@ -120,6 +133,16 @@ let exampleModel = """
       (["liquidation", "--leverage", "nan", "--volatility", "0.5", "--horizon-days", "1"], "--leverage"),
       (["run", "--out", ".", "--paths", "400"], "--out: .: is the working folder"),
       (["run", "--paths", "100000000", "--steps", "100000"], "--steps: 100000000 paths"),
+      (["simulate", "--paths", "2", "--antithetic"], "--paths: 2 must be even and at least 4"),
+      (["simulate", "--days-per-year", "1e-320"], "--days-per-year: 1e-320 must be in [1, 366]"),
+      (
+        ["liquidation", "--leverage", "2", "--volatility", "1e200", "--horizon-days", "1"],
+        "--volatility: volatility = 1e+200 is out of range"
+      ),
+      (
+        ["liquidation", "--leverage", "2", "--volatility", "0.5", "--horizon-days", "1", "--days-per-year", "1e-310"],
+        "--days-per-year:"
+      ),
     ])
   func refusedUpFront(arguments: [String], message: String) throws {
     var arguments = arguments
@@ -151,6 +174,17 @@ let exampleModel = """
       naming: "--format: table shows at most 30 assets")
   }
 
+  @Test("A short far from its liquidation price (entry 1e8 on a price of 56) is valid input")
+  func farShort() throws {
+    let path = try temporaryFile(
+      #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "short", "leverage": 2, "entryPrice": 1e8}]}"#,
+      name: "portfolio.json")
+    let out = temporaryFolder()
+    let (status, _, stderr) = try runRiskReport(
+      ["run", "--portfolio", path, "--out", out, "--paths", "400", "--format", "json"])
+    #expect(status == 0, "\(stderr)")
+  }
+
   @Test("Caps for some assets only: the others are uncapped, and the run succeeds")
   func partialCaps() throws {
     let path = try temporaryFile(
@@ -162,5 +196,24 @@ let exampleModel = """
     #expect(status == 0, "\(stderr)")
     let report = try readReport(out)
     #expect(report.riskParity.weights[0] <= 0.2 + 1e-9)
+  }
+}
+
+@Suite struct StrictJSONAcceptsTests {
+  @Test("A byte-order mark and escaped surrogate pairs are valid JSON and are read")
+  func validJSON() throws {
+    let text = "\u{FEFF}" + #"{"holdings": {"AAPL": 1, "GOOG": 1}, "caps": {"AAPL": 1}} "#
+    let path = try temporaryFile(text, name: "portfolio.json")
+    let out = temporaryFolder()
+    let (status, _, stderr) = try runRiskReport(
+      ["run", "--portfolio", path, "--out", out, "--paths", "400", "--format", "json"])
+    #expect(status == 0, "\(stderr)")
+    let model = try temporaryFile(
+      #"{"assets": ["X\ud83d\ude00", "Y"], "spot": [100, 50], "drift": [0.05, 0.0], "volatility": [0.2, 0.4], "correlation": [[1, 0.3], [0.3, 1]]}"#,
+      name: "model.json")
+    let (code, stdout, error) = try runRiskReport(
+      ["simulate", "--model", model, "--paths", "100", "--format", "json"])
+    #expect(code == 0, "\(error)")
+    #expect(stdout.contains("X😀"))
   }
 }

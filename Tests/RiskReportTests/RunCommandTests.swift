@@ -234,7 +234,7 @@ func numbers(_ r: RunReport) -> RunReport {
       ),
       (
         #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "long", "leverage": -5}]}"#,
-        "portfolio.json: leveragedPositions[0]: leverage = -5.0 is out of range (allowed: 1e-6 ≤ L ≤ 1e6)"
+        "portfolio.json: leveragedPositions[0]: leverage = -5.0 is out of range (allowed: > 0 with 1/L finite)"
       ),
       (
         #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "BTC", "side": "long", "leverage": 5}]}"#,
@@ -350,11 +350,19 @@ func numbers(_ r: RunReport) -> RunReport {
     ] {
       try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
       for file in files { try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/" + file)) }
+      // Left by a run killed two minutes ago (a fresh folder may be a concurrent run's).
+      try fm.setAttributes(
+        [.modificationDate: Date(timeIntervalSinceNow: -120)], ofItemAtPath: folder)
     }
+    let fresh = "\(parent)/.\(name).tmp-FRESH123"
+    try fm.createDirectory(atPath: fresh, withIntermediateDirectories: true)
+    try Data("x".utf8).write(to: URL(fileURLWithPath: fresh + "/report.md"))
     #expect(try runRiskReport(["run", "--out", out, "--format", "md"] + Self.small).0 == 0)
     #expect(!fm.fileExists(atPath: staging) && !fm.fileExists(atPath: aside))
     #expect(fm.fileExists(atPath: notOurs + "/notes.txt"))
+    #expect(fm.fileExists(atPath: fresh + "/report.md"))
     try fm.removeItem(atPath: notOurs)
+    try fm.removeItem(atPath: fresh)
   }
 
   @Test("SIGTERM while a report is written: the run ends by the signal, the folder is whole")

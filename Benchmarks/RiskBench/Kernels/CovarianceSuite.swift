@@ -21,7 +21,10 @@ struct CovarianceSuite: ParsableCommand {
     try parse(["--data", data, "--threads", "\(threads)"] + (quick ? ["--quick"] : []))
   }
 
-  func validate() throws { try checkSuiteOptions(data: data, peersFile: "peers.json", threads: threads) }
+  func validate() throws {
+    try checkSuiteOptions(data: data, peersFile: "peers.json", threads: threads)
+    guard (2...1_000_000).contains(rows) else { throw ValidationError("--rows \(rows): 2 to 10⁶") }
+  }
 
   func run() throws { _ = try measure() }
 

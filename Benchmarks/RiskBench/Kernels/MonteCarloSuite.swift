@@ -24,7 +24,12 @@ struct MonteCarloSuite: ParsableCommand {
     try parse(["--data", data, "--threads", "\(threads)"] + (quick ? ["--quick"] : []))
   }
 
-  func validate() throws { try checkSuiteOptions(data: data, peersFile: "mc_peers.json", threads: threads) }
+  func validate() throws {
+    try checkSuiteOptions(data: data, peersFile: "mc_peers.json", threads: threads)
+    if let blockPaths, !(2...65_536).contains(blockPaths) {
+      throw ValidationError("--block-paths \(blockPaths): 2 to 65536")
+    }
+  }
 
   func run() throws { _ = try measure() }
 

@@ -1,3 +1,5 @@
+internal import RealModule
+
 /// How returns are computed from consecutive prices.
 public enum ReturnKind: String, Sendable, CaseIterable {
   /// `rₜ = ln(Pₜ / Pₜ₋₁)`: additive over time; the GBM model's increments.
@@ -17,7 +19,8 @@ public enum ReturnKind: String, Sendable, CaseIterable {
 /// `ln P[t+1] − ln P[t]`, which cancels, it keeps full relative accuracy for tiny moves on large
 /// price levels (a daily move of 10⁻⁶ at a price of 10⁶ had 10⁻¹¹ relative error in its
 /// variance). The difference of neighbouring prices is exact (Sterbenz) when they are within a
-/// factor of two, so each return is within a few ulp.
+/// factor of two, so each return is within a few ulp. A ratio that overflows the simple return
+/// (a jump of more than the type's range) falls back to `ln P[t+1] − ln P[t]`.
 ///
 /// - Throws: `.insufficientData` for fewer than 2 rows; `.nonFiniteInput` for a NaN or infinite
 ///   price (column-major index); `.parameterOutOfRange(name: "prices[row, column]", …)` for a
@@ -52,7 +55,15 @@ public func returns<T: BLASScalar>(
       out[to + i] = (b - a) / a
     }
   }
-  if kind == .log { T._vlog1p(&out) }
+  if kind == .log {
+    T._vlog1p(&out)
+    // A ratio beyond the type's range (a jump from 1e-300 to 1e300) overflowed the simple
+    // return; its log is still finite as a difference of logs.
+    for k in out.indices where !out[k].isFinite {
+      let (j, i) = k.quotientAndRemainder(dividingBy: n - 1)
+      out[k] = T.log(source[j * n + i + 1]) - T.log(source[j * n + i])
+    }
+  }
   return Matrix(uncheckedRows: n - 1, columns: d, storage: out)
 }
 

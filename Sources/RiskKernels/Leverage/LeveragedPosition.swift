@@ -26,14 +26,15 @@ public struct LeveragedPosition<Scalar: BLASScalar>: Sendable, Equatable {
   /// `P₀ > 0`.
   public let entryPrice: Scalar
 
-  /// - Throws: `.parameterOutOfRange` for a leverage outside `10⁻⁶ … 10⁶` (beyond, `1/L` or
-  ///   the liquidation price is not a finite number worth reporting), a
+  /// - Throws: `.parameterOutOfRange` for a leverage that is not positive and finite, or whose
+  ///   `1/L` or liquidation price is not finite (a leverage of 1e-320 gave −∞), a
   ///   maintenance margin outside `[0, 1)`, or an entry price that is not positive and finite.
   public init(
     side: PositionSide, leverage: Scalar, maintenanceMargin: Scalar = 0, entryPrice: Scalar = 1
   ) throws(RiskKernelsError) {
-    guard leverage >= Scalar(1e-6), leverage <= Scalar(1e6) else {
-      throw .parameterOutOfRange(name: "leverage", value: Double(leverage), allowed: "1e-6 ≤ L ≤ 1e6")
+    guard leverage > 0, leverage.isFinite, (1 / leverage).isFinite else {
+      throw .parameterOutOfRange(
+        name: "leverage", value: Double(leverage), allowed: "> 0 with 1/L finite")
     }
     guard maintenanceMargin >= 0, maintenanceMargin < 1 else {
       throw .parameterOutOfRange(
@@ -47,6 +48,11 @@ public struct LeveragedPosition<Scalar: BLASScalar>: Sendable, Equatable {
     self.leverage = leverage
     self.maintenanceMargin = maintenanceMargin
     self.entryPrice = entryPrice
+    guard liquidationPrice.isFinite else {
+      throw .parameterOutOfRange(
+        name: "entryPrice", value: Double(entryPrice),
+        allowed: "small enough that the liquidation price is finite")
+    }
   }
 
   /// The price at which the position is liquidated; ≤ 0 (never) for a long with `L ≤ 1`.

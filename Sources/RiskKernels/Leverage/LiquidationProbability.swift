@@ -47,21 +47,22 @@ public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable,
 
   /// - Parameters:
   ///   - position: side, leverage and maintenance margin (the entry price cancels).
-  ///   - volatility: annualised σ > 0.
+  ///   - volatility: annualised σ in (0, 1000].
   ///   - drift: annualised μ (the price's, not the log's).
   ///   - horizon: `T > 0` in years.
   ///   - monitoringInterval: `Δ > 0` in years (400 ms = 0.4/(365·86400)), or `nil`.
-  /// - Throws: `.parameterOutOfRange` for a non-positive or non-finite σ, T or Δ, or a
-  ///   non-finite μ.
+  /// - Throws: `.parameterOutOfRange` for σ outside (0, 1000], a non-positive or non-finite T or
+  ///   Δ, or a non-finite μ.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
   public init(
     position: LeveragedPosition<Scalar>, volatility: Scalar, drift: Scalar = 0, horizon: Scalar,
     monitoringInterval: Scalar? = nil
   ) throws(RiskKernelsError) {
-    guard volatility > 0, volatility.isFinite else {
+    // σ ≤ 1000 (100 000% a year): beyond it σ² and the drift correction lose every digit.
+    guard volatility > 0, volatility <= 1000 else {
       throw .parameterOutOfRange(
-        name: "volatility", value: Double(volatility), allowed: "> 0, finite")
+        name: "volatility", value: Double(volatility), allowed: "0 < σ ≤ 1000")
     }
     guard drift.isFinite else {
       throw .parameterOutOfRange(name: "drift", value: Double(drift), allowed: "finite")
@@ -87,7 +88,9 @@ public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable,
     let barrier = Scalar.log(ratio)
     let side = position.side
     self.terminal = Self.terminal(side, barrier, volatility, drift, horizon)
-    self.firstPassage = Self.firstPassage(side, barrier, volatility, drift, horizon)
+    // Touching before the horizon includes being beyond at it: kept so against rounding.
+    self.firstPassage = Swift.max(
+      terminal, Self.firstPassage(side, barrier, volatility, drift, horizon))
     guard let interval = monitoringInterval else {
       (discreteMonitoring, discreteMonitoringMethod) = (nil, nil)
       return

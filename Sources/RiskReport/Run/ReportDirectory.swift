@@ -114,8 +114,9 @@ enum ReportDirectory {
   }
 
   /// Removes `.NAME.tmp-XXXXXXXX` and `.NAME.old-XXXXXXXX` folders beside `target` that a
-  /// killed run left: only those that are report folders by `notOwnReport` (a staging folder
-  /// killed before its marker was written holds report files only, and is removed too).
+  /// killed run left: only those that hold nothing but report files and the marker (a staging
+  /// folder killed before its marker was written is removed too), and that are more than a
+  /// minute old, so a concurrent run's folder, which lives for milliseconds, is never touched.
   static func removeStaleFolders(of target: URL) {
     let fm = FileManager.default
     let parent = target.deletingLastPathComponent()
@@ -126,7 +127,8 @@ enum ReportDirectory {
         let prefix = ".\(name).\(kind)-"
         guard sibling.hasPrefix(prefix), sibling.count == prefix.count + 8 else { continue }
         let path = parent.appendingPathComponent(sibling).path
-        guard !isSymbolicLink(path), let contents = try? fm.contentsOfDirectory(atPath: path),
+        let modified = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
+        guard Date().timeIntervalSince(modified) > 60, !isSymbolicLink(path), let contents = try? fm.contentsOfDirectory(atPath: path),
           contents.allSatisfy({
             (reportFiles.contains($0) || $0 == markerFile || isAtomicWriteTemporary($0))
               && isRegularFile(path + "/" + $0)

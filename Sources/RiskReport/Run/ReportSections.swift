@@ -151,18 +151,23 @@ struct ReportSection {
         id: "liquidation", title: "Liquidation", paragraphs: ["No leveraged positions."],
         tables: [], charts: [])
     }
+    // A per-block figure that is a bound (BGK outside [terminal, first passage]) says so.
+    func perBlock(_ value: Double, _ method: String) -> String {
+      probability(value) + (method == DiscreteMonitoringMethod.bounded.rawValue ? " (bound)" : "")
+    }
     let rows = l.positions.map { p in
       [
         "\(p.asset) \(p.side.rawValue) \(number(p.leverage, 0))×", money(p.entryPrice),
         money(p.liquidationPrice), percent(p.volatility), probability(p.terminal),
-        probability(p.perBlock12s), probability(p.perBlock400ms), probability(p.firstPassage),
+        perBlock(p.perBlock12s, p.perBlock12sMethod), perBlock(p.perBlock400ms, p.perBlock400msMethod),
+        probability(p.firstPassage),
         "\(probability(p.monteCarlo.value)) ± \(probability(p.monteCarlo.standardError))",
       ]
     }
     return ReportSection(
       id: "liquidation", title: "Liquidation",
       paragraphs: [
-        "Probability of liquidation within \(number(l.horizonDays, 0)) days, zero drift. **Terminal**: beyond the liquidation price at the horizon. **Per block**: seen beyond it at an oracle update every 12 s or 400 ms (Broadie–Glasserman–Kou). **First passage**: touched at any time — what liquidates a continuously marked position. **Monte Carlo**: first passage on the report's correlated paths with the Brownian-bridge correction (± one standard error).",
+        "Probability of liquidation within \(number(l.horizonDays, 0)) days, zero drift. **Terminal**: beyond the liquidation price at the horizon. **Per block**: seen beyond it at an oracle update every 12 s or 400 ms (Broadie–Glasserman–Kou, kept within terminal and first passage; \"(bound)\" where the correction fell outside them). **First passage**: touched at any time — what liquidates a continuously marked position. **Monte Carlo**: first passage on the report's correlated paths with the Brownian-bridge correction (± one standard error).",
         "The chart shows how the probabilities grow with leverage, 1× to 125×, for each position's asset and side.",
       ],
       tables: [

@@ -111,8 +111,7 @@ struct RunPipeline {
     } catch {
       var message = "\(error)"
       if case .notPositiveDefinite = error as? RiskKernelsError {
-        message +=
-          " (the estimated covariance is singular: too few rows for the assets, or collinear assets; give more rows or use --estimator ledoit-wolf)"
+        message += singularCovarianceHint(settings.estimator.make(decay: settings.decay))
       }
       throw InputError(location: .file(prices.path), message: message)
     }
@@ -287,6 +286,7 @@ struct RunPipeline {
           spot: model.spot[i], liquidationPrice: position.liquidationPrice, volatility: sigma,
           terminal: closed.0.terminal, firstPassage: closed.0.firstPassage,
           perBlock400ms: closed.0.discrete, perBlock12s: closed.1.discrete,
+          perBlock400msMethod: closed.0.method.rawValue, perBlock12sMethod: closed.1.method.rawValue,
           monteCarlo: estimate.continuous))
       let points = try Self.leverageGrid.map { leverage in
         let p = try kernel {
@@ -311,11 +311,13 @@ struct RunPipeline {
   static func probabilities(
     _ position: LeveragedPosition<Double>, spot: Double, _ sigma: Double, _ horizon: Double,
     _ interval: Double
-  ) throws -> (terminal: Double, firstPassage: Double, discrete: Double) {
+  ) throws -> (
+    terminal: Double, firstPassage: Double, discrete: Double, method: DiscreteMonitoringMethod
+  ) {
     let level = position.liquidationPrice / spot
     let beyond = position.side == .long ? level >= 1 : level <= 1
-    if beyond { return (1, 1, 1) }
-    if level <= 0 { return (0, 0, 0) }
+    if beyond { return (1, 1, 1, .exact) }
+    if level <= 0 { return (0, 0, 0, .exact) }
     // A position with the same side whose liquidation price per unit of entry is `level`:
     // long (1 − 1/L)/(1 − m) = level with m = 0 gives L = 1/(1 − level); short L = 1/(level − 1).
     let leverage = position.side == .long ? 1 / (1 - level) : 1 / (level - 1)
@@ -323,7 +325,7 @@ struct RunPipeline {
     let p = try LiquidationProbabilities(
       position: equivalent, volatility: sigma, drift: 0, horizon: horizon,
       monitoringInterval: interval)
-    return (p.terminal, p.firstPassage, p.discreteMonitoring!)
+    return (p.terminal, p.firstPassage, p.discreteMonitoring!, p.discreteMonitoringMethod!)
   }
 }
 

@@ -104,6 +104,10 @@ struct RunReport: Codable, Equatable {
       let firstPassage: Double
       let perBlock400ms: Double
       let perBlock12s: Double
+      /// How each per-block figure was obtained (`DiscreteMonitoringMethod`: `exact`,
+      /// `continuityCorrection`, or `bounded` when BGK fell outside [terminal, first passage]).
+      let perBlock400msMethod: String
+      let perBlock12sMethod: String
       /// `LiquidationBook` on the report's model and paths (continuous monitoring).
       let monteCarlo: MonteCarloEstimate
     }

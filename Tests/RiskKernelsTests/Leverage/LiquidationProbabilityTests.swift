@@ -161,7 +161,7 @@ struct LiquidationFixture: Decodable {
     #expect(throws: RiskKernelsError.self) {
       try LeveragedPosition<Double>(side: .long, leverage: .infinity)
     }
-    for tiny in [1e-320, 1e-7] {  // 1/L overflowed: a liquidation price of −∞
+    for tiny in [1e-320, 4e-309] {  // 1/L overflowed: a liquidation price of −∞
       #expect(throws: RiskKernelsError.self) {
         try LeveragedPosition<Double>(side: .long, leverage: tiny)
       }
