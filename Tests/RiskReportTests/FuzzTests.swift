@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _RiskKernelsTestSupport
 
 /// A seeded fuzz test of the command line: mutated price, portfolio and model files and mutated
 /// flags, a few hundred cases in all, each run through the real `riskreport` binary. For every
@@ -8,18 +9,6 @@ import Testing
 /// and no report folder written. The seed is the case's argument, so a failure names the input
 /// that reproduces it.
 @Suite struct FuzzTests {
-  /// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator for the mutations.
-  struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   /// Text a hostile user might put anywhere.
   static let tokens = [
     "", "0", "-1", "1e309", "1e-320", "nan", "inf", "-inf", "0x1p4", "\u{0}", ",", "\"", "\n",
@@ -93,7 +82,7 @@ import Testing
 
   /// One case: what to run, on which files, and the folder a run must not create on failure.
   static func makeCase(seed: Int) throws -> (arguments: [String], files: [String], out: String?) {
-    var rng = SplitMix64(state: UInt64(seed) &* 0x2545_F491_4F6C_DD1D)
+    var rng = SplitMix64(seed: UInt64(seed) &* 0x2545_F491_4F6C_DD1D)
     let prices = examplePrices(rows: 60)
     switch seed % 4 {
     case 0:  // a mutated price file, through one of the commands that read prices

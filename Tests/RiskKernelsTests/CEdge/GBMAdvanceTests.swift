@@ -12,7 +12,7 @@ import _RiskKernelsTestSupport
     arguments: [1, 3, 4, 5, 10, 16, 17, 40])
   func matchesNaivePass(d: Int) {
     let (paths, chunk) = (5, 7)
-    var rng = SplitMix(state: UInt64(d))
+    var rng = SplitMix64(seed: UInt64(d))
     func values(_ n: Int) -> [Double] {
       (0..<n).map { _ in Double.random(in: -0.5..<0.5, using: &rng) }
     }

@@ -1,11 +1,12 @@
 import Foundation
 import RiskKernels
 import Testing
+import _RiskKernelsTestSupport
 
 @Suite struct BayesianLinearUpdateTests {
   @Test("200 online updates equal the batch posterior (P₀⁻¹ + XᵀX/s²)⁻¹ and its mean")
   func matchesBatch() throws {
-    var rng = SplitMix(state: 3)
+    var rng = SplitMix64(seed: 3)
     let d = 3
     let priorMean = [0.5, -1.0, 2.0]
     let priorCovariance = try Matrix<Double>([[2, 0.3, 0], [0.3, 1, 0.2], [0, 0.2, 0.5]])

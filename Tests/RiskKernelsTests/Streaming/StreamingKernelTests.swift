@@ -1,18 +1,7 @@
 import Foundation
 import RiskKernels
 import Testing
-
-/// A small deterministic generator for test data (SplitMix64).
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+import _RiskKernelsTestSupport
 
 @Suite struct StreamingKernelTests {
   /// TWAP by integrating the step function directly.
@@ -34,7 +23,7 @@ struct SplitMix: RandomNumberGenerator {
     "TWAP at irregular times equals the integral of the step function, at every update and in between"
   )
   func twapMatchesBatch() throws {
-    var rng = SplitMix(state: 1)
+    var rng = SplitMix64(seed: 1)
     var twap = try TWAP<Double>(window: 60)
     var (times, prices) = ([Double](), [Double]())
     var t = 1_000.0
@@ -81,7 +70,7 @@ struct SplitMix: RandomNumberGenerator {
 
   @Test("Rolling volatility equals the sample standard deviation of the window, over 10⁵ updates")
   func rollingMatchesBatch() throws {
-    var rng = SplitMix(state: 2)
+    var rng = SplitMix64(seed: 2)
     var rolling = try RollingVolatility<Double>(window: 50)
     var history: [Double] = []
     for step in 0..<100_000 {
