@@ -31,6 +31,30 @@ struct PathResimulationTests {
     }
   }
 
+  @Test(
+    "At d = 37 and 50 too, where OpenBLAS's TRMM edge columns round differently from the rest",
+    arguments: [37, 50])
+  func sameAsFullRunWideModel(d: Int) throws {
+    // ρᵢⱼ = 0.8^|i−j|; re-simulated paths sit in a block of 7 paths, the full run's in 1024-path
+    // blocks, so a path lands in different columns of the correlation step.
+    let correlation = try Matrix<Double>(
+      rows: d, columns: d,
+      columnMajor: (0..<(d * d)).map { Foundation.pow(0.8, Double(abs($0 % d - $0 / d))) })
+    let model = try CorrelatedGBM(
+      spot: (0..<d).map { 20 + Double($0) }, drift: Array(repeating: 0.03, count: d),
+      volatility: (0..<d).map { 0.1 + 0.01 * Double($0) }, correlation: correlation)
+    let settings = SimulationSettings(paths: 3_000, steps: 1, horizon: 0.02, seed: 21)
+    let simulator = PathSimulator(
+      model: model, settings: settings,
+      observers: PathObservers(keepTerminalPrices: true, extremes: false))
+    let full = try #require(try simulator.run().terminalPrices)
+    let chosen = [2_999, 1_234, 7, 1_031, 2_048, 0, 555]
+    let again = try simulator.terminalPrices(ofPaths: chosen)
+    for (r, k) in chosen.enumerated() {
+      #expect((0..<d).map { again[r, $0] } == (0..<d).map { full[k, $0] }, "path \(k)")
+    }
+  }
+
   @Test("Monte Carlo VaR from the model equals the form on kept terminal prices")
   func modelFormEqualsPricesForm() throws {
     let model = try model()
