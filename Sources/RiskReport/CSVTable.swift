@@ -137,7 +137,15 @@ enum AssetValueFile {
           location: .cell(file: path, line: record.line, column: 1),
           message: "asset '\(name)' appears twice")
       }
-      values[name] = try table.number(r, 1, what: "\(what) of \(name)")
+      let value = try table.number(r, 1, what: "\(what) of \(name)")
+      // Weights, budgets and caps are fractions of a portfolio: ±10⁶ leaves room for any
+      // leverage while 1e308 and −1e308 (summing to 1) overflowed every figure to NaN.
+      guard abs(value) <= 1e6 else {
+        throw InputError(
+          location: .cell(file: path, line: record.line, column: 2),
+          message: "\(what) of \(name) is \(value), beyond ±1e6")
+      }
+      values[name] = value
     }
     if let missing = assets.first(where: { values[$0] == nil }) {
       throw InputError(

@@ -1,5 +1,6 @@
 /// The one number syntax of every input file: a plain decimal, `[+-]digits[.digits][e[+-]digits]`
-/// (or `.digits`), read by `Double(_:)` only after that check. `Double(_:)` alone also accepts
+/// (or `.digits`), read by `Double(_:)` only after that check, finite and not a non-zero value
+/// that underflows to 0. `Double(_:)` alone also accepts
 /// hexadecimal floats (`0x1p4` is 16), `inf`, `nan`, and stops at a NUL byte (`5\0` `7` read as
 /// 5): none of those is a price or a weight anyone meant.
 enum DecimalNumber {
@@ -30,6 +31,10 @@ enum DecimalNumber {
     guard digitsBeforeExponent, [2, 3, 4, 7].contains(state),
       let value = Double(String(text)), value.isFinite
     else { return nil }
+    // A non-zero number below Double's range (2e-324) reads as 0: refused, not silently zero.
+    if value == 0, text.utf8.prefix(while: { $0 != 0x65 && $0 != 0x45 }).contains(where: { $0 >= 0x31 && $0 <= 0x39 }) {
+      return nil
+    }
     return value
   }
 }

@@ -32,6 +32,20 @@ struct ModelFile: Decodable {
     } catch {
       throw InputError(location: .file(path), message: "not valid JSON: \(error)")
     }
+    // Each parameter named where it is wrong (the model's own checks would name the covariance
+    // built from them): σ in (0, 1000] and |μ| ≤ 1000 a year, as the liquidation kernels take.
+    for (field, values, valid) in [
+      ("volatility", file.volatility, { (v: Double) in v > 0 && v <= 1000 }),
+      ("drift", file.drift, { (v: Double) in abs(v) <= 1000 }),
+    ] {
+      if let k = values.firstIndex(where: { !valid($0) }) {
+        throw InputError(
+          location: .file(path),
+          message:
+            "\(field)[\(k)]: \(values[k]) is out of range (\(field == "volatility" ? "0 < σ ≤ 1000" : "|μ| ≤ 1000") a year)"
+        )
+      }
+    }
     for (k, name) in file.assets.enumerated() {
       guard !name.isEmpty else {
         throw InputError(location: .file(path), message: "assets[\(k)]: an empty name")

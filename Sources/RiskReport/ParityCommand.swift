@@ -165,7 +165,7 @@ struct ParityReport: Encodable {
     out +=
       "portfolio volatility: \(String(format: "%.6g", portfolioVolatility))   iterations: \(iterations)   "
     out +=
-      "Σ products: \(matrixProducts)   residual: \(String(format: "%.2e", residual)) ≤ \(String(format: "%.0e", tolerance))\n"
+      "Σ products: \(matrixProducts)   residual: \(String(format: "%.2e", residual)) \(converged ? "≤" : ">") \(String(format: "%.0e", tolerance))\n"
     if !cappedAssets.isEmpty {
       out +=
         "capped: \(cappedAssets.joined(separator: ", "))   free assets' contributions = κ·budget, κ = \(String(format: "%.6f", budgetScale))\n"

@@ -29,6 +29,7 @@ struct PriceFile {
     }
     let header = table.header
     _ = try table.uniqueNames(from: 1)
+    try RunSize.checkAssets(header.count - 1, file: path)
     try ObservationLabels.check(table.records.map { ($0.line, $0.fields[0]) }, path: path)
     var labels: [String] = []
     var rows: [[Double?]] = []
@@ -102,12 +103,14 @@ struct PriceFile {
       var moved = false
       for i in 0..<n {
         let r = returns[i, j]
-        guard r.isFinite else {
+        // Beyond ±1e100 (a price that jumped by that factor), squares and products of returns
+        // overflow the covariance: no real price series moves so.
+        guard r.isFinite, abs(r) <= 1e100 else {
           let (from, to) = (lines[complete.keptRows[i]], lines[complete.keptRows[i + 1]])
           throw InputError(
             location: .cell(file: path, line: to, column: j + 2),
             message:
-              "the return of \(assets[j]) from line \(from) to this line is not finite in \(T.self) (prices \(rows[complete.keptRows[i]][j]!) and \(rows[complete.keptRows[i + 1]][j]!))"
+              "the return of \(assets[j]) from line \(from) to this line is \(r), not a finite number within ±1e100 in \(T.self) (prices \(rows[complete.keptRows[i]][j]!) and \(rows[complete.keptRows[i + 1]][j]!))"
           )
         }
         moved = moved || r != 0

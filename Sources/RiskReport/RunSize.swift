@@ -48,6 +48,26 @@ enum RunSize {
     }
   }
 
+  /// d × d matrices a command holds at once for d assets (covariance, correlation, factor,
+  /// the model's copies, an estimator's scratch), counted generously.
+  static let assetMatrices = 8
+
+  /// Refuses a price file with more assets than this process can hold covariance matrices for
+  /// (6 000 assets under a 400 MB address-space limit aborted on a 288 MB allocation).
+  ///
+  /// - Throws: `InputError` naming the file.
+  static func checkAssets(_ d: Int, file: String) throws(InputError) {
+    let bytes = Double(assetMatrices) * Double(d) * Double(d) * 8 + Double(fixedBytes)
+    let limit = Double(memoryLimit)
+    guard bytes <= limit else {
+      throw InputError(
+        location: .file(file),
+        message:
+          "\(d) assets need about \(gigabytes(bytes)) for their covariance matrices; this process may use \(gigabytes(limit)) (half of the machine's memory or address-space limit)"
+      )
+    }
+  }
+
   /// Half the smallest of the physical memory, `RLIMIT_AS` and the cgroup's memory limit
   /// (`/sys/fs/cgroup/memory.max`, a container's).
   static var memoryLimit: Int {

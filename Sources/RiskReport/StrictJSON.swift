@@ -2,7 +2,7 @@ import Foundation
 
 /// The input JSON files (portfolio, model) read strictly before they are decoded: RFC 8259
 /// syntax with no extensions (no trailing commas, comments, NaN or hex), numbers finite in
-/// Double, no key twice in one object, no key the schema does not know, nesting at most 64 deep,
+/// Double and not underflowing to 0, no key twice in one object, no key the schema does not know, nesting at most 64 deep,
 /// and a top-level object. Every problem is an `InputError` with the file, line and column
 /// (1-based, columns in bytes), so a misspelt `riskBudget` or a truncated file is pointed at,
 /// never silently ignored.
@@ -273,6 +273,11 @@ struct StrictJSON {
     let text = String(decoding: bytes[start..<position], as: UTF8.self)
     guard let value = Double(text), value.isFinite else {
       throw error("the number \(text) is beyond Double's range", at: start)
+    }
+    if value == 0,
+      text.utf8.prefix(while: { $0 != 0x65 && $0 != 0x45 }).contains(where: { $0 >= 0x31 && $0 <= 0x39 })
+    {
+      throw error("the number \(text) is below Double's range (it would read as 0)", at: start)
     }
   }
 }

@@ -66,6 +66,62 @@ let exampleModel = """
     }
   }
 
+  @Test(
+    "Inputs whose figures overflowed to inf or NaN with exit 0 (a 1e300 price jump, weights of ±1e308, an underflowing number) name their file and line"
+  )
+  func overflowingInputs() throws {
+    let jump = try temporaryFile(
+      "date,A,B\n2020-01-01,1,10\n2020-01-02,1e300,11\n2020-01-03,1.2,10.5\n2020-01-04,1.1,10.7\n")
+    for format in ["csv", "json", "table"] {
+      expectOneLineError(
+        try runRiskReport(["covariance", "--prices", jump, "--returns", "simple", "--format", format]),
+        naming: jump + ":3:2: the return of A from line 2 to this line is 1e+300", format)
+    }
+    let weights = try temporaryFile(
+      "asset,weight\nAAPL,1e308\nGOOG,-1e308\nIBM,0.5\nMSFT,0.5\n", name: "weights.csv")
+    expectOneLineError(
+      try runRiskReport(["var", "--weights", weights, "--paths", "200"]),
+      naming: weights + ":2:2: weight of AAPL is 1e+308, beyond ±1e6")
+    let tiny = try temporaryFile(#"{"holdings": {"AAPL": 1, "GOOG": 2e-324}}"#, name: "portfolio.json")
+    expectOneLineError(
+      try runRiskReport(["run", "--portfolio", tiny, "--out", temporaryFolder(), "--paths", "400"]),
+      naming: tiny + ":1:34: the number 2e-324 is below Double's range")
+    let model = try temporaryFile(
+      #"{"assets": ["X"], "spot": [1], "drift": [0], "volatility": [1e308], "correlation": [[1]]}"#,
+      name: "model.json")
+    expectOneLineError(
+      try runRiskReport(["simulate", "--model", model]),
+      naming: model + ": volatility[0]: 1e+308 is out of range")
+  }
+
+  @Test("A price file with more assets than this process can hold covariances for is refused up front")
+  func tooManyAssets() throws {
+    // 6 000 assets under a 400 MB address-space limit aborted on a 288 MB allocation.
+    var header = "date"
+    var row1 = "2020-01-01"
+    var row2 = "2020-01-02"
+    for i in 0..<6_000 {
+      header += ",A\(i)"
+      row1 += ",\(1 + i % 7)"
+      row2 += ",\(2 + i % 5)"
+    }
+    let path = try temporaryFile([header, row1, row2].joined(separator: "\n") + "\n")
+    let binary = Bundle.main.bundleURL.appendingPathComponent("riskreport").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "ulimit -v 400000; exec \"$0\" covariance --prices \"$1\"", binary, path]
+    let (out, err) = (Pipe(), Pipe())
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    expectOneLineError(
+      (process.terminationStatus, String(decoding: stdout, as: UTF8.self), stderr),
+      naming: path + ": 6000 assets need about")
+  }
+
   @Test("A jump from 1e-300 to 1e300: a finite log return, a simple return that overflows at its line")
   func overflowingReturn() throws {
     let path = try temporaryFile(
@@ -75,7 +131,7 @@ let exampleModel = """
     let weights = try temporaryFile("asset,weight\nA,0.5\nB,0.5\n", name: "w.csv")
     expectOneLineError(
       try runRiskReport(["var", "--prices", path, "--weights", weights, "--method", "historical"]),
-      naming: path + ":3:2: the return of A from line 2 to this line is not finite")
+      naming: path + ":3:2: the return of A from line 2 to this line is")
   }
 
   @Test(
@@ -215,5 +271,23 @@ let exampleModel = """
       ["simulate", "--model", model, "--paths", "100", "--format", "json"])
     #expect(code == 0, "\(error)")
     #expect(stdout.contains("X😀"))
+  }
+}
+
+@Suite struct CappedParityTests {
+  @Test("Caps that sum to 1 leave one feasible point: parity returns it, converged, residual 0")
+  func capsFillTheRoom() throws {
+    let caps = try temporaryFile(
+      "asset,value\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n", name: "caps.csv")
+    let (status, stdout, stderr) = try runRiskReport(["parity", "--caps", caps, "--format", "json"])
+    #expect(status == 0, "\(stderr)")
+    struct Output: Decodable {
+      let weights: [Double]
+      let converged: Bool
+      let residual: Double
+    }
+    let output = try JSONDecoder().decode(Output.self, from: Data(stdout.utf8))
+    #expect(output.converged && output.residual == 0)
+    #expect(output.weights.allSatisfy { abs($0 - 0.25) < 1e-12 })
   }
 }

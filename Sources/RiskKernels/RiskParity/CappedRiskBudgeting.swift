@@ -103,12 +103,19 @@ extension RiskBudgetingProblem {
   }
 
   /// The reported residual `max(max_F |RCᵢ/σ_p − κbᵢ|, max_C (RCᵢ/σ_p − κbᵢ)⁺)` with
-  /// `RCᵢ/σ_p = wᵢ(Σw)ᵢ/σ_p²` and `κ = λ/σ_p²`.
+  /// `RCᵢ/σ_p = wᵢ(Σw)ᵢ/σ_p²` and `κ = λ/σ_p²`. With every asset capped (the caps sum to 1),
+  /// `w = u` is the only feasible point and so the solution: κ is then the largest
+  /// `(RCᵢ/σ_p)/bᵢ`, for which every capped condition holds, and the residual is 0 (it was
+  /// computed with κ = 1 and reported 0.17 with the solution exact).
   func cappedResidual(_ w: [T], _ y: [T], capped: Set<Int>) -> (residual: T, scale: T) {
     var variance: T = 0
     for i in w.indices { variance += w[i] * y[i] }
     let free = w.indices.filter { !capped.contains($0) }
-    let kappa = free.isEmpty ? 1 : scaleFactor(w, y, free: free) / variance
+    let kappa =
+      free.isEmpty
+      ? w.indices.filter { budgets[$0] > 0 }.map { w[$0] * y[$0] / variance / budgets[$0] }.max()
+        ?? 1
+      : scaleFactor(w, y, free: free) / variance
     var worst: T = 0
     for i in w.indices {
       let gap = w[i] * y[i] / variance - kappa * budgets[i]

@@ -106,9 +106,11 @@ enum ReportDirectory {
       return
         "holds other files than a report (\(others.sorted().prefix(3).joined(separator: ", "))); choose a new or report-only folder"
     }
-    guard contents.contains(markerFile) else {
+    guard contents.contains(markerFile),
+      FileManager.default.contents(atPath: path + "/" + markerFile) == Data(markerText.utf8)
+    else {
       return
-        "holds report files that riskreport run did not write (no \(markerFile)); choose a new or report-only folder"
+        "holds report files that riskreport run did not write (no \(markerFile) of its own); choose a new or report-only folder"
     }
     return nil
   }

@@ -73,7 +73,9 @@ struct ReportSection {
     }
     var paragraphs = [
       "Portfolio value \(money(r.weights.value)). Annualised volatility: current \(percent(p.currentVolatility)), risk parity \(percent(p.parityVolatility)).",
-      "Risk parity (Spinu's Newton, \(p.iterations) iterations, residual \(String(format: "%.1e", p.residual))): weights whose risk contributions RCᵢ/σ_p equal the budgets.",
+      p.cappedAssets.isEmpty
+        ? "Risk parity (Spinu's Newton, \(p.iterations) iterations, residual \(String(format: "%.1e", p.residual))): weights whose risk contributions RCᵢ/σ_p equal the budgets."
+        : "Risk parity (Spinu's Newton with caps, \(p.iterations) iterations, residual \(String(format: "%.1e", p.residual))): the capped assets sit at their caps, with risk contributions at most their budgets' share; the others' contributions are in proportion to their budgets.",
     ]
     if !p.cappedAssets.isEmpty {
       paragraphs.append("Capped: \(p.cappedAssets.joined(separator: ", ")).")
