@@ -37,6 +37,18 @@ func examplePrices(rows: Int = 40) -> String {
   return text
 }
 
+/// Three dated rows of `assets` assets A0, A1, …, every price moving.
+func widePrices(assets: Int) -> String {
+  var rows = ["date", "2020-01-01", "2020-01-02", "2020-01-03"]
+  for i in 0..<assets {
+    rows[0] += ",A\(i)"
+    rows[1] += ",\(10 + i)"
+    rows[2] += ",\(11 + i + i % 3)"
+    rows[3] += ",\(10 + i + i % 5)"
+  }
+  return rows.joined(separator: "\n") + "\n"
+}
+
 let exampleModel = """
   {"assets": ["X", "Y"], "spot": [100, 50], "drift": [0.05, 0.0], "volatility": [0.2, 0.4],
    "correlation": [[1, 0.3], [0.3, 1]]}
@@ -97,15 +109,7 @@ let exampleModel = """
   @Test("A price file with more assets than this process can hold covariances for is refused up front")
   func tooManyAssets() throws {
     // 6 000 assets under a 400 MB address-space limit aborted on a 288 MB allocation.
-    var header = "date"
-    var row1 = "2020-01-01"
-    var row2 = "2020-01-02"
-    for i in 0..<6_000 {
-      header += ",A\(i)"
-      row1 += ",\(1 + i % 7)"
-      row2 += ",\(2 + i % 5)"
-    }
-    let path = try temporaryFile([header, row1, row2].joined(separator: "\n") + "\n")
+    let path = try temporaryFile(widePrices(assets: 6_000))
     let binary = Bundle.main.bundleURL.appendingPathComponent("riskreport").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -214,17 +218,7 @@ let exampleModel = """
   func covarianceOutput() throws {
     let runs = try (0..<4).map { _ in try runRiskReport(["covariance", "--format", "json"]).1 }
     #expect(Set(runs).count == 1)
-    var header = "date"
-    var row = "2020-01-01"
-    var next = "2020-01-02"
-    for i in 0..<40 {
-      header += ",A\(i)"
-      row += ",\(10 + i)"
-      next += ",\(11 + i + i % 3)"
-    }
-    let wide = try temporaryFile(
-      [header, row, next, row.replacingOccurrences(of: "2020-01-01", with: "2020-01-03")]
-        .joined(separator: "\n") + "\n")
+    let wide = try temporaryFile(widePrices(assets: 40))
     expectOneLineError(
       try runRiskReport(["covariance", "--prices", wide]),
       naming: "--format: table shows at most 30 assets")
