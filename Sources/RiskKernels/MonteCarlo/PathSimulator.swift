@@ -417,7 +417,8 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   /// 24. Measured with OpenBLAS 0.3.21 on one thread: for widths that are multiples of 24, every
   /// column has the same bits as in any other such width, with the Haswell, Zen, SkylakeX,
   /// Cooperlake and SandyBridge kernels (`OPENBLAS_CORETYPE`), in Float and Double, for d from
-  /// 1 to 500; multiples of 16 did not hold (SkylakeX double, Haswell single).
+  /// 1 to 500, and with the older x86-64 families' (Prescott to Nehalem, Atom, Barcelona,
+  /// Bobcat) at d = 3 to 500; multiples of 16 did not hold (SkylakeX double, Haswell single).
   static var columnMultiple: Int { 24 }
 
   /// Returns the large arrays to the scratch pool; the workspace is not used afterwards.
