@@ -1,0 +1,177 @@
+internal import Foundation
+internal import RealModule
+
+/// The per-run constants and the layout of the per-path values the observers produce.
+struct SimulationPlan<Scalar: BLASScalar>: Sendable {
+  let model: CorrelatedGBM<Scalar>
+  let settings: SimulationSettings
+  let observers: PathObservers<Scalar>
+  let d: Int
+  /// `(μᵢ − σᵢ²/2)Δt` and `Δt`.
+  let driftPerStep: [Scalar]
+  let dt: Scalar
+  /// `√Δt·L`, so each chunk's TRMM runs with α = 1 (OpenBLAS scales the whole right-hand side
+  /// by α in a separate pass otherwise: 3% of a 252-step run).
+  let stepFactor: Matrix<Scalar>
+  let logSpot: [Scalar]
+  /// Every monitored barrier: the per-asset lower ones, the per-asset upper ones, then
+  /// `observers.barriers`; `lowerIndex[i]`/`upperIndex[i]` locate asset i's.
+  let barriers: [MonitoredBarrier<Scalar>]
+  let lowerIndex: [Int?]
+  let upperIndex: [Int?]
+  let firstUserBarrier: Int
+  /// Whether a barrier is on a basket (the bridge then needs prices at every date).
+  let hasBaskets: Bool
+  /// Paths per block, and steps per chunk: the block's normals matrix stays about
+  /// `chunkElements` values.
+  let blockPaths: Int
+  let chunkSteps: Int
+  /// 2¹⁷ values (1 MB in Double): at d = 500 and one step, 262-path blocks ran 3% faster than
+  /// the 524 that 2¹⁸ gave (alternating A/B runs, `riskbench montecarlo`); no case got slower.
+  static var chunkElements: Int { 1 << 17 }
+
+  // Offsets of each path's values (see `BlockWorkspace.pathValues`).
+  let terminalOffset = 0
+  let minimumOffset: Int?
+  let maximumOffset: Int?
+  let portfolioOffset: Int?
+  /// Per monitored barrier: the offset of its on-grid hit, continuous hit and (with a strike)
+  /// shortfall values.
+  let barrierOffsets: [Int]
+  let valueCount: Int
+
+  init(model: CorrelatedGBM<Scalar>, settings: SimulationSettings, observers: PathObservers<Scalar>)
+  {
+    self.model = model
+    self.settings = settings
+    self.observers = observers
+    d = model.dimension
+    let dt = Scalar(settings.horizon / Double(settings.steps))
+    self.dt = dt
+    driftPerStep = (0..<d).map {
+      (model.drift[$0] - model.volatility[$0] * model.volatility[$0] / 2) * dt
+    }
+    var stepFactor = model.covarianceFactor.lower
+    stepFactor.scale(by: dt.squareRoot())
+    self.stepFactor = stepFactor
+    logSpot = model.spot.map { Scalar.log($0) }
+    var monitored: [Barrier<Scalar>] = []
+    let assetCount = model.dimension
+    func perAsset(_ levels: [Scalar?]?, _ direction: Barrier<Scalar>.Direction) -> [Int?] {
+      (0..<assetCount).map { i in
+        guard let level = levels?[i] else { return nil }
+        monitored.append(Barrier(.asset(i), level: level, direction: direction))
+        return monitored.count - 1
+      }
+    }
+    lowerIndex = perAsset(observers.lowerBarriers, .down)
+    upperIndex = perAsset(observers.upperBarriers, .up)
+    firstUserBarrier = monitored.count
+    monitored += observers.barriers
+    barriers = monitored.map { MonitoredBarrier($0, model: model) }
+    hasBaskets = monitored.contains {
+      if case .basket = $0.underlying { return true } else { return false }
+    }
+    blockPaths =
+      settings.blockPaths ?? Self.automaticBlockPaths(dimension: d, steps: settings.steps)
+    // Equal chunks (252 steps in two of 126, not 204 + 48), so the normals matrix keeps one
+    // shape and is never reallocated (zeroed) for a short last chunk.
+    let longestChunk = Swift.max(
+      1, Swift.min(settings.steps, Self.chunkElements / (d * blockPaths)))
+    let chunks = (settings.steps + longestChunk - 1) / longestChunk
+    chunkSteps = (settings.steps + chunks - 1) / chunks
+    var next = d
+    minimumOffset = observers.extremes ? next : nil
+    if observers.extremes { next += d }
+    maximumOffset = observers.tracksMaxima ? next : nil
+    if observers.tracksMaxima { next += d }
+    portfolioOffset = observers.holdings != nil ? next : nil
+    if observers.holdings != nil {
+      next += 1 + (observers.extremes ? 1 : 0) + (observers.tracksMaxima ? 1 : 0)
+    }
+    var offsets: [Int] = []
+    for barrier in barriers {
+      offsets.append(next)
+      next += barrier.strike == nil ? 2 : 3
+    }
+    barrierOffsets = offsets
+    valueCount = next
+  }
+
+  /// Paths per block when the settings leave it open: a block's normals fill about
+  /// `chunkElements` values, within 64 … 1024 paths, even.
+  static func automaticBlockPaths(dimension d: Int, steps: Int) -> Int {
+    Swift.min(Swift.max(chunkElements / (d * steps), 64), 1024) & ~1
+  }
+
+  /// Merges the groups in order and assembles the result.
+  func result(from tallies: [GroupTally<Scalar>]) throws(RiskKernelsError) -> SimulationResult<
+    Scalar
+  > {
+    var moments = [MomentAccumulator](repeating: MomentAccumulator(), count: valueCount)
+    for tally in tallies {
+      for (q, group) in tally.sums.accumulators.enumerated() { moments[q].merge(group) }
+    }
+    let estimates = moments.map(\.estimate)
+    func slice(_ offset: Int?, _ count: Int) -> [MonteCarloEstimate]? {
+      offset.map { Array(estimates[$0..<($0 + count)]) }
+    }
+    var portfolio: PortfolioStatistics?
+    if let offset = portfolioOffset, let holdings = observers.holdings {
+      let initial = zip(holdings, model.spot).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+      portfolio = PortfolioStatistics(
+        initial: initial, terminal: estimates[offset],
+        minimum: observers.extremes ? estimates[offset + 1] : nil,
+        maximum: observers.tracksMaxima ? estimates[offset + 2] : nil)
+    }
+    func hit(_ b: Int) -> BarrierHitEstimate {
+      let offset = barrierOffsets[b]
+      return BarrierHitEstimate(
+        barrier: Double(barriers[b].level), onGrid: estimates[offset],
+        continuous: estimates[offset + 1],
+        shortfall: barriers[b].strike == nil ? nil : estimates[offset + 2])
+    }
+    func perAsset(_ levels: [Scalar?]?, _ index: [Int?]) -> [BarrierHitEstimate?]? {
+      levels == nil ? nil : index.map { $0.map(hit) }
+    }
+    let n = settings.paths
+    var terminalPrices: Matrix<Scalar>?
+    if observers.keepTerminalPrices {
+      var storage: [Scalar] = []
+      storage.reserveCapacity(n * d)
+      for i in 0..<d {
+        for tally in tallies {
+          let m = tally.pathCount
+          storage.append(contentsOf: tally.terminalPrices[(i * m)..<((i + 1) * m)])
+        }
+      }
+      terminalPrices = Matrix(uncheckedRows: n, columns: d, storage: storage)
+    }
+    return SimulationResult(
+      settings: settings, assets: model.assets, terminal: slice(terminalOffset, d)!,
+      minimum: slice(minimumOffset, d), maximum: slice(maximumOffset, d), portfolio: portfolio,
+      lowerBarrierHits: perAsset(observers.lowerBarriers, lowerIndex),
+      upperBarrierHits: perAsset(observers.upperBarriers, upperIndex),
+      barrierHits: observers.barriers.isEmpty
+        ? nil : (firstUserBarrier..<barriers.count).map(hit),
+      terminalPrices: terminalPrices,
+      portfolioValues: observers.keepPortfolioValues ? Self.concatenated(tallies) : nil,
+      paths: observers.keepPaths ? tallies.flatMap(\.paths) : nil)
+  }
+}
+
+extension SimulationPlan {
+  /// The groups' portfolio values in path order, in an array from the scratch pool (a caller
+  /// that is done with them may return it).
+  static func concatenated(_ tallies: [GroupTally<Scalar>]) -> [Scalar] {
+    var values: [Scalar] = ScratchPool.take(tallies.reduce(0) { $0 + $1.portfolioValues.count })
+    var at = 0
+    for tally in tallies {
+      for v in tally.portfolioValues {
+        values[at] = v
+        at += 1
+      }
+    }
+    return values
+  }
+}
