@@ -282,18 +282,18 @@ struct StrictJSON {
   }
 }
 
-/// The edit distance between two keys (for "did you mean").
+/// The edit distance between two keys (for "did you mean"), Levenshtein's by one row.
 private func distance(_ a: String, _ b: String) -> Int {
   let (x, y) = (Array(a.utf8), Array(b.utf8))
   var row = Array(0...y.count)
-  for i in 1...Swift.max(1, x.count) where !x.isEmpty {
-    var previous = row[0]
-    row[0] = i
-    for j in 1...Swift.max(1, y.count) where !y.isEmpty {
-      let current = row[j]
-      row[j] = Swift.min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
-      previous = current
+  for i in x.indices {
+    var diagonal = row[0]
+    row[0] = i + 1
+    for j in y.indices {
+      let above = row[j + 1]
+      row[j + 1] = Swift.min(above + 1, row[j] + 1, diagonal + (x[i] == y[j] ? 0 : 1))
+      diagonal = above
     }
   }
-  return y.isEmpty ? x.count : row[y.count]
+  return row[y.count]
 }

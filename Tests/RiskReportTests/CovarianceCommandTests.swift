@@ -4,30 +4,44 @@ import Testing
 
 @testable import RiskReport
 
-/// Runs the built `riskreport` binary and returns (exit code, stdout, stderr).
-/// `environment` entries are added to (or replace) this process's own.
-func runRiskReport(_ arguments: [String], environment: [String: String] = [:]) throws -> (
-  Int32, String, String
-) {
-  let binary = Bundle.main.bundleURL.appendingPathComponent("riskreport")
+/// The built `riskreport` binary.
+let riskReportBinary = Bundle.main.bundleURL.appendingPathComponent("riskreport")
+
+/// Runs `executable` (terminated after `seconds`) and returns why it ended, its exit status (or
+/// signal), stdout and stderr. `environment` entries are added to (or replace) this process's.
+func runProcess(
+  _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+  seconds: Double = 300
+) throws -> (Process.TerminationReason, Int32, String, String) {
   let process = Process()
-  process.executableURL = binary
+  process.executableURL = executable
   process.arguments = arguments
   if !environment.isEmpty {
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
   }
-  let out = Pipe()
-  let err = Pipe()
+  let (out, err) = (Pipe(), Pipe())
   process.standardOutput = out
   process.standardError = err
   try process.run()
+  let watchdog = DispatchWorkItem { process.terminate() }
+  DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
   let stdout = out.fileHandleForReading.readDataToEndOfFile()
   let stderr = err.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
+  watchdog.cancel()
   return (
-    process.terminationStatus, String(decoding: stdout, as: UTF8.self),
+    process.terminationReason, process.terminationStatus, String(decoding: stdout, as: UTF8.self),
     String(decoding: stderr, as: UTF8.self)
   )
+}
+
+/// Runs the built `riskreport` binary and returns (exit code, stdout, stderr).
+func runRiskReport(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+  Int32, String, String
+) {
+  let (_, status, stdout, stderr) = try runProcess(
+    riskReportBinary, arguments, environment: environment)
+  return (status, stdout, stderr)
 }
 
 @Suite struct CovarianceCommandTests {

@@ -50,29 +50,6 @@ import _RiskKernelsTestSupport
     return lines.joined(separator: "\n")
   }
 
-  /// Runs riskreport with a time limit; the reason it ended, the exit status, stdout, stderr.
-  static func run(_ arguments: [String], seconds: Double = 120) throws -> (
-    Process.TerminationReason, Int32, String, String
-  ) {
-    let process = Process()
-    process.executableURL = Bundle.main.bundleURL.appendingPathComponent("riskreport")
-    process.arguments = arguments
-    let (out, err) = (Pipe(), Pipe())
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let watchdog = DispatchWorkItem { process.terminate() }
-    DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    watchdog.cancel()
-    return (
-      process.terminationReason, process.terminationStatus, String(decoding: stdout, as: UTF8.self),
-      String(decoding: stderr, as: UTF8.self)
-    )
-  }
-
   static let weights = "asset,weight\nA,0.3\nB,0.3\nC,0.4\n"
   static let portfolio = """
     {"holdings": {"A": 10, "B": 5, "C": 20},
@@ -151,7 +128,7 @@ import _RiskKernelsTestSupport
   @Test("Seeded fuzz: mutated files and flags never trap, never print NaN, always fail in one line", arguments: 0..<600)
   func fuzz(seed: Int) throws {
     let (arguments, files, out) = try Self.makeCase(seed: seed)
-    let (reason, status, stdout, stderr) = try Self.run(arguments)
+    let (reason, status, stdout, stderr) = try runProcess(riskReportBinary, arguments, seconds: 120)
     let context = "seed \(seed): riskreport \(arguments.joined(separator: " "))"
     #expect(reason == .exit, "\(context): ended by signal \(status)")
     guard reason == .exit else { return }

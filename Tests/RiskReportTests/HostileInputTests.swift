@@ -110,20 +110,10 @@ let exampleModel = """
   func tooManyAssets() throws {
     // 6 000 assets under a 400 MB address-space limit aborted on a 288 MB allocation.
     let path = try temporaryFile(widePrices(assets: 6_000))
-    let binary = Bundle.main.bundleURL.appendingPathComponent("riskreport").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "ulimit -v 400000; exec \"$0\" covariance --prices \"$1\"", binary, path]
-    let (out, err) = (Pipe(), Pipe())
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    expectOneLineError(
-      (process.terminationStatus, String(decoding: stdout, as: UTF8.self), stderr),
-      naming: path + ": 6000 assets need about")
+    let (_, status, stdout, stderr) = try runProcess(
+      URL(fileURLWithPath: "/bin/sh"),
+      ["-c", "ulimit -v 400000; exec \"$0\" covariance --prices \"$1\"", riskReportBinary.path, path])
+    expectOneLineError((status, stdout, stderr), naming: path + ": 6000 assets need about")
   }
 
   @Test("A jump from 1e-300 to 1e300: a finite log return, a simple return that overflows at its line")
