@@ -23,6 +23,9 @@ public enum RiskKernelsError: Error, Equatable, Sendable, CustomStringConvertibl
   /// An environment variable that configures the library holds a value it cannot honour, e.g.
   /// `RISKKERNELS_ISA=avx512` on a CPU without AVX-512.
   case environment(variable: String, value: String, reason: String)
+  /// A simulation partial that cannot be used: bytes that are not a partial's encoding, a
+  /// partial of another run, or two partials whose group ranges do not meet.
+  case invalidPartial(reason: String)
 
   public var description: String {
     switch self {
@@ -44,6 +47,8 @@ public enum RiskKernelsError: Error, Equatable, Sendable, CustomStringConvertibl
       return "\(routine) failed with status \(status)"
     case .environment(let variable, let value, let reason):
       return "\(variable)=\(value): \(reason)"
+    case .invalidPartial(let reason):
+      return "invalid simulation partial: \(reason)"
     }
   }
 }

@@ -7,8 +7,8 @@ internal import Synchronization
 /// storing more than a block of paths (unless asked to keep them).
 ///
 /// Paths are split into reduction groups of `SimulationSettings.groupPaths`; each group runs on
-/// one thread in blocks of `blockPaths` paths, and the groups' partial moments are merged in group
-/// order. Per block and chunk of steps: the normals of each path (its own stream, see
+/// one thread in blocks of `blockPaths` paths, and the groups' partial moments are merged along
+/// one fixed binary tree over the group indices (`run(groups:)`, `SimulationPartial`). Per block and chunk of steps: the normals of each path (its own stream, see
 /// `NormalGenerator`) fill a `d × (paths·steps)` matrix `Z`; one TRMM makes `√Δt·L·Z`; a pass adds
 /// the drift and accumulates log-prices and observers; one SLEEF call exponentiates the chunk
 /// when an observer needs prices. OpenBLAS is pinned to one thread during the run, and a block's
@@ -37,7 +37,10 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
     self.observers = observers
   }
 
-  /// Runs the simulation.
+  /// G, the run's number of reduction groups (`settings.groupCount`).
+  public var groupCount: Int { settings.groupCount }
+
+  /// Runs the simulation: `result(from: run(groups: 0..<groupCount))`.
   ///
   /// - Parameter progress: called from the worker threads after each group of
   ///   `SimulationSettings.groupPaths` paths with the number of paths done so far (for a
@@ -45,44 +48,78 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
   /// - Throws: `.parameterOutOfRange`, `.dimensionMismatch` or `.nonFiniteInput` for invalid
   ///   settings or observers (checked before any path is drawn); `.backend` if GSL cannot
   ///   allocate a generator; `.environment` if `RISKKERNELS_ISA` names a level this CPU lacks.
-  @specialized(where Scalar == Double)
-  @specialized(where Scalar == Float)
   public func run(progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil)
     throws(RiskKernelsError) -> SimulationResult<Scalar>
+  {
+    try result(from: run(groups: 0..<groupCount, progress: progress))
+  }
+
+  /// Simulates the reduction groups `groups` only (their paths are
+  /// `groups.lowerBound·groupPaths ..< min(groups.upperBound·groupPaths, N)`) and returns their
+  /// partial. Partials of adjacent ranges merge (`SimulationPartial.merging(_:)`); once they
+  /// cover `0..<groupCount`, `result(from:)` gives the same bits as `run()`, however the groups
+  /// were split between calls, threads or processes.
+  ///
+  /// - Parameter progress: as in `run(progress:)`, counting this call's paths.
+  /// - Throws: as `run(progress:)`, and `.parameterOutOfRange` for groups outside
+  ///   `0..<groupCount`.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  public func run(groups: Range<Int>, progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil)
+    throws(RiskKernelsError) -> SimulationPartial<Scalar>
   {
     try Backend.checkVectorLevel()
     try settings.validate()
     try observers.validate(model: model, settings: settings)
+    guard groups.upperBound <= groupCount else {
+      throw .parameterOutOfRange(
+        name: "groups", value: Double(groups.upperBound),
+        allowed: "within 0..<\(groupCount) (the run's reduction groups)")
+    }
     let plan = SimulationPlan(model: model, settings: settings, observers: observers)
-    let groups =
-      (settings.paths + SimulationSettings.groupPaths - 1) / SimulationSettings.groupPaths
+    let count = groups.count
     let cores = ProcessInfo.processInfo.activeProcessorCount
-    let workers = Swift.max(1, Swift.min(settings.threads ?? cores, groups))
-    let tallies = Mutex<[GroupTally<Scalar>?]>(Array(repeating: nil, count: groups))
+    let workers = Swift.max(1, Swift.min(settings.threads ?? cores, count))
+    let tallies = Mutex<[GroupTally<Scalar>?]>(Array(repeating: nil, count: count))
     let failure = Mutex<RiskKernelsError?>(nil)
     // Workers take the next group as they become free, so a worker slowed by another process
-    // takes fewer; the merge is in group order whoever ran them.
+    // takes fewer; the merge follows the tree whoever ran them.
     let nextGroup = Atomic<Int>(0)
     let pathsDone = Atomic<Int>(0)
-    BLASThreads.withOneThread {
-      DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        do throws(RiskKernelsError) {
-          var workspace = try BlockWorkspace(plan: plan)
-          defer { workspace.recycle() }
-          while true {
-            let group = nextGroup.add(1, ordering: .relaxed).oldValue
-            guard group < groups, failure.withLock({ $0 == nil }) else { break }
-            let tally = try workspace.run(group: group)
-            tallies.withLock { $0[group] = tally }
-            let done = pathsDone.add(tally.pathCount, ordering: .relaxed).newValue
-            progress?(done)
+    if count > 0 {
+      BLASThreads.withOneThread {
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+          do throws(RiskKernelsError) {
+            var workspace = try BlockWorkspace(plan: plan)
+            defer { workspace.recycle() }
+            while true {
+              let k = nextGroup.add(1, ordering: .relaxed).oldValue
+              guard k < count, failure.withLock({ $0 == nil }) else { break }
+              let tally = try workspace.run(group: groups.lowerBound + k)
+              tallies.withLock { $0[k] = tally }
+              let done = pathsDone.add(tally.pathCount, ordering: .relaxed).newValue
+              progress?(done)
+            }
+          } catch {
+            failure.withLock { $0 = $0 ?? error }
           }
-        } catch {
-          failure.withLock { $0 = $0 ?? error }
         }
       }
     }
     if let error = failure.withLock({ $0 }) { throw error }
-    return try plan.result(from: tallies.withLock { $0.map { $0! } })
+    return plan.partial(groups: groups, from: tallies.withLock { $0.map { $0! } })
+  }
+
+  /// The result of a partial that covers every group of this simulator's run.
+  ///
+  /// - Throws: `.invalidPartial` if the partial is another run's (model, settings, observers
+  ///   or precision differ) or does not cover `0..<groupCount`.
+  public func result(from partial: SimulationPartial<Scalar>) throws(RiskKernelsError)
+    -> SimulationResult<Scalar>
+  {
+    try settings.validate()
+    try observers.validate(model: model, settings: settings)
+    return try SimulationPlan(model: model, settings: settings, observers: observers).result(
+      from: partial)
   }
 }

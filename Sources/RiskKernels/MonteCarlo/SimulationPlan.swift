@@ -104,15 +104,48 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     Swift.min(Swift.max(chunkElements / (d * steps), 64), 1024) & ~1
   }
 
-  /// Merges the groups in order and assembles the result.
-  func result(from tallies: [GroupTally<Scalar>]) throws(RiskKernelsError) -> SimulationResult<
-    Scalar
-  > {
-    var moments = [MomentAccumulator](repeating: MomentAccumulator(), count: valueCount)
-    for tally in tallies {
-      for (q, group) in tally.sums.accumulators.enumerated() { moments[q].merge(group) }
+  /// The partial of `groups` from their tallies (in group order): the moments merged along the
+  /// tree, the kept values concatenated.
+  func partial(groups: Range<Int>, from tallies: [GroupTally<Scalar>]) -> SimulationPartial<Scalar>
+  {
+    let tree = MergeTree(groupCount: settings.groupCount)
+    let moments = tree.reduce(
+      over: groups,
+      known: { $0.count == 1 ? tallies[$0.lowerBound - groups.lowerBound].sums.accumulators : nil },
+      merge: { zip($0, $1).map(MomentAccumulator.merged) })!
+    let paths = settings.paths(ofGroups: groups)
+    var terminalPrices: [Scalar] = []
+    if observers.keepTerminalPrices {
+      terminalPrices.reserveCapacity(paths.count * d)
+      for i in 0..<d {
+        for tally in tallies {
+          let m = tally.pathCount
+          terminalPrices.append(contentsOf: tally.terminalPrices[(i * m)..<((i + 1) * m)])
+        }
+      }
     }
-    let estimates = moments.map(\.estimate)
+    return SimulationPartial(
+      groups: groups, groupCount: settings.groupCount, paths: paths, runFingerprint: fingerprint,
+      assetCount: d, valueCount: valueCount, nodes: tree.cover(groups), moments: moments,
+      terminalPrices: terminalPrices,
+      portfolioValues: observers.keepPortfolioValues ? Self.concatenated(tallies) : [],
+      keptPaths: observers.keepPaths ? tallies.flatMap(\.paths) : [])
+  }
+
+  /// The result of a complete partial.
+  func result(from partial: SimulationPartial<Scalar>) throws(RiskKernelsError)
+    -> SimulationResult<Scalar>
+  {
+    guard partial.runFingerprint == fingerprint, partial.groupCount == settings.groupCount else {
+      throw .invalidPartial(reason: "the partial comes from another run")
+    }
+    guard partial.isComplete else {
+      throw .invalidPartial(
+        reason:
+          "the partial covers groups \(partial.groups.lowerBound)..<\(partial.groups.upperBound) of \(partial.groupCount)"
+      )
+    }
+    let estimates = partial.moments[0].map(\.estimate)
     func slice(_ offset: Int?, _ count: Int) -> [MonteCarloEstimate]? {
       offset.map { Array(estimates[$0..<($0 + count)]) }
     }
@@ -134,19 +167,6 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     func perAsset(_ levels: [Scalar?]?, _ index: [Int?]) -> [BarrierHitEstimate?]? {
       levels == nil ? nil : index.map { $0.map(hit) }
     }
-    let n = settings.paths
-    var terminalPrices: Matrix<Scalar>?
-    if observers.keepTerminalPrices {
-      var storage: [Scalar] = []
-      storage.reserveCapacity(n * d)
-      for i in 0..<d {
-        for tally in tallies {
-          let m = tally.pathCount
-          storage.append(contentsOf: tally.terminalPrices[(i * m)..<((i + 1) * m)])
-        }
-      }
-      terminalPrices = Matrix(uncheckedRows: n, columns: d, storage: storage)
-    }
     return SimulationResult(
       settings: settings, assets: model.assets, terminal: slice(terminalOffset, d)!,
       minimum: slice(minimumOffset, d), maximum: slice(maximumOffset, d), portfolio: portfolio,
@@ -154,9 +174,10 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       upperBarrierHits: perAsset(observers.upperBarriers, upperIndex),
       barrierHits: observers.barriers.isEmpty
         ? nil : (firstUserBarrier..<barriers.count).map(hit),
-      terminalPrices: terminalPrices,
-      portfolioValues: observers.keepPortfolioValues ? Self.concatenated(tallies) : nil,
-      paths: observers.keepPaths ? tallies.flatMap(\.paths) : nil)
+      terminalPrices: observers.keepTerminalPrices
+        ? Matrix(uncheckedRows: settings.paths, columns: d, storage: partial.terminalPrices) : nil,
+      portfolioValues: observers.keepPortfolioValues ? partial.portfolioValues : nil,
+      paths: observers.keepPaths ? partial.keptPaths : nil)
   }
 }
 

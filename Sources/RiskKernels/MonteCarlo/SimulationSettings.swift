@@ -48,6 +48,28 @@ public struct SimulationSettings: Sendable, Equatable {
   /// `blockPaths`.
   public static var groupPaths: Int { 1024 }
 
+  /// G, the run's number of reduction groups: `⌈paths / groupPaths⌉`.
+  public var groupCount: Int {
+    paths <= 0 ? 0 : paths / Self.groupPaths + (paths.isMultiple(of: Self.groupPaths) ? 0 : 1)
+  }
+
+  /// The paths of a range of groups.
+  func paths(ofGroups groups: Range<Int>) -> Range<Int> {
+    Swift.min(groups.lowerBound * Self.groupPaths, paths)..<Swift.min(
+      groups.upperBound * Self.groupPaths, paths)
+  }
+
+  /// Part `part` of `parts` of the groups `0..<groupCount`, split as evenly as contiguous ranges
+  /// allow: `⌊G·part/parts⌋ ..< ⌊G·(part+1)/parts⌋` (the split `riskreport-mpi` uses, rank by
+  /// rank). A part is empty when there are more parts than groups.
+  public static func groups(part: Int, of parts: Int, groupCount: Int) -> Range<Int> {
+    precondition(parts >= 1 && (0..<parts).contains(part) && groupCount >= 0, "part of parts")
+    let (g, p) = (groupCount.multipliedFullWidth(by: part), groupCount.multipliedFullWidth(by: part + 1))
+    let lower = parts.dividingFullWidth((g.high, g.low)).quotient
+    let upper = parts.dividingFullWidth((p.high, p.low)).quotient
+    return lower..<upper
+  }
+
   /// The largest `paths` and `steps` accepted (so no index arithmetic can overflow).
   public static var pathsLimit: Int { 1 << 48 }
   public static var stepsLimit: Int { 1 << 32 }

@@ -9,8 +9,9 @@
 /// This is the rule of NumPy's `partition(x, k−1)` plus the mean of the first `k`, and it makes
 /// `ES ≥ VaR` always. One pass gathers the values at or below a cut-off sampled to keep a little
 /// more than k of them (`lowerTailCutoff`, after Floyd & Rivest); Hoare's selection (`select`)
-/// then finds the k-th smallest among those and leaves the k smallest before it, so nothing is
-/// sorted (a full selection runs when the cut-off falls short). Source: McNeil, Frey &
+/// then finds the k-th smallest among those and leaves the k smallest before it (a full
+/// selection runs when the cut-off falls short); only those k are sorted, so ES sums them in one
+/// fixed order and has the same bits for any order of the sample. Source: McNeil, Frey &
 /// Embrechts (2015) §9.2 (historical simulation); Acerbi & Tasche (2002) for ES as the tail mean.
 ///
 /// Components, when per-asset contributions `x = Σⱼ cⱼ` are given (for example `cⱼ = wⱼ rⱼ`):
@@ -38,6 +39,9 @@ public enum EmpiricalVaR {
     }
     if work.count < k { work = returns }
     let quantile = select(&work, rank: k - 1)
+    // The k worst summed in ascending order, not in the order the selection left them: the
+    // same bits however the sample was produced or ordered (e.g. merged from several processes).
+    work[0..<k].sort()
     var sum = 0.0
     for i in 0..<k { sum += Double(work[i]) }
     return TailRisk(

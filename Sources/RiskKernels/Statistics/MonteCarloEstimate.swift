@@ -16,7 +16,7 @@ public struct MonteCarloEstimate: Sendable, Equatable, Codable {
 struct MomentAccumulator: Sendable {
   private(set) var count: Double = 0
   private(set) var mean: Double = 0
-  private var squaredDeviations: Double = 0
+  private(set) var squaredDeviations: Double = 0
 
   init() {}
 
@@ -24,6 +24,13 @@ struct MomentAccumulator: Sendable {
     self.count = count
     self.mean = mean
     self.squaredDeviations = squaredDeviations
+  }
+
+  /// `left` merged with `right`, in that order (the merge tree's step).
+  static func merged(_ left: MomentAccumulator, _ right: MomentAccumulator) -> MomentAccumulator {
+    var out = left
+    out.merge(right)
+    return out
   }
 
   mutating func merge(_ other: MomentAccumulator) {

@@ -1,0 +1,209 @@
+@testable import RiskKernels
+import Testing
+import _RiskKernelsTestSupport
+
+/// Every field of two results, bit for bit (`==` on Double is bitwise here: no NaN is expected
+/// in these runs' estimates).
+func expectIdentical<T: BLASScalar>(
+  _ a: SimulationResult<T>, _ b: SimulationResult<T>, _ comment: Comment? = nil
+) {
+  #expect(a.terminal == b.terminal, comment)
+  #expect(a.minimum == b.minimum, comment)
+  #expect(a.maximum == b.maximum, comment)
+  #expect(a.portfolio == b.portfolio, comment)
+  #expect(a.lowerBarrierHits == b.lowerBarrierHits, comment)
+  #expect(a.upperBarrierHits == b.upperBarrierHits, comment)
+  #expect(a.barrierHits == b.barrierHits, comment)
+  #expect(a.terminalPrices == b.terminalPrices, comment)
+  #expect(a.portfolioValues == b.portfolioValues, comment)
+  #expect(a.paths == b.paths, comment)
+}
+
+@Suite struct SimulationPartialTests {
+  /// 7 full groups and a short one (N = 7·1024 + 302), with every observer that keeps or
+  /// accumulates something.
+  func simulator<T: BLASScalar>(
+    _: T.Type, generator: NormalGenerator = .philox, antithetic: Bool = false, paths: Int = 7470,
+    keepPaths: Bool = false, seed: UInt64 = 5
+  ) throws -> PathSimulator<T> {
+    let model = try threeAssetModel(T.self)
+    let observers = PathObservers<T>(
+      keepTerminalPrices: true, holdings: [1, 2, 5], keepPortfolioValues: true,
+      lowerBarriers: [80, nil, 10], upperBarriers: [nil, 70, nil],
+      barriers: [Barrier(.basket([1, 2, 5]), level: 150, direction: .down, strike: 160)],
+      keepPaths: keepPaths)
+    let settings = SimulationSettings(
+      paths: paths, steps: 3, horizon: 0.25, seed: seed, antithetic: antithetic,
+      generator: generator, threads: 2)
+    return PathSimulator(model: model, settings: settings, observers: observers)
+  }
+
+  /// The run split into `parts` with `SimulationSettings.groups(part:of:)`, each part simulated
+  /// on its own, merged left to right and right to left.
+  func splitRuns<T: BLASScalar>(_ simulator: PathSimulator<T>, parts: Int) throws -> (
+    SimulationResult<T>, SimulationResult<T>
+  ) {
+    let g = simulator.groupCount
+    let partials = try (0..<parts).map {
+      try simulator.run(
+        groups: SimulationSettings.groups(part: $0, of: parts, groupCount: g))
+    }
+    var left = partials[0]
+    for p in partials.dropFirst() { left = try left.merging(p) }
+    var right = partials[parts - 1]
+    for p in partials.dropLast().reversed() { right = try p.merging(right) }
+    return (try simulator.result(from: left), try simulator.result(from: right))
+  }
+
+  @Test(
+    "A run split into 1–5 uneven parts, merged in any grouping, gives the whole run's bits",
+    arguments: NormalGenerator.allCases, [false, true])
+  func splitInvariance(generator: NormalGenerator, antithetic: Bool) throws {
+    for precision in 0..<2 {
+      func check<T: BLASScalar>(_: T.Type) throws {
+        let simulator = try self.simulator(T.self, generator: generator, antithetic: antithetic)
+        let whole = try simulator.run()
+        for parts in [1, 2, 3, 5] {
+          let (left, right) = try splitRuns(simulator, parts: parts)
+          expectIdentical(left, whole, "\(T.self), \(parts) parts, left to right")
+          expectIdentical(right, whole, "\(T.self), \(parts) parts, right to left")
+        }
+      }
+      if precision == 0 { try check(Double.self) } else { try check(Float.self) }
+    }
+  }
+
+  @Test("More parts than groups: the empty parts merge as identities; kept paths concatenate")
+  func morePartsThanGroups() throws {
+    let simulator = try self.simulator(Double.self, paths: 2050, keepPaths: true)
+    #expect(simulator.groupCount == 3)
+    let whole = try simulator.run()
+    let (left, right) = try splitRuns(simulator, parts: 7)
+    expectIdentical(left, whole)
+    expectIdentical(right, whole)
+  }
+
+  @Test("Partials encode to bytes and decode back exactly (Float and Double)")
+  func encodingRoundTrip() throws {
+    func check<T: BLASScalar>(_: T.Type) throws {
+      let simulator = try self.simulator(T.self, paths: 3000, keepPaths: true)
+      let g = simulator.groupCount
+      let a = try simulator.run(groups: 0..<1)
+      let b = try simulator.run(groups: 1..<g)
+      let bytes = a.encoded()
+      let decoded = try SimulationPartial<T>(encoded: bytes)
+      #expect(decoded.encoded() == bytes)
+      #expect(decoded.groups == a.groups && decoded.paths == a.paths)
+      let viaBytes = try simulator.result(
+        from: decoded.merging(SimulationPartial<T>(encoded: b.encoded())))
+      expectIdentical(viaBytes, try simulator.run(), "\(T.self)")
+    }
+    try check(Double.self)
+    try check(Float.self)
+  }
+
+  @Test("Partials of another run, ranges that do not meet and incomplete partials are refused")
+  func misuse() throws {
+    let simulator = try self.simulator(Double.self)
+    let g = simulator.groupCount
+    let first = try simulator.run(groups: 0..<2)
+    let third = try simulator.run(groups: 4..<g)
+    #expect(throws: RiskKernelsError.self) { try first.merging(third) }
+    #expect(throws: RiskKernelsError.self) { try third.merging(first) }
+    let otherSeed = try self.simulator(Double.self, seed: 6).run(groups: 2..<g)
+    #expect(throws: RiskKernelsError.self) { try first.merging(otherSeed) }
+    #expect(throws: RiskKernelsError.self) { try simulator.result(from: first) }
+    let other = try self.simulator(Double.self, seed: 6)
+    #expect(throws: RiskKernelsError.self) {
+      try simulator.result(from: other.run(groups: 0..<g))
+    }
+    #expect(throws: RiskKernelsError.self) { try simulator.run(groups: 0..<(g + 1)) }
+    // The same bytes read as the other precision.
+    #expect(throws: RiskKernelsError.self) { try SimulationPartial<Float>(encoded: first.encoded()) }
+  }
+
+  @Test("Damaged encodings are typed errors, never a crash: every truncation, seeded byte flips")
+  func damagedEncodings() throws {
+    let simulator = try self.simulator(Float.self, paths: 1100)
+    let bytes = try simulator.run(groups: 0..<2).encoded()
+    // Every length through the header and the moments, then every 97th.
+    let header = Swift.min(bytes.count, 512)
+    for length in Array(0..<header) + Array(stride(from: header, to: bytes.count, by: 97)) {
+      #expect(throws: RiskKernelsError.self) {
+        try SimulationPartial<Float>(encoded: Array(bytes[0..<length]))
+      }
+    }
+    #expect(throws: RiskKernelsError.self) { try SimulationPartial<Float>(encoded: bytes + [0]) }
+    var random = SplitMix64(seed: 17)
+    var decodedAfterFlip = 0
+    for _ in 0..<500 {
+      var damaged = bytes
+      // Mostly in the header and moments, where counts and ranges live.
+      let at = Int(random.next() % UInt64(Swift.min(bytes.count, 400)))
+      damaged[at] ^= UInt8(1 << (random.next() % 8))
+      if (try? SimulationPartial<Float>(encoded: damaged)) != nil { decodedAfterFlip += 1 }
+    }
+    // Flips inside the values decode (the format has no checksum); flips in the structure don't.
+    #expect(decodedAfterFlip < 500)
+  }
+
+  @Test("The merge tree: covers tile a range with at most 2⌈log₂G⌉ nodes, and any split reduces to one root")
+  func mergeTree() {
+    for g in [1, 2, 3, 5, 8, 13, 64, 100] {
+      let tree = MergeTree(groupCount: g)
+      let leaves = { (node: Range<Int>) -> String? in node.count == 1 ? "\(node.lowerBound)" : nil }
+      let root = tree.reduce(over: 0..<g, known: leaves) { "(\($0) \($1))" }!
+      #expect(root.count == 1)
+      let bound = 2 * (Int.bitWidth - (g - 1).leadingZeroBitCount)
+      for a in 0...g {
+        for b in a...g {
+          let cover = tree.cover(a..<b)
+          #expect(cover.count <= Swift.max(bound, 1), "G \(g), \(a)..<\(b)")
+          #expect(cover.allSatisfy { tree.contains($0) })
+          #expect(cover.flatMap { Array($0) } == Array(a..<b))
+          guard a < b, b < g else { continue }
+          // Two parts' covers, reduced again over their union, give the root's expression.
+          let left = tree.reduce(over: 0..<a, known: leaves) { "(\($0) \($1))" }!
+          let middle = tree.reduce(over: a..<b, known: leaves) { "(\($0) \($1))" }!
+          let right = tree.reduce(over: b..<g, known: leaves) { "(\($0) \($1))" }!
+          var known: [Range<Int>: String] = [:]
+          for (node, v) in zip(
+            tree.cover(0..<a) + tree.cover(a..<b) + tree.cover(b..<g), left + middle + right)
+          {
+            known[node] = v
+          }
+          #expect(tree.reduce(over: 0..<g, known: { known[$0] }) { "(\($0) \($1))" } == root)
+        }
+      }
+    }
+  }
+
+  @Test("Groups split into parts: contiguous, in order, covering 0..<G, sizes within one")
+  func groupSplit() {
+    for g in [0, 1, 2, 7, 8, 100, 1023] {
+      for parts in 1...9 {
+        let ranges = (0..<parts).map {
+          SimulationSettings.groups(part: $0, of: parts, groupCount: g)
+        }
+        #expect(ranges.first!.lowerBound == 0 && ranges.last!.upperBound == g)
+        for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+        let sizes = ranges.map(\.count)
+        #expect(sizes.max()! - sizes.min()! <= 1, "G \(g), \(parts) parts")
+      }
+    }
+  }
+
+  @Test("Empirical ES has the same bits for any order of the sample")
+  func expectedShortfallOrder() throws {
+    var random = SplitMix64(seed: 3)
+    let sample = (0..<20_000).map { _ in Double(random.next() % 1_000_000) / 1e6 - 0.5 + 1e-9 }
+    let reference = try EmpiricalVaR.fromSample(sample, confidence: 0.99)
+    for _ in 0..<5 {
+      var shuffled = sample
+      shuffled.shuffle(using: &random)
+      let other = try EmpiricalVaR.fromSample(shuffled, confidence: 0.99)
+      #expect(other.expectedShortfall.bitPattern == reference.expectedShortfall.bitPattern)
+      #expect(other.valueAtRisk == reference.valueAtRisk)
+    }
+  }
+}
