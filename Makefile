@@ -1,7 +1,7 @@
 # RiskKernels: the two commands the README starts with are `make report` and `make test`.
 SWIFT ?= swift
 
-.PHONY: setup report test build release bench bench-covariance bench-montecarlo bench-riskparity bench-liquidation fixtures format lint clean
+.PHONY: setup report test mpi build release bench bench-covariance bench-montecarlo bench-riskparity bench-liquidation bench-mpi fixtures format lint clean
 
 setup:
 	@bash scripts/install-system-deps.sh
@@ -15,6 +15,12 @@ test: setup
 	SWIFT=$(SWIFT) bash scripts/test-vector-levels.sh
 	SWIFT=$(SWIFT) bash scripts/check-examples.sh
 	SWIFT=$(SWIFT) bash scripts/smoke-riskbench.sh
+	SWIFT=$(SWIFT) bash scripts/test-mpi.sh
+
+# riskreport-mpi, the MPI driver (docs/scale-out.md): .build/release/riskreport-mpi.
+mpi: setup
+	$(SWIFT) build -c release --product riskreport-mpi
+	@echo "built .build/release/riskreport-mpi (run: mpirun -np 4 .build/release/riskreport-mpi simulate)"
 
 build: setup
 	$(SWIFT) build
@@ -38,6 +44,10 @@ bench-montecarlo: setup
 bench-riskparity: setup
 	bash Benchmarks/run-riskparity.sh
 
+# riskreport-mpi: 2 ranks of 1 thread against 1 process of 2 threads (10^6 paths x 10 steps x 50 assets).
+bench-mpi: setup
+	bash Benchmarks/run-mpi.sh
+
 # Per-block liquidation sweep of 10^6 positions vs. SciPy's vectorised closed form.
 bench-liquidation: setup
 	bash Benchmarks/run-liquidation.sh
@@ -47,10 +57,10 @@ fixtures:
 	bash Tests/FixtureScripts/make_fixtures.sh
 
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks Package.swift
+	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks MPI Package.swift
 
 lint:
-	$(SWIFT) format lint --recursive Sources Tests Benchmarks
+	$(SWIFT) format lint --recursive Sources Tests Benchmarks MPI
 	@bash scripts/check-c-edge.sh
 
 clean:

@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "RiskKernels", targets: ["RiskKernels"]),
     .executable(name: "riskreport", targets: ["RiskReport"]),
     .executable(name: "riskbench", targets: ["RiskBench"]),
+    .executable(name: "riskreport-mpi", targets: ["RiskReportMPI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -50,8 +51,9 @@ let package = Package(
     ),
 
     // MARK: - Command line
-    .executableTarget(
-      name: "RiskReport",
+    // The commands, shared by `riskreport` and the MPI driver `riskreport-mpi`.
+    .target(
+      name: "RiskReportCore",
       dependencies: [
         "RiskKernels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -59,6 +61,29 @@ let package = Package(
         .product(name: "Plot", package: "Plot"),
       ],
       resources: [.copy("Resources")],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "RiskReport",
+      dependencies: ["RiskReportCore"],
+      swiftSettings: swiftSettings
+    ),
+
+    // MARK: - MPI driver
+    // riskreport-mpi: the same commands with the Monte Carlo split across MPI ranks. Only it
+    // links MPI: pkg-config `ompi-c` gives CMPI Open MPI's flags; without Open MPI, CMPI builds
+    // a stub and riskreport-mpi says how to get MPI (the library and riskreport never need it).
+    .systemLibrary(
+      name: "COpenMPI",
+      path: "MPI/COpenMPI",
+      pkgConfig: "ompi-c",
+      providers: [.apt(["libopenmpi-dev"])]
+    ),
+    .target(name: "CMPI", dependencies: ["COpenMPI"], path: "MPI/CMPI"),
+    .executableTarget(
+      name: "RiskReportMPI",
+      dependencies: ["RiskReportCore", "RiskKernels", "CMPI"],
+      path: "MPI/RiskReportMPI",
       swiftSettings: swiftSettings
     ),
 
@@ -96,7 +121,7 @@ let package = Package(
     ),
     .testTarget(
       name: "RiskReportTests",
-      dependencies: ["RiskReport", "RiskKernels", "_RiskKernelsTestSupport"],
+      dependencies: ["RiskReport", "RiskReportCore", "RiskKernels", "_RiskKernelsTestSupport"],
       swiftSettings: swiftSettings
     ),
   ]

@@ -136,6 +136,11 @@ int cshim_cpu_vector_level(void) { return cpu_level; }
 
 int cshim_vector_level(void) { return cshim_has_avx512 ? 2 : cshim_has_avx2 ? 1 : 0; }
 
+void cshim_cap_vector_level(int level) {
+  if (level < 2) cshim_has_avx512 = 0;
+  if (level < 1) cshim_has_avx2 = 0;
+}
+
 int cshim_vector_level_error(void) {
   if (requested_level == -2) return 1;
   if (requested_level > cpu_level) return 2;

@@ -13,5 +13,5 @@ $SWIFT build --product riskreport
 OUT=.build/example-report
 .build/debug/riskreport run --paths 20000 --format json --out "$OUT"
 $SWIFT build --package-path Examples
-Examples/.build/debug/PortfolioRisk Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv "$OUT/report.json"
+Examples/.build/debug/PortfolioRisk Sources/RiskReportCore/Resources/quandl_wiki_4stocks_2004_2013_prices.csv "$OUT/report.json"
 (cd Examples && .build/debug/ReadmeSample)

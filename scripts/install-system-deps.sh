@@ -3,7 +3,10 @@
 # present; otherwise apt-get as root, or through sudo, or a clear message saying what to run.
 set -euo pipefail
 
-PACKAGES=(libopenblas-dev liblapacke-dev libgsl-dev librandom123-dev libsleef-dev)
+# Open MPI (libopenmpi-dev, openmpi-bin) for riskreport-mpi and its tests only: the library and
+# riskreport never link it.
+PACKAGES=(libopenblas-dev liblapacke-dev libgsl-dev librandom123-dev libsleef-dev
+  libopenmpi-dev openmpi-bin)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -121,6 +121,9 @@ int cshim_cpu_vector_level(void);
 /// 2 when it names a level above the CPU's (the kernels then run at level 0 until the library
 /// reports the error).
 int cshim_vector_level_error(void);
+/// Lowers the level in use to at most `level` (0 scalar, 1 AVX2, 2 AVX-512); never raises it.
+/// Not synchronised with running kernels: call it before any work starts.
+void cshim_cap_vector_level(int level);
 /// The widest vector kernels in use: "AVX-512", "AVX2" or "SSE2".
 const char *cshim_vector_instruction_set(void);
 /// x[i] = exp(x[i]) for i < n, 1.0-ULP accuracy.

@@ -2,7 +2,7 @@ import Foundation
 import RiskKernels
 import Testing
 
-@testable import RiskReport
+@testable import RiskReportCore
 
 /// The built `riskreport` binary.
 let riskReportBinary = Bundle.main.bundleURL.appendingPathComponent("riskreport")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import RiskReport
+@testable import RiskReportCore
 
 /// What every failing `riskreport` run must look like: a non-zero exit (not a signal), nothing
 /// on stdout, exactly one stderr line that names the input at fault (a file, with a line and

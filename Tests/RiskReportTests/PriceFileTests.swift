@@ -3,7 +3,7 @@ import RiskKernels
 import Testing
 import _RiskKernelsTestSupport
 
-@testable import RiskReport
+@testable import RiskReportCore
 
 /// Writes `text` to a fresh temporary file and returns its path.
 func temporaryFile(_ text: String, name: String = "prices.csv") throws -> String {

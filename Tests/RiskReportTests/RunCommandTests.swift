@@ -2,7 +2,7 @@ import Foundation
 import RiskKernels
 import Testing
 
-@testable import RiskReport
+@testable import RiskReportCore
 
 #if canImport(FoundationXML)
   import FoundationXML
@@ -175,7 +175,7 @@ func numbers(_ r: RunReport) -> RunReport {
           paths: r.inputs.paths, steps: r.inputs.steps, horizonDays: r.inputs.horizonDays,
           confidence: r.inputs.confidence, seed: r.inputs.seed,
           backtestWindow: r.inputs.backtestWindow,
-          threads: nil, versions: r.inputs.versions),
+          threads: nil, processes: r.inputs.processes, versions: r.inputs.versions),
         covariance: r.covariance, weights: r.weights, riskParity: r.riskParity, var: r.var,
         monteCarlo: r.monteCarlo, backtest: r.backtest, liquidation: r.liquidation, timings: [])
     }

@@ -2,7 +2,7 @@ import Foundation
 import RiskKernels
 import Testing
 
-@testable import RiskReport
+@testable import RiskReportCore
 
 let twoAssetModel = """
   {"assets": ["X", "Y"], "spot": [100, 50], "drift": [0.05, 0.0], "volatility": [0.2, 0.4],

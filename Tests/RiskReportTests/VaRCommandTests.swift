@@ -2,7 +2,7 @@ import Foundation
 import RiskKernels
 import Testing
 
-@testable import RiskReport
+@testable import RiskReportCore
 
 @Suite struct VaRCommandTests {
   struct Output: Decodable {

@@ -57,6 +57,14 @@ public enum Backend {
   /// variable `RISKKERNELS_ISA` caps it to. Read once, when the library is loaded.
   public static var vectorLevel: VectorLevel { VectorLevel(level: cshim_vector_level()) }
 
+  /// Lowers the vector level in use to at most `level` for the rest of the process, as
+  /// `RISKKERNELS_ISA` would have; never raises it. `riskreport-mpi` calls it so that every
+  /// rank of a job on mixed CPUs draws with the same kernels. Call it before any kernel runs:
+  /// it is not synchronised with kernels running on other threads.
+  public static func capVectorLevel(to level: VectorLevel) {
+    cshim_cap_vector_level(Int32(VectorLevel.allCases.firstIndex(of: level)!))
+  }
+
   /// The highest vector level this CPU has.
   public static var cpuVectorLevel: VectorLevel { VectorLevel(level: cshim_cpu_vector_level()) }
 

@@ -7,6 +7,14 @@ extension SimulationPartial {
   /// IEEE-754 bit patterns, then the kept values. `init(encoded:)` restores it exactly.
   public func encoded() -> [UInt8] {
     var out = PartialWriter()
+    let values =
+      terminalPrices.count + portfolioValues.count
+      + keptPaths.reduce(0) {
+        $0 + $1.storage.count
+      }
+    out.bytes.reserveCapacity(
+      128 + nodes.count * (16 + 24 * valueCount) + keptPaths.count * 16
+        + values * MemoryLayout<Scalar>.size)
     out.bytes += Self.magic
     out.u32(Self.encodingVersion)
     out.u32(UInt32(MemoryLayout<Scalar>.size))
@@ -127,16 +135,17 @@ extension SimulationPartial {
 private struct PartialWriter {
   var bytes: [UInt8] = []
 
-  mutating func u32(_ v: UInt32) { for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
-  mutating func u64(_ v: UInt64) { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+  mutating func u32(_ v: UInt32) {
+    for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
+  }
+  mutating func u64(_ v: UInt64) {
+    for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
+  }
   mutating func int(_ v: Int) { u64(UInt64(bitPattern: Int64(v))) }
 
   mutating func scalars<Scalar: BLASScalar>(_ values: [Scalar]) {
     int(values.count)
-    bytes.reserveCapacity(bytes.count + values.count * MemoryLayout<Scalar>.size)
-    for v in values {
-      if MemoryLayout<Scalar>.size == 4 { u32(Float(v).bitPattern) } else { u64(Double(v).bitPattern) }
-    }
+    ScalarBytes.append(values, to: &bytes)
   }
 }
 
@@ -184,17 +193,8 @@ private struct PartialReader {
 
   mutating func scalars<Scalar: BLASScalar>() throws(RiskKernelsError) -> [Scalar] {
     let count = try int()
-    let size = MemoryLayout<Scalar>.size
-    try check(count, bytesEach: size)
-    var values: [Scalar] = []
-    values.reserveCapacity(count)
-    for _ in 0..<count {
-      if size == 4 {
-        values.append(Scalar(Float(bitPattern: try u32())))
-      } else {
-        values.append(Scalar(Double(bitPattern: try u64())))
-      }
-    }
-    return values
+    try check(count, bytesEach: MemoryLayout<Scalar>.size)
+    defer { offset += count * MemoryLayout<Scalar>.size }
+    return ScalarBytes.read(count, from: bytes, at: offset)
   }
 }

@@ -55,8 +55,9 @@ public struct SimulationSettings: Sendable, Equatable {
 
   /// The paths of a range of groups.
   func paths(ofGroups groups: Range<Int>) -> Range<Int> {
-    Swift.min(groups.lowerBound * Self.groupPaths, paths)..<Swift.min(
-      groups.upperBound * Self.groupPaths, paths)
+    Swift.min(
+      groups.lowerBound * Self.groupPaths, paths)..<Swift.min(
+        groups.upperBound * Self.groupPaths, paths)
   }
 
   /// Part `part` of `parts` of the groups `0..<groupCount`, split as evenly as contiguous ranges
@@ -64,7 +65,9 @@ public struct SimulationSettings: Sendable, Equatable {
   /// rank). A part is empty when there are more parts than groups.
   public static func groups(part: Int, of parts: Int, groupCount: Int) -> Range<Int> {
     precondition(parts >= 1 && (0..<parts).contains(part) && groupCount >= 0, "part of parts")
-    let (g, p) = (groupCount.multipliedFullWidth(by: part), groupCount.multipliedFullWidth(by: part + 1))
+    let (g, p) = (
+      groupCount.multipliedFullWidth(by: part), groupCount.multipliedFullWidth(by: part + 1)
+    )
     let lower = parts.dividingFullWidth((g.high, g.low)).quotient
     let upper = parts.dividingFullWidth((p.high, p.low)).quotient
     return lower..<upper

@@ -18,19 +18,47 @@ public enum MonteCarloVaR {
     model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings, confidence: Double,
     progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil
   ) throws(RiskKernelsError) -> TailRisk<T> {
-    let initial = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
+    // Checked before any path is drawn.
+    _ = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
+    let simulator = portfolioSimulator(model: model, holdings: holdings, settings: settings)
+    return try portfolio(
+      from: simulator.run(progress: progress), simulator: simulator, confidence: confidence)
+  }
+
+  /// The simulator whose run `portfolio(from:simulator:confidence:)` reads: each path's
+  /// portfolio value `Σᵢ hᵢ Sᵢ(T)` kept, nothing else observed. Run it any way, whole or as
+  /// partials merged from several processes (`PathSimulator.run(groups:)`).
+  public static func portfolioSimulator<T: BLASScalar>(
+    model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings
+  ) -> PathSimulator<T> {
     var observers = PathObservers(holdings: holdings, keepPortfolioValues: true, extremes: false)
     observers.moments = false
-    let simulator = PathSimulator(model: model, settings: settings, observers: observers)
-    // The result's one reference to the values goes when `run`'s result does, so the loop
-    // below writes in place.
-    guard var totals = try simulator.run(progress: progress).portfolioValues else {
-      throw .backend(routine: "PathSimulator portfolio values", status: 0)
+    return PathSimulator(model: model, settings: settings, observers: observers)
+  }
+
+  /// VaR/ES and components from the result of `simulator`, a `portfolioSimulator(…)`'s.
+  ///
+  /// - Throws: as `portfolio(model:holdings:settings:confidence:progress:)`, and
+  ///   `.invalidPartial` for a result that is not `simulator`'s kept portfolio values.
+  @specialized(where T == Double)
+  @specialized(where T == Float)
+  public static func portfolio<T: BLASScalar>(
+    from result: consuming SimulationResult<T>, simulator: PathSimulator<T>, confidence: Double
+  ) throws(RiskKernelsError) -> TailRisk<T> {
+    let model = simulator.model
+    guard let holdings = simulator.observers.holdings, result.settings == simulator.settings,
+      result.portfolioValues?.count == simulator.settings.paths
+    else {
+      throw .invalidPartial(reason: "the result does not hold the simulator's portfolio values")
     }
+    let initial = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
     // Only each path's value is kept (O(N) memory); the components need the prices of the
     // ~k + √k paths around the tail, which are re-simulated in rank order (path k's numbers
     // depend only on the seed and k, so they are the same paths). The values become the
-    // returns in place, and their array goes back to the scratch pool at the end.
+    // returns in place (the result is consumed, so the array has no other reference), and
+    // their array goes back to the scratch pool at the end.
+    var totals = result.portfolioValues!
+    _ = consume result
     for k in totals.indices { totals[k] = (totals[k] - initial) / initial }
     defer { ScratchPool.recycle(totals) }
     let ranking = try EmpiricalVaR.tailRanking(totals: totals, confidence: confidence)

@@ -1,6 +1,7 @@
-@testable import RiskKernels
 import Testing
 import _RiskKernelsTestSupport
+
+@testable import RiskKernels
 
 /// Every field of two results, bit for bit (`==` on Double is bitwise here: no NaN is expected
 /// in these runs' estimates).
@@ -119,7 +120,9 @@ func expectIdentical<T: BLASScalar>(
     }
     #expect(throws: RiskKernelsError.self) { try simulator.run(groups: 0..<(g + 1)) }
     // The same bytes read as the other precision.
-    #expect(throws: RiskKernelsError.self) { try SimulationPartial<Float>(encoded: first.encoded()) }
+    #expect(throws: RiskKernelsError.self) {
+      try SimulationPartial<Float>(encoded: first.encoded())
+    }
   }
 
   @Test("Damaged encodings are typed errors, never a crash: every truncation, seeded byte flips")
@@ -147,7 +150,9 @@ func expectIdentical<T: BLASScalar>(
     #expect(decodedAfterFlip < 500)
   }
 
-  @Test("The merge tree: covers tile a range with at most 2⌈log₂G⌉ nodes, and any split reduces to one root")
+  @Test(
+    "The merge tree: covers tile a range with at most 2⌈log₂G⌉ nodes, and any split reduces to one root"
+  )
   func mergeTree() {
     for g in [1, 2, 3, 5, 8, 13, 64, 100] {
       let tree = MergeTree(groupCount: g)

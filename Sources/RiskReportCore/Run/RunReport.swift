@@ -16,6 +16,8 @@ struct RunReport: Codable, Equatable {
     let seed: UInt64
     let backtestWindow: Int
     let threads: Int?
+    /// Processes that shared the simulation (`riskreport-mpi`'s ranks; 1 for `riskreport`).
+    let processes: Int
     /// `riskkernels`, `swift`, and the system libraries' packages.
     let versions: [String: String]
   }

@@ -110,9 +110,9 @@ struct SimulateCommand: ParsableCommand {
       seed: seed, antithetic: antithetic, generator: generator.generator, threads: threads)
     let result: SimulationResult<T>
     do {
-      result = try PathSimulator(
-        model: gbm, settings: settings, observers: PathObservers(keepTerminalPrices: true)
-      ).run()
+      result = try MainSimulation.run(
+        PathSimulator(
+          model: gbm, settings: settings, observers: PathObservers(keepTerminalPrices: true)))
     } catch {
       if case .parameterOutOfRange(let name, _, let allowed) = error, name.hasPrefix("model["),
         let i = Int(name.dropFirst(6).dropLast())

@@ -87,7 +87,8 @@ struct RunPipeline {
         estimator: settings.estimator.rawValue,
         paths: settings.paths, steps: settings.steps, horizonDays: settings.horizonDays,
         confidence: settings.confidence, seed: settings.seed, backtestWindow: settings.window,
-        threads: settings.threads, versions: Versions.current),
+        threads: settings.threads, processes: MainSimulation.processCount,
+        versions: Versions.current),
       covariance: covariance,
       weights: .init(
         spot: spot, holdings: portfolio.holdings, weights: portfolio.weights,
@@ -185,11 +186,12 @@ struct RunPipeline {
   {
     let holdings = portfolio.holdings
     let result = try kernel {
-      try PathSimulator(
-        model: model, settings: simulationSettings,
-        observers: PathObservers(
-          keepTerminalPrices: true, holdings: holdings, keepPortfolioValues: true)
-      ).run(progress: pathProgress)
+      try MainSimulation.run(
+        PathSimulator(
+          model: model, settings: simulationSettings,
+          observers: PathObservers(
+            keepTerminalPrices: true, holdings: holdings, keepPortfolioValues: true)),
+        progress: pathProgress)
     }
     let tail = try kernel {
       try MonteCarloVaR.portfolio(

@@ -93,9 +93,10 @@ struct PortfolioVaR {
       return .init(method: m.rawValue, risk: r, assets: file.assets, scale: root)
     case .monteCarlo, .all:
       let model = try monteCarloModel()
+      let simulator = MonteCarloVaR.portfolioSimulator(
+        model: model, holdings: holdings(spot: model.spot), settings: settings)
       let r = try MonteCarloVaR.portfolio(
-        model: model, holdings: holdings(spot: model.spot), settings: settings,
-        confidence: confidence)
+        from: MainSimulation.run(simulator), simulator: simulator, confidence: confidence)
       return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1)
     }
   }

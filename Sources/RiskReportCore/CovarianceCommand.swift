@@ -87,11 +87,11 @@ enum BundledData {
   static var examplePrices: String {
     Bundle.module.path(
       forResource: "quandl_wiki_4stocks_2004_2013_prices", ofType: "csv", inDirectory: "Resources")
-      ?? "Sources/RiskReport/Resources/quandl_wiki_4stocks_2004_2013_prices.csv"
+      ?? "Sources/RiskReportCore/Resources/quandl_wiki_4stocks_2004_2013_prices.csv"
   }
 
   static var examplePortfolio: String {
     Bundle.module.path(forResource: "example_portfolio", ofType: "json", inDirectory: "Resources")
-      ?? "Sources/RiskReport/Resources/example_portfolio.json"
+      ?? "Sources/RiskReportCore/Resources/example_portfolio.json"
   }
 }

@@ -1,0 +1,39 @@
+// The MPI edge of riskreport-mpi: a handful of calls on plain C types. Built against Open MPI
+// when pkg-config finds it (`ompi-c`), else as a stub whose rkmpi_built_with_mpi() is 0.
+#ifndef CMPI_H
+#define CMPI_H
+
+#include <stdint.h>
+
+/// 1 when built against an MPI library, 0 for the stub (every other call then fails).
+int rkmpi_built_with_mpi(void);
+
+/// The MPI library's version string ("" for the stub).
+const char *rkmpi_library_version(void);
+
+/// MPI_Init_thread (funneled: only the main thread calls MPI); the rank and the process count.
+/// Returns 0 on success.
+int rkmpi_init(int *rank, int *size);
+
+/// MPI_Finalize. Returns 0 on success.
+int rkmpi_finalize(void);
+
+/// MPI_Abort on MPI_COMM_WORLD: ends every rank of the job.
+void rkmpi_abort(int code);
+
+/// Sends `count` bytes to `destination` with `tag`: their number first (8 bytes), then the
+/// bytes in pieces of at most 1 GiB (MPI counts are ints). Returns 0 on success.
+int rkmpi_send(int destination, int tag, const uint8_t *bytes, int64_t count);
+
+/// Waits for the next message from `source` with `tag` and returns its length in *count,
+/// testing every `sleep_microseconds` (a blocking MPI receive spins a core, which an
+/// oversubscribed rank would take from one still simulating). Returns 0 on success.
+int rkmpi_receive_count(int source, int tag, int64_t *count, int sleep_microseconds);
+
+/// Receives that message's `count` bytes. Returns 0 on success.
+int rkmpi_receive(int source, int tag, uint8_t *bytes, int64_t count);
+
+/// Points stdout at /dev/null (ranks other than 0 print nothing). Returns 0 on success.
+int rkmpi_silence_stdout(void);
+
+#endif

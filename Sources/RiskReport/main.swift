@@ -1,0 +1,4 @@
+// `riskreport`: the commands live in RiskReportCore, which the MPI driver shares.
+import RiskReportCore
+
+RiskReportCommand.main()

@@ -1,0 +1,39 @@
+package import RiskKernels
+internal import Synchronization
+
+/// Runs a command's main Monte Carlo simulation somewhere: in this process (`riskreport`), or
+/// split by reduction groups across MPI ranks (`riskreport-mpi`).
+///
+/// A runner returns the whole run's result on the process that prints; on the others it may
+/// never return (an MPI rank that has sent its share ends there).
+package protocol SimulationRunner: Sendable {
+  /// The number of processes that share each run (1 for this process alone).
+  var processCount: Int { get }
+
+  func run<T: BLASScalar>(
+    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?
+  ) throws(RiskKernelsError) -> SimulationResult<T>
+}
+
+/// The runner of the main simulations (`simulate`'s, `var --method monte-carlo`'s and `run`'s
+/// portfolio simulation; the small fan-chart run stays in the printing process).
+package enum MainSimulation {
+  private static let installed = Mutex<(any SimulationRunner)?>(nil)
+
+  /// Installs `runner` for the rest of the process (the MPI driver, before any command runs).
+  package static func install(_ runner: any SimulationRunner) {
+    installed.withLock { $0 = runner }
+  }
+
+  /// The processes sharing each main simulation.
+  static var processCount: Int { installed.withLock { $0?.processCount ?? 1 } }
+
+  static func run<T: BLASScalar>(
+    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil
+  ) throws(RiskKernelsError) -> SimulationResult<T> {
+    guard let runner = installed.withLock({ $0 }) else {
+      return try simulator.run(progress: progress)
+    }
+    return try runner.run(simulator, progress: progress)
+  }
+}

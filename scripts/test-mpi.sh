@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The distributed tests (issue 17): riskreport-mpi on loopback with 1–4 ranks (and alone,
+# without mpirun) prints the same bytes as riskreport for simulate and var, and writes the same
+# report.json for run except the timing fields and the process count; a rank that fails ends
+# the job with its one-line message; mismatched ranks are refused; ranks on different vector
+# levels all use the lowest. Every mpirun has a time limit, so a hang fails instead of waiting.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SWIFT=${SWIFT:-swift}
+command -v mpirun >/dev/null || { echo "test-mpi: mpirun not found (scripts/install-system-deps.sh installs openmpi-bin)" >&2; exit 1; }
+$SWIFT build --product riskreport
+$SWIFT build --product riskreport-mpi
+BIN=$($SWIFT build --show-bin-path)
+ONE="$BIN/riskreport"
+MPI="$BIN/riskreport-mpi"
+# CI runs as root; Open MPI refuses that unless told. Loopback only; more ranks than cores.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl=self,vader OMPI_MCA_rmaps_base_oversubscribe=1
+RUN=(timeout 120 mpirun --quiet)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+pass() { echo "test-mpi: ok   $*"; }
+fail() { echo "test-mpi: FAIL $*" >&2; failures=$((failures + 1)); }
+
+printf 'asset,weight\nAAPL,0.4\nGOOG,0.3\nIBM,0.2\nMSFT,0.1\n' > "$WORK/weights.csv"
+
+# Same bytes as one process, for every rank count. 20 500 paths: 21 groups, split unevenly.
+same() {  # name, riskreport args...
+  local name=$1; shift
+  "$ONE" "$@" > "$WORK/one.out"
+  if "$MPI" "$@" > "$WORK/alone.out" && cmp -s "$WORK/one.out" "$WORK/alone.out"; then
+    pass "$name: alone = riskreport"
+  else
+    fail "$name: alone differs from riskreport"
+  fi
+  for np in 1 2 3 4; do
+    if "${RUN[@]}" -np $np "$MPI" "$@" > "$WORK/mpi.out" && cmp -s "$WORK/one.out" "$WORK/mpi.out"; then
+      pass "$name: np $np = riskreport"
+    else
+      fail "$name: np $np differs from riskreport"
+    fi
+  done
+}
+same "simulate" simulate --paths 20500 --steps 7 --format json
+same "simulate antithetic float mt19937" simulate --paths 20500 --steps 3 --antithetic \
+  --precision float --generator mt19937 --format json
+same "var monte-carlo" var --weights "$WORK/weights.csv" --method monte-carlo --paths 20500 --format json
+same "var all (table)" var --weights "$WORK/weights.csv" --paths 3000
+
+# run: report.json equal but for the timings and the process count.
+strip() {
+  python3 -c 'import json,sys
+def s(x):
+    if isinstance(x, dict): return {k: s(v) for k, v in x.items() if k not in ("seconds", "headroom", "processes")}
+    if isinstance(x, list): return [s(v) for v in x]
+    return x
+print(json.dumps(s(json.load(open(sys.argv[1]))), sort_keys=True))' "$1"
+}
+"$ONE" run --paths 20500 --format json --out "$WORK/one" > /dev/null
+"${RUN[@]}" -np 3 "$MPI" run --paths 20500 --format json --out "$WORK/three" > /dev/null
+if [ "$(strip "$WORK/one/report.json")" = "$(strip "$WORK/three/report.json")" ] \
+  && grep -qE '"processes" ?: ?3' "$WORK/three/report.json"; then
+  pass "run: np 3 report.json = riskreport's but timings, processes 3"
+else
+  fail "run: np 3 report.json differs"
+fi
+
+# Failures: one line from rank 0, nothing on stdout, a non-zero exit.
+expect_error() {  # name, expected stderr pattern, mpirun args...
+  local name=$1 pattern=$2; shift 2
+  set +e
+  "${RUN[@]}" "$@" > "$WORK/err.out" 2> "$WORK/err.txt"
+  local rc=$?
+  set -e
+  local lines
+  lines=$(grep -c . "$WORK/err.txt" || true)
+  if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ ! -s "$WORK/err.out" ] && [ "$lines" -eq 1 ] \
+    && grep -qE "$pattern" "$WORK/err.txt"; then
+    pass "$name (exit $rc): $(cat "$WORK/err.txt")"
+  else
+    fail "$name: exit $rc, stdout $(wc -c < "$WORK/err.out") bytes, stderr: $(cat "$WORK/err.txt")"
+  fi
+}
+A=(simulate --paths 20500 --format json)
+expect_error "a failing rank ends the job with its message" \
+  '^riskreport-mpi: rank 2: RISKKERNELS_ISA=bogus' \
+  -np 2 "$MPI" "${A[@]}" : -np 1 env RISKKERNELS_ISA=bogus "$MPI" "${A[@]}"
+expect_error "rank 0 failing ends every rank" '^riskreport-mpi: RISKKERNELS_ISA=bogus' \
+  -np 1 env RISKKERNELS_ISA=bogus "$MPI" "${A[@]}" : -np 2 "$MPI" "${A[@]}"
+expect_error "ranks with other flags are refused" 'rank 1 was started with other arguments' \
+  -np 1 "$MPI" "${A[@]}" : -np 1 "$MPI" "${A[@]}" --seed 7
+expect_error "ranks with other OpenBLAS kernels are refused" 'different OpenBLAS kernels' \
+  -np 1 "$MPI" "${A[@]}" : -np 1 env OPENBLAS_CORETYPE=SandyBridge "$MPI" "${A[@]}"
+expect_error "a bad flag is one line" '^riskreport-mpi: --paths' -np 3 "$MPI" simulate --paths 0
+expect_error "a method with nothing to distribute" '^riskreport-mpi: --method' \
+  -np 2 "$MPI" var --weights "$WORK/weights.csv" --method historical
+
+# Ranks on different vector levels all draw at the lowest: the bytes of one process at it.
+RISKKERNELS_ISA=scalar "$ONE" "${A[@]}" > "$WORK/scalar.out"
+if "${RUN[@]}" -np 2 "$MPI" "${A[@]}" : -np 1 env RISKKERNELS_ISA=scalar "$MPI" "${A[@]}" \
+  > "$WORK/mixed.out" && cmp -s "$WORK/scalar.out" "$WORK/mixed.out"; then
+  pass "mixed vector levels: the job draws at scalar, = riskreport at scalar"
+else
+  fail "mixed vector levels differ from riskreport at scalar"
+fi
+
+if [ $failures -ne 0 ]; then
+  echo "test-mpi: $failures failure(s)" >&2
+  exit 1
+fi
+echo "test-mpi: all passed"
