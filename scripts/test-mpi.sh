@@ -96,6 +96,20 @@ expect_error "a bad flag is one line" '^riskreport-mpi: --paths' -np 3 "$MPI" si
 expect_error "a method with nothing to distribute" '^riskreport-mpi: --method' \
   -np 2 "$MPI" var --weights "$WORK/weights.csv" --method historical
 
+# Failures during and after the simulation: the same flags, other files on one rank's node
+# (mpirun -wdir gives each rank its own folder, so a relative --model names different files).
+mkdir -p "$WORK/node0" "$WORK/node1" "$WORK/empty"
+model() {  # folder, first spot
+  printf '{"assets": ["X", "Y"], "spot": [%s, 50], "drift": [0.05, 0.02], "volatility": [0.2, 0.3], "correlation": [[1, 0.5], [0.5, 1]]}' "$2" > "$1/model.json"
+}
+model "$WORK/node0" 100
+model "$WORK/node1" 101
+M=(simulate --model model.json --paths 5000 --format json)
+expect_error "a rank that read other input files" '^riskreport-mpi: a rank simulated another run' \
+  -np 1 -wdir "$WORK/node0" "$MPI" "${M[@]}" : -np 1 -wdir "$WORK/node1" "$MPI" "${M[@]}"
+expect_error "a file missing on one rank's node" '^riskreport-mpi: rank 1: model.json: cannot read' \
+  -np 1 -wdir "$WORK/node0" "$MPI" "${M[@]}" : -np 1 -wdir "$WORK/empty" "$MPI" "${M[@]}"
+
 # Ranks on different vector levels all draw at the lowest: the bytes of one process at it.
 RISKKERNELS_ISA=scalar "$ONE" "${A[@]}" > "$WORK/scalar.out"
 if "${RUN[@]}" -np 2 "$MPI" "${A[@]}" : -np 1 env RISKKERNELS_ISA=scalar "$MPI" "${A[@]}" \

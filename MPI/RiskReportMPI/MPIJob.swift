@@ -53,8 +53,13 @@ final class MPIJob: Sendable {
     return job
   }
 
+  /// A failure before MPI runs: one line, from the first rank only (or the only process).
   static func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("riskreport-mpi: \(message)\n".utf8))
+    let environment = ProcessInfo.processInfo.environment
+    let rank = environment["OMPI_COMM_WORLD_RANK"] ?? environment["PMI_RANK"] ?? "0"
+    if rank == "0" {
+      FileHandle.standardError.write(Data("riskreport-mpi: \(message)\n".utf8))
+    }
     exit(1)
   }
 
@@ -103,13 +108,10 @@ final class MPIJob: Sendable {
     for byte in CommandLine.arguments.dropFirst().joined(separator: "\u{0}").utf8 {
       hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     }
-    // The binary's size and the partial format's version: a cheap check that every rank runs
-    // the same build (a run of another build is also refused by the partials' fingerprints).
-    let size =
-      (try? FileManager.default.attributesOfItem(atPath: "/proc/self/exe")[.size])
-      as? UInt64 ?? 0
+    // The executable's bytes: every rank must run the same build (a run of another build is
+    // also refused by the partials' fingerprints when its numbers differ).
     return Hello(
-      arguments: hash, binary: size &* 31 &+ UInt64(SimulationPartial<Double>.encodingVersion),
+      arguments: hash, binary: rkmpi_executable_hash(),
       vectorLevel: Backend.vectorLevel, blasCore: Backend.blasCore)
   }
 
@@ -173,15 +175,15 @@ final class MPIJob: Sendable {
     awaitFinal()
   }
 
-  /// Rank 0: every worker's partial, in rank order (a worker's failure ends the job with its
-  /// message).
-  func gather() throws -> [[UInt8]] {
-    var partials: [[UInt8]] = []
+  /// Rank 0: every worker's partial, in rank order, each decoded as it arrives (a worker's
+  /// failure ends the job with its message).
+  func gather<T>(_ decode: (_ rank: Int, _ bytes: [UInt8]) throws -> T) throws -> [T] {
+    var partials: [T] = []
     for worker in 1..<size {
       let (kind, payload) = receive(from: worker)
       workers.withLock { $0[worker] = .reported }
       switch kind {
-      case .partial: partials.append(payload)
+      case .partial: partials.append(try decode(worker, payload))
       case .failure: throw MPIJobError("rank \(worker): \(Self.text(payload))")
       default: throw MPIJobError("rank \(worker) did not reach the simulation")
       }

@@ -11,6 +11,8 @@ struct MPIRunner: SimulationRunner {
 
   var processCount: Int { job.size }
 
+  var writesOutput: Bool { job.rank == 0 }
+
   func run<T: BLASScalar>(
     _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?
   ) throws(RiskKernelsError) -> SimulationResult<T> {
@@ -20,17 +22,21 @@ struct MPIRunner: SimulationRunner {
     let own = try simulator.run(groups: groups, progress: progress)
     guard job.rank == 0 else { job.contribute(own.encoded()) }
     let simulated = ContinuousClock.now
-    var merged = own
+    let merged: SimulationPartial<T>
     do {
-      for (offset, bytes) in try job.gather().enumerated() {
-        let rank = offset + 1
+      let others = try job.gather { rank, bytes in
         do {
-          merged = try merged.merging(SimulationPartial<T>(encoded: bytes))
+          return try SimulationPartial<T>(encoded: bytes)
         } catch {
-          throw MPIJobError(
-            "rank \(rank) simulated another run (\(error)): give every rank the same binary, flags and input files"
-          )
+          throw MPIJobError("rank \(rank) sent an unreadable partial (\(error))")
         }
+      }
+      do {
+        merged = try SimulationPartial.merging([own] + others)
+      } catch {
+        throw MPIJobError(
+          "a rank simulated another run (\(error)): give every rank the same binary, flags and input files"
+        )
       }
     } catch {
       job.finish(code: 1, message: "\(error)")

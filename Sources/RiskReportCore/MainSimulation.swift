@@ -10,6 +10,9 @@ package protocol SimulationRunner: Sendable {
   /// The number of processes that share each run (1 for this process alone).
   var processCount: Int { get }
 
+  /// Whether this process prints and writes the command's output (rank 0 only).
+  var writesOutput: Bool { get }
+
   func run<T: BLASScalar>(
     _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?
   ) throws(RiskKernelsError) -> SimulationResult<T>
@@ -24,6 +27,10 @@ package enum MainSimulation {
   package static func install(_ runner: any SimulationRunner) {
     installed.withLock { $0 = runner }
   }
+
+  /// Whether this process prints and writes the output (other MPI ranks only simulate, so
+  /// they do not check `--out` either).
+  static var writesOutput: Bool { installed.withLock { $0?.writesOutput ?? true } }
 
   /// The processes sharing each main simulation.
   static var processCount: Int { installed.withLock { $0?.processCount ?? 1 } }

@@ -33,6 +33,10 @@ int rkmpi_receive_count(int source, int tag, int64_t *count, int sleep_microseco
 /// Receives that message's `count` bytes. Returns 0 on success.
 int rkmpi_receive(int source, int tag, uint8_t *bytes, int64_t count);
 
+/// FNV-1a (64-bit) of this executable's bytes (/proc/self/exe; 0 if it cannot be read): every
+/// rank of a job must run the same build.
+uint64_t rkmpi_executable_hash(void);
+
 /// Points stdout at /dev/null (ranks other than 0 print nothing). Returns 0 on success.
 int rkmpi_silence_stdout(void);
 

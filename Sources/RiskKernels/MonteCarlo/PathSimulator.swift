@@ -71,7 +71,7 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
     try Backend.checkVectorLevel()
     try settings.validate()
     try observers.validate(model: model, settings: settings)
-    guard groups.upperBound <= groupCount else {
+    guard groups.lowerBound >= 0, groups.upperBound <= groupCount else {
       throw .parameterOutOfRange(
         name: "groups", value: Double(groups.upperBound),
         allowed: "within 0..<\(groupCount) (the run's reduction groups)")

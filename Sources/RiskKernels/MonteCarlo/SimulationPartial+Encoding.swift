@@ -8,10 +8,7 @@ extension SimulationPartial {
   public func encoded() -> [UInt8] {
     var out = PartialWriter()
     let values =
-      terminalPrices.count + portfolioValues.count
-      + keptPaths.reduce(0) {
-        $0 + $1.storage.count
-      }
+      terminalPrices.count + portfolioValues.count + keptPaths.count * keptPathRows * assetCount
     out.bytes.reserveCapacity(
       128 + nodes.count * (16 + 24 * valueCount) + keptPaths.count * 16
         + values * MemoryLayout<Scalar>.size)
@@ -20,8 +17,8 @@ extension SimulationPartial {
     out.u32(UInt32(MemoryLayout<Scalar>.size))
     out.u64(runFingerprint)
     for n in [
-      groupCount, groups.lowerBound, groups.upperBound, paths.lowerBound, paths.upperBound,
-      assetCount, valueCount, nodes.count,
+      groupCount, totalPaths, groups.lowerBound, groups.upperBound, assetCount, valueCount,
+      kept.rawValue, keptPathRows, nodes.count,
     ] { out.int(n) }
     for (node, values) in zip(nodes, moments) {
       out.int(node.lowerBound)
@@ -34,18 +31,19 @@ extension SimulationPartial {
     }
     out.scalars(terminalPrices)
     out.scalars(portfolioValues)
-    out.int(keptPaths.count)
-    for path in keptPaths {
-      out.int(path.rows)
-      out.scalars(path.storage)
-    }
+    for path in keptPaths { out.scalars(path.storage) }
     return out.bytes
   }
+
+  /// The largest asset and quantity counts a partial may declare (far above any model the
+  /// engine can run: a d × d factor of 2²⁴ assets would be 2⁴⁸ values).
+  static var countLimit: Int { 1 << 24 }
 
   /// Decodes `encoded()`'s bytes.
   ///
   /// - Throws: `.invalidPartial` naming what is wrong: another format or version, another
-  ///   precision, counts that do not fit the bytes or each other, trailing bytes.
+  ///   precision, counts that do not fit the bytes or each other, trailing bytes. Every count is
+  ///   checked before anything is allocated for it.
   public init(encoded bytes: [UInt8]) throws(RiskKernelsError) {
     var input = PartialReader(bytes: bytes)
     guard try input.take(4) == Self.magic else {
@@ -63,20 +61,29 @@ extension SimulationPartial {
     }
     let fingerprint = try input.u64()
     let groupCount = try input.int()
+    let totalPaths = try input.int()
     let groups = try input.range()
-    let paths = try input.range()
     let assetCount = try input.int()
     let valueCount = try input.int()
+    let kept = KeptValues(rawValue: try input.int())
+    let keptPathRows = try input.int()
     let nodeCount = try input.int()
-    let groupPaths = SimulationSettings.groupPaths
-    guard groupCount >= 1, groups.upperBound <= groupCount,
-      paths.lowerBound == groups.lowerBound * groupPaths,
-      paths.upperBound <= groups.upperBound * groupPaths,
-      groups.isEmpty || paths.upperBound > (groups.upperBound - 1) * groupPaths,
-      assetCount >= 1
+    let all: KeptValues = [.terminalPrices, .portfolioValues, .paths]
+    guard totalPaths >= 1,
+      groupCount
+        == SimulationSettings(
+          paths: totalPaths, steps: 1, horizon: 1, seed: 0
+        ).groupCount,
+      groups.upperBound <= groupCount,
+      (1...Self.countLimit).contains(assetCount), valueCount <= Self.countLimit,
+      all.isSuperset(of: kept),
+      kept.contains(.paths)
+        ? (2...SimulationSettings.stepsLimit + 1).contains(keptPathRows)
+        : keptPathRows == 0
     else {
       throw .invalidPartial(reason: "inconsistent header")
     }
+    let paths = Self.paths(ofGroups: groups, totalPaths: totalPaths)
     let tree = MergeTree(groupCount: groupCount)
     let cover = tree.cover(groups)
     guard nodeCount == cover.count else {
@@ -87,6 +94,7 @@ extension SimulationPartial {
       guard try input.range() == node else {
         throw .invalidPartial(reason: "tree nodes do not tile the groups")
       }
+      let samples = Double(Self.paths(ofGroups: node, totalPaths: totalPaths).count)
       try input.check(valueCount, bytesEach: 24)
       var values: [MomentAccumulator] = []
       values.reserveCapacity(valueCount)
@@ -95,39 +103,41 @@ extension SimulationPartial {
           Double(bitPattern: try input.u64()), Double(bitPattern: try input.u64()),
           Double(bitPattern: try input.u64())
         )
+        guard count >= 0, count <= samples, count.rounded() == count else {
+          throw .invalidPartial(reason: "a moment of \(count) samples in \(Int(samples)) paths")
+        }
         values.append(MomentAccumulator(count: count, mean: mean, squaredDeviations: squares))
       }
       moments.append(values)
     }
-    let prices: [Scalar] = try input.scalars()
-    guard prices.isEmpty || prices.count == assetCount * paths.count else {
-      throw .invalidPartial(reason: "\(prices.count) terminal prices for \(paths.count) paths")
-    }
-    let values: [Scalar] = try input.scalars()
-    guard values.isEmpty || values.count == paths.count else {
-      throw .invalidPartial(reason: "\(values.count) portfolio values for \(paths.count) paths")
-    }
-    let keptCount = try input.int()
-    guard keptCount == 0 || keptCount == paths.count else {
-      throw .invalidPartial(reason: "\(keptCount) kept paths for \(paths.count) paths")
-    }
-    try input.check(keptCount, bytesEach: 16)
-    var kept: [Matrix<Scalar>] = []
-    for _ in 0..<keptCount {
-      let rows = try input.int()
-      let storage: [Scalar] = try input.scalars()
-      guard rows >= 1, storage.count == rows * assetCount else {
-        throw .invalidPartial(reason: "a kept path of \(storage.count) values")
+    // Each kept array must have exactly its size, which `scalars(count:)` checks against the
+    // bytes left before reading.
+    let (priceCount, priceOverflow) = assetCount.multipliedReportingOverflow(by: paths.count)
+    guard !priceOverflow else { throw .invalidPartial(reason: "terminal prices too large") }
+    let prices: [Scalar] = try input.scalars(
+      count: kept.contains(.terminalPrices) ? priceCount : 0, "terminal prices")
+    let values: [Scalar] = try input.scalars(
+      count: kept.contains(.portfolioValues) ? paths.count : 0, "portfolio values")
+    var keptPaths: [Matrix<Scalar>] = []
+    if kept.contains(.paths) {
+      let (perPath, overflow) = keptPathRows.multipliedReportingOverflow(by: assetCount)
+      guard !overflow else { throw .invalidPartial(reason: "kept paths too large") }
+      try input.check(paths.count, bytesEach: 8 + perPath * MemoryLayout<Scalar>.size)
+      for _ in paths {
+        keptPaths.append(
+          Matrix(
+            uncheckedRows: keptPathRows, columns: assetCount,
+            storage: try input.scalars(count: perPath, "a kept path")))
       }
-      kept.append(Matrix(uncheckedRows: rows, columns: assetCount, storage: storage))
     }
     guard input.atEnd else {
       throw .invalidPartial(reason: "\(bytes.count - input.offset) bytes after the partial")
     }
     self.init(
-      groups: groups, groupCount: groupCount, paths: paths, runFingerprint: fingerprint,
-      assetCount: assetCount, valueCount: valueCount, nodes: cover, moments: moments,
-      terminalPrices: prices, portfolioValues: values, keptPaths: kept)
+      groups: groups, groupCount: groupCount, totalPaths: totalPaths,
+      runFingerprint: fingerprint, assetCount: assetCount, valueCount: valueCount, kept: kept,
+      keptPathRows: keptPathRows, nodes: cover, moments: moments, terminalPrices: prices,
+      portfolioValues: values, keptPaths: keptPaths)
   }
 }
 
@@ -191,8 +201,14 @@ private struct PartialReader {
     }
   }
 
-  mutating func scalars<Scalar: BLASScalar>() throws(RiskKernelsError) -> [Scalar] {
+  /// A count, which must be `count`, then that many values.
+  mutating func scalars<Scalar: BLASScalar>(count expected: Int, _ what: String)
+    throws(RiskKernelsError) -> [Scalar]
+  {
     let count = try int()
+    guard count == expected else {
+      throw .invalidPartial(reason: "\(count) \(what); expected \(expected)")
+    }
     try check(count, bytesEach: MemoryLayout<Scalar>.size)
     defer { offset += count * MemoryLayout<Scalar>.size }
     return ScalarBytes.read(count, from: bytes, at: offset)

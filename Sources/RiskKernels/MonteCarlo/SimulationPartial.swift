@@ -4,10 +4,10 @@
 /// A run of N paths has `G = ⌈N / groupPaths⌉` reduction groups; `PathSimulator.run(groups:)`
 /// simulates some of them and returns their partial. Moments merge along one fixed binary tree
 /// over the group indices (`MergeTree`), so a partial holds the merged moments of the few tree
-/// nodes that tile its range (at most 2⌈log₂ G⌉), plus the values kept for its paths (terminal
-/// prices, portfolio values, paths) in path order. Partials of adjacent ranges merge in any
-/// grouping (`merging(_:)`) and give, once they cover every group, the same bits as a run in
-/// one piece: `PathSimulator.result(from:)`.
+/// nodes that tile its range (at most 2⌈log₂ G⌉, or 1), plus the values kept for its paths
+/// (terminal prices, portfolio values, paths) in path order. Partials of adjacent ranges merge
+/// in any grouping (`merging(_:)`) and give, once they cover every group, the same bits as a run
+/// in one piece: `PathSimulator.result(from:)`.
 ///
 /// `encoded()` and `init(encoded:)` turn a partial into bytes and back exactly, for sending it
 /// to another process (the format is in docs/scale-out.md).
@@ -24,14 +24,17 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
   public let groups: Range<Int>
   /// G, the run's number of reduction groups.
   public let groupCount: Int
-  /// The paths of `groups`.
-  public let paths: Range<Int>
+  /// N, the run's number of paths.
+  public let totalPaths: Int
   /// A hash of everything that fixes the run's numbers (model, settings but `threads` and
   /// `blockPaths`, observers, precision): partials merge only with their own run's.
   public let runFingerprint: UInt64
   /// Assets d and values per path observed by the moments.
   let assetCount: Int
   let valueCount: Int
+  /// What is kept per path, and a kept path's rows (S + 1; 0 when paths are not kept).
+  let kept: KeptValues
+  let keptPathRows: Int
   /// The tree nodes tiling `groups` (`MergeTree.cover`), and each node's moments.
   let nodes: [Range<Int>]
   let moments: [[MomentAccumulator]]
@@ -42,8 +45,24 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
   /// In path order, when paths are kept; else empty.
   let keptPaths: [Matrix<Scalar>]
 
+  /// The per-path values a run keeps.
+  struct KeptValues: OptionSet, Sendable, Equatable {
+    let rawValue: Int
+    static var terminalPrices: KeptValues { KeptValues(rawValue: 1) }
+    static var portfolioValues: KeptValues { KeptValues(rawValue: 2) }
+    static var paths: KeptValues { KeptValues(rawValue: 4) }
+  }
+
+  /// The paths of `groups`.
+  public var paths: Range<Int> { Self.paths(ofGroups: groups, totalPaths: totalPaths) }
+
   /// Whether this partial covers every group of its run.
   public var isComplete: Bool { groups == 0..<groupCount }
+
+  static func paths(ofGroups groups: Range<Int>, totalPaths n: Int) -> Range<Int> {
+    let g = SimulationSettings.groupPaths
+    return Swift.min(groups.lowerBound * g, n)..<Swift.min(groups.upperBound * g, n)
+  }
 
   /// The partial of `self.groups` followed by `next.groups`: the moments merged along the tree,
   /// the kept values concatenated in path order. Either partial may be empty.
@@ -51,43 +70,62 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
   /// - Throws: `.invalidPartial` if the two come from different runs or their ranges do not
   ///   meet (`self.groups.upperBound == next.groups.lowerBound`).
   public func merging(_ next: SimulationPartial) throws(RiskKernelsError) -> SimulationPartial {
-    guard runFingerprint == next.runFingerprint, groupCount == next.groupCount,
-      assetCount == next.assetCount, valueCount == next.valueCount
-    else {
-      throw .invalidPartial(reason: "the two partials come from different runs")
+    try Self.merging([self, next])
+  }
+
+  /// The partial of adjacent partials, in group order: one reduction and one concatenation for
+  /// all of them (merging them two at a time copies the kept values at every step).
+  ///
+  /// - Throws: `.invalidPartial` as `merging(_:)`, and for an empty list.
+  public static func merging(_ parts: [SimulationPartial]) throws(RiskKernelsError)
+    -> SimulationPartial
+  {
+    guard let first = parts.first else {
+      throw .invalidPartial(reason: "no partials to merge")
     }
-    if next.groups.isEmpty { return self }
-    if groups.isEmpty { return next }
-    guard groups.upperBound == next.groups.lowerBound else {
-      throw .invalidPartial(
-        reason:
-          "groups \(groups.lowerBound)..<\(groups.upperBound) and \(next.groups.lowerBound)..<\(next.groups.upperBound) do not meet"
-      )
+    let parts = parts.filter { !$0.groups.isEmpty }
+    guard let start = parts.first else { return first }
+    for (a, b) in zip(parts, parts.dropFirst()) {
+      guard a.runFingerprint == b.runFingerprint, a.groupCount == b.groupCount,
+        a.totalPaths == b.totalPaths, a.assetCount == b.assetCount,
+        a.valueCount == b.valueCount, a.kept == b.kept, a.keptPathRows == b.keptPathRows
+      else {
+        throw .invalidPartial(reason: "the partials come from different runs")
+      }
+      guard a.groups.upperBound == b.groups.lowerBound else {
+        throw .invalidPartial(
+          reason:
+            "groups \(a.groups.lowerBound)..<\(a.groups.upperBound) and \(b.groups.lowerBound)..<\(b.groups.upperBound) do not meet"
+        )
+      }
     }
-    let range = groups.lowerBound..<next.groups.upperBound
+    for part in [first] + parts where part.runFingerprint != start.runFingerprint {
+      throw .invalidPartial(reason: "the partials come from different runs")
+    }
+    let range = start.groups.lowerBound..<parts.last!.groups.upperBound
     var known: [Range<Int>: [MomentAccumulator]] = [:]
-    for (node, value) in zip(nodes + next.nodes, moments + next.moments) { known[node] = value }
-    let tree = MergeTree(groupCount: groupCount)
-    guard
-      let merged = tree.reduce(
-        over: range, known: { known[$0] }, merge: { zip($0, $1).map(MomentAccumulator.merged) })
-    else {
-      throw .invalidPartial(reason: "the partials' tree nodes do not tile their groups")
+    for part in parts {
+      for (node, value) in zip(part.nodes, part.moments) { known[node] = value }
     }
+    let tree = MergeTree(groupCount: start.groupCount)
+    let merged = tree.reduce(
+      over: range, known: { known[$0] }, merge: { zip($0, $1).map(MomentAccumulator.merged) })!
     var prices: [Scalar] = []
-    if !terminalPrices.isEmpty || !next.terminalPrices.isEmpty {
-      let (m, n) = (paths.count, next.paths.count)
-      prices.reserveCapacity(assetCount * (m + n))
-      for i in 0..<assetCount {
-        prices.append(contentsOf: terminalPrices[(i * m)..<((i + 1) * m)])
-        prices.append(contentsOf: next.terminalPrices[(i * n)..<((i + 1) * n)])
+    if start.kept.contains(.terminalPrices) {
+      let total = parts.reduce(0) { $0 + $1.terminalPrices.count }
+      prices.reserveCapacity(total)
+      for i in 0..<start.assetCount {
+        for part in parts {
+          let m = part.paths.count
+          prices.append(contentsOf: part.terminalPrices[(i * m)..<((i + 1) * m)])
+        }
       }
     }
     return SimulationPartial(
-      groups: range, groupCount: groupCount, paths: paths.lowerBound..<next.paths.upperBound,
-      runFingerprint: runFingerprint, assetCount: assetCount, valueCount: valueCount,
+      groups: range, groupCount: start.groupCount, totalPaths: start.totalPaths,
+      runFingerprint: start.runFingerprint, assetCount: start.assetCount,
+      valueCount: start.valueCount, kept: start.kept, keptPathRows: start.keptPathRows,
       nodes: tree.cover(range), moments: merged, terminalPrices: prices,
-      portfolioValues: portfolioValues + next.portfolioValues, keptPaths: keptPaths + next.keptPaths
-    )
+      portfolioValues: parts.flatMap(\.portfolioValues), keptPaths: parts.flatMap(\.keptPaths))
   }
 }

@@ -113,7 +113,7 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       over: groups,
       known: { $0.count == 1 ? tallies[$0.lowerBound - groups.lowerBound].sums.accumulators : nil },
       merge: { zip($0, $1).map(MomentAccumulator.merged) })!
-    let paths = settings.paths(ofGroups: groups)
+    let paths = SimulationPartial<Scalar>.paths(ofGroups: groups, totalPaths: settings.paths)
     var terminalPrices: [Scalar] = []
     if observers.keepTerminalPrices {
       terminalPrices.reserveCapacity(paths.count * d)
@@ -125,18 +125,32 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       }
     }
     return SimulationPartial(
-      groups: groups, groupCount: settings.groupCount, paths: paths, runFingerprint: fingerprint,
-      assetCount: d, valueCount: valueCount, nodes: tree.cover(groups), moments: moments,
-      terminalPrices: terminalPrices,
+      groups: groups, groupCount: settings.groupCount, totalPaths: settings.paths,
+      runFingerprint: fingerprint, assetCount: d, valueCount: valueCount, kept: kept,
+      keptPathRows: observers.keepPaths ? settings.steps + 1 : 0, nodes: tree.cover(groups),
+      moments: moments, terminalPrices: terminalPrices,
       portfolioValues: observers.keepPortfolioValues ? Self.concatenated(tallies) : [],
       keptPaths: observers.keepPaths ? tallies.flatMap(\.paths) : [])
+  }
+
+  /// The per-path values the observers keep.
+  var kept: SimulationPartial<Scalar>.KeptValues {
+    var kept: SimulationPartial<Scalar>.KeptValues = []
+    if observers.keepTerminalPrices { kept.insert(.terminalPrices) }
+    if observers.keepPortfolioValues { kept.insert(.portfolioValues) }
+    if observers.keepPaths { kept.insert(.paths) }
+    return kept
   }
 
   /// The result of a complete partial.
   func result(from partial: SimulationPartial<Scalar>) throws(RiskKernelsError)
     -> SimulationResult<Scalar>
   {
-    guard partial.runFingerprint == fingerprint, partial.groupCount == settings.groupCount else {
+    guard partial.runFingerprint == fingerprint, partial.groupCount == settings.groupCount,
+      partial.totalPaths == settings.paths, partial.assetCount == d,
+      partial.valueCount == valueCount, partial.kept == kept,
+      partial.keptPathRows == (observers.keepPaths ? settings.steps + 1 : 0)
+    else {
       throw .invalidPartial(reason: "the partial comes from another run")
     }
     guard partial.isComplete else {

@@ -53,13 +53,6 @@ public struct SimulationSettings: Sendable, Equatable {
     paths <= 0 ? 0 : paths / Self.groupPaths + (paths.isMultiple(of: Self.groupPaths) ? 0 : 1)
   }
 
-  /// The paths of a range of groups.
-  func paths(ofGroups groups: Range<Int>) -> Range<Int> {
-    Swift.min(
-      groups.lowerBound * Self.groupPaths, paths)..<Swift.min(
-        groups.upperBound * Self.groupPaths, paths)
-  }
-
   /// Part `part` of `parts` of the groups `0..<groupCount`, split as evenly as contiguous ranges
   /// allow: `⌊G·part/parts⌋ ..< ⌊G·(part+1)/parts⌋` (the split `riskreport-mpi` uses, rank by
   /// rank). A part is empty when there are more parts than groups.

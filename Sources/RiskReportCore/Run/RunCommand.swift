@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
     let portfolioFile = try PortfolioFile(
       path: portfolio ?? BundledData.examplePortfolio, assets: priceFile.assets, spot: spot)
     // Before any work: a bad --out, or a run too large for this machine, is found now.
-    try ReportDirectory.check(out)
+    if MainSimulation.writesOutput { try ReportDirectory.check(out) }
     try RunSize.check(
       paths: paths, steps: steps, assets: priceFile.assets.count,
       keptValuesPerPath: priceFile.assets.count + 8)  // measured: 83 B per path at d = 4

@@ -24,8 +24,8 @@ func expectIdentical<T: BLASScalar>(
   /// 7 full groups and a short one (N = 7·1024 + 302), with every observer that keeps or
   /// accumulates something.
   func simulator<T: BLASScalar>(
-    _: T.Type, generator: NormalGenerator = .philox, antithetic: Bool = false, paths: Int = 7470,
-    keepPaths: Bool = false, seed: UInt64 = 5
+    _: T.Type, generator: NormalGenerator = .philox, antithetic: Bool = false,
+    keepPaths: Bool = false, paths: Int = 7470, seed: UInt64 = 5
   ) throws -> PathSimulator<T> {
     let model = try threeAssetModel(T.self)
     let observers = PathObservers<T>(
@@ -76,7 +76,7 @@ func expectIdentical<T: BLASScalar>(
 
   @Test("More parts than groups: the empty parts merge as identities; kept paths concatenate")
   func morePartsThanGroups() throws {
-    let simulator = try self.simulator(Double.self, paths: 2050, keepPaths: true)
+    let simulator = try self.simulator(Double.self, keepPaths: true, paths: 2050)
     #expect(simulator.groupCount == 3)
     let whole = try simulator.run()
     let (left, right) = try splitRuns(simulator, parts: 7)
@@ -87,7 +87,7 @@ func expectIdentical<T: BLASScalar>(
   @Test("Partials encode to bytes and decode back exactly (Float and Double)")
   func encodingRoundTrip() throws {
     func check<T: BLASScalar>(_: T.Type) throws {
-      let simulator = try self.simulator(T.self, paths: 3000, keepPaths: true)
+      let simulator = try self.simulator(T.self, keepPaths: true, paths: 3000)
       let g = simulator.groupCount
       let a = try simulator.run(groups: 0..<1)
       let b = try simulator.run(groups: 1..<g)
@@ -181,6 +181,68 @@ func expectIdentical<T: BLASScalar>(
         }
       }
     }
+  }
+
+  @Test("Crafted headers with extreme counts are typed errors: no overflow, no huge allocation")
+  func craftedHeaders() throws {
+    func header(
+      groups g: Int, paths n: Int, range: (Int, Int), assets d: Int, quantities q: Int,
+      kept: Int, rows: Int, nodes: Int
+    ) -> [UInt8] {
+      var bytes = Array("RKSP".utf8)
+      func word(_ v: UInt64, _ width: Int) {
+        for k in 0..<width { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
+      }
+      word(1, 4)
+      word(8, 4)
+      word(0x1234, 8)
+      for v in [g, n, range.0, range.1, d, q, kept, rows, nodes] {
+        word(UInt64(bitPattern: Int64(v)), 8)
+      }
+      return bytes
+    }
+    let big = 1 << 48
+    let cases: [[UInt8]] = [
+      header(groups: 1 << 38, paths: big, range: (0, 1 << 38), assets: 1 << 24, quantities: 0, kept: 1, rows: 0, nodes: 1),
+      header(groups: 1, paths: 1, range: (0, 1), assets: 1 << 48, quantities: 0, kept: 1, rows: 0, nodes: 1),
+      header(groups: 1, paths: 1, range: (0, 1), assets: 1 << 24, quantities: 0, kept: 4, rows: 1 << 32, nodes: 1),
+      header(groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 1 << 40, kept: 0, rows: 0, nodes: 1),
+      header(groups: 2, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
+      header(groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 8, rows: 0, nodes: 1),
+      header(groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 4, rows: 0, nodes: 1),
+      header(groups: 1, paths: -1, range: (0, 1), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
+      header(groups: 1, paths: 1, range: (1, 0), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
+    ]
+    for (k, bytes) in cases.enumerated() {
+      for tail in [[UInt8](), [UInt8](repeating: 0, count: 64)] {
+        #expect(throws: RiskKernelsError.self, "case \(k)") {
+          try SimulationPartial<Double>(encoded: bytes + tail)
+        }
+      }
+    }
+    // A node whose moment counts more samples than its paths.
+    var bytes = header(
+      groups: 1, paths: 10, range: (0, 1), assets: 1, quantities: 1, kept: 0, rows: 0, nodes: 1)
+    for v: UInt64 in [0, 1, (11.0).bitPattern, 0, 0] {
+      for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
+    }
+    #expect(throws: RiskKernelsError.self) { try SimulationPartial<Double>(encoded: bytes) }
+  }
+
+  @Test("Many partials merge in one call, with the bits of pairwise merging")
+  func mergeList() throws {
+    let simulator = try self.simulator(Double.self, keepPaths: true, paths: 5000)
+    let g = simulator.groupCount
+    let parts = try (0..<4).map {
+      try simulator.run(groups: SimulationSettings.groups(part: $0, of: 4, groupCount: g))
+    }
+    let once = try SimulationPartial.merging(parts)
+    expectIdentical(try simulator.result(from: once), try simulator.run())
+    #expect(throws: RiskKernelsError.self) { try SimulationPartial<Double>.merging([]) }
+    #expect(throws: RiskKernelsError.self) {
+      try SimulationPartial.merging([parts[0], parts[2]])
+    }
+    #expect(throws: RiskKernelsError.self) { try simulator.run(groups: -1..<1) }
   }
 
   @Test("Groups split into parts: contiguous, in order, covering 0..<G, sizes within one")
