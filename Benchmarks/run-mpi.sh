@@ -2,7 +2,8 @@
 # riskreport-mpi against one process (issue 17): `simulate` of 10^6 paths x 10 steps x 50 assets,
 # 2 ranks of 1 thread against 1 process of 2 threads (riskreport-mpi alone, so both sides run
 # the same code), alternating, RUNS times each. Prints each run's simulation time (first path
-# to merged result, from RISKREPORT_MPI_TIMING) and whole-command wall time, then the medians
+# to merged result, from RISKREPORT_MPI_TIMING, with its phases) and whole-command wall time,
+# then the medians
 # and the throughput ratios (one process = 1), MPI start-up excluded and included.
 #   bash Benchmarks/run-mpi.sh [--runs N] [--paths N]
 set -euo pipefail
@@ -41,7 +42,8 @@ run() {  # label, command...
   "$@" > "$WORK/out.json" 2> "$WORK/err.txt"
   end=$(date +%s%N)
   local sim
-  sim=$(sed -n 's/.*timing: simulation \([0-9.]*\) s.*/\1/p' "$WORK/err.txt")
+  sim=$(sed -n 's/.*rank 0: .*merged \([0-9.]*\).*/\1/p' "$WORK/err.txt")
+  sed -n 's/riskreport-mpi: timing: /  /p' "$WORK/err.txt" >&2
   echo "$label $sim $(( (end - start) / 1000000 ))e-3"
   cp "$WORK/out.json" "$WORK/$label.json"
 }

@@ -60,8 +60,9 @@ void rkmpi_abort(int code) { MPI_Abort(MPI_COMM_WORLD, code); }
 
 static const int64_t piece = (int64_t)1 << 30;
 
-int rkmpi_send(int destination, int tag, const uint8_t *bytes, int64_t count) {
-  if (MPI_Send(&count, 1, MPI_INT64_T, destination, tag, MPI_COMM_WORLD) != MPI_SUCCESS) return -1;
+int rkmpi_send(int destination, int tag, int64_t kind, const uint8_t *bytes, int64_t count) {
+  int64_t header[2] = {kind, count};
+  if (MPI_Send(header, 2, MPI_INT64_T, destination, tag, MPI_COMM_WORLD) != MPI_SUCCESS) return -1;
   for (int64_t at = 0; at < count; at += piece) {
     int n = (int)(count - at < piece ? count - at : piece);
     if (MPI_Send(bytes + at, n, MPI_BYTE, destination, tag, MPI_COMM_WORLD) != MPI_SUCCESS)
@@ -70,15 +71,21 @@ int rkmpi_send(int destination, int tag, const uint8_t *bytes, int64_t count) {
   return 0;
 }
 
-int rkmpi_receive_count(int source, int tag, int64_t *count, int sleep_microseconds) {
+int rkmpi_receive_count(int source, int tag, int64_t *kind, int64_t *count,
+                        int sleep_microseconds) {
+  int64_t header[2];
   MPI_Request request;
-  if (MPI_Irecv(count, 1, MPI_INT64_T, source, tag, MPI_COMM_WORLD, &request) != MPI_SUCCESS)
+  if (MPI_Irecv(header, 2, MPI_INT64_T, source, tag, MPI_COMM_WORLD, &request) != MPI_SUCCESS)
     return -1;
   struct timespec pause = {0, (long)sleep_microseconds * 1000L};
   for (;;) {
     int done = 0;
     if (MPI_Test(&request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) return -1;
-    if (done) return 0;
+    if (done) {
+      *kind = header[0];
+      *count = header[1];
+      return 0;
+    }
     nanosleep(&pause, NULL);
   }
 }
@@ -105,12 +112,13 @@ int rkmpi_init(int *rank, int *size) {
 }
 int rkmpi_finalize(void) { return -1; }
 void rkmpi_abort(int code) { (void)code; }
-int rkmpi_send(int destination, int tag, const uint8_t *bytes, int64_t count) {
-  (void)destination, (void)tag, (void)bytes, (void)count;
+int rkmpi_send(int destination, int tag, int64_t kind, const uint8_t *bytes, int64_t count) {
+  (void)destination, (void)tag, (void)kind, (void)bytes, (void)count;
   return -1;
 }
-int rkmpi_receive_count(int source, int tag, int64_t *count, int sleep_microseconds) {
-  (void)source, (void)tag, (void)count, (void)sleep_microseconds;
+int rkmpi_receive_count(int source, int tag, int64_t *kind, int64_t *count,
+                        int sleep_microseconds) {
+  (void)source, (void)tag, (void)kind, (void)count, (void)sleep_microseconds;
   return -1;
 }
 int rkmpi_receive(int source, int tag, uint8_t *bytes, int64_t count) {

@@ -16,7 +16,7 @@ final class MPIJob: Sendable {
   let rank: Int
   let size: Int
 
-  /// Message kinds: the first byte of each message.
+  /// Message kinds (sent beside each message's length).
   enum Kind: UInt8 {
     case hello = 0x48  // H: worker → 0, then waits for `level` or `final`
     case partial = 0x50  // P: worker → 0, a SimulationPartial's bytes
@@ -66,29 +66,30 @@ final class MPIJob: Sendable {
   // MARK: - Messages
 
   private func send(_ kind: Kind, _ payload: [UInt8] = [], to destination: Int) {
-    let bytes = [kind.rawValue] + payload
-    guard rkmpi_send(Int32(destination), Self.tag, bytes, Int64(bytes.count)) == 0 else {
+    guard
+      rkmpi_send(
+        Int32(destination), Self.tag, Int64(kind.rawValue), payload, Int64(payload.count)) == 0
+    else {
       rkmpi_abort(1)
       exit(1)
     }
   }
 
   private func receive(from source: Int) -> (Kind, [UInt8]) {
-    var count: Int64 = 0
-    guard rkmpi_receive_count(Int32(source), Self.tag, &count, Self.pollMicroseconds) == 0,
-      count >= 1
+    var (kind, count): (Int64, Int64) = (0, 0)
+    guard
+      rkmpi_receive_count(Int32(source), Self.tag, &kind, &count, Self.pollMicroseconds) == 0,
+      count >= 0, let known = UInt8(exactly: kind).flatMap(Kind.init(rawValue:))
     else {
       rkmpi_abort(1)
       exit(1)
     }
     var bytes = [UInt8](repeating: 0, count: Int(count))
-    guard rkmpi_receive(Int32(source), Self.tag, &bytes, count) == 0,
-      let kind = Kind(rawValue: bytes[0])
-    else {
+    guard rkmpi_receive(Int32(source), Self.tag, &bytes, count) == 0 else {
       rkmpi_abort(1)
       exit(1)
     }
-    return (kind, Array(bytes.dropFirst()))
+    return (known, bytes)
   }
 
   private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

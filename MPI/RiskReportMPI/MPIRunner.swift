@@ -16,16 +16,23 @@ struct MPIRunner: SimulationRunner {
   func run<T: BLASScalar>(
     _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?
   ) throws(RiskKernelsError) -> SimulationResult<T> {
+    let clock = Stopwatch()
     let groups = SimulationSettings.groups(
       part: job.rank, of: job.size, groupCount: simulator.groupCount)
-    let start = ContinuousClock.now
     let own = try simulator.run(groups: groups, progress: progress)
-    guard job.rank == 0 else { job.contribute(own.encoded()) }
-    let simulated = ContinuousClock.now
+    clock.mark("share")
+    guard job.rank == 0 else {
+      let bytes = own.encoded()
+      clock.mark("encoded \(bytes.count) bytes")
+      clock.report("rank \(job.rank)")
+      job.contribute(bytes)
+    }
     let merged: SimulationPartial<T>
     do {
       let others = try job.gather { rank, bytes in
+        clock.mark("received rank \(rank)")
         do {
+          defer { clock.mark("decoded") }
           return try SimulationPartial<T>(encoded: bytes)
         } catch {
           throw MPIJobError("rank \(rank) sent an unreadable partial (\(error))")
@@ -42,17 +49,29 @@ struct MPIRunner: SimulationRunner {
       job.finish(code: 1, message: "\(error)")
     }
     let result = try simulator.result(from: merged)
-    if ProcessInfo.processInfo.environment["RISKREPORT_MPI_TIMING"] == "1" {
-      let end = ContinuousClock.now
-      func seconds(_ d: Duration) -> String {
-        String(
-          format: "%.4f", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
-      }
-      FileHandle.standardError.write(
-        Data(
-          "riskreport-mpi: timing: simulation \(seconds(end - start)) s on \(job.size) processes (rank 0's share \(seconds(simulated - start)) s, gather and merge \(seconds(end - simulated)) s)\n"
-            .utf8))
-    }
+    clock.mark("merged")
+    clock.report("simulation on \(job.size) processes, rank 0")
     return result
+  }
+}
+
+/// `RISKREPORT_MPI_TIMING=1`: each rank writes the times of its simulation's phases to stderr
+/// (seconds from the start of its share).
+final class Stopwatch: @unchecked Sendable {
+  private let start = ContinuousClock.now
+  private var marks: [String] = []
+  private let enabled = ProcessInfo.processInfo.environment["RISKREPORT_MPI_TIMING"] == "1"
+
+  func mark(_ what: String) {
+    guard enabled else { return }
+    let d = start.duration(to: .now)
+    let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    marks.append("\(what) \(String(format: "%.4f", seconds))")
+  }
+
+  func report(_ who: String) {
+    guard enabled else { return }
+    FileHandle.standardError.write(
+      Data("riskreport-mpi: timing: \(who): \(marks.joined(separator: ", "))\n".utf8))
   }
 }

@@ -21,14 +21,16 @@ int rkmpi_finalize(void);
 /// MPI_Abort on MPI_COMM_WORLD: ends every rank of the job.
 void rkmpi_abort(int code);
 
-/// Sends `count` bytes to `destination` with `tag`: their number first (8 bytes), then the
-/// bytes in pieces of at most 1 GiB (MPI counts are ints). Returns 0 on success.
-int rkmpi_send(int destination, int tag, const uint8_t *bytes, int64_t count);
+/// Sends a message of kind `kind` and `count` bytes to `destination` with `tag`: the kind and
+/// the count first (two int64), then the bytes in pieces of at most 1 GiB (MPI counts are
+/// ints). Returns 0 on success.
+int rkmpi_send(int destination, int tag, int64_t kind, const uint8_t *bytes, int64_t count);
 
-/// Waits for the next message from `source` with `tag` and returns its length in *count,
+/// Waits for the next message from `source` with `tag` and returns its kind and length,
 /// testing every `sleep_microseconds` (a blocking MPI receive spins a core, which an
 /// oversubscribed rank would take from one still simulating). Returns 0 on success.
-int rkmpi_receive_count(int source, int tag, int64_t *count, int sleep_microseconds);
+int rkmpi_receive_count(int source, int tag, int64_t *kind, int64_t *count,
+                        int sleep_microseconds);
 
 /// Receives that message's `count` bytes. Returns 0 on success.
 int rkmpi_receive(int source, int tag, uint8_t *bytes, int64_t count);

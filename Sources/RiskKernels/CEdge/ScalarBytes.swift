@@ -27,3 +27,21 @@ enum ScalarBytes {
     }
   }
 }
+
+extension ScalarBytes {
+  /// `target[at ..< at + count] = source[from ..< from + count]`, one memory copy (appending an
+  /// array slice element by element took 0.53 s for the 400 MB of a 10⁶-path, 50-asset merge).
+  static func copy<Scalar: BLASScalar>(
+    _ source: [Scalar], from: Int, count: Int, into target: inout [Scalar], at: Int
+  ) {
+    precondition(
+      from >= 0 && count >= 0 && from <= source.count - count && at >= 0
+        && at <= target.count - count)
+    source.withUnsafeBufferPointer { input in
+      target.withUnsafeMutableBufferPointer { output in
+        UnsafeMutableBufferPointer(rebasing: output[at..<(at + count)]).update(
+          fromContentsOf: input[from..<(from + count)])
+      }
+    }
+  }
+}

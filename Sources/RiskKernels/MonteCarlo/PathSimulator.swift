@@ -114,6 +114,8 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
   ///
   /// - Throws: `.invalidPartial` if the partial is another run's (model, settings, observers
   ///   or precision differ) or does not cover `0..<groupCount`.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func result(from partial: SimulationPartial<Scalar>) throws(RiskKernelsError)
     -> SimulationResult<Scalar>
   {

@@ -5,6 +5,8 @@ extension SimulationPartial {
 
   /// The partial as bytes (version 1, little-endian): the header, each tree node's moments as
   /// IEEE-754 bit patterns, then the kept values. `init(encoded:)` restores it exactly.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public func encoded() -> [UInt8] {
     var out = PartialWriter()
     let values =
@@ -44,6 +46,8 @@ extension SimulationPartial {
   /// - Throws: `.invalidPartial` naming what is wrong: another format or version, another
   ///   precision, counts that do not fit the bytes or each other, trailing bytes. Every count is
   ///   checked before anything is allocated for it.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public init(encoded bytes: [UInt8]) throws(RiskKernelsError) {
     var input = PartialReader(bytes: bytes)
     guard try input.take(4) == Self.magic else {

@@ -77,6 +77,8 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
   /// all of them (merging them two at a time copies the kept values at every step).
   ///
   /// - Throws: `.invalidPartial` as `merging(_:)`, and for an empty list.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public static func merging(_ parts: [SimulationPartial]) throws(RiskKernelsError)
     -> SimulationPartial
   {
@@ -85,6 +87,9 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
     }
     let parts = parts.filter { !$0.groups.isEmpty }
     guard let start = parts.first else { return first }
+    if parts.count == 1, parts.allSatisfy({ $0.runFingerprint == first.runFingerprint }) {
+      return start
+    }
     for (a, b) in zip(parts, parts.dropFirst()) {
       guard a.runFingerprint == b.runFingerprint, a.groupCount == b.groupCount,
         a.totalPaths == b.totalPaths, a.assetCount == b.assetCount,
@@ -112,12 +117,13 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
       over: range, known: { known[$0] }, merge: { zip($0, $1).map(MomentAccumulator.merged) })!
     var prices: [Scalar] = []
     if start.kept.contains(.terminalPrices) {
-      let total = parts.reduce(0) { $0 + $1.terminalPrices.count }
-      prices.reserveCapacity(total)
+      prices = [Scalar](repeating: 0, count: parts.reduce(0) { $0 + $1.terminalPrices.count })
+      var at = 0
       for i in 0..<start.assetCount {
         for part in parts {
           let m = part.paths.count
-          prices.append(contentsOf: part.terminalPrices[(i * m)..<((i + 1) * m)])
+          ScalarBytes.copy(part.terminalPrices, from: i * m, count: m, into: &prices, at: at)
+          at += m
         }
       }
     }
