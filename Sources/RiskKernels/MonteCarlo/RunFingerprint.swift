@@ -1,14 +1,14 @@
-/// FNV-1a (64-bit) over 64-bit words: the `SimulationPartial.runFingerprint` of a run, a hash of
-/// everything that fixes its numbers, so partials of different runs refuse to merge. Not a
-/// cryptographic hash: it catches mistakes, not forgeries.
+/// A 64-bit hash over 64-bit words (multiply and xor-shift per word, in the manner of FNV and
+/// SplitMix64's mixer): the `SimulationPartial.runFingerprint` of a run, a hash of everything
+/// that fixes its numbers, so partials of different runs refuse to merge. Word-wise, so the
+/// 2 500 factor entries of a 50-asset model cost microseconds (a byte-wise FNV-1a took 2% of a
+/// 10 000-path VaR refresh). Not a cryptographic hash: it catches mistakes, not forgeries.
 struct RunFingerprint {
   private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
   mutating func add(_ word: UInt64) {
-    for k in 0..<8 {
-      value ^= (word >> (8 * k)) & 0xff
-      value = value &* 0x0000_0100_0000_01b3
-    }
+    value = (value ^ word) &* 0x9E37_79B9_7F4A_7C15
+    value ^= value >> 29
   }
 
   mutating func add(_ n: Int) { add(UInt64(bitPattern: Int64(n))) }
