@@ -30,6 +30,9 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   var pathValues: [Double]
   var pairScratch: [Double]
   var keptPaths: [[Scalar]]
+  /// The block's prices at every date for the custom observers that read them
+  /// (`[i + (s + p·(S+1))·d]`; empty when none does).
+  var observedPrices: [Scalar]
   /// The Philox streams of a block's paths (reused from block to block).
   var pathIDs: [UInt64] = []
 
@@ -60,6 +63,8 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       repeating: 0, count: plan.observers.moments ? plan.valueCount * blockPaths : 0)
     pairScratch = Array(repeating: 0, count: plan.valueCount)
     keptPaths = []
+    observedPrices = Array(
+      repeating: 0, count: plan.customNeedsSteps ? d * (plan.settings.steps + 1) * blockPaths : 0)
   }
 
   /// The columns of a block's normals matrix for `columns` path-steps: a multiple of
@@ -99,6 +104,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     if plan.observers.keepTerminalPrices {
       tally.terminalPrices = Array(repeating: 0, count: plan.d * (end - start))
     }
+    tally.custom = plan.custom.map { $0.makePartial() }
     for blockStart in stride(from: start, to: end, by: plan.blockPaths) {
       let count = Swift.min(plan.blockPaths, end - blockStart)
       try simulate(blockStart: blockStart, count: count, into: &tally)
@@ -117,12 +123,19 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     let d = plan.d
     let steps = plan.settings.steps
     let observers = plan.observers
-    let needPrices = (observers.holdings != nil && observers.extremes) || observers.keepPaths
+    let needPrices =
+      (observers.holdings != nil && observers.extremes) || observers.keepPaths
+      || plan.customNeedsSteps
     let barrierObservers = !plan.barriers.isEmpty
     resetState(count: count)
     if observers.keepPaths {
       keptPaths = Array(repeating: [Scalar](repeating: 0, count: (steps + 1) * d), count: count)
       for p in 0..<count { for i in 0..<d { keptPaths[p][i * (steps + 1)] = plan.model.spot[i] } }
+    }
+    if plan.customNeedsSteps {
+      for p in 0..<count {
+        for i in 0..<d { observedPrices[i + p * (steps + 1) * d] = plan.model.spot[i] }
+      }
     }
     var s0 = 0
     while s0 < steps {
@@ -355,6 +368,10 @@ struct BlockWorkspace<Scalar: BLASScalar> {
             keptPaths[p][(firstStep + s + 1) + i * (steps + 1)] = z.storage[column + i]
           }
         }
+        if plan.customNeedsSteps {
+          let at = (firstStep + s + 1 + p * (steps + 1)) * d
+          for i in 0..<d { observedPrices[at + i] = z.storage[column + i] }
+        }
       }
     }
   }
@@ -387,6 +404,16 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       for p in 0..<count {
         for i in 0..<d { tally.terminalPrices[i * stride + first + p] = logPrice[i + p * d] }
       }
+    }
+    if !plan.custom.isEmpty {
+      // `listedPaths` (re-simulation) never has custom observers, so the block's paths are
+      // `blockStart ..< blockStart + count`.
+      let block = PathBlock(
+        firstPath: blockStart, pathCount: count, dimension: d, steps: plan.settings.steps,
+        terminal: Array(logPrice[0..<n]),
+        everyStep: plan.customNeedsSteps
+          ? Array(observedPrices[0..<(count * (plan.settings.steps + 1) * d)]) : [])
+      for (k, observer) in plan.custom.enumerated() { observer.observe(block, &tally.custom[k]) }
     }
     if observers.keepPaths {
       for p in 0..<count {

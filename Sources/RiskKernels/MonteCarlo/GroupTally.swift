@@ -9,4 +9,6 @@ struct GroupTally<Scalar: BLASScalar>: Sendable {
   var terminalPrices: [Scalar] = []
   var portfolioValues: [Scalar] = []
   var paths: [Matrix<Scalar>] = []
+  /// Each custom observer's partial (`PathObserver.Partial`).
+  var custom: [any Sendable] = []
 }

@@ -110,6 +110,16 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
     return plan.partial(groups: groups, from: tallies.withLock { $0.map { $0! } })
   }
 
+  /// Decodes `SimulationPartial.encoded()`'s bytes of this simulator's run, with its custom
+  /// observers' `decode` (`SimulationPartial(encoded:)` reads partials without them).
+  ///
+  /// - Throws: `.invalidPartial` as `SimulationPartial(encoded:)`, and when the partial's
+  ///   observers are not this simulator's.
+  public func partial(encoded bytes: [UInt8]) throws(RiskKernelsError) -> SimulationPartial<Scalar>
+  {
+    try SimulationPartial(encoded: bytes, observers: observers.custom.map { AnyPathObserver($0) })
+  }
+
   /// The result of a partial that covers every group of this simulator's run.
   ///
   /// - Throws: `.invalidPartial` if the partial is another run's (model, settings, observers

@@ -63,6 +63,12 @@ extension SimulationPlan {
       hash.add([barrier.strike])
     }
     hash.add(observers.keepPaths)
+    hash.add(custom.count)
+    for observer in custom {
+      let bytes = Array(observer.identity.utf8)
+      hash.add(bytes.count)
+      for byte in bytes { hash.add(UInt64(byte)) }
+    }
     hash.add(observers.moments)
     hash.add(valueCount)
     return hash.value

@@ -9,26 +9,31 @@ extension SimulationPartial {
   @specialized(where Scalar == Float)
   public func encoded() -> [UInt8] {
     var out = PartialWriter()
-    let values =
+    let keptCount =
       terminalPrices.count + portfolioValues.count + keptPaths.count * keptPathRows * assetCount
     out.bytes.reserveCapacity(
-      128 + nodes.count * (16 + 24 * valueCount) + keptPaths.count * 16
-        + values * MemoryLayout<Scalar>.size)
+      128 + nodes.count * (16 + 24 * valueCount + 8 * observers.count) + keptPaths.count * 16
+        + keptCount * MemoryLayout<Scalar>.size)
     out.bytes += Self.magic
     out.u32(Self.encodingVersion)
     out.u32(UInt32(MemoryLayout<Scalar>.size))
     out.u64(runFingerprint)
     for n in [
       groupCount, totalPaths, groups.lowerBound, groups.upperBound, assetCount, valueCount,
-      kept.rawValue, keptPathRows, nodes.count,
+      kept.rawValue, keptPathRows, observers.count, nodes.count,
     ] { out.int(n) }
-    for (node, values) in zip(nodes, moments) {
+    for (node, value) in zip(nodes, values) {
       out.int(node.lowerBound)
       out.int(node.upperBound)
-      for m in values {
+      for m in value.moments {
         out.u64(m.count.bitPattern)
         out.u64(m.mean.bitPattern)
         out.u64(m.squaredDeviations.bitPattern)
+      }
+      for (observer, partial) in zip(observers, value.custom) {
+        let bytes = observer.encode(partial)
+        out.int(bytes.count)
+        out.bytes += bytes
       }
     }
     out.scalars(terminalPrices)
@@ -48,7 +53,15 @@ extension SimulationPartial {
   ///   checked before anything is allocated for it.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
+  ///   A partial with custom observers (`PathObservers.custom`) needs them to decode:
+  ///   use `PathSimulator.partial(encoded:)`.
   public init(encoded bytes: [UInt8]) throws(RiskKernelsError) {
+    try self.init(encoded: bytes, observers: [])
+  }
+
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  init(encoded bytes: [UInt8], observers: [AnyPathObserver<Scalar>]) throws(RiskKernelsError) {
     var input = PartialReader(bytes: bytes)
     guard try input.take(4) == Self.magic else {
       throw .invalidPartial(reason: "not a RiskKernels simulation partial")
@@ -71,7 +84,14 @@ extension SimulationPartial {
     let valueCount = try input.int()
     let kept = KeptValues(rawValue: try input.int())
     let keptPathRows = try input.int()
+    let observerCount = try input.int()
     let nodeCount = try input.int()
+    guard observerCount == observers.count else {
+      throw .invalidPartial(
+        reason: observers.isEmpty
+          ? "the partial has \(observerCount) custom observers: decode it with PathSimulator.partial(encoded:)"
+          : "\(observerCount) custom observers; the simulator has \(observers.count)")
+    }
     let all: KeptValues = [.terminalPrices, .portfolioValues, .paths]
     guard totalPaths >= 1,
       groupCount
@@ -93,7 +113,7 @@ extension SimulationPartial {
     guard nodeCount == cover.count else {
       throw .invalidPartial(reason: "\(nodeCount) tree nodes; groups need \(cover.count)")
     }
-    var moments: [[MomentAccumulator]] = []
+    var nodeValues: [NodeValue] = []
     for node in cover {
       guard try input.range() == node else {
         throw .invalidPartial(reason: "tree nodes do not tile the groups")
@@ -112,7 +132,17 @@ extension SimulationPartial {
         }
         values.append(MomentAccumulator(count: count, mean: mean, squaredDeviations: squares))
       }
-      moments.append(values)
+      var custom: [any Sendable] = []
+      for observer in observers {
+        let length = try input.int()
+        let bytes = try input.take(length)
+        do {
+          custom.append(try observer.decode(bytes))
+        } catch {
+          throw .invalidPartial(reason: "a custom observer's partial: \(error)")
+        }
+      }
+      nodeValues.append(NodeValue(moments: values, custom: custom))
     }
     // Each kept array must have exactly its size, which `scalars(count:)` checks against the
     // bytes left before reading.
@@ -140,7 +170,8 @@ extension SimulationPartial {
     self.init(
       groups: groups, groupCount: groupCount, totalPaths: totalPaths,
       runFingerprint: fingerprint, assetCount: assetCount, valueCount: valueCount, kept: kept,
-      keptPathRows: keptPathRows, nodes: cover, moments: moments, terminalPrices: prices,
+      keptPathRows: keptPathRows, nodes: cover, values: nodeValues, observers: observers,
+      terminalPrices: prices,
       portfolioValues: values, keptPaths: keptPaths)
   }
 }

@@ -35,15 +35,34 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
   /// What is kept per path, and a kept path's rows (S + 1; 0 when paths are not kept).
   let kept: KeptValues
   let keptPathRows: Int
-  /// The tree nodes tiling `groups` (`MergeTree.cover`), and each node's moments.
+  /// The tree nodes tiling `groups` (`MergeTree.cover`), and each node's moments and custom
+  /// observers' partials.
   let nodes: [Range<Int>]
-  let moments: [[MomentAccumulator]]
+  let values: [NodeValue]
+  /// The custom observers (`PathObservers.custom`), which merge and encode their partials.
+  let observers: [AnyPathObserver<Scalar>]
   /// Asset-major over `paths` (`[i·paths.count + p]`) when terminal prices are kept; else empty.
   let terminalPrices: [Scalar]
   /// In path order, when portfolio values are kept; else empty.
   let portfolioValues: [Scalar]
   /// In path order, when paths are kept; else empty.
   let keptPaths: [Matrix<Scalar>]
+
+  /// A tree node's merged values.
+  struct NodeValue: Sendable {
+    var moments: [MomentAccumulator]
+    var custom: [any Sendable]
+
+    /// `left` then `right`: Chan, Golub and LeVeque's update for the moments, each custom
+    /// observer's `merge`.
+    static func merged(
+      _ left: NodeValue, _ right: NodeValue, custom observers: [AnyPathObserver<Scalar>]
+    ) -> NodeValue {
+      NodeValue(
+        moments: zip(left.moments, right.moments).map(MomentAccumulator.merged),
+        custom: observers.indices.map { observers[$0].merge(left.custom[$0], right.custom[$0]) })
+    }
+  }
 
   /// The per-path values a run keeps.
   struct KeptValues: OptionSet, Sendable, Equatable {
@@ -93,7 +112,8 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
     for (a, b) in zip(parts, parts.dropFirst()) {
       guard a.runFingerprint == b.runFingerprint, a.groupCount == b.groupCount,
         a.totalPaths == b.totalPaths, a.assetCount == b.assetCount,
-        a.valueCount == b.valueCount, a.kept == b.kept, a.keptPathRows == b.keptPathRows
+        a.valueCount == b.valueCount, a.kept == b.kept, a.keptPathRows == b.keptPathRows,
+        a.observers.count == b.observers.count
       else {
         throw .invalidPartial(reason: "the partials come from different runs")
       }
@@ -108,13 +128,14 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
       throw .invalidPartial(reason: "the partials come from different runs")
     }
     let range = start.groups.lowerBound..<parts.last!.groups.upperBound
-    var known: [Range<Int>: [MomentAccumulator]] = [:]
+    var known: [Range<Int>: NodeValue] = [:]
     for part in parts {
-      for (node, value) in zip(part.nodes, part.moments) { known[node] = value }
+      for (node, value) in zip(part.nodes, part.values) { known[node] = value }
     }
     let tree = MergeTree(groupCount: start.groupCount)
     let merged = tree.reduce(
-      over: range, known: { known[$0] }, merge: { zip($0, $1).map(MomentAccumulator.merged) })!
+      over: range, known: { known[$0] },
+      merge: { NodeValue.merged($0, $1, custom: start.observers) })!
     var prices: [Scalar] = []
     if start.kept.contains(.terminalPrices) {
       prices = [Scalar](repeating: 0, count: parts.reduce(0) { $0 + $1.terminalPrices.count })
@@ -131,7 +152,8 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
       groups: range, groupCount: start.groupCount, totalPaths: start.totalPaths,
       runFingerprint: start.runFingerprint, assetCount: start.assetCount,
       valueCount: start.valueCount, kept: start.kept, keptPathRows: start.keptPathRows,
-      nodes: tree.cover(range), moments: merged, terminalPrices: prices,
+      nodes: tree.cover(range), values: merged, observers: start.observers,
+      terminalPrices: prices,
       portfolioValues: parts.flatMap(\.portfolioValues), keptPaths: parts.flatMap(\.keptPaths))
   }
 }

@@ -30,6 +30,10 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   /// the 524 that 2¹⁸ gave (alternating A/B runs, `riskbench montecarlo`); no case got slower.
   static var chunkElements: Int { 1 << 17 }
 
+  /// The custom observers, and whether any reads prices at every step.
+  let custom: [AnyPathObserver<Scalar>]
+  let customNeedsSteps: Bool
+
   // Offsets of each path's values (see `BlockWorkspace.pathValues`).
   let terminalOffset = 0
   let minimumOffset: Int?
@@ -72,8 +76,15 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     hasBaskets = monitored.contains {
       if case .basket = $0.underlying { return true } else { return false }
     }
-    blockPaths =
-      settings.blockPaths ?? Self.automaticBlockPaths(dimension: d, steps: settings.steps)
+    custom = observers.custom.map { AnyPathObserver($0) }
+    customNeedsSteps = custom.contains { $0.needs == .pricesAtEveryStep }
+    var automatic = Self.automaticBlockPaths(dimension: d, steps: settings.steps)
+    if customNeedsSteps {
+      // A block's whole paths are kept for the observers: about `chunkElements` values.
+      automatic = Swift.min(
+        automatic, Swift.max(2, Self.chunkElements / ((settings.steps + 1) * d)) & ~1)
+    }
+    blockPaths = settings.blockPaths ?? automatic
     // Equal chunks (252 steps in two of 126, not 204 + 48), so the normals matrix keeps one
     // shape and is never reallocated (zeroed) for a short last chunk.
     let longestChunk = Swift.max(
@@ -109,10 +120,14 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   func partial(groups: Range<Int>, from tallies: [GroupTally<Scalar>]) -> SimulationPartial<Scalar>
   {
     let tree = MergeTree(groupCount: settings.groupCount)
-    let moments = tree.reduce(
+    let values = tree.reduce(
       over: groups,
-      known: { $0.count == 1 ? tallies[$0.lowerBound - groups.lowerBound].sums.accumulators : nil },
-      merge: { zip($0, $1).map(MomentAccumulator.merged) })!
+      known: { node -> SimulationPartial<Scalar>.NodeValue? in
+        guard node.count == 1 else { return nil }
+        let tally = tallies[node.lowerBound - groups.lowerBound]
+        return .init(moments: tally.sums.accumulators, custom: tally.custom)
+      },
+      merge: { SimulationPartial<Scalar>.NodeValue.merged($0, $1, custom: custom) })!
     let paths = SimulationPartial<Scalar>.paths(ofGroups: groups, totalPaths: settings.paths)
     var terminalPrices: [Scalar] = []
     if observers.keepTerminalPrices {
@@ -128,7 +143,7 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       groups: groups, groupCount: settings.groupCount, totalPaths: settings.paths,
       runFingerprint: fingerprint, assetCount: d, valueCount: valueCount, kept: kept,
       keptPathRows: observers.keepPaths ? settings.steps + 1 : 0, nodes: tree.cover(groups),
-      moments: moments, terminalPrices: terminalPrices,
+      values: values, observers: custom, terminalPrices: terminalPrices,
       portfolioValues: observers.keepPortfolioValues ? Self.concatenated(tallies) : [],
       keptPaths: observers.keepPaths ? tallies.flatMap(\.paths) : [])
   }
@@ -149,7 +164,8 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     guard partial.runFingerprint == fingerprint, partial.groupCount == settings.groupCount,
       partial.totalPaths == settings.paths, partial.assetCount == d,
       partial.valueCount == valueCount, partial.kept == kept,
-      partial.keptPathRows == (observers.keepPaths ? settings.steps + 1 : 0)
+      partial.keptPathRows == (observers.keepPaths ? settings.steps + 1 : 0),
+      partial.observers.count == custom.count
     else {
       throw .invalidPartial(reason: "the partial comes from another run")
     }
@@ -159,7 +175,7 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
           "the partial covers groups \(partial.groups.lowerBound)..<\(partial.groups.upperBound) of \(partial.groupCount)"
       )
     }
-    let estimates = partial.moments[0].map(\.estimate)
+    let estimates = partial.values[0].moments.map(\.estimate)
     func slice(_ offset: Int?, _ count: Int) -> [MonteCarloEstimate]? {
       offset.map { Array(estimates[$0..<($0 + count)]) }
     }
@@ -191,7 +207,8 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       terminalPrices: observers.keepTerminalPrices
         ? Matrix(uncheckedRows: settings.paths, columns: d, storage: partial.terminalPrices) : nil,
       portfolioValues: observers.keepPortfolioValues ? partial.portfolioValues : nil,
-      paths: observers.keepPaths ? partial.keptPaths : nil)
+      paths: observers.keepPaths ? partial.keptPaths : nil,
+      observedPartials: partial.values[0].custom)
   }
 }
 

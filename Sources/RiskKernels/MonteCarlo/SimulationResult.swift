@@ -24,6 +24,14 @@ public struct SimulationResult<Scalar: BLASScalar>: Sendable {
   public let portfolioValues: [Scalar]?
   /// Every path's prices, each `(S+1) × d` with row 0 the spot, when kept.
   public let paths: [Matrix<Scalar>]?
+  /// The custom observers' merged partials, in `PathObservers.custom`'s order.
+  let observedPartials: [any Sendable]
+
+  /// Custom observer `index`'s partial over every path (`PathObservers.custom[index]`), or
+  /// `nil` if there is no such observer or its partial is not a `P`.
+  public func observed<P>(_ index: Int, as _: P.Type = P.self) -> P? {
+    observedPartials.indices.contains(index) ? observedPartials[index] as? P : nil
+  }
 
   /// Quantiles of each asset's terminal price: `result[q][i]` for `probabilities[q]`, by
   /// linear interpolation between order statistics (`linearQuantiles`, NumPy's default rule).

@@ -99,7 +99,7 @@ public struct SimulationSettings: Sendable, Equatable {
 
 /// What the simulator records about each path, instead of storing the paths. Memory stays
 /// O(threads · blockPaths · d · steps-per-chunk) plus what is kept explicitly (`keep…`).
-public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
+public struct PathObservers<Scalar: BLASScalar>: Sendable {
   /// Keep every path's terminal prices (N × d values) for quantiles.
   public var keepTerminalPrices: Bool
   /// Holdings hᵢ (units of each asset) for the portfolio value V = Σ hᵢ Sᵢ: its terminal mean,
@@ -124,6 +124,9 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable, Equatable {
   public var barriers: [Barrier<Scalar>]
   /// Keep the full paths (N × (S+1) × d prices); for small runs only (at most 10⁷ values).
   public var keepPaths: Bool
+  /// Observers written outside the library (`PathObserver`), in order: each one's partial is
+  /// merged along the run's tree and returned in `SimulationResult.observed(_:as:)`.
+  public var custom: [any PathObserver<Scalar>] = []
   /// Whether the means and standard errors are accumulated. Callers inside the library that
   /// read only kept values (portfolio values, terminal prices) turn it off; the result's
   /// estimates are then empty (NaN).

@@ -196,7 +196,7 @@ func expectIdentical<T: BLASScalar>(
       word(1, 4)
       word(8, 4)
       word(0x1234, 8)
-      for v in [g, n, range.0, range.1, d, q, kept, rows, nodes] {
+      for v in [g, n, range.0, range.1, d, q, kept, rows, 0, nodes] {
         word(UInt64(bitPattern: Int64(v)), 8)
       }
       return bytes
