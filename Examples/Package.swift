@@ -13,6 +13,12 @@ let package = Package(
       name: "PortfolioRisk",
       dependencies: [.product(name: "RiskKernels", package: "RiskKernels")]
     ),
+    // A custom PathObserver (an Asian basket's average), checked against its closed form and
+    // across threads and partials.
+    .executableTarget(
+      name: "AsianBasket",
+      dependencies: [.product(name: "RiskKernels", package: "RiskKernels")]
+    ),
     // The README's code sample, extracted by scripts/check-examples.sh (not in git).
     .executableTarget(
       name: "ReadmeSample",

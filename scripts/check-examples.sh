@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs Examples/ (a package depending on RiskKernels by path, as a user's would):
 # - PortfolioRisk recomputes part of a `riskreport run` report and checks it;
+# - AsianBasket is a custom PathObserver, checked against its closed form and across splits;
 # - ReadmeSample is the README's code sample between the readme-sample markers, compiled and run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +15,5 @@ OUT=.build/example-report
 .build/debug/riskreport run --paths 20000 --format json --out "$OUT"
 $SWIFT build --package-path Examples
 Examples/.build/debug/PortfolioRisk Sources/RiskReportCore/Resources/quandl_wiki_4stocks_2004_2013_prices.csv "$OUT/report.json"
+Examples/.build/debug/AsianBasket
 (cd Examples && .build/debug/ReadmeSample)
