@@ -10,7 +10,7 @@ enum RunSize {
   static let maximumSteps = 100_000
   /// Normals drawn by one run: 10¹² is about 45 minutes at 400 M normals/s on one core.
   static let maximumNormals = 1e12
-  /// The engine's per-thread blocks, the scratch pool and the process itself.
+  /// The engine's per-thread blocks, a scratch's kept arrays and the process itself.
   static let fixedBytes = 64 << 20
 
   /// - Parameters:

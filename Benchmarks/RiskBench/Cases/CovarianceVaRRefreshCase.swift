@@ -21,6 +21,8 @@ final class CovarianceVaRRefreshCase: BenchmarkCase {
     "EWMA λ 0.995 update + model + MC VaR/ES 99 % (\(paths) paths, 1 day, components), all cores"
   }
   private var stream: StreamingCovariance<Double>?
+  /// Kept between refreshes, as a caller refreshing on every block would keep one.
+  private let scratch = SimulationScratch()
   private var tape = try! Matrix<Double>(rows: 1, columns: 1)
   private var holdings: [Double] = []
   private var spot: [Double] = []
@@ -51,7 +53,7 @@ final class CovarianceVaRRefreshCase: BenchmarkCase {
       settings: SimulationSettings(
         paths: paths, steps: 1, horizon: SimulationSettings.years(days: 1),
         seed: UInt64(block)),
-      confidence: 0.99)
+      confidence: 0.99, scratch: scratch)
     stream = s
     block += 1
     blackHole(risk)

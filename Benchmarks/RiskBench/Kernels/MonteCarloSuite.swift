@@ -108,8 +108,10 @@ struct MonteCarloSuite: ParsableCommand {
         blockPaths: blockPaths)
       // What the cases and the NumPy peers compute: terminal prices and the running
       // minimum of each asset (RiskKernels also accumulates their means and standard errors).
+      // Repeated runs keep their large arrays in one scratch, as a caller running often would.
       let simulator = PathSimulator(
-        model: model, settings: settings, observers: PathObservers(extremes: true, maxima: false))
+        model: model, settings: settings, observers: PathObservers(extremes: true, maxima: false),
+        scratch: SimulationScratch())
       var result = try simulator.run()
       let t = try timer.measure(minimumReps: 3) { result = try simulator.run() }
       let expected = 100 * Foundation.exp(0.05 * Double(steps) / 252)

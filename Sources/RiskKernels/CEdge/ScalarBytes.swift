@@ -39,7 +39,7 @@ extension ScalarBytes {
         && at <= target.count - count)
     source.withUnsafeBufferPointer { input in
       target.withUnsafeMutableBufferPointer { output in
-        UnsafeMutableBufferPointer(rebasing: output[at..<(at + count)]).update(
+        _ = UnsafeMutableBufferPointer(rebasing: output[at..<(at + count)]).update(
           fromContentsOf: input[from..<(from + count)])
       }
     }

@@ -5,6 +5,8 @@ internal import RealModule
 /// observer state, and the hot loop that fills them.
 struct BlockWorkspace<Scalar: BLASScalar> {
   let plan: SimulationPlan<Scalar>
+  /// The caller's scratch for the two large arrays (`nil`: allocated for this run).
+  let scratch: SimulationScratch?
   var stream: NormalStream<Scalar>
   /// `d × (block paths · chunk steps)`: normals, then increments, then log-prices, then prices.
   var z: Matrix<Scalar>
@@ -38,17 +40,18 @@ struct BlockWorkspace<Scalar: BLASScalar> {
 
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
-  init(plan: SimulationPlan<Scalar>) throws(RiskKernelsError) {
+  init(plan: SimulationPlan<Scalar>, scratch: SimulationScratch?) throws(RiskKernelsError) {
     self.plan = plan
+    self.scratch = scratch
     let (d, blockPaths) = (plan.d, plan.blockPaths)
     stream = try NormalStream(
       generator: plan.settings.generator, seed: plan.settings.seed, slots: blockPaths)
-    // The two large arrays come from the scratch pool (no fresh pages to fault in) and go back
-    // to it in `recycle()`; both are overwritten before they are read.
+    // The two large arrays come from the caller's scratch (no fresh pages to fault in) and go
+    // back to it in `recycle()`; both are overwritten before they are read.
     let columns = Self.paddedColumns(blockPaths * plan.chunkSteps)
-    z = Matrix(uncheckedRows: d, columns: columns, storage: ScratchPool.take(d * columns))
+    z = Matrix(uncheckedRows: d, columns: columns, storage: scratch.take(d * columns))
     // As long as a one-step chunk's z, so the two can be swapped (see `simulate`).
-    logPrice = ScratchPool.take(d * Self.paddedColumns(blockPaths))
+    logPrice = scratch.take(d * Self.paddedColumns(blockPaths))
     // The running extremes only when observed (the log-price pass leaves them alone otherwise).
     logMinimum = [Scalar](repeating: 0, count: plan.observers.extremes ? d * blockPaths : 0)
     logMaximum = [Scalar](repeating: 0, count: plan.observers.tracksMaxima ? d * blockPaths : 0)
@@ -88,10 +91,10 @@ struct BlockWorkspace<Scalar: BLASScalar> {
   /// Bobcat) at d = 3 to 500; multiples of 16 did not hold (SkylakeX double, Haswell single).
   static var columnMultiple: Int { 24 }
 
-  /// Returns the large arrays to the scratch pool; the workspace is not used afterwards.
+  /// Returns the large arrays to the scratch; the workspace is not used afterwards.
   mutating func recycle() {
-    ScratchPool.recycle(z.storage)
-    ScratchPool.recycle(logPrice)
+    scratch.recycle(z.storage)
+    scratch.recycle(logPrice)
     (z, logPrice) = (Matrix(uncheckedRows: 0, columns: 0, storage: []), [])
   }
 
@@ -142,8 +145,8 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       let chunk = Swift.min(plan.chunkSteps, steps - s0)
       let columns = Self.paddedColumns(count * chunk)
       if z.columns != columns {
-        ScratchPool.recycle(z.storage)
-        z = Matrix(uncheckedRows: d, columns: columns, storage: ScratchPool.take(d * columns))
+        scratch.recycle(z.storage)
+        z = Matrix(uncheckedRows: d, columns: columns, storage: scratch.take(d * columns))
       }
       drawNormals(
         blockStart: blockStart, count: count, listedPaths: listedPaths, firstStep: s0,

@@ -22,9 +22,9 @@ extension PathSimulator {
       if settings.antithetic, first + 1 < settings.paths { listed.append(first + 1) }
     }
     // Every entry is written below (each wanted path is in some block), so the storage may come
-    // from the scratch pool; a caller done with the matrix may return it.
+    // from the scratch; Monte Carlo VaR returns it there.
     var prices = Matrix<Scalar>(
-      uncheckedRows: paths.count, columns: d, storage: ScratchPool.take(paths.count * d))
+      uncheckedRows: paths.count, columns: d, storage: scratch.take(paths.count * d))
     guard !listed.isEmpty else { return prices }
     // Each wanted path's position in `listed`, by bisection.
     let position = paths.map { path in
@@ -43,7 +43,7 @@ extension PathSimulator {
         ?? SimulationPlan<Scalar>.automaticBlockPaths(dimension: d, steps: settings.steps),
       (listed.count + 1) & ~1)
     let plan = SimulationPlan(model: model, settings: small, observers: observers)
-    var workspace = try BlockWorkspace(plan: plan)
+    var workspace = try BlockWorkspace(plan: plan, scratch: scratch)
     defer { workspace.recycle() }
     var tally = GroupTally<Scalar>(sums: ShiftedSums(quantities: 0))
     // One BLAS thread, as in `run`: the same arithmetic, and no OpenBLAS worker woken to spin

@@ -27,14 +27,18 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
   public let model: CorrelatedGBM<Scalar>
   public var settings: SimulationSettings
   public var observers: PathObservers<Scalar>
+  /// Where runs keep their large arrays between runs (`nil`: each run allocates and frees its
+  /// own). Pass the same one to simulators you run many times, e.g. on every market update.
+  public var scratch: SimulationScratch?
 
   public init(
     model: CorrelatedGBM<Scalar>, settings: SimulationSettings,
-    observers: PathObservers<Scalar> = PathObservers()
+    observers: PathObservers<Scalar> = PathObservers(), scratch: SimulationScratch? = nil
   ) {
     self.model = model
     self.settings = settings
     self.observers = observers
+    self.scratch = scratch
   }
 
   /// G, the run's number of reduction groups (`settings.groupCount`).
@@ -90,7 +94,7 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
       BLASThreads.withOneThread {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
           do throws(RiskKernelsError) {
-            var workspace = try BlockWorkspace(plan: plan)
+            var workspace = try BlockWorkspace(plan: plan, scratch: scratch)
             defer { workspace.recycle() }
             while true {
               let k = nextGroup.add(1, ordering: .relaxed).oldValue
@@ -107,7 +111,8 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
       }
     }
     if let error = failure.withLock({ $0 }) { throw error }
-    return plan.partial(groups: groups, from: tallies.withLock { $0.map { $0! } })
+    return plan.partial(
+      groups: groups, from: tallies.withLock { $0.map { $0! } }, scratch: scratch)
   }
 
   /// Decodes `SimulationPartial.encoded()`'s bytes of this simulator's run, with its custom

@@ -117,8 +117,9 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
 
   /// The partial of `groups` from their tallies (in group order): the moments merged along the
   /// tree, the kept values concatenated.
-  func partial(groups: Range<Int>, from tallies: [GroupTally<Scalar>]) -> SimulationPartial<Scalar>
-  {
+  func partial(
+    groups: Range<Int>, from tallies: [GroupTally<Scalar>], scratch: SimulationScratch?
+  ) -> SimulationPartial<Scalar> {
     let tree = MergeTree(groupCount: settings.groupCount)
     let values = tree.reduce(
       over: groups,
@@ -144,7 +145,8 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       runFingerprint: fingerprint, assetCount: d, valueCount: valueCount, kept: kept,
       keptPathRows: observers.keepPaths ? settings.steps + 1 : 0, nodes: tree.cover(groups),
       values: values, observers: custom, terminalPrices: terminalPrices,
-      portfolioValues: observers.keepPortfolioValues ? Self.concatenated(tallies) : [],
+      portfolioValues: observers.keepPortfolioValues
+        ? Self.concatenated(tallies, scratch: scratch) : [],
       keptPaths: observers.keepPaths ? tallies.flatMap(\.paths) : [])
   }
 
@@ -213,10 +215,12 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
 }
 
 extension SimulationPlan {
-  /// The groups' portfolio values in path order, in an array from the scratch pool (a caller
-  /// that is done with them may return it).
-  static func concatenated(_ tallies: [GroupTally<Scalar>]) -> [Scalar] {
-    var values: [Scalar] = ScratchPool.take(tallies.reduce(0) { $0 + $1.portfolioValues.count })
+  /// The groups' portfolio values in path order, in an array from the scratch (Monte Carlo VaR
+  /// returns it there when it is done with the values).
+  static func concatenated(_ tallies: [GroupTally<Scalar>], scratch: SimulationScratch?)
+    -> [Scalar]
+  {
+    var values: [Scalar] = scratch.take(tallies.reduce(0) { $0 + $1.portfolioValues.count })
     var at = 0
     for tally in tallies {
       for v in tally.portfolioValues {

@@ -11,16 +11,19 @@ public enum MonteCarloVaR {
   /// - Throws: what `PathSimulator` throws for the model and settings; `.dimensionMismatch` or
   ///   `.nonFiniteInput` for the holdings; `.parameterOutOfRange` for a confidence outside
   ///   `[0.5, 1)` or `V₀ ≤ 0` (a net short book has no return on value; pass P&L weights instead).
-  /// - Parameter progress: passed to `PathSimulator.run`.
+  /// - Parameters:
+  ///   - progress: passed to `PathSimulator.run`.
+  ///   - scratch: kept arrays for callers that refresh the VaR often (`SimulationScratch`).
   @specialized(where T == Double)
   @specialized(where T == Float)
   public static func portfolio<T: BLASScalar>(
     model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings, confidence: Double,
-    progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil
+    progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil, scratch: SimulationScratch? = nil
   ) throws(RiskKernelsError) -> TailRisk<T> {
     // Checked before any path is drawn.
     _ = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
-    let simulator = portfolioSimulator(model: model, holdings: holdings, settings: settings)
+    let simulator = portfolioSimulator(
+      model: model, holdings: holdings, settings: settings, scratch: scratch)
     return try portfolio(
       from: simulator.run(progress: progress), simulator: simulator, confidence: confidence)
   }
@@ -29,11 +32,12 @@ public enum MonteCarloVaR {
   /// portfolio value `Σᵢ hᵢ Sᵢ(T)` kept, nothing else observed. Run it any way, whole or as
   /// partials merged from several processes (`PathSimulator.run(groups:)`).
   public static func portfolioSimulator<T: BLASScalar>(
-    model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings
+    model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings,
+    scratch: SimulationScratch? = nil
   ) -> PathSimulator<T> {
     var observers = PathObservers(holdings: holdings, keepPortfolioValues: true, extremes: false)
     observers.moments = false
-    return PathSimulator(model: model, settings: settings, observers: observers)
+    return PathSimulator(model: model, settings: settings, observers: observers, scratch: scratch)
   }
 
   /// VaR/ES and components from the result of `simulator`, a `portfolioSimulator(…)`'s.
@@ -56,14 +60,14 @@ public enum MonteCarloVaR {
     // ~k + √k paths around the tail, which are re-simulated in rank order (path k's numbers
     // depend only on the seed and k, so they are the same paths). The values become the
     // returns in place (the result is consumed, so the array has no other reference), and
-    // their array goes back to the scratch pool at the end.
+    // their array goes back to the simulator's scratch (if it has one) at the end.
     var totals = result.portfolioValues!
     _ = consume result
     for k in totals.indices { totals[k] = (totals[k] - initial) / initial }
-    defer { ScratchPool.recycle(totals) }
+    defer { simulator.scratch.recycle(totals) }
     let ranking = try EmpiricalVaR.tailRanking(totals: totals, confidence: confidence)
     let prices = try simulator.terminalPrices(ofPaths: Array(ranking.rowsRead))
-    defer { ScratchPool.recycle(prices.storage) }
+    defer { simulator.scratch.recycle(prices.storage) }
     let scale = holdings.map { $0 / initial }
     return EmpiricalVaR.allocate(
       totals: totals, ranking: ranking, assets: model.dimension, confidence: confidence
