@@ -52,7 +52,7 @@ same "var all (table)" var --weights "$WORK/weights.csv" --paths 3000
 strip() {
   python3 -c 'import json,sys
 def s(x):
-    if isinstance(x, dict): return {k: s(v) for k, v in x.items() if k not in ("seconds", "headroom", "processes")}
+    if isinstance(x, dict): return {k: s(v) for k, v in x.items() if k not in ("timings", "processes")}
     if isinstance(x, list): return [s(v) for v in x]
     return x
 print(json.dumps(s(json.load(open(sys.argv[1]))), sort_keys=True))' "$1"
@@ -64,6 +64,7 @@ if [ "$(strip "$WORK/one/report.json")" = "$(strip "$WORK/three/report.json")" ]
   pass "run: np 3 report.json = riskreport's but timings, processes 3"
 else
   fail "run: np 3 report.json differs"
+  diff <(strip "$WORK/one/report.json" | tr ',' '\n') <(strip "$WORK/three/report.json" | tr ',' '\n') | head -5 >&2 || true
 fi
 
 # Failures: one line from rank 0, nothing on stdout, a non-zero exit.
@@ -109,6 +110,11 @@ expect_error "a rank that read other input files" '^riskreport-mpi: a rank simul
   -np 1 -wdir "$WORK/node0" "$MPI" "${M[@]}" : -np 1 -wdir "$WORK/node1" "$MPI" "${M[@]}"
 expect_error "a file missing on one rank's node" '^riskreport-mpi: rank 1: model.json: cannot read' \
   -np 1 -wdir "$WORK/node0" "$MPI" "${M[@]}" : -np 1 -wdir "$WORK/empty" "$MPI" "${M[@]}"
+printf 'asset,weight\nAAPL,0.4\nGOOG,0.3\nIBM,0.2\nMSFT,0.1\n' > "$WORK/node0/w.csv"
+printf 'asset,weight\nAAPL,0.1\nGOOG,0.3\nIBM,0.2\nMSFT,0.4\n' > "$WORK/node1/w.csv"
+V=(var --weights w.csv --method monte-carlo --paths 5000 --format json)
+expect_error "var: a rank with other weights" '^riskreport-mpi: a rank simulated another run' \
+  -np 1 -wdir "$WORK/node0" "$MPI" "${V[@]}" : -np 1 -wdir "$WORK/node1" "$MPI" "${V[@]}"
 
 # Ranks on different vector levels all draw at the lowest: the bytes of one process at it.
 RISKKERNELS_ISA=scalar "$ONE" "${A[@]}" > "$WORK/scalar.out"

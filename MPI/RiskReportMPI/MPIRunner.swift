@@ -55,6 +55,50 @@ struct MPIRunner: SimulationRunner {
   }
 }
 
+extension MPIRunner {
+  /// Monte Carlo VaR split across the ranks: each rank simulates its groups and sends only its
+  /// tail candidates (its `needed` worst returns with their paths, `MonteCarloVaR.tailCandidates`);
+  /// rank 0 merges them, re-simulates the tail's paths and allocates: the one-process bits, with
+  /// rank 0 receiving at most `needed` pairs a rank instead of every path's value.
+  func portfolioVaR<T: BLASScalar>(_ simulator: PathSimulator<T>, confidence: Double)
+    throws(RiskKernelsError) -> TailRisk<T>
+  {
+    let groups = SimulationSettings.groups(
+      part: job.rank, of: job.size, groupCount: simulator.groupCount)
+    let own = try MonteCarloVaR.tailCandidates(
+      from: simulator.run(groups: groups), simulator: simulator, confidence: confidence)
+    guard job.rank == 0 else { job.contribute(own.encoded()) }
+    let merged: TailCandidates<T>
+    do {
+      let others = try job.gather { rank, bytes in
+        do {
+          return try TailCandidates<T>(encoded: bytes)
+        } catch {
+          throw MPIJobError("rank \(rank) sent unreadable tail candidates (\(error))")
+        }
+      }
+      do {
+        merged = try TailCandidates.merging([own] + others)
+      } catch {
+        throw MPIJobError(
+          "a rank simulated another run (\(error)): give every rank the same binary, flags and input files"
+        )
+      }
+    } catch {
+      job.finish(code: 1, message: "\(error)")
+    }
+    do {
+      return try MonteCarloVaR.portfolio(fromCandidates: merged, simulator: simulator)
+    } catch .invalidPartial(let reason) {
+      job.finish(
+        code: 1,
+        message:
+          "a rank simulated another run (\(reason)): give every rank the same binary, flags and input files"
+      )
+    }
+  }
+}
+
 /// `RISKREPORT_MPI_TIMING=1`: each rank writes the times of its simulation's phases to stderr
 /// (seconds from the start of its share).
 final class Stopwatch: @unchecked Sendable {

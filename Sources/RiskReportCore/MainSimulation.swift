@@ -16,10 +16,17 @@ package protocol SimulationRunner: Sendable {
   func run<T: BLASScalar>(
     _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?
   ) throws(RiskKernelsError) -> SimulationResult<T>
+
+  /// Monte Carlo VaR/ES of `simulator`'s run (a `MonteCarloVaR.portfolioSimulator`'s): the
+  /// bits of `MonteCarloVaR.portfolio(from:simulator:confidence:)` on the whole run.
+  func portfolioVaR<T: BLASScalar>(_ simulator: PathSimulator<T>, confidence: Double)
+    throws(RiskKernelsError) -> TailRisk<T>
 }
 
 /// The runner of the main simulations (`simulate`'s, `var --method monte-carlo`'s and `run`'s
-/// portfolio simulation; the small fan-chart run stays in the printing process).
+/// portfolio simulation; the small fan-chart run stays in the printing process). Monte Carlo
+/// VaR has its own entry, so that a split run sends each part's tail candidates instead of its
+/// paths' values.
 package enum MainSimulation {
   private static let installed = Mutex<(any SimulationRunner)?>(nil)
 
@@ -42,5 +49,15 @@ package enum MainSimulation {
       return try simulator.run(progress: progress)
     }
     return try runner.run(simulator, progress: progress)
+  }
+
+  static func portfolioVaR<T: BLASScalar>(_ simulator: PathSimulator<T>, confidence: Double)
+    throws(RiskKernelsError) -> TailRisk<T>
+  {
+    guard let runner = installed.withLock({ $0 }) else {
+      return try MonteCarloVaR.portfolio(
+        from: simulator.run(), simulator: simulator, confidence: confidence)
+    }
+    return try runner.portfolioVaR(simulator, confidence: confidence)
   }
 }

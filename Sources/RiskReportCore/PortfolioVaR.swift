@@ -95,8 +95,7 @@ struct PortfolioVaR {
       let model = try monteCarloModel()
       let simulator = MonteCarloVaR.portfolioSimulator(
         model: model, holdings: holdings(spot: model.spot), settings: settings)
-      let r = try MonteCarloVaR.portfolio(
-        from: MainSimulation.run(simulator), simulator: simulator, confidence: confidence)
+      let r = try MainSimulation.portfolioVaR(simulator, confidence: confidence)
       return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1)
     }
   }

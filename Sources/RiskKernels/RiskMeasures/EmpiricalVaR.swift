@@ -85,7 +85,7 @@ public enum EmpiricalVaR {
   {
     let n = totals.count
     let k = try tailCount(totals, confidence)
-    let m = Swift.max(1, Int(Double(k).squareRoot()))
+    let m = windowCount(k: k)
     let needed = Swift.min(n, k + m)
     var candidates: [Int] = []
     var cutoff = lowerTailCutoff(totals, count: needed)
@@ -112,19 +112,22 @@ public enum EmpiricalVaR {
     totals: [T], assets d: Int, confidence: Double, contribution: (_ row: Int, _ asset: Int) -> T
   ) throws(RiskKernelsError) -> TailRisk<T> {
     let ranking = try tailRanking(totals: totals, confidence: confidence)
-    return allocate(totals: totals, ranking: ranking, assets: d, confidence: confidence) {
+    return allocate(
+      count: totals.count, ranking: ranking, quantile: totals[ranking.ranked[ranking.k - 1]],
+      assets: d, confidence: confidence
+    ) {
       contribution(ranking.ranked[$0], $1)
     }
   }
 
   /// The same from the contribution of the scenario at each rank position (`rank < k + m`, the
-  /// positions of `rowsRead`), for callers that derived just those rows in rank order.
+  /// positions of `rowsRead`), for callers that derived just those rows in rank order: `n`
+  /// scenarios, `quantile` the k-th smallest total.
   static func allocate<T: BLASScalar>(
-    totals: [T], ranking: TailRanking, assets d: Int, confidence: Double,
+    count n: Int, ranking: TailRanking, quantile: T, assets d: Int, confidence: Double,
     contributionAtRank contribution: (_ rank: Int, _ asset: Int) -> T
   ) -> TailRisk<T> {
-    let n = totals.count
-    let (k, m, ranked) = (ranking.k, ranking.m, ranking.ranked)
+    let (k, m) = (ranking.k, ranking.m)
     var esComponents = [T](repeating: 0, count: d)
     var esSum = 0.0
     for j in 0..<d {
@@ -139,7 +142,7 @@ public enum EmpiricalVaR {
       for r in window { raw[j] -= Double(contribution(r, j)) }
       raw[j] /= Double(window.count)
     }
-    let valueAtRisk = -totals[ranked[k - 1]]
+    let valueAtRisk = -quantile
     let rawSum = raw.reduce(0, +)
     let varComponents = raw.map {
       T(rawSum != 0 ? $0 * Double(valueAtRisk) / rawSum : Double(valueAtRisk) / Double(d))
@@ -158,9 +161,17 @@ public enum EmpiricalVaR {
       throw .insufficientData(argument: "returns", required: 1, actual: 0)
     }
     try checkAllFinite(values, "returns")
-    // Guard the ceiling against 0.01·N landing a hair above an integer (1 − 0.99 is not 0.01).
-    let exact = Double(values.count) * (1 - confidence)
-    let k = Swift.max(1, Int((exact - 1e-9 * Swift.max(1, exact)).rounded(.up)))
-    return Swift.min(k, values.count)
+    return tailCount(n: values.count, confidence: confidence)
   }
+
+  /// `k = ⌈N(1 − c)⌉`, at least 1 and at most N, for N ≥ 1 and a checked confidence. Guards
+  /// the ceiling against 0.01·N landing a hair above an integer (1 − 0.99 is not 0.01).
+  static func tailCount(n: Int, confidence: Double) -> Int {
+    let exact = Double(n) * (1 - confidence)
+    let k = Swift.max(1, Int((exact - 1e-9 * Swift.max(1, exact)).rounded(.up)))
+    return Swift.min(k, n)
+  }
+
+  /// `m = max(1, ⌊√k⌋)`, the VaR components' window on either side of rank k.
+  static func windowCount(k: Int) -> Int { Swift.max(1, Int(Double(k).squareRoot())) }
 }

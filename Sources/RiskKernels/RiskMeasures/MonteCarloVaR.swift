@@ -70,7 +70,88 @@ public enum MonteCarloVaR {
     defer { simulator.scratch.recycle(prices.storage) }
     let scale = holdings.map { $0 / initial }
     return EmpiricalVaR.allocate(
-      totals: totals, ranking: ranking, assets: model.dimension, confidence: confidence
+      count: totals.count, ranking: ranking, quantile: totals[ranking.ranked[ranking.k - 1]],
+      assets: model.dimension, confidence: confidence
+    ) { scale[$1] * (prices[$0, $1] - model.spot[$1]) }
+  }
+
+  /// The tail candidates of a partial of `simulator`'s run (a `portfolioSimulator(…)`'s): each
+  /// of its paths' return `(V − V₀)/V₀`, of which it keeps the run's `needed` worst. A process
+  /// that simulated some groups sends these instead of its paths' values.
+  ///
+  /// - Throws: `.invalidPartial` for a partial of another run or without portfolio values;
+  ///   as `portfolio(model:…)` for the holdings and confidence.
+  @specialized(where T == Double)
+  @specialized(where T == Float)
+  public static func tailCandidates<T: BLASScalar>(
+    from partial: SimulationPartial<T>, simulator: PathSimulator<T>, confidence: Double
+  ) throws(RiskKernelsError) -> TailCandidates<T> {
+    let fingerprint = SimulationPlan(
+      model: simulator.model, settings: simulator.settings, observers: simulator.observers
+    ).fingerprint
+    guard let holdings = simulator.observers.holdings, simulator.observers.keepPortfolioValues,
+      partial.runFingerprint == fingerprint,
+      partial.portfolioValues.count == partial.paths.count
+    else {
+      throw .invalidPartial(reason: "the partial does not hold the simulator's portfolio values")
+    }
+    let initial = try initialValue(
+      holdings: holdings, spot: simulator.model.spot, confidence: confidence)
+    let n = simulator.settings.paths
+    let k = EmpiricalVaR.tailCount(n: n, confidence: confidence)
+    let needed = Swift.min(n, k + EmpiricalVaR.windowCount(k: k))
+    let returns = partial.portfolioValues.map { ($0 - initial) / initial }
+    // The `needed` smallest by selection (ties at the cut-off kept, then trimmed by the sort).
+    var indices = Array(returns.indices)
+    if returns.count > needed {
+      var work = returns
+      let cutoff = select(&work, rank: needed - 1)
+      indices = indices.filter { returns[$0] <= cutoff }
+    }
+    let first = partial.paths.lowerBound
+    return TailCandidates(
+      totalPaths: n, confidence: confidence, runFingerprint: fingerprint,
+      pathsSeen: partial.paths.count,
+      unsortedReturns: indices.map { returns[$0] }, paths: indices.map { first + $0 })
+  }
+
+  /// VaR/ES and components from tail candidates that have seen every path of `simulator`'s run
+  /// (merged from all its parts): the bits `portfolio(from:simulator:confidence:)` gives on the
+  /// whole run. Only the tail's paths are re-simulated, here.
+  ///
+  /// - Throws: `.invalidPartial` unless the candidates have seen all N paths of this run.
+  @specialized(where T == Double)
+  @specialized(where T == Float)
+  public static func portfolio<T: BLASScalar>(
+    fromCandidates candidates: TailCandidates<T>, simulator: PathSimulator<T>
+  ) throws(RiskKernelsError) -> TailRisk<T> {
+    let model = simulator.model
+    let n = simulator.settings.paths
+    let fingerprint = SimulationPlan(
+      model: model, settings: simulator.settings, observers: simulator.observers
+    ).fingerprint
+    guard candidates.runFingerprint == fingerprint else {
+      throw .invalidPartial(reason: "tail candidates of another run")
+    }
+    guard let holdings = simulator.observers.holdings, candidates.totalPaths == n,
+      candidates.pathsSeen == n, candidates.returns.count == candidates.needed
+    else {
+      throw .invalidPartial(
+        reason:
+          "the tail candidates have seen \(candidates.pathsSeen) of \(candidates.totalPaths) paths; the run has \(n)"
+      )
+    }
+    let confidence = candidates.confidence
+    let initial = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
+    let k = EmpiricalVaR.tailCount(n: n, confidence: confidence)
+    let ranking = EmpiricalVaR.TailRanking(
+      k: k, m: EmpiricalVaR.windowCount(k: k), ranked: candidates.paths)
+    let prices = try simulator.terminalPrices(ofPaths: Array(ranking.rowsRead))
+    defer { simulator.scratch.recycle(prices.storage) }
+    let scale = holdings.map { $0 / initial }
+    return EmpiricalVaR.allocate(
+      count: n, ranking: ranking, quantile: candidates.returns[k - 1], assets: model.dimension,
+      confidence: confidence
     ) { scale[$1] * (prices[$0, $1] - model.spot[$1]) }
   }
 
