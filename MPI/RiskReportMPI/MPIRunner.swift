@@ -68,21 +68,23 @@ extension MPIRunner {
     let own = try MonteCarloVaR.tailCandidates(
       from: simulator.run(groups: groups), simulator: simulator, confidence: confidence)
     guard job.rank == 0 else { job.contribute(own.encoded()) }
-    let merged: TailCandidates<T>
+    // Merged as each rank's arrive, so rank 0 holds at most twice `needed` pairs at a time.
+    var merged = own
     do {
-      let others = try job.gather { rank, bytes in
+      _ = try job.gather { rank, bytes in
+        let theirs: TailCandidates<T>
         do {
-          return try TailCandidates<T>(encoded: bytes)
+          theirs = try TailCandidates<T>(encoded: bytes)
         } catch {
           throw MPIJobError("rank \(rank) sent unreadable tail candidates (\(error))")
         }
-      }
-      do {
-        merged = try TailCandidates.merging([own] + others)
-      } catch {
-        throw MPIJobError(
-          "a rank simulated another run (\(error)): give every rank the same binary, flags and input files"
-        )
+        do {
+          merged = try TailCandidates.merging([merged, theirs])
+        } catch {
+          throw MPIJobError(
+            "a rank simulated another run (\(error)): give every rank the same binary, flags and input files"
+          )
+        }
       }
     } catch {
       job.finish(code: 1, message: "\(error)")

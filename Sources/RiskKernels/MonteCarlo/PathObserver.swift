@@ -7,9 +7,12 @@
 /// `observe(_:into:)` once per block of each group, in path order, on the thread that simulates
 /// the group; `merge(_:_:)` combines two groups' (or tree nodes') partials, left before right;
 /// `encode(_:)` and `decode(_:)` carry a partial between processes and must round-trip it
-/// exactly. Because the tree is fixed, a run split across threads, `run(groups:)` calls or MPI
-/// ranks gives the same partial bits however it is split, provided `observe` depends only on the
-/// paths it is given and `merge` only on its two arguments.
+/// exactly. Because the tree is fixed, a run split across `run(groups:)` calls or MPI ranks
+/// gives the same partial bits however it is split, provided `observe` depends only on the
+/// paths it is given and `merge` only on its two arguments. For the same bits on any
+/// `blockPaths` (and so any thread count, which can change the block size of observers that read
+/// every step), observing a group's paths block by block must give the partial of observing
+/// them all at once: accumulate path by path, in order, not a block's sum added to the partial.
 ///
 /// ```swift
 /// struct AverageBasket: PathObserver {  // E[(1/S) Σₛ Σᵢ wᵢ Sᵢ(tₛ)], an Asian basket's average
@@ -51,6 +54,16 @@ public protocol PathObserver<Scalar>: Sendable {
 
   /// `encode`'s bytes back to the partial, exactly; throw for bytes it did not write.
   func decode(_ bytes: [UInt8]) throws -> Partial
+
+  /// What identifies this observer's settings in the run's fingerprint, the same in every
+  /// process: by default its description (`String(describing: self)`). Override it when the
+  /// description differs between processes (a dictionary or set prints in a per-process
+  /// order; a class instance prints its address) or leaves a setting out.
+  var configuration: String { get }
+}
+
+extension PathObserver {
+  public var configuration: String { String(describing: self) }
 }
 
 /// What a `PathObserver` reads from a block of paths.
@@ -58,8 +71,8 @@ public enum PathObserverNeeds: Sendable, Equatable {
   /// Each path's prices at the horizon only.
   case terminalPrices
   /// Each path's prices at every date of the grid, time 0 included. The engine keeps a block's
-  /// whole paths for it, and so uses blocks of about 2¹⁷ / ((S+1)·d) paths (results do not
-  /// depend on the block size).
+  /// whole paths for it, and so uses blocks of about 2¹⁷ / ((S+1)·d) paths (at least 2), and
+  /// refuses runs where `blockPaths · (S+1) · d` exceeds 2²⁴ values.
   case pricesAtEveryStep
 }
 
@@ -107,7 +120,7 @@ struct AnyPathObserver<Scalar: BLASScalar>: Sendable {
 
   init<O: PathObserver>(_ observer: O) where O.Scalar == Scalar {
     needs = observer.needs
-    identity = "\(O.self): \(observer)"
+    identity = "\(O.self): \(observer.configuration)"
     makePartial = { observer.makePartial() }
     observe = { block, partial in
       var typed = partial as! O.Partial

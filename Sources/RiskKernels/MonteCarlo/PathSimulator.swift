@@ -81,6 +81,7 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
         allowed: "within 0..<\(groupCount) (the run's reduction groups)")
     }
     let plan = SimulationPlan(model: model, settings: settings, observers: observers)
+    try plan.checkObservedPrices()
     let count = groups.count
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let workers = Swift.max(1, Swift.min(settings.threads ?? cores, count))
@@ -122,7 +123,10 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
   ///   observers are not this simulator's.
   public func partial(encoded bytes: [UInt8]) throws(RiskKernelsError) -> SimulationPartial<Scalar>
   {
-    try SimulationPartial(encoded: bytes, observers: observers.custom.map { AnyPathObserver($0) })
+    try SimulationPartial(
+      encoded: bytes, observers: observers.custom.map { AnyPathObserver($0) },
+      fingerprint: SimulationPlan(model: model, settings: settings, observers: observers)
+        .fingerprint)
   }
 
   /// The result of a partial that covers every group of this simulator's run.

@@ -1,7 +1,7 @@
 /// A 64-bit hash over 64-bit words (multiply and xor-shift per word, in the manner of FNV and
 /// SplitMix64's mixer): the `SimulationPartial.runFingerprint` of a run, a hash of everything
 /// that fixes its numbers, so partials of different runs refuse to merge. Word-wise, so the
-/// 2 500 factor entries of a 50-asset model cost microseconds (a byte-wise FNV-1a took 2% of a
+/// 2 500 factor entries of a 50-asset model cost microseconds (a byte-wise FNV-1a took 2.7% of a
 /// 10 000-path VaR refresh). Not a cryptographic hash: it catches mistakes, not forgeries.
 struct RunFingerprint {
   private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -1,9 +1,9 @@
 extension SimulationPartial {
   /// The encoding's first bytes, "RKSP", and its version.
   static var magic: [UInt8] { Array("RKSP".utf8) }
-  public static var encodingVersion: UInt32 { 1 }
+  public static var encodingVersion: UInt32 { 2 }
 
-  /// The partial as bytes (version 1, little-endian): the header, each tree node's moments as
+  /// The partial as bytes (version 2, little-endian): the header, each tree node's moments as
   /// IEEE-754 bit patterns, then the kept values. `init(encoded:)` restores it exactly.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
@@ -61,7 +61,10 @@ extension SimulationPartial {
 
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
-  init(encoded bytes: [UInt8], observers: [AnyPathObserver<Scalar>]) throws(RiskKernelsError) {
+  init(
+    encoded bytes: [UInt8], observers: [AnyPathObserver<Scalar>],
+    fingerprint expected: UInt64? = nil
+  ) throws(RiskKernelsError) {
     var input = PartialReader(bytes: bytes)
     guard try input.take(4) == Self.magic else {
       throw .invalidPartial(reason: "not a RiskKernels simulation partial")
@@ -77,6 +80,9 @@ extension SimulationPartial {
         reason: "\(Int(size) * 8)-bit values; expected \(MemoryLayout<Scalar>.size * 8)-bit")
     }
     let fingerprint = try input.u64()
+    if let expected, fingerprint != expected {
+      throw .invalidPartial(reason: "the partial comes from another run")
+    }
     let groupCount = try input.int()
     let totalPaths = try input.int()
     let groups = try input.range()

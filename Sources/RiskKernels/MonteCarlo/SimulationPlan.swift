@@ -109,6 +109,24 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     valueCount = next
   }
 
+  /// The most prices a block may keep for custom observers that read every step (128 MB a
+  /// thread in Double).
+  static var observedPricesLimit: Int { 1 << 24 }
+
+  /// Throws when custom observers that read every step would need a block of more than
+  /// `observedPricesLimit` prices.
+  func checkObservedPrices() throws(RiskKernelsError) {
+    guard customNeedsSteps else { return }
+    let (perPath, o1) = (settings.steps + 1).multipliedReportingOverflow(by: d)
+    let (values, o2) = perPath.multipliedReportingOverflow(by: blockPaths)
+    guard !o1, !o2, values <= Self.observedPricesLimit else {
+      throw .parameterOutOfRange(
+        name: "blockPaths × (steps + 1) × assets (prices kept for custom observers)",
+        value: Double(blockPaths) * Double(settings.steps + 1) * Double(d),
+        allowed: "≤ 2²⁴")
+    }
+  }
+
   /// Paths per block when the settings leave it open: a block's normals fill about
   /// `chunkElements` values, within 64 … 1024 paths, even.
   static func automaticBlockPaths(dimension d: Int, steps: Int) -> Int {

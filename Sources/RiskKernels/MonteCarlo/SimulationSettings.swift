@@ -98,7 +98,8 @@ public struct SimulationSettings: Sendable, Equatable {
 }
 
 /// What the simulator records about each path, instead of storing the paths. Memory stays
-/// O(threads · blockPaths · d · steps-per-chunk) plus what is kept explicitly (`keep…`).
+/// O(threads · blockPaths · d · steps-per-chunk) plus what is kept explicitly (`keep…`), and,
+/// for custom observers that read every step, threads · blockPaths · (S+1) · d prices.
 public struct PathObservers<Scalar: BLASScalar>: Sendable {
   /// Keep every path's terminal prices (N × d values) for quantiles.
   public var keepTerminalPrices: Bool

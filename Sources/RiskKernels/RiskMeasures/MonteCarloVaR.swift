@@ -101,6 +101,7 @@ public enum MonteCarloVaR {
     let k = EmpiricalVaR.tailCount(n: n, confidence: confidence)
     let needed = Swift.min(n, k + EmpiricalVaR.windowCount(k: k))
     let returns = partial.portfolioValues.map { ($0 - initial) / initial }
+    try checkAllFinite(returns, "portfolio returns")
     // The `needed` smallest by selection (ties at the cut-off kept, then trimmed by the sort).
     var indices = Array(returns.indices)
     if returns.count > needed {
@@ -111,7 +112,7 @@ public enum MonteCarloVaR {
     let first = partial.paths.lowerBound
     return TailCandidates(
       totalPaths: n, confidence: confidence, runFingerprint: fingerprint,
-      pathsSeen: partial.paths.count,
+      covered: partial.paths.isEmpty ? [] : [partial.paths],
       unsortedReturns: indices.map { returns[$0] }, paths: indices.map { first + $0 })
   }
 
@@ -134,7 +135,7 @@ public enum MonteCarloVaR {
       throw .invalidPartial(reason: "tail candidates of another run")
     }
     guard let holdings = simulator.observers.holdings, candidates.totalPaths == n,
-      candidates.pathsSeen == n, candidates.returns.count == candidates.needed
+      candidates.covered == [0..<n], candidates.returns.count == candidates.needed
     else {
       throw .invalidPartial(
         reason:

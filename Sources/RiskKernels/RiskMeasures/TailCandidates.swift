@@ -7,7 +7,7 @@
 /// exactly, by sorting the union and keeping `needed` again (`merging(_:)`). A merge that has
 /// seen all N paths gives the VaR, ES and components of the whole run, bit for bit
 /// (`MonteCarloVaR.portfolio(fromCandidates:simulator:)`). A part of n paths sends at most
-/// `needed` pairs instead of n values: 1 100 pairs for 10⁸ paths at 99.999%.
+/// `needed` pairs instead of n values: 1 031 pairs for 10⁸ paths at 99.999%.
 public struct TailCandidates<Scalar: BLASScalar>: Sendable, Equatable {
   /// N, the run's paths, and the confidence.
   public let totalPaths: Int
@@ -15,8 +15,11 @@ public struct TailCandidates<Scalar: BLASScalar>: Sendable, Equatable {
   /// The run's fingerprint (`SimulationPartial.runFingerprint`): candidates of different runs
   /// refuse to merge.
   public let runFingerprint: UInt64
-  /// How many paths the candidates have seen (N once every part is merged).
-  public let pathsSeen: Int
+  /// The paths the candidates have seen: sorted, disjoint, merged where adjacent
+  /// (`[0..<N]` once every part is merged).
+  public let covered: [Range<Int>]
+  /// How many paths the candidates have seen.
+  public var pathsSeen: Int { covered.reduce(0) { $0 + $1.count } }
   /// The kept returns `(V − V₀)/V₀` and their paths, ascending by (return, path).
   public let returns: [Scalar]
   public let paths: [Int]
@@ -28,20 +31,20 @@ public struct TailCandidates<Scalar: BLASScalar>: Sendable, Equatable {
   }
 
   init(
-    totalPaths: Int, confidence: Double, runFingerprint: UInt64, pathsSeen: Int,
+    totalPaths: Int, confidence: Double, runFingerprint: UInt64, covered: [Range<Int>],
     returns: [Scalar], paths: [Int]
   ) {
     self.totalPaths = totalPaths
     self.confidence = confidence
     self.runFingerprint = runFingerprint
-    self.pathsSeen = pathsSeen
+    self.covered = covered
     self.returns = returns
     self.paths = paths
   }
 
   /// The `needed` smallest of `(returns[j], paths[j])`, ascending.
   init(
-    totalPaths: Int, confidence: Double, runFingerprint: UInt64, pathsSeen: Int,
+    totalPaths: Int, confidence: Double, runFingerprint: UInt64, covered: [Range<Int>],
     unsortedReturns values: [Scalar], paths indices: [Int]
   ) {
     let order = indices.indices.sorted {
@@ -52,14 +55,14 @@ public struct TailCandidates<Scalar: BLASScalar>: Sendable, Equatable {
     keep = Swift.min(keep, k + EmpiricalVaR.windowCount(k: k))
     self.init(
       totalPaths: totalPaths, confidence: confidence, runFingerprint: runFingerprint,
-      pathsSeen: pathsSeen, returns: order.prefix(keep).map { values[$0] },
+      covered: covered, returns: order.prefix(keep).map { values[$0] },
       paths: order.prefix(keep).map { indices[$0] })
   }
 
   /// The candidates of all of `parts`' paths (parts of one run, in any order).
   ///
-  /// - Throws: `.invalidPartial` for an empty list, parts of runs with another N or confidence,
-  ///   or more paths seen than the run has.
+  /// - Throws: `.invalidPartial` for an empty list, parts of different runs, or parts that saw
+  ///   the same paths (a part merged twice).
   public static func merging(_ parts: [TailCandidates]) throws(RiskKernelsError) -> TailCandidates {
     guard let first = parts.first else { throw .invalidPartial(reason: "no candidates to merge") }
     guard
@@ -70,13 +73,26 @@ public struct TailCandidates<Scalar: BLASScalar>: Sendable, Equatable {
     else {
       throw .invalidPartial(reason: "tail candidates of different runs")
     }
-    let seen = parts.reduce(0) { $0 + $1.pathsSeen }
-    guard seen <= first.totalPaths else {
-      throw .invalidPartial(reason: "\(seen) paths seen of \(first.totalPaths): a part twice?")
+    let ranges = parts.flatMap(\.covered).filter { !$0.isEmpty }.sorted {
+      $0.lowerBound < $1.lowerBound
+    }
+    var covered: [Range<Int>] = []
+    for range in ranges {
+      if let last = covered.last {
+        guard last.upperBound <= range.lowerBound else {
+          throw .invalidPartial(
+            reason: "two parts saw paths \(range.lowerBound)..<\(range.upperBound): a part twice?")
+        }
+        if last.upperBound == range.lowerBound {
+          covered[covered.count - 1] = last.lowerBound..<range.upperBound
+          continue
+        }
+      }
+      covered.append(range)
     }
     return TailCandidates(
       totalPaths: first.totalPaths, confidence: first.confidence,
-      runFingerprint: first.runFingerprint, pathsSeen: seen,
+      runFingerprint: first.runFingerprint, covered: covered,
       unsortedReturns: parts.flatMap(\.returns), paths: parts.flatMap(\.paths))
   }
 }
@@ -85,8 +101,8 @@ extension TailCandidates {
   static var magic: [UInt8] { Array("RKTC".utf8) }
 
   /// Version 1, little-endian: "RKTC", UInt32 version 1, UInt32 bytes per value, then 64-bit
-  /// N, the confidence's bits, the run fingerprint, paths seen and the count, then the returns'
-  /// bits and the paths.
+  /// N, the confidence's bits, the run fingerprint, the number of covered ranges and the
+  /// candidates' count, then each range's bounds, the returns' bits and the paths.
   public func encoded() -> [UInt8] {
     var bytes = Self.magic
     func word(_ v: UInt64, _ width: Int) {
@@ -95,10 +111,14 @@ extension TailCandidates {
     word(1, 4)
     word(UInt64(MemoryLayout<Scalar>.size), 4)
     for v in [
-      UInt64(totalPaths), confidence.bitPattern, runFingerprint, UInt64(pathsSeen),
+      UInt64(totalPaths), confidence.bitPattern, runFingerprint, UInt64(covered.count),
       UInt64(returns.count),
     ] {
       word(v, 8)
+    }
+    for range in covered {
+      word(UInt64(range.lowerBound), 8)
+      word(UInt64(range.upperBound), 8)
     }
     ScalarBytes.append(returns, to: &bytes)
     for path in paths { word(UInt64(path), 8) }
@@ -125,10 +145,22 @@ extension TailCandidates {
     let size = Int(try word(4))
     guard size == MemoryLayout<Scalar>.size else { throw fail("\(size * 8)-bit values") }
     let (n, confidenceBits, fingerprint) = (try word(8), try word(8), try word(8))
-    let (seen, count) = (try word(8), try word(8))
+    let (rangeCount, count) = (try word(8), try word(8))
     let confidence = Double(bitPattern: confidenceBits)
-    guard n >= 1, n <= UInt64(SimulationSettings.pathsLimit), seen <= n, confidence >= 0.5,
-      confidence < 1, count <= n, count <= UInt64((bytes.count - offset) / (size + 8)),
+    guard n >= 1, n <= UInt64(SimulationSettings.pathsLimit), confidence >= 0.5, confidence < 1,
+      rangeCount <= n, rangeCount <= UInt64((bytes.count - offset) / 16)
+    else {
+      throw fail("inconsistent tail candidates")
+    }
+    var covered: [Range<Int>] = []
+    for _ in 0..<rangeCount {
+      let (lower, upper) = (try word(8), try word(8))
+      guard lower < upper, upper <= n, lower >= UInt64(covered.last?.upperBound ?? 0) else {
+        throw fail("covered paths not sorted, disjoint ranges of the run")
+      }
+      covered.append(Int(lower)..<Int(upper))
+    }
+    guard count <= n, count <= UInt64((bytes.count - offset) / (size + 8)),
       count * UInt64(size + 8) == UInt64(bytes.count - offset)
     else {
       throw fail("inconsistent tail candidates")
@@ -139,7 +171,9 @@ extension TailCandidates {
     paths.reserveCapacity(Int(count))
     for _ in 0..<count {
       let path = try word(8)
-      guard path < n else { throw fail("path \(path) of \(n)") }
+      guard path < n, covered.contains(where: { $0.contains(Int(path)) }) else {
+        throw fail("path \(path) outside the covered paths")
+      }
       paths.append(Int(path))
     }
     for j in returns.indices.dropFirst() {
@@ -150,7 +184,11 @@ extension TailCandidates {
     guard returns.allSatisfy({ $0.isFinite }) else { throw fail("a non-finite return") }
     self.init(
       totalPaths: Int(n), confidence: confidence, runFingerprint: fingerprint,
-      pathsSeen: Int(seen), returns: returns, paths: paths)
-    guard returns.count <= needed else { throw fail("more candidates than the run needs") }
+      covered: covered, returns: returns, paths: paths)
+    guard returns.count == Swift.min(pathsSeen, needed) else {
+      throw fail(
+        "\(returns.count) candidates for \(pathsSeen) paths; expected \(Swift.min(pathsSeen, needed))"
+      )
+    }
   }
 }

@@ -181,6 +181,12 @@ struct BasketBelow<Scalar: BLASScalar>: PathObserver {
     try check(Float.self)
   }
 
+  @Test("A block too large for the prices kept for observers is a typed error")
+  func observedPricesLimit() throws {
+    let simulator = try self.simulator(Double.self, steps: 20_000, block: 1024)
+    #expect(throws: RiskKernelsError.self) { try simulator.run() }
+  }
+
   @Test("Partials of another observer configuration, or decoded without the observers, are refused")
   func misuse() throws {
     let simulator = try self.simulator(Double.self)

@@ -193,7 +193,7 @@ func expectIdentical<T: BLASScalar>(
       func word(_ v: UInt64, _ width: Int) {
         for k in 0..<width { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
       }
-      word(1, 4)
+      word(UInt64(SimulationPartial<Double>.encodingVersion), 4)
       word(8, 4)
       word(0x1234, 8)
       for v in [g, n, range.0, range.1, d, q, kept, rows, 0, nodes] {

@@ -10,7 +10,7 @@ import _RiskKernelsTestSupport
     func check<T: BLASScalar>(_: T.Type) throws {
       let model = try threeAssetModel(T.self)
       let holdings: [T] = [1, 2, 5]
-      for (paths, confidence) in [(7470, 0.99), (3000, 0.95), (2050, 0.999)] {
+      for (paths, confidence) in [(7470, 0.99), (3000, 0.95), (2050, 0.999), (4096, 0.99)] {
         let settings = SimulationSettings(
           paths: paths, steps: 1, horizon: 0.02, seed: 13, antithetic: antithetic)
         let whole = try MonteCarloVaR.portfolio(
@@ -38,6 +38,14 @@ import _RiskKernelsTestSupport
             }
             #expect(throws: RiskKernelsError.self) {
               try TailCandidates.merging(candidates + [candidates.last!])
+            }
+            // One part twice in place of another of the same size: caught by the covered paths.
+            if let twin = candidates.indices.dropLast().first(where: {
+              candidates[$0].pathsSeen == candidates.last!.pathsSeen && candidates[$0].pathsSeen > 0
+            }) {
+              var swapped = candidates
+              swapped[swapped.count - 1] = candidates[twin]
+              #expect(throws: RiskKernelsError.self) { try TailCandidates.merging(swapped) }
             }
           }
         }
