@@ -34,7 +34,7 @@ same() {  # name, riskreport args...
   else
     fail "$name: alone differs from riskreport"
   fi
-  for np in 1 2 3 4; do
+  for np in 1 2 3 4 $EXTRA_NP; do
     if "${RUN[@]}" -np $np "$MPI" "$@" > "$WORK/mpi.out" && cmp -s "$WORK/one.out" "$WORK/mpi.out"; then
       pass "$name: np $np = riskreport"
     else
@@ -42,7 +42,9 @@ same() {  # name, riskreport args...
     fi
   done
 }
+EXTRA_NP=6  # a tree of three levels, with a rank of two children
 same "simulate" simulate --paths 20500 --steps 7 --format json
+EXTRA_NP=""
 same "simulate antithetic float mt19937" simulate --paths 20500 --steps 3 --antithetic \
   --precision float --generator mt19937 --format json
 same "var monte-carlo" var --weights "$WORK/weights.csv" --method monte-carlo --paths 20500 --format json
@@ -110,6 +112,12 @@ expect_error "a rank that read other input files" '^riskreport-mpi: a rank simul
   -np 1 -wdir "$WORK/node0" "$MPI" "${M[@]}" : -np 1 -wdir "$WORK/node1" "$MPI" "${M[@]}"
 expect_error "a file missing on one rank's node" '^riskreport-mpi: rank 1: model.json: cannot read' \
   -np 1 -wdir "$WORK/node0" "$MPI" "${M[@]}" : -np 1 -wdir "$WORK/empty" "$MPI" "${M[@]}"
+# Rank 3's error travels up the tree through rank 2 to rank 0; rank 2's past rank 3's partial.
+expect_error "a failure two levels down the tree" '^riskreport-mpi: rank 3: model.json: cannot read' \
+  -np 3 -wdir "$WORK/node0" "$MPI" "${M[@]}" : -np 1 -wdir "$WORK/empty" "$MPI" "${M[@]}"
+expect_error "a failing rank with a child" '^riskreport-mpi: rank 2: model.json: cannot read' \
+  -np 2 -wdir "$WORK/node0" "$MPI" "${M[@]}" : -np 1 -wdir "$WORK/empty" "$MPI" "${M[@]}" : \
+  -np 2 -wdir "$WORK/node0" "$MPI" "${M[@]}"
 printf 'asset,weight\nAAPL,0.4\nGOOG,0.3\nIBM,0.2\nMSFT,0.1\n' > "$WORK/node0/w.csv"
 printf 'asset,weight\nAAPL,0.1\nGOOG,0.3\nIBM,0.2\nMSFT,0.4\n' > "$WORK/node1/w.csv"
 V=(var --weights w.csv --method monte-carlo --paths 5000 --format json)

@@ -7,11 +7,16 @@ import Synchronization
 /// One rank of an `riskreport-mpi` job, and the few messages its ranks exchange.
 ///
 /// Ranks other than 0 ("workers") send rank 0 one message after parsing (`hello`: a hash of
-/// their arguments and binary, their vector level and OpenBLAS kernel) and one after the
-/// simulation (`partial`, or `failure` with their one-line error, or `none`), and end when rank 0
-/// sends them `final` with the job's exit code. Rank 0 replies to the hellos with the vector
-/// level every rank uses, merges the partials, prints, and alone writes anything. Every wait is
-/// on a message some rank always sends, whatever fails where, so a failure never hangs the job.
+/// their arguments and binary, their vector level and OpenBLAS kernel, or `failure` if they
+/// failed first), and rank 0 replies with the vector level every rank uses. After the simulation
+/// the results travel up a binomial tree of ranks: rank r hears its children r + 1, r + 2,
+/// r + 4, … (while r is a multiple of twice the step), whose groups follow its own in order,
+/// merges their partials after its own, and sends the merge to its parent r − lowbit(r): rank 0
+/// receives ⌈log₂ P⌉ messages, not P − 1. A rank that failed sends its one-line error up instead
+/// (the first in rank order wins), one that never reached the simulation sends `none`. Workers
+/// end when rank 0 sends them `final` with the job's exit code; rank 0 alone prints and writes.
+/// Every wait is on a message some rank always sends, whatever fails where, so a failure never
+/// hangs the job.
 final class MPIJob: Sendable {
   let rank: Int
   let size: Int
@@ -26,9 +31,13 @@ final class MPIJob: Sendable {
     case final = 0x46  // F: 0 → worker, the exit code; the worker ends
   }
 
-  /// What rank 0 has heard from each worker.
-  private enum WorkerState { case awaitingHello, greeted, running, reported }
+  /// What rank 0 has heard from each worker before the simulation.
+  private enum WorkerState { case awaitingHello, greeted, running }
   private let workers: Mutex<[WorkerState]>
+  /// Whether this rank has taken part in the reduction up the tree (its results are sent, or on
+  /// rank 0 received), and, on a worker, whether rank 0 has sent its level.
+  private let reduced = Mutex(false)
+  private let greeted = Mutex(false)
   private static let tag: Int32 = 17
   private static let pollMicroseconds: Int32 = 2000
 
@@ -128,6 +137,7 @@ final class MPIJob: Sendable {
         end(code: kind == .final ? Int32(Self.text(payload)) ?? 1 : 1)
       }
       Backend.capVectorLevel(to: level)
+      greeted.withLock { $0 = true }
       return
     }
     var hellos: [Hello] = [own]
@@ -141,10 +151,10 @@ final class MPIJob: Sendable {
         }
         hellos.append(hello)
       case .failure:
-        workers.withLock { $0[worker] = .reported }
+        workers.withLock { $0[worker] = .greeted }
         throw MPIJobError("rank \(worker): \(Self.text(payload))")
       default:
-        workers.withLock { $0[worker] = .reported }
+        workers.withLock { $0[worker] = .greeted }
         throw MPIJobError("rank \(worker) did not greet")
       }
     }
@@ -170,57 +180,130 @@ final class MPIJob: Sendable {
 
   // MARK: - The simulation
 
-  /// A worker's share: sent to rank 0, then the worker ends.
-  func contribute(_ partial: [UInt8]) -> Never {
-    send(.partial, partial, to: 0)
-    awaitFinal()
+  /// This rank's children in the tree, in merge order (their groups follow this rank's).
+  private var children: [Int] {
+    var children: [Int] = []
+    var step = 1
+    while rank & step == 0, rank + step < size {
+      children.append(rank + step)
+      step <<= 1
+    }
+    return children
   }
 
-  /// Rank 0: every worker's partial, in rank order, each decoded as it arrives (a worker's
-  /// failure ends the job with its message).
-  func gather<T>(_ decode: (_ rank: Int, _ bytes: [UInt8]) throws -> T) throws -> [T] {
-    var partials: [T] = []
-    for worker in 1..<size {
-      let (kind, payload) = receive(from: worker)
-      workers.withLock { $0[worker] = .reported }
+  /// This rank's parent in the tree (workers only).
+  private var parent: Int { rank - (rank & -rank) }
+
+  /// What a rank sends up the tree.
+  enum Outcome<Value> {
+    case value(Value)
+    case failure(String)
+    case none
+  }
+
+  /// This rank's outcome followed by its children's, in merge order: the first failure if any,
+  /// else the merge of all values, else `none`. Children's values arrive as bytes (`decode`).
+  private func reduce<Value>(
+    own: Outcome<Value>, decode: (_ rank: Int, _ bytes: [UInt8]) throws -> Value,
+    merge: ([Value]) throws -> Value
+  ) -> Outcome<Value> {
+    reduced.withLock { $0 = true }
+    var outcomes = [own]
+    for child in children {
+      let (kind, payload) = receive(from: child)
       switch kind {
-      case .partial: partials.append(try decode(worker, payload))
-      case .failure: throw MPIJobError("rank \(worker): \(Self.text(payload))")
-      default: throw MPIJobError("rank \(worker) did not reach the simulation")
+      case .partial:
+        do {
+          outcomes.append(.value(try decode(child, payload)))
+        } catch {
+          outcomes.append(.failure("\(error)"))
+        }
+      case .failure: outcomes.append(.failure(Self.text(payload)))
+      default: outcomes.append(.none)
       }
     }
-    return partials
+    var values: [Value] = []
+    for (k, outcome) in outcomes.enumerated() {
+      switch outcome {
+      case .failure(let message): return .failure(message)
+      case .value(let value): values.append(value)
+      case .none:
+        guard values.isEmpty, outcomes.allSatisfy({ if case .none = $0 { true } else { false } })
+        else {
+          let who = k == 0 ? rank : children[k - 1]
+          return .failure("rank \(who) did not reach the simulation")
+        }
+        return .none
+      }
+    }
+    do {
+      return .value(try merge(values))
+    } catch {
+      return .failure("\(error)")
+    }
+  }
+
+  /// A rank's share of the simulation, as `Value` (a partial, tail candidates…): on a worker
+  /// merged with its children's and sent to its parent, after which the worker ends; on rank 0
+  /// merged with every rank's and returned (a failure anywhere ends the job with its message).
+  func combine<Value>(
+    _ own: Value, encode: (Value) -> [UInt8],
+    decode: (_ rank: Int, _ bytes: [UInt8]) throws -> Value, merge: ([Value]) throws -> Value
+  ) -> Value {
+    let outcome = reduce(own: .value(own), decode: decode, merge: merge)
+    guard rank == 0 else {
+      switch outcome {
+      case .value(let value): send(.partial, encode(value), to: parent)
+      case .failure(let message): send(.failure, Array(message.utf8), to: parent)
+      case .none: send(.none, to: parent)
+      }
+      awaitFinal()
+    }
+    switch outcome {
+    case .value(let value): return value
+    case .failure(let message): finish(code: 1, message: message)
+    case .none: finish(code: 1, message: "no rank reached the simulation")
+    }
   }
 
   // MARK: - The end
 
-  /// Ends this rank. Rank 0 prints the message, hears every worker out and sends each the exit
-  /// code; a worker sends its message (or that it had none) and waits for rank 0's code.
+  /// Ends this rank. A worker that has not yet reported passes its message (or that it had
+  /// none) up the tree, after its children's, and waits for rank 0's code; rank 0 prints the
+  /// message, hears out every worker that still owes it a message, and sends each the code.
   func finish(code: Int32, message: String?) -> Never {
+    let own: Outcome<Void> =
+      message.map { .failure(rank == 0 ? $0 : "rank \(rank): \($0)") } ?? .none
     if rank != 0 {
-      if let message {
-        send(.failure, Array(message.utf8), to: 0)
-      } else {
-        send(.none, to: 0)
+      if !greeted.withLock({ $0 }) {
+        // Before rank 0's level, rank 0 waits for this rank's greeting: the message goes there.
+        if let message { send(.failure, Array(message.utf8), to: 0) } else { send(.none, to: 0) }
+      } else if !reduced.withLock({ $0 }) {
+        switch reduce(own: own, decode: { _, _ in () }, merge: { _ in () }) {
+        case .failure(let text): send(.failure, Array(text.utf8), to: parent)
+        default: send(.none, to: parent)
+        }
       }
       awaitFinal(code: code)
     }
     if let message { FileHandle.standardError.write(Data("riskreport-mpi: \(message)\n".utf8)) }
     var code = code
-    for worker in 1..<size {
-      let state = workers.withLock { $0[worker] }
-      if state == .awaitingHello || state == .running {
-        let (kind, payload) = receive(from: worker)
-        // A worker that failed while rank 0 succeeded without it: its message, and failure.
-        if kind == .failure, code == 0 {
-          FileHandle.standardError.write(
-            Data("riskreport-mpi: rank \(worker): \(Self.text(payload))\n".utf8))
-          code = 1
-        }
-      }
-      send(.final, Array(String(code).utf8), to: worker)
-      workers.withLock { $0[worker] = .reported }
+    for worker in 1..<size where workers.withLock({ $0[worker] }) == .awaitingHello {
+      _ = receive(from: worker)  // its greeting or its failure; rank 0's own error is reported
+      workers.withLock { $0[worker] = .greeted }
     }
+    let running = (1..<size).contains { worker in workers.withLock { $0[worker] } == .running }
+    if running, !reduced.withLock({ $0 }) {
+      // The workers are past the greeting: hear the tree out, so none waits on a send.
+      if case .failure(let text) = reduce(own: own, decode: { _, _ in () }, merge: { _ in () }),
+        code == 0
+      {
+        // A worker failed while rank 0 succeeded without a simulation: its message, and failure.
+        FileHandle.standardError.write(Data("riskreport-mpi: \(text)\n".utf8))
+        code = 1
+      }
+    }
+    for worker in 1..<size { send(.final, Array(String(code).utf8), to: worker) }
     end(code: code)
   }
 

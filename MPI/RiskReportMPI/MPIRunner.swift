@@ -21,15 +21,15 @@ struct MPIRunner: SimulationRunner {
       part: job.rank, of: job.size, groupCount: simulator.groupCount)
     let own = try simulator.run(groups: groups, progress: progress)
     clock.mark("share")
-    guard job.rank == 0 else {
-      let bytes = own.encoded()
-      clock.mark("encoded \(bytes.count) bytes")
-      clock.report("rank \(job.rank)")
-      job.contribute(bytes)
-    }
-    let merged: SimulationPartial<T>
-    do {
-      let others = try job.gather { rank, bytes in
+    let merged = job.combine(
+      own,
+      encode: { partial in
+        let bytes = partial.encoded()
+        clock.mark("encoded \(bytes.count) bytes")
+        clock.report("rank \(job.rank)")
+        return bytes
+      },
+      decode: { rank, bytes in
         clock.mark("received rank \(rank)")
         do {
           defer { clock.mark("decoded") }
@@ -37,17 +37,16 @@ struct MPIRunner: SimulationRunner {
         } catch {
           throw MPIJobError("rank \(rank) sent an unreadable partial (\(error))")
         }
-      }
-      do {
-        merged = try SimulationPartial.merging([own] + others)
-      } catch {
-        throw MPIJobError(
-          "a rank simulated another run (\(error)): give every rank the same binary, flags and input files"
-        )
-      }
-    } catch {
-      job.finish(code: 1, message: "\(error)")
-    }
+      },
+      merge: { parts in
+        do {
+          return try SimulationPartial.merging(parts)
+        } catch {
+          throw MPIJobError(
+            "a rank simulated another run (\(error)): give every rank the same binary, flags and input files"
+          )
+        }
+      })
     let result = try simulator.result(from: merged)
     clock.mark("merged")
     clock.report("simulation on \(job.size) processes, rank 0")
@@ -56,10 +55,10 @@ struct MPIRunner: SimulationRunner {
 }
 
 extension MPIRunner {
-  /// Monte Carlo VaR split across the ranks: each rank simulates its groups and sends only its
-  /// tail candidates (its `needed` worst returns with their paths, `MonteCarloVaR.tailCandidates`);
-  /// rank 0 merges them, re-simulates the tail's paths and allocates: the one-process bits, with
-  /// rank 0 receiving at most `needed` pairs a rank instead of every path's value.
+  /// Monte Carlo VaR split across the ranks: each rank simulates its groups and sends up the
+  /// tree only its tail candidates (its `needed` worst returns with their paths,
+  /// `MonteCarloVaR.tailCandidates`), merged with its children's; rank 0 re-simulates the
+  /// tail's paths and allocates: the one-process bits, with each message at most `needed` pairs.
   func portfolioVaR<T: BLASScalar>(_ simulator: PathSimulator<T>, confidence: Double)
     throws(RiskKernelsError) -> TailRisk<T>
   {
@@ -67,28 +66,24 @@ extension MPIRunner {
       part: job.rank, of: job.size, groupCount: simulator.groupCount)
     let own = try MonteCarloVaR.tailCandidates(
       from: simulator.run(groups: groups), simulator: simulator, confidence: confidence)
-    guard job.rank == 0 else { job.contribute(own.encoded()) }
-    // Merged as each rank's arrive, so rank 0 holds at most twice `needed` pairs at a time.
-    var merged = own
-    do {
-      _ = try job.gather { rank, bytes in
-        let theirs: TailCandidates<T>
+    let merged = job.combine(
+      own, encode: { $0.encoded() },
+      decode: { rank, bytes in
         do {
-          theirs = try TailCandidates<T>(encoded: bytes)
+          return try TailCandidates<T>(encoded: bytes)
         } catch {
           throw MPIJobError("rank \(rank) sent unreadable tail candidates (\(error))")
         }
+      },
+      merge: { parts in
         do {
-          merged = try TailCandidates.merging([merged, theirs])
+          return try TailCandidates.merging(parts)
         } catch {
           throw MPIJobError(
             "a rank simulated another run (\(error)): give every rank the same binary, flags and input files"
           )
         }
-      }
-    } catch {
-      job.finish(code: 1, message: "\(error)")
-    }
+      })
     do {
       return try MonteCarloVaR.portfolio(fromCandidates: merged, simulator: simulator)
     } catch .invalidPartial(let reason) {
