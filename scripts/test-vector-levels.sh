@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# The vector-level suites (Monte Carlo engine, normals, liquidation, the C kernels) once more per
-# level this CPU has below its own, with RISKKERNELS_ISA capping the library's kernels, and once
+# The vector-level suites (Monte Carlo engine, partials, custom observers, normals, liquidation,
+# VaR, the C kernels) once more per level this CPU has below its own, with RISKKERNELS_ISA capping the library's kernels, and once
 # under OpenBLAS's Haswell kernels (OPENBLAS_CORETYPE), whose TRMM edge columns round unlike
 # SkylakeX's: so an AVX-512 machine also proves the AVX2 and scalar paths, and any x86-64 machine
 # the AVX2 hosts' BLAS. `swift test` has already run everything at the CPU's own level.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
-SUITES='PathSimulatorTests|PathResimulationTests|NormalGeneratorTests|MonitoredBarrierTests|GBMAdvanceTests|BackendTests|Liquidation|LendingBookTests|MonteCarloVaRTests|VectorLevelTests'
+SUITES='PathSimulatorTests|PathResimulationTests|NormalGeneratorTests|MonitoredBarrierTests|GBMAdvanceTests|BackendTests|Liquidation|LendingBookTests|MonteCarloVaRTests|VectorLevelTests|SimulationPartialTests|PathObserverTests|TailCandidatesTests|SimulationScratch'
 # The CPU's level as the library itself detects it (the backend object of riskreport's JSON,
 # built by the swift test that ran before this script).
 cpu=$(.build/debug/riskreport liquidation --leverage 2 --volatility 0.5 --horizon-days 1 \

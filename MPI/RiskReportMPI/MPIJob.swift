@@ -323,4 +323,11 @@ final class MPIJob: Sendable {
 struct MPIJobError: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
+
+  /// Partials or candidates that do not merge: a rank ran another run.
+  static func otherRun(_ reason: Any) -> MPIJobError {
+    MPIJobError(
+      "a rank simulated another run (\(reason)): give every rank the same binary, flags and input files"
+    )
+  }
 }

@@ -42,9 +42,7 @@ struct MPIRunner: SimulationRunner {
         do {
           return try SimulationPartial.merging(parts)
         } catch {
-          throw MPIJobError(
-            "a rank simulated another run (\(error)): give every rank the same binary, flags and input files"
-          )
+          throw MPIJobError.otherRun(error)
         }
       })
     let result = try simulator.result(from: merged)
@@ -79,19 +77,13 @@ extension MPIRunner {
         do {
           return try TailCandidates.merging(parts)
         } catch {
-          throw MPIJobError(
-            "a rank simulated another run (\(error)): give every rank the same binary, flags and input files"
-          )
+          throw MPIJobError.otherRun(error)
         }
       })
     do {
       return try MonteCarloVaR.portfolio(fromCandidates: merged, simulator: simulator)
     } catch .invalidPartial(let reason) {
-      job.finish(
-        code: 1,
-        message:
-          "a rank simulated another run (\(reason)): give every rank the same binary, flags and input files"
-      )
+      job.finish(code: 1, message: MPIJobError.otherRun(reason).description)
     }
   }
 }

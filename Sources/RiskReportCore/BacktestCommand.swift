@@ -35,11 +35,7 @@ struct BacktestCommand: ParsableCommand {
   func run() throws {
     let path = estimation.pricePath
     let file = try PriceFile(path: path)
-    let w = try AssetValueFile.load(
-      path: weights, assets: file.assets, what: "weight", column: "weight")
-    guard abs(w.reduce(0, +) - 1) <= 1e-6 else {
-      throw InputError(location: .file(weights), message: "weights sum to \(w.reduce(0, +)), not 1")
-    }
+    let w = try AssetValueFile.weights(path: weights, assets: file.assets)
     let (simple, _) = try file.returns(kind: .simple, as: Double.self)
     let backtest: VaRBacktest
     do {

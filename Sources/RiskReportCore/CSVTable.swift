@@ -115,6 +115,16 @@ struct CovarianceFile {
 /// A per-asset value file (`--budgets`, `--caps`, `--weights`): header `asset,<column>`, one row
 /// per asset.
 enum AssetValueFile {
+  /// A `--weights` file (`asset,weight`) whose weights sum to 1 (within 10⁻⁶), in the order of
+  /// `assets`.
+  static func weights(path: String, assets: [String]) throws(InputError) -> [Double] {
+    let w = try load(path: path, assets: assets, what: "weight", column: "weight")
+    guard abs(w.reduce(0, +) - 1) <= 1e-6 else {
+      throw InputError(location: .file(path), message: "weights sum to \(w.reduce(0, +)), not 1")
+    }
+    return w
+  }
+
   /// The values in the order of `assets`.
   static func load(path: String, assets: [String], what: String, column: String = "value")
     throws(InputError) -> [Double]

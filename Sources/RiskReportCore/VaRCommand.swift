@@ -47,11 +47,7 @@ struct VaRCommand: ParsableCommand {
   func run() throws {
     let path = estimation.pricePath
     let file = try PriceFile(path: path)
-    let w = try AssetValueFile.load(
-      path: weights, assets: file.assets, what: "weight", column: "weight")
-    guard abs(w.reduce(0, +) - 1) <= 1e-6 else {
-      throw InputError(location: .file(weights), message: "weights sum to \(w.reduce(0, +)), not 1")
-    }
+    let w = try AssetValueFile.weights(path: weights, assets: file.assets)
     let methods = method == .all ? VaRMethodChoice.allCases.filter { $0 != .all } : [method]
     if methods.contains(.monteCarlo) {
       try RunSize.check(

@@ -125,8 +125,12 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
   {
     try SimulationPartial(
       encoded: bytes, observers: observers.custom.map { AnyPathObserver($0) },
-      fingerprint: SimulationPlan(model: model, settings: settings, observers: observers)
-        .fingerprint)
+      fingerprint: runFingerprint)
+  }
+
+  /// The fingerprint of this simulator's run (`SimulationPartial.runFingerprint`).
+  var runFingerprint: UInt64 {
+    SimulationPlan(model: model, settings: settings, observers: observers).fingerprint
   }
 
   /// The result of a partial that covers every group of this simulator's run.

@@ -64,6 +64,22 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
     }
   }
 
+  /// Asset-major arrays of consecutive path ranges (`arrays[k][i·pathCounts[k] + p]`) joined
+  /// into one asset-major array over all their paths, each slice with one memory copy.
+  static func concatenatedAssetMajor(_ arrays: [[Scalar]], pathCounts: [Int], assets d: Int)
+    -> [Scalar]
+  {
+    var out = [Scalar](repeating: 0, count: pathCounts.reduce(0, +) * d)
+    var at = 0
+    for i in 0..<d {
+      for (array, m) in zip(arrays, pathCounts) {
+        ScalarBytes.copy(array, from: i * m, count: m, into: &out, at: at)
+        at += m
+      }
+    }
+    return out
+  }
+
   /// The per-path values a run keeps.
   struct KeptValues: OptionSet, Sendable, Equatable {
     let rawValue: Int
@@ -138,15 +154,9 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
       merge: { NodeValue.merged($0, $1, custom: start.observers) })!
     var prices: [Scalar] = []
     if start.kept.contains(.terminalPrices) {
-      prices = [Scalar](repeating: 0, count: parts.reduce(0) { $0 + $1.terminalPrices.count })
-      var at = 0
-      for i in 0..<start.assetCount {
-        for part in parts {
-          let m = part.paths.count
-          ScalarBytes.copy(part.terminalPrices, from: i * m, count: m, into: &prices, at: at)
-          at += m
-        }
-      }
+      prices = concatenatedAssetMajor(
+        parts.map(\.terminalPrices), pathCounts: parts.map(\.paths.count),
+        assets: start.assetCount)
     }
     return SimulationPartial(
       groups: range, groupCount: start.groupCount, totalPaths: start.totalPaths,

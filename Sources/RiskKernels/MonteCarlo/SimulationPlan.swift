@@ -148,16 +148,10 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       },
       merge: { SimulationPartial<Scalar>.NodeValue.merged($0, $1, custom: custom) })!
     let paths = SimulationPartial<Scalar>.paths(ofGroups: groups, totalPaths: settings.paths)
-    var terminalPrices: [Scalar] = []
-    if observers.keepTerminalPrices {
-      terminalPrices.reserveCapacity(paths.count * d)
-      for i in 0..<d {
-        for tally in tallies {
-          let m = tally.pathCount
-          terminalPrices.append(contentsOf: tally.terminalPrices[(i * m)..<((i + 1) * m)])
-        }
-      }
-    }
+    let terminalPrices =
+      observers.keepTerminalPrices
+      ? SimulationPartial.concatenatedAssetMajor(
+        tallies.map(\.terminalPrices), pathCounts: tallies.map(\.pathCount), assets: d) : []
     return SimulationPartial(
       groups: groups, groupCount: settings.groupCount, totalPaths: settings.paths,
       runFingerprint: fingerprint, assetCount: d, valueCount: valueCount, kept: kept,

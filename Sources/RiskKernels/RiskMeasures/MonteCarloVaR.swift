@@ -86,9 +86,7 @@ public enum MonteCarloVaR {
   public static func tailCandidates<T: BLASScalar>(
     from partial: SimulationPartial<T>, simulator: PathSimulator<T>, confidence: Double
   ) throws(RiskKernelsError) -> TailCandidates<T> {
-    let fingerprint = SimulationPlan(
-      model: simulator.model, settings: simulator.settings, observers: simulator.observers
-    ).fingerprint
+    let fingerprint = simulator.runFingerprint
     guard let holdings = simulator.observers.holdings, simulator.observers.keepPortfolioValues,
       partial.runFingerprint == fingerprint,
       partial.portfolioValues.count == partial.paths.count
@@ -128,10 +126,7 @@ public enum MonteCarloVaR {
   ) throws(RiskKernelsError) -> TailRisk<T> {
     let model = simulator.model
     let n = simulator.settings.paths
-    let fingerprint = SimulationPlan(
-      model: model, settings: simulator.settings, observers: simulator.observers
-    ).fingerprint
-    guard candidates.runFingerprint == fingerprint else {
+    guard candidates.runFingerprint == simulator.runFingerprint else {
       throw .invalidPartial(reason: "tail candidates of another run")
     }
     guard let holdings = simulator.observers.holdings, candidates.totalPaths == n,
