@@ -17,7 +17,7 @@ struct MPIRunner: SimulationRunner {
     _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?
   ) throws(RiskKernelsError) -> SimulationResult<T> {
     let clock = Stopwatch()
-    let groups = SimulationSettings.groups(
+    let groups = try SimulationSettings.groups(
       part: job.rank, of: job.size, groupCount: simulator.groupCount)
     let own = try simulator.run(groups: groups, progress: progress)
     clock.mark("share")
@@ -60,7 +60,7 @@ extension MPIRunner {
   func portfolioVaR<T: BLASScalar>(_ simulator: PathSimulator<T>, confidence: Double)
     throws(RiskKernelsError) -> TailRisk<T>
   {
-    let groups = SimulationSettings.groups(
+    let groups = try SimulationSettings.groups(
       part: job.rank, of: job.size, groupCount: simulator.groupCount)
     let own = try MonteCarloVaR.tailCandidates(
       from: simulator.run(groups: groups), simulator: simulator, confidence: confidence)

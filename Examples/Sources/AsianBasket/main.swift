@@ -113,7 +113,7 @@ let engine = simulator(threads: 1)
 let parts = try (0..<3).map { rank in
   try engine.partial(
     encoded: engine.run(
-      groups: SimulationSettings.groups(part: rank, of: 3, groupCount: engine.groupCount)
+      groups: try SimulationSettings.groups(part: rank, of: 3, groupCount: engine.groupCount)
     ).encoded())
 }
 let merged = try engine.result(from: SimulationPartial.merging(parts))

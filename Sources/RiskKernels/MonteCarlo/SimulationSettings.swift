@@ -56,8 +56,21 @@ public struct SimulationSettings: Sendable, Equatable {
   /// Part `part` of `parts` of the groups `0..<groupCount`, split as evenly as contiguous ranges
   /// allow: `⌊G·part/parts⌋ ..< ⌊G·(part+1)/parts⌋` (the split `riskreport-mpi` uses, rank by
   /// rank). A part is empty when there are more parts than groups.
-  public static func groups(part: Int, of parts: Int, groupCount: Int) -> Range<Int> {
-    precondition(parts >= 1 && (0..<parts).contains(part) && groupCount >= 0, "part of parts")
+  ///
+  /// - Throws: `.parameterOutOfRange` unless `parts ≥ 1`, `0 ≤ part < parts` and
+  ///   `groupCount ≥ 0`.
+  public static func groups(part: Int, of parts: Int, groupCount: Int) throws(RiskKernelsError)
+    -> Range<Int>
+  {
+    guard parts >= 1 else {
+      throw .parameterOutOfRange(name: "parts", value: Double(parts), allowed: "≥ 1")
+    }
+    guard (0..<parts).contains(part) else {
+      throw .parameterOutOfRange(name: "part", value: Double(part), allowed: "0..<\(parts)")
+    }
+    guard groupCount >= 0 else {
+      throw .parameterOutOfRange(name: "groupCount", value: Double(groupCount), allowed: "≥ 0")
+    }
     let (g, p) = (
       groupCount.multipliedFullWidth(by: part), groupCount.multipliedFullWidth(by: part + 1)
     )

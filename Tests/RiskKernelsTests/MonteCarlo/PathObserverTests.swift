@@ -168,7 +168,7 @@ struct BasketBelow<Scalar: BLASScalar>: PathObserver {
         let partials = try (0..<parts).map {
           try simulator.partial(
             encoded: simulator.run(
-              groups: SimulationSettings.groups(part: $0, of: parts, groupCount: g)
+              groups: try SimulationSettings.groups(part: $0, of: parts, groupCount: g)
             ).encoded())
         }
         let result = try simulator.result(from: SimulationPartial.merging(partials))

@@ -47,7 +47,7 @@ func expectIdentical<T: BLASScalar>(
     let g = simulator.groupCount
     let partials = try (0..<parts).map {
       try simulator.run(
-        groups: SimulationSettings.groups(part: $0, of: parts, groupCount: g))
+        groups: try SimulationSettings.groups(part: $0, of: parts, groupCount: g))
     }
     var left = partials[0]
     for p in partials.dropFirst() { left = try left.merging(p) }
@@ -203,15 +203,28 @@ func expectIdentical<T: BLASScalar>(
     }
     let big = 1 << 48
     let cases: [[UInt8]] = [
-      header(groups: 1 << 38, paths: big, range: (0, 1 << 38), assets: 1 << 24, quantities: 0, kept: 1, rows: 0, nodes: 1),
-      header(groups: 1, paths: 1, range: (0, 1), assets: 1 << 48, quantities: 0, kept: 1, rows: 0, nodes: 1),
-      header(groups: 1, paths: 1, range: (0, 1), assets: 1 << 24, quantities: 0, kept: 4, rows: 1 << 32, nodes: 1),
-      header(groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 1 << 40, kept: 0, rows: 0, nodes: 1),
-      header(groups: 2, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
-      header(groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 8, rows: 0, nodes: 1),
-      header(groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 4, rows: 0, nodes: 1),
-      header(groups: 1, paths: -1, range: (0, 1), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
-      header(groups: 1, paths: 1, range: (1, 0), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
+      header(
+        groups: 1 << 38, paths: big, range: (0, 1 << 38), assets: 1 << 24, quantities: 0, kept: 1,
+        rows: 0, nodes: 1),
+      header(
+        groups: 1, paths: 1, range: (0, 1), assets: 1 << 48, quantities: 0, kept: 1, rows: 0,
+        nodes: 1),
+      header(
+        groups: 1, paths: 1, range: (0, 1), assets: 1 << 24, quantities: 0, kept: 4, rows: 1 << 32,
+        nodes: 1),
+      header(
+        groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 1 << 40, kept: 0, rows: 0,
+        nodes: 1),
+      header(
+        groups: 2, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
+      header(
+        groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 8, rows: 0, nodes: 1),
+      header(
+        groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 4, rows: 0, nodes: 1),
+      header(
+        groups: 1, paths: -1, range: (0, 1), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
+      header(
+        groups: 1, paths: 1, range: (1, 0), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
     ]
     for (k, bytes) in cases.enumerated() {
       for tail in [[UInt8](), [UInt8](repeating: 0, count: 64)] {
@@ -234,7 +247,7 @@ func expectIdentical<T: BLASScalar>(
     let simulator = try self.simulator(Double.self, keepPaths: true, paths: 5000)
     let g = simulator.groupCount
     let parts = try (0..<4).map {
-      try simulator.run(groups: SimulationSettings.groups(part: $0, of: 4, groupCount: g))
+      try simulator.run(groups: try SimulationSettings.groups(part: $0, of: 4, groupCount: g))
     }
     let once = try SimulationPartial.merging(parts)
     expectIdentical(try simulator.result(from: once), try simulator.run())
@@ -246,17 +259,30 @@ func expectIdentical<T: BLASScalar>(
   }
 
   @Test("Groups split into parts: contiguous, in order, covering 0..<G, sizes within one")
-  func groupSplit() {
+  func groupSplit() throws {
     for g in [0, 1, 2, 7, 8, 100, 1023] {
       for parts in 1...9 {
-        let ranges = (0..<parts).map {
-          SimulationSettings.groups(part: $0, of: parts, groupCount: g)
+        let ranges = try (0..<parts).map {
+          try SimulationSettings.groups(part: $0, of: parts, groupCount: g)
         }
         #expect(ranges.first!.lowerBound == 0 && ranges.last!.upperBound == g)
         for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
         let sizes = ranges.map(\.count)
         #expect(sizes.max()! - sizes.min()! <= 1, "G \(g), \(parts) parts")
       }
+    }
+    // Impossible splits are typed errors, not traps.
+    #expect(throws: RiskKernelsError.self) {
+      try SimulationSettings.groups(part: 0, of: 0, groupCount: 4)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try SimulationSettings.groups(part: 3, of: 3, groupCount: 4)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try SimulationSettings.groups(part: -1, of: 3, groupCount: 4)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try SimulationSettings.groups(part: 0, of: 3, groupCount: -1)
     }
   }
 
