@@ -53,6 +53,25 @@ struct MergeTree: Sendable {
     }
   }
 
+  /// The node whose child `node` is (`nil` for the root or a range that is not a node).
+  func parent(of node: Range<Int>) -> Range<Int>? {
+    var current = root
+    while current.count >= 2, !node.isEmpty {
+      let middle = Self.middle(of: current)
+      let child: Range<Int>
+      if node.upperBound <= middle {
+        child = current.lowerBound..<middle
+      } else if node.lowerBound >= middle {
+        child = middle..<current.upperBound
+      } else {
+        return nil
+      }
+      if child == node { return current }
+      current = child
+    }
+    return nil
+  }
+
   /// The value of each node of `cover(range)`: a node's known value if `known` has one, its
   /// children's merged otherwise; `nil` when a leaf it needs is unknown.
   func reduce<Value>(

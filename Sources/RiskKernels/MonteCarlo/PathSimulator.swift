@@ -86,6 +86,8 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let workers = Swift.max(1, Swift.min(settings.threads ?? cores, count))
     let tallies = Mutex<[GroupTally<Scalar>?]>(Array(repeating: nil, count: count))
+    let reduction = NodeReduction(
+      tree: MergeTree(groupCount: groupCount), range: groups, observers: plan.custom)
     let failure = Mutex<RiskKernelsError?>(nil)
     // Workers take the next group as they become free, so a worker slowed by another process
     // takes fewer; the merge follows the tree whoever ran them.
@@ -100,7 +102,11 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
             while true {
               let k = nextGroup.add(1, ordering: .relaxed).oldValue
               guard k < count, failure.withLock({ $0 == nil }) else { break }
-              let tally = try workspace.run(group: groups.lowerBound + k)
+              var tally = try workspace.run(group: groups.lowerBound + k)
+              reduction.add(
+                group: groups.lowerBound + k,
+                .init(moments: tally.sums.accumulators, custom: tally.custom))
+              tally.custom = []
               tallies.withLock { $0[k] = tally }
               let done = pathsDone.add(tally.pathCount, ordering: .relaxed).newValue
               progress?(done)
@@ -113,7 +119,8 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
     }
     if let error = failure.withLock({ $0 }) { throw error }
     return plan.partial(
-      groups: groups, from: tallies.withLock { $0.map { $0! } }, scratch: scratch)
+      groups: groups, values: count > 0 ? reduction.coverValues : [],
+      from: tallies.withLock { $0.map { $0! } }, scratch: scratch)
   }
 
   /// Decodes `SimulationPartial.encoded()`'s bytes of this simulator's run, with its custom

@@ -133,20 +133,13 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     Swift.min(Swift.max(chunkElements / (d * steps), 64), 1024) & ~1
   }
 
-  /// The partial of `groups` from their tallies (in group order): the moments merged along the
-  /// tree, the kept values concatenated.
+  /// The partial of `groups` from the values of their tree cover (`NodeReduction`) and their
+  /// tallies' kept values (in group order), concatenated.
   func partial(
-    groups: Range<Int>, from tallies: [GroupTally<Scalar>], scratch: SimulationScratch?
+    groups: Range<Int>, values: [SimulationPartial<Scalar>.NodeValue],
+    from tallies: [GroupTally<Scalar>], scratch: SimulationScratch?
   ) -> SimulationPartial<Scalar> {
     let tree = MergeTree(groupCount: settings.groupCount)
-    let values = tree.reduce(
-      over: groups,
-      known: { node -> SimulationPartial<Scalar>.NodeValue? in
-        guard node.count == 1 else { return nil }
-        let tally = tallies[node.lowerBound - groups.lowerBound]
-        return .init(moments: tally.sums.accumulators, custom: tally.custom)
-      },
-      merge: { SimulationPartial<Scalar>.NodeValue.merged($0, $1, custom: custom) })!
     let paths = SimulationPartial<Scalar>.paths(ofGroups: groups, totalPaths: settings.paths)
     let terminalPrices =
       observers.keepTerminalPrices

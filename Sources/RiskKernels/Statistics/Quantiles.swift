@@ -21,14 +21,36 @@ public func linearQuantiles<T: BLASScalar>(
   }
   var work = values
   return probabilities.map { p in
-    let position = p * Double(values.count - 1)
-    let lower = Swift.min(Int(position.rounded(.down)), values.count - 1)
-    let below = select(&work, rank: lower)
-    guard lower + 1 < values.count, position > Double(lower) else { return below }
+    let position = LinearQuantilePosition(probability: p, count: values.count)
+    let below = select(&work, rank: position.lower)
+    guard let upper = position.upper else { return below }
     // After selection every element right of `lower` is ≥ it: the next order statistic is
     // their minimum.
-    var above = work[lower + 1]
-    for k in (lower + 2)..<work.count where work[k] < above { above = work[k] }
+    var above = work[upper]
+    for k in (upper + 1)..<work.count where work[k] < above { above = work[k] }
+    return position.interpolate(below, above)
+  }
+}
+
+/// Where the linear rule's p-quantile of n values sits: h = p·(n−1), between the order
+/// statistics of ranks ⌊h⌋ and ⌊h⌋ + 1 (0-based). One definition for `linearQuantiles` and the
+/// quantiles selected without holding the values (`TerminalQuantileSelection`), so both give
+/// the same bits.
+struct LinearQuantilePosition: Sendable, Equatable {
+  let position: Double
+  /// The rank ⌊h⌋, and ⌊h⌋ + 1 when the quantile interpolates (h not an integer, ⌊h⌋ < n − 1).
+  let lower: Int
+  let upper: Int?
+
+  init(probability p: Double, count n: Int) {
+    position = p * Double(n - 1)
+    lower = Swift.min(Int(position.rounded(.down)), n - 1)
+    upper = lower + 1 < n && position > Double(lower) ? lower + 1 : nil
+  }
+
+  /// `below + (h − ⌊h⌋)·(above − below)`, or `below` when nothing is interpolated.
+  func interpolate<T: BLASScalar>(_ below: T, _ above: T) -> T {
+    guard upper != nil else { return below }
     return below + T(position - Double(lower)) * (above - below)
   }
 }
