@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The distributed tests (issue 17): riskreport-mpi on loopback with 1–4 ranks (and alone,
-# without mpirun) prints the same bytes as riskreport for simulate and var, and writes the same
+# without mpirun) prints the same bytes as riskreport for simulate (its quantiles in one pass
+# and in several) and var, and writes the same
 # report.json for run except the timing fields and the process count; a rank that fails ends
 # the job with its one-line message; mismatched ranks are refused; ranks on different vector
 # levels all use the lowest. Every mpirun has a time limit, so a hang fails instead of waiting.
@@ -44,7 +45,11 @@ same() {  # name, riskreport args...
 }
 EXTRA_NP=6  # a tree of three levels, with a rank of two children
 same "simulate" simulate --paths 20500 --steps 7 --format json
+# Quantiles selected in passes (--quantile-values below N × d): every pass a distributed run.
+same "simulate in 5 passes" simulate --paths 20500 --steps 7 --quantile-values 1 --format json
 EXTRA_NP=""
+same "simulate in passes, float" simulate --paths 20500 --steps 3 --precision float \
+  --quantile-values 300 --format json
 same "simulate antithetic float mt19937" simulate --paths 20500 --steps 3 --antithetic \
   --precision float --generator mt19937 --format json
 same "var monte-carlo" var --weights "$WORK/weights.csv" --method monte-carlo --paths 20500 --format json

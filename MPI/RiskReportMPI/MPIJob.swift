@@ -12,7 +12,9 @@ import Synchronization
 /// the results travel up a binomial tree of ranks: rank r hears its children r + 1, r + 2,
 /// r + 4, … (while r is a multiple of twice the step), whose groups follow its own in order,
 /// merges their partials after its own, and sends the merge to its parent r − lowbit(r): rank 0
-/// receives ⌈log₂ P⌉ messages, not P − 1. A rank that failed sends its one-line error up instead
+/// receives ⌈log₂ P⌉ messages, not P − 1. A run in passes (the quantile selection's) repeats
+/// that reduction once per pass, after rank 0 has sent every worker the previous pass's merge
+/// (`round`). A rank that failed sends its one-line error up instead
 /// (the first in rank order wins), one that never reached the simulation sends `none`. Workers
 /// end when rank 0 sends them `final` with the job's exit code; rank 0 alone prints and writes.
 /// Every wait is on a message some rank always sends, whatever fails where, so a failure never
@@ -28,6 +30,7 @@ final class MPIJob: Sendable {
     case failure = 0x45  // E: worker → 0, a one-line error
     case none = 0x4E  // N: worker → 0, the command ended without a distributed simulation
     case level = 0x52  // R: 0 → worker, the vector level to use
+    case round = 0x4D  // M: 0 → worker, the merged value of a round another round follows
     case final = 0x46  // F: 0 → worker, the exit code; the worker ends
   }
 
@@ -244,7 +247,8 @@ final class MPIJob: Sendable {
   }
 
   /// A rank's share of the simulation, as `Value` (a partial, tail candidates…): on a worker
-  /// merged with its children's and sent to its parent, after which the worker ends; on rank 0
+  /// merged with its children's and sent to its parent, after which the worker ends, unless
+  /// rank 0 starts another round (`startRound`), whose merged value it then returns; on rank 0
   /// merged with every rank's and returned (a failure anywhere ends the job with its message).
   func combine<Value>(
     _ own: Value, encode: (Value) -> [UInt8],
@@ -257,13 +261,34 @@ final class MPIJob: Sendable {
       case .failure(let message): send(.failure, Array(message.utf8), to: parent)
       case .none: send(.none, to: parent)
       }
-      awaitFinal()
+      let bytes = awaitRound()
+      do {
+        return try decode(0, bytes)
+      } catch {
+        finish(code: 1, message: "rank 0 sent an unreadable round (\(error))")
+      }
     }
     switch outcome {
     case .value(let value): return value
     case .failure(let message): finish(code: 1, message: message)
     case .none: finish(code: 1, message: "no rank reached the simulation")
     }
+  }
+
+  /// Rank 0, after a `combine`: sends every worker the merged value (`bytes`), from which each
+  /// starts another round that ends in another `combine`.
+  func startRound(_ bytes: [UInt8]) {
+    precondition(rank == 0, "only rank 0 starts rounds")
+    for worker in 1..<size { send(.round, bytes, to: worker) }
+    reduced.withLock { $0 = false }
+  }
+
+  /// A worker after sending its share: rank 0's next round's bytes; the worker ends on `final`.
+  private func awaitRound() -> [UInt8] {
+    let (kind, payload) = receive(from: 0)
+    guard kind == .round else { end(code: kind == .final ? Int32(Self.text(payload)) ?? 1 : 1) }
+    reduced.withLock { $0 = false }
+    return payload
   }
 
   // MARK: - The end

@@ -14,8 +14,31 @@ struct MPIRunner: SimulationRunner {
   var writesOutput: Bool { job.rank == 0 }
 
   func run<T: BLASScalar>(
-    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?
+    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?,
+    then next: (SimulationResult<T>) throws(RiskKernelsError) -> PathSimulator<T>?
   ) throws(RiskKernelsError) -> SimulationResult<T> {
+    var current = simulator
+    var first: SimulationResult<T>?
+    while true {
+      // Workers return from `share` only when rank 0 has started another pass.
+      let merged = try share(current, progress: first == nil ? progress : nil)
+      let result = try current.result(from: merged)
+      first = first ?? result
+      guard let following = try next(result) else {
+        guard job.rank == 0 else {
+          job.finish(code: 1, message: "the ranks disagree on the number of passes")
+        }
+        return first!
+      }
+      if job.rank == 0 { job.startRound(merged.encoded()) }
+      current = following
+    }
+  }
+
+  /// Simulates this rank's groups of `simulator`'s run and merges the partials up the tree.
+  private func share<T: BLASScalar>(
+    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?
+  ) throws(RiskKernelsError) -> SimulationPartial<T> {
     let clock = Stopwatch()
     let groups = try SimulationSettings.groups(
       part: job.rank, of: job.size, groupCount: simulator.groupCount)
@@ -33,9 +56,11 @@ struct MPIRunner: SimulationRunner {
         clock.mark("received rank \(rank)")
         do {
           defer { clock.mark("decoded") }
-          return try SimulationPartial<T>(encoded: bytes)
+          return try simulator.partial(encoded: bytes)
         } catch {
-          throw MPIJobError("rank \(rank) sent an unreadable partial (\(error))")
+          // Every rank runs the same build (checked at start-up), so a partial that does not
+          // decode as this run's (its fingerprint, its observers) is another run's.
+          throw MPIJobError.otherRun(error)
         }
       },
       merge: { parts in
@@ -45,10 +70,9 @@ struct MPIRunner: SimulationRunner {
           throw MPIJobError.otherRun(error)
         }
       })
-    let result = try simulator.result(from: merged)
     clock.mark("merged")
-    clock.report("simulation on \(job.size) processes, rank 0")
-    return result
+    clock.report("simulation on \(job.size) processes, rank \(job.rank)")
+    return merged
   }
 }
 

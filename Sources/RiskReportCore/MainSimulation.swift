@@ -13,8 +13,12 @@ package protocol SimulationRunner: Sendable {
   /// Whether this process prints and writes the command's output (rank 0 only).
   var writesOutput: Bool { get }
 
+  /// Runs `simulator`, then, for as long as `next` returns one, the simulator `next` makes of
+  /// the previous run's result (the passes of a `TerminalQuantileSelection`), and returns the
+  /// first run's result. `next` sees the same results, bit for bit, on every process.
   func run<T: BLASScalar>(
-    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?
+    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?,
+    then next: (SimulationResult<T>) throws(RiskKernelsError) -> PathSimulator<T>?
   ) throws(RiskKernelsError) -> SimulationResult<T>
 
   /// Monte Carlo VaR/ES of `simulator`'s run (a `MonteCarloVaR.portfolioSimulator`'s): the
@@ -43,12 +47,16 @@ package enum MainSimulation {
   static var processCount: Int { installed.withLock { $0?.processCount ?? 1 } }
 
   static func run<T: BLASScalar>(
-    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil
+    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil,
+    then next: (SimulationResult<T>) throws(RiskKernelsError) -> PathSimulator<T>? = { _ in nil }
   ) throws(RiskKernelsError) -> SimulationResult<T> {
     guard let runner = installed.withLock({ $0 }) else {
-      return try simulator.run(progress: progress)
+      let first = try simulator.run(progress: progress)
+      var last = first
+      while let following = try next(last) { last = try following.run() }
+      return first
     }
-    return try runner.run(simulator, progress: progress)
+    return try runner.run(simulator, progress: progress, then: next)
   }
 
   static func portfolioVaR<T: BLASScalar>(_ simulator: PathSimulator<T>, confidence: Double)

@@ -16,11 +16,13 @@ enum RunSize {
   /// - Parameters:
   ///   - keptValuesPerPath: the values of 8 bytes a run keeps per path (terminal prices,
   ///     portfolio values, ranks), summed over the simulations the command runs.
+  ///   - keptValues: values of 8 bytes held whatever the number of paths.
   ///   - stepsFlag: the flag that sets `steps` (`nil` when the command has none: the number of
   ///     normals is then blamed on `--paths`).
   /// - Throws: `InputError` naming `--paths` or `stepsFlag`.
   static func check(
-    paths: Int, steps: Int, stepsFlag: String? = "--steps", assets: Int, keptValuesPerPath: Int
+    paths: Int, steps: Int, stepsFlag: String? = "--steps", assets: Int, keptValuesPerPath: Int,
+    keptValues: Int = 0
   ) throws(InputError) {
     guard (1...maximumPaths).contains(paths) else {
       throw InputError(location: .flag("--paths"), message: "\(paths) must be in 1...\(maximumPaths)")
@@ -37,13 +39,14 @@ enum RunSize {
           "\(paths) paths × \(steps) steps × \(assets) assets draw \(String(format: "%.2g", normals)) normals, above the \(String(format: "%.0g", maximumNormals)) one run may draw; use fewer paths or steps"
       )
     }
-    let bytes = Double(paths) * Double(keptValuesPerPath) * 8 + Double(fixedBytes)
+    let bytes =
+      (Double(paths) * Double(keptValuesPerPath) + Double(keptValues)) * 8 + Double(fixedBytes)
     let limit = Double(memoryLimit)
     guard bytes <= limit else {
       throw InputError(
-        location: .flag("--paths"),
+        location: .flag(keptValuesPerPath == 0 ? "--quantile-values" : "--paths"),
         message:
-          "\(paths) paths keep about \(gigabytes(bytes)) in memory; this process may use \(gigabytes(limit)) (half of the machine's memory or address-space limit)"
+          "\(keptValuesPerPath == 0 ? "the run" : "\(paths) paths") keep\(keptValuesPerPath == 0 ? "s" : "") about \(gigabytes(bytes)) in memory; this process may use \(gigabytes(limit)) (half of the machine's memory or address-space limit)"
       )
     }
   }

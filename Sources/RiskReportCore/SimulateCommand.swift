@@ -57,8 +57,17 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "Output: table or json.")
   var format: ReportFormat = .table
 
-  /// Terminal prices kept for the quantiles: 10⁸ values, 800 MB in Double.
-  static var keptValuesLimit: Int { 100_000_000 }
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "The most terminal prices held at once for the quantiles (default 2^20).",
+      discussion:
+        "A run with more paths × assets selects its quantiles exactly in extra passes over the same paths: the same numbers, in up to 3 more runs' time."
+    ))
+  var quantileValues: Int = TerminalQuantileSelection<Double>.defaultGatherLimit
+
+  /// The largest `--quantile-values`: 10⁸ prices, 800 MB in Double.
+  static var quantileValuesLimit: Int { 100_000_000 }
 
   func validate() throws {
     if estimation.prices != nil, model != nil {
@@ -80,6 +89,10 @@ struct SimulateCommand: ParsableCommand {
     if let threads, !(1...1024).contains(threads) {
       throw ValidationError("--threads: \(threads) is out of range (1...1024)")
     }
+    guard (1...Self.quantileValuesLimit).contains(quantileValues) else {
+      throw ValidationError(
+        "--quantile-values: \(quantileValues) is out of range (1...\(Self.quantileValuesLimit))")
+    }
   }
 
   func run() throws {
@@ -94,25 +107,32 @@ struct SimulateCommand: ParsableCommand {
 
   func simulate<T: BLASScalar>(_: T.Type) throws -> SimulationReport {
     let gbm = try loadModel(T.self)
-    // The terminal quantiles keep every path's terminal prices: at most 10⁸ (800 MB).
-    guard paths <= Self.keptValuesLimit / gbm.dimension else {
-      throw InputError(
-        location: .flag("--paths"),
-        message:
-          "\(paths) paths × \(gbm.dimension) assets exceed the \(Self.keptValuesLimit) terminal prices the quantiles can keep"
-      )
-    }
+    // The quantiles' selection holds at most --quantile-values prices (three copies while the
+    // last pass's partials merge), never the N × d of the run.
+    let held = Swift.min(quantileValues, paths.multipliedReportingOverflow(by: gbm.dimension).partialValue)
     try RunSize.check(
-      paths: paths, steps: steps, assets: gbm.dimension, keptValuesPerPath: gbm.dimension + 4)  // measured: 65 B at d = 4
+      paths: paths, steps: steps, assets: gbm.dimension, keptValuesPerPath: 0, keptValues: 3 * held)
     let settings = SimulationSettings(
       paths: paths, steps: steps,
       horizon: SimulationSettings.years(days: horizonDays, daysPerYear: daysPerYear),
       seed: seed, antithetic: antithetic, generator: generator.generator, threads: threads)
     let result: SimulationResult<T>
+    let quantiles: [[T]]
     do {
+      var selection = try TerminalQuantileSelection<T>(
+        probabilities: SimulationReport.probabilities.map(\.value), paths: paths,
+        assets: gbm.dimension, gatherLimit: quantileValues)
+      // The selection's first pass rides along with the run; later passes re-simulate its paths.
+      var observers = PathObservers<T>()
+      observers.custom = [selection.pass!]
+      let simulator = PathSimulator(model: gbm, settings: settings, observers: observers)
       result = try MainSimulation.run(
-        PathSimulator(
-          model: gbm, settings: settings, observers: PathObservers(keepTerminalPrices: true)))
+        simulator,
+        then: { previous throws(RiskKernelsError) in
+          try selection.advance(with: previous)
+          return selection.passSimulator(of: simulator)
+        })
+      quantiles = selection.quantiles!
     } catch {
       if case .parameterOutOfRange(let name, _, let allowed) = error, name.hasPrefix("model["),
         let i = Int(name.dropFirst(6).dropLast())
@@ -126,8 +146,8 @@ struct SimulateCommand: ParsableCommand {
       }
       throw InputError(location: .flag(Self.flag(for: error)), message: "\(error)")
     }
-    return try SimulationReport(
-      result: result, model: gbm, horizonDays: horizonDays, daysPerYear: daysPerYear,
+    return SimulationReport(
+      result: result, quantiles: quantiles, model: gbm, horizonDays: horizonDays, daysPerYear: daysPerYear,
       precision: precision.rawValue, source: model ?? estimation.prices ?? "bundled example")
   }
 

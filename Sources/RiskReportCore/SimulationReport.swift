@@ -32,10 +32,11 @@ struct SimulationReport: Encodable {
     ("0.01", 0.01), ("0.05", 0.05), ("0.5", 0.5), ("0.95", 0.95), ("0.99", 0.99),
   ]
 
+  /// - Parameter quantiles: the terminal prices' quantiles, `[q][i]` for `probabilities[q]`.
   init<T: BLASScalar>(
-    result: SimulationResult<T>, model: CorrelatedGBM<T>, horizonDays: Double, daysPerYear: Double,
-    precision: String, source: String
-  ) throws {
+    result: SimulationResult<T>, quantiles: [[T]], model: CorrelatedGBM<T>, horizonDays: Double,
+    daysPerYear: Double, precision: String, source: String
+  ) {
     paths = result.settings.paths
     steps = result.settings.steps
     self.horizonDays = horizonDays
@@ -47,7 +48,6 @@ struct SimulationReport: Encodable {
     self.source = source
     assets = result.assets
     spot = model.spot.map { Double($0) }
-    let quantiles = try result.terminalQuantiles(Self.probabilities.map(\.value))
     var byKey: [String: [Double]] = [:]
     for (q, entry) in Self.probabilities.enumerated() {
       byKey[entry.key] = quantiles[q].map { Double($0) }

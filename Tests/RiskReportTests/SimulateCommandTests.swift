@@ -62,6 +62,24 @@ let twoAssetModel = """
     #expect(!outputs[0].1.isEmpty)
   }
 
+  @Test(
+    "--quantile-values changes the passes, never the bytes: one pass, two, and the most",
+    arguments: ["double", "float"])
+  func quantilesInPasses(precision: String) throws {
+    let base = [
+      "simulate", "--paths", "9000", "--steps", "2", "--seed", "8", "--precision", precision,
+      "--format", "json",
+    ]
+    // 36 000 prices: all held at once, about 4 000 per bucket after one pass, one at a time.
+    let outputs = try ["36000", "5000", "1"].map {
+      try runRiskReport(base + ["--quantile-values", $0])
+    }
+    for (status, _, stderr) in outputs { #expect(status == 0, "\(stderr)") }
+    #expect(outputs[0].1 == outputs[1].1)
+    #expect(outputs[0].1 == outputs[2].1)
+    #expect(outputs[0].1.contains("\"0.99\""))
+  }
+
   @Test("The table names the assets and the settings")
   func table() throws {
     let (status, stdout, _) = try runRiskReport([
@@ -81,7 +99,10 @@ let twoAssetModel = """
       (["--horizon-days", "-1"], "--horizon-days"),
       (["--threads", "0"], "--threads"),
       (["--precision", "half"], "--precision"),
-      (["--paths", "100000000"], "--paths"),
+      (["--paths", "100000001"], "--paths"),
+      (["--quantile-values", "0"], "--quantile-values"),
+      (["--quantile-values", "100000001"], "--quantile-values"),
+      (["--quantile-values", "-3"], "--quantile-values"),
       (["--steps", "9223372036854775807"], "steps"),
       (["--horizon-days", "1e9"], "horizon"),
       (["--decay", "1.5", "--estimator", "ewma"], "--decay"),
