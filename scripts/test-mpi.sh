@@ -46,7 +46,7 @@ same() {  # name, riskreport args...
 EXTRA_NP=6  # a tree of three levels, with a rank of two children
 same "simulate" simulate --paths 20500 --steps 7 --format json
 # Quantiles selected in passes (--quantile-values below N × d): every pass a distributed run.
-same "simulate in 5 passes" simulate --paths 20500 --steps 7 --quantile-values 1 --format json
+same "simulate in up to 6 passes" simulate --paths 20500 --steps 7 --quantile-values 1 --format json
 EXTRA_NP=""
 same "simulate in passes, float" simulate --paths 20500 --steps 3 --precision float \
   --quantile-values 300 --format json

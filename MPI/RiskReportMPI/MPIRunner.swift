@@ -17,34 +17,41 @@ struct MPIRunner: SimulationRunner {
     _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?,
     then next: (SimulationResult<T>) throws(RiskKernelsError) -> PathSimulator<T>?
   ) throws(RiskKernelsError) -> SimulationResult<T> {
+    let clock = Stopwatch()
     var current = simulator
     var first: SimulationResult<T>?
+    var pass = 1
     while true {
       // Workers return from `share` only when rank 0 has started another pass.
-      let merged = try share(current, progress: first == nil ? progress : nil)
+      let merged = try share(
+        current, progress: first == nil ? progress : nil, clock: clock, pass: pass)
       let result = try current.result(from: merged)
       first = first ?? result
       guard let following = try next(result) else {
         guard job.rank == 0 else {
           job.finish(code: 1, message: "the ranks disagree on the number of passes")
         }
+        clock.mark("merged")
+        clock.report("simulation on \(job.size) processes, rank 0")
         return first!
       }
+      pass += 1
       if job.rank == 0 { job.startRound(merged.encoded()) }
       current = following
     }
   }
 
-  /// Simulates this rank's groups of `simulator`'s run and merges the partials up the tree.
+  /// Simulates this rank's groups of `simulator`'s run (pass `pass` of the command) and merges
+  /// the partials up the tree.
   private func share<T: BLASScalar>(
-    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?
+    _ simulator: PathSimulator<T>, progress: (@Sendable (_ pathsDone: Int) -> Void)?,
+    clock: Stopwatch, pass: Int
   ) throws(RiskKernelsError) -> SimulationPartial<T> {
-    let clock = Stopwatch()
     let groups = try SimulationSettings.groups(
       part: job.rank, of: job.size, groupCount: simulator.groupCount)
     let own = try simulator.run(groups: groups, progress: progress)
-    clock.mark("share")
-    let merged = job.combine(
+    clock.mark("pass \(pass) share")
+    return job.combine(
       own,
       encode: { partial in
         let bytes = partial.encoded()
@@ -70,9 +77,6 @@ struct MPIRunner: SimulationRunner {
           throw MPIJobError.otherRun(error)
         }
       })
-    clock.mark("merged")
-    clock.report("simulation on \(job.size) processes, rank \(job.rank)")
-    return merged
   }
 }
 

@@ -60,7 +60,7 @@ struct SimulateCommand: ParsableCommand {
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
-      "The most terminal prices held at once for the quantiles (default 2^20).",
+      "The most terminal prices held at once for the quantiles (default 2^22).",
       discussion:
         "A run with more paths × assets selects its quantiles exactly in extra passes over the same paths: the same numbers, in up to 3 more runs' time."
     ))
@@ -107,11 +107,11 @@ struct SimulateCommand: ParsableCommand {
 
   func simulate<T: BLASScalar>(_: T.Type) throws -> SimulationReport {
     let gbm = try loadModel(T.self)
-    // The quantiles' selection holds at most --quantile-values prices (three copies while the
-    // last pass's partials merge), never the N × d of the run.
+    // The quantiles' selection holds at most --quantile-values prices (four copies at most:
+    // the tree's merges, the result, the selection's working copy), never the N × d of the run.
     let held = Swift.min(quantileValues, paths.multipliedReportingOverflow(by: gbm.dimension).partialValue)
     try RunSize.check(
-      paths: paths, steps: steps, assets: gbm.dimension, keptValuesPerPath: 0, keptValues: 3 * held)
+      paths: paths, steps: steps, assets: gbm.dimension, keptValuesPerPath: 0, keptValues: 4 * held)
     let settings = SimulationSettings(
       paths: paths, steps: steps,
       horizon: SimulationSettings.years(days: horizonDays, daysPerYear: daysPerYear),

@@ -36,8 +36,8 @@ public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
   /// The most prices a pass gathers, over all its buckets.
   public let gatherLimit: Int
 
-  /// 2²⁰ prices (8 MB in Double).
-  public static var defaultGatherLimit: Int { 1 << 20 }
+  /// 2²² prices (32 MB in Double): a 10⁶-path run of 4 assets in one pass.
+  public static var defaultGatherLimit: Int { 1 << 22 }
 
   /// A wanted order statistic and what is known of it.
   private struct Target: Sendable {
@@ -145,6 +145,8 @@ public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
   ///
   /// - Throws: `.invalidPartial` when there is no pass left, or the partial is not this pass's
   ///   or does not count the prices the previous passes did (its run drew other paths).
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public mutating func advance(with partial: TerminalQuantilePass<Scalar>.Partial)
     throws(RiskKernelsError)
   {
@@ -153,7 +155,7 @@ public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
     guard partial.counts.count == queries.count, partial.values.count == queries.count else {
       throw .invalidPartial(reason: "the partial is not this quantile pass's")
     }
-    var sorted: [Int: [Scalar]] = [:]
+    var gathered: [Int: [Scalar]] = [:]
     for t in targets.indices {
       guard let q = queryOfTarget[t] else { continue }
       let query = queries[q]
@@ -165,8 +167,10 @@ public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
               "the pass gathered \(partial.values[q].count) prices where the previous one counted \(expected): the passes drew different paths"
           )
         }
-        if sorted[q] == nil { sorted[q] = partial.values[q].sorted() }
-        targets[t].value = sorted[q]![targets[t].rankInBucket]
+        // Quickselect (`select`) on one working copy per bucket: it only reorders the copy.
+        var work = gathered[q] ?? partial.values[q]
+        targets[t].value = select(&work, rank: targets[t].rankInBucket)
+        gathered[q] = work
         continue
       }
       let counts = partial.counts[q]
