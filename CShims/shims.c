@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 // MARK: - OpenBLAS
 
@@ -27,6 +28,20 @@ int cshim_blas_get_threads(void) { return openblas_get_num_threads(); }
 void cshim_blas_set_threads(int threads) { openblas_set_num_threads(threads); }
 
 const char *cshim_blas_core(void) { return openblas_get_corename(); }
+
+int cshim_blas_pin_core(const char *core) {
+  // A DYNAMIC_ARCH OpenBLAS picks its kernel table once, at load, from OPENBLAS_CORETYPE or the
+  // CPU; its exported gotoblas_dynamic_quit/_init clear and redo that choice. Looked up at run
+  // time: a build without them (one fixed kernel) cannot switch.
+  void (*quit)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "gotoblas_dynamic_quit");
+  void (*init)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "gotoblas_dynamic_init");
+  if (strcasecmp(openblas_get_corename(), core) == 0) return 0;
+  if (quit == NULL || init == NULL) return 1;
+  if (setenv("OPENBLAS_CORETYPE", core, 1) != 0) return 2;
+  quit();
+  init();
+  return strcasecmp(openblas_get_corename(), core) == 0 ? 0 : 3;
+}
 
 // MARK: - SLEEF
 // sleef.h hides the AVX prototypes unless AVX is enabled for the whole translation unit, so the

@@ -33,6 +33,10 @@ int cshim_blas_get_threads(void);
 void cshim_blas_set_threads(int threads);
 /// OpenBLAS's kernel family ("Haswell", "SkylakeX", …; OPENBLAS_CORETYPE overrides it).
 const char *cshim_blas_core(void);
+/// Switches OpenBLAS to the kernel family `core` (an OPENBLAS_CORETYPE name), with no BLAS call
+/// running. 0: done (or already in use); 1: this OpenBLAS cannot switch; 2: setenv failed;
+/// 3: OpenBLAS did not take the name.
+int cshim_blas_pin_core(const char *core);
 
 // MARK: - Random123
 // philox4x32(c, k) is a function-like macro Swift cannot import; this is a real function.

@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// Ranks other than 0 ("workers") send rank 0 one message after parsing (`hello`: a hash of
 /// their arguments and binary, their vector level and OpenBLAS kernel, or `failure` if they
-/// failed first), and rank 0 replies with the vector level every rank uses. After the simulation
+/// failed first), and rank 0 replies with the vector level every rank uses and, when their
+/// OpenBLAS kernels differ, the kernel every rank switches to. After the simulation
 /// the results travel up a binomial tree of ranks: rank r hears its children r + 1, r + 2,
 /// r + 4, … (while r is a multiple of twice the step), whose groups follow its own in order,
 /// merges their partials after its own, and sends the merge to its parent r − lowbit(r): rank 0
@@ -29,7 +30,7 @@ final class MPIJob: Sendable {
     case partial = 0x50  // P: worker → 0, a SimulationPartial's bytes
     case failure = 0x45  // E: worker → 0, a one-line error
     case none = 0x4E  // N: worker → 0, the command ended without a distributed simulation
-    case level = 0x52  // R: 0 → worker, the vector level to use
+    case level = 0x52  // R: 0 → worker, the vector level and OpenBLAS kernel (or "-") to use
     case round = 0x4D  // M: 0 → worker, the merged value of a round another round follows
     case final = 0x46  // F: 0 → worker, the exit code; the worker ends
   }
@@ -129,18 +130,21 @@ final class MPIJob: Sendable {
   }
 
   /// Every rank: agree on the arguments, the build and the kernels. Workers send their hello
-  /// and take rank 0's level; rank 0 checks them all and caps every rank to the lowest level.
+  /// and take rank 0's level; rank 0 checks them all and caps every rank to the lowest level,
+  /// and, if their OpenBLAS kernels differ, pins every rank to that level's reference kernel
+  /// (`Backend.referenceBLASCore(for:)`).
   func agree() throws {
     guard size > 1 else { return }
     let own = Self.ownHello
     if rank != 0 {
       send(.hello, Array(try JSONEncoder().encode(own)), to: 0)
       let (kind, payload) = receive(from: 0)
-      guard kind == .level, let level = VectorLevel(rawValue: Self.text(payload)) else {
+      let words = Self.text(payload).split(separator: " ").map(String.init)
+      guard kind == .level, words.count == 2, let level = VectorLevel(rawValue: words[0]) else {
         end(code: kind == .final ? Int32(Self.text(payload)) ?? 1 : 1)
       }
-      Backend.capVectorLevel(to: level)
       greeted.withLock { $0 = true }
+      try Self.use(level: level, blasCore: words[1] == "-" ? nil : words[1])
       return
     }
     var hellos: [Hello] = [own]
@@ -167,17 +171,25 @@ final class MPIJob: Sendable {
     if let r = hellos.firstIndex(where: { $0.binary != own.binary }) {
       throw MPIJobError("rank \(r) runs another build of riskreport-mpi than rank 0")
     }
-    let cores = Set(hellos.map(\.blasCore))
-    if cores.count > 1 {
-      throw MPIJobError(
-        "ranks use different OpenBLAS kernels (\(hellos.map(\.blasCore).joined(separator: ", ")) by rank), whose sums round differently; give every rank the same one, e.g. mpirun -x OPENBLAS_CORETYPE=Haswell"
-      )
-    }
     let level = hellos.map(\.vectorLevel).min()!
-    Backend.capVectorLevel(to: level)
+    // Ranks whose CPUs chose different OpenBLAS kernels (which round sums differently) all
+    // switch to the level's reference kernel, which every one of them can run.
+    let core = Set(hellos.map(\.blasCore)).count > 1 ? Backend.referenceBLASCore(for: level) : nil
     for worker in 1..<size {
-      send(.level, Array(level.rawValue.utf8), to: worker)
+      send(.level, Array("\(level.rawValue) \(core ?? "-")".utf8), to: worker)
       workers.withLock { $0[worker] = .running }
+    }
+    try Self.use(level: level, blasCore: core)
+  }
+
+  /// Caps this rank's vector level and, when given, pins its OpenBLAS kernel.
+  private static func use(level: VectorLevel, blasCore core: String?) throws {
+    Backend.capVectorLevel(to: level)
+    guard let core else { return }
+    do {
+      try Backend.pinBLASCore(core)
+    } catch {
+      throw MPIJobError("the ranks' CPUs choose different OpenBLAS kernels, and \(error)")
     }
   }
 

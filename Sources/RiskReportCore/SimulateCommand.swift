@@ -21,7 +21,8 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "JSON model file (annualised spot, drift, volatility, correlation).")
   var model: String?
 
-  @Option(parsing: .unconditional, 
+  @Option(
+    parsing: .unconditional,
     help:
       "Days per year to annualise daily estimates (365: markets that never close; 252: exchange days)."
   )
@@ -51,7 +52,9 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "Arithmetic: double or float.")
   var precision: PrecisionChoice = .double
 
-  @Option(parsing: .unconditional, help: "Worker threads (default: one per core); never changes the numbers.")
+  @Option(
+    parsing: .unconditional,
+    help: "Worker threads (default: one per core); never changes the numbers.")
   var threads: Int?
 
   @Option(help: "Output: table or json.")
@@ -109,7 +112,8 @@ struct SimulateCommand: ParsableCommand {
     let gbm = try loadModel(T.self)
     // The quantiles' selection holds at most --quantile-values prices (four copies at most:
     // the tree's merges, the result, the selection's working copy), never the N × d of the run.
-    let held = Swift.min(quantileValues, paths.multipliedReportingOverflow(by: gbm.dimension).partialValue)
+    let (prices, overflow) = paths.multipliedReportingOverflow(by: gbm.dimension)
+    let held = overflow ? quantileValues : Swift.min(quantileValues, prices)
     try RunSize.check(
       paths: paths, steps: steps, assets: gbm.dimension, keptValuesPerPath: 0, keptValues: 4 * held)
     let settings = SimulationSettings(
@@ -147,7 +151,8 @@ struct SimulateCommand: ParsableCommand {
       throw InputError(location: .flag(Self.flag(for: error)), message: "\(error)")
     }
     return SimulationReport(
-      result: result, quantiles: quantiles, model: gbm, horizonDays: horizonDays, daysPerYear: daysPerYear,
+      result: result, quantiles: quantiles, model: gbm, horizonDays: horizonDays,
+      daysPerYear: daysPerYear,
       precision: precision.rawValue, source: model ?? estimation.prices ?? "bundled example")
   }
 

@@ -98,6 +98,51 @@ public enum Backend {
   /// The OpenBLAS kernel family in use (`Haswell`, `SkylakeX`, …, as `openblas_get_corename`
   /// names it; `OPENBLAS_CORETYPE` overrides it).
   public static var blasCore: String { String(cString: cshim_blas_core()) }
+
+  /// The OpenBLAS kernel family that every CPU with `level` runs, so that processes on
+  /// different CPUs can share one: `SkylakeX` (AVX-512), `Haswell` (AVX2 and FMA), `Prescott`
+  /// (SSE3, every x86-64 CPU of the last twenty years). `riskreport-mpi` pins it on every rank
+  /// when its ranks' CPUs choose different kernels (docs/scale-out.md).
+  public static func referenceBLASCore(for level: VectorLevel) -> String {
+    switch level {
+    case .avx512: "SkylakeX"
+    case .avx2: "Haswell"
+    case .scalar: "Prescott"
+    }
+  }
+
+  /// Switches OpenBLAS to the kernel family `core`, one of `referenceBLASCore(for:)`'s, as
+  /// `OPENBLAS_CORETYPE` would have at start-up: the matrix products (the Monte Carlo
+  /// correlation step among them) then round as on any CPU pinned to it. Call it with no BLAS
+  /// call running, before the results that must match are computed.
+  ///
+  /// - Throws: `.environment(variable: "OPENBLAS_CORETYPE", …)` for another name, a kernel this
+  ///   CPU lacks the instructions for, or an OpenBLAS that cannot switch (a build with one
+  ///   fixed kernel).
+  public static func pinBLASCore(_ core: String) throws(RiskKernelsError) {
+    guard let level = VectorLevel.allCases.first(where: { referenceBLASCore(for: $0) == core })
+    else {
+      throw .environment(
+        variable: "OPENBLAS_CORETYPE", value: core,
+        reason: "not a reference kernel (SkylakeX, Haswell or Prescott)")
+    }
+    guard level <= cpuVectorLevel else {
+      throw .environment(
+        variable: "OPENBLAS_CORETYPE", value: core,
+        reason: "this CPU lacks the instructions (its level is \(cpuVectorLevel.rawValue))")
+    }
+    switch cshim_blas_pin_core(core) {
+    case 0: return
+    case 1:
+      throw .environment(
+        variable: "OPENBLAS_CORETYPE", value: core,
+        reason: "this OpenBLAS has one fixed kernel (\(blasCore)) and cannot switch")
+    default:
+      throw .environment(
+        variable: "OPENBLAS_CORETYPE", value: core,
+        reason: "OpenBLAS did not switch to it (still \(blasCore))")
+    }
+  }
 }
 
 /// What produced a figure: the vector level in use and the BLAS behind it. `riskreport` and

@@ -134,7 +134,10 @@ public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
   ///
   /// - Throws: `.invalidPartial` if `result` has no such partial or it does not fit the pass.
   public mutating func advance(with result: SimulationResult<Scalar>) throws(RiskKernelsError) {
-    guard let partial = result.observedPartials.lazy.compactMap({ $0 as? TerminalQuantilePass<Scalar>.Partial }).first
+    guard
+      let partial = result.observedPartials.lazy.compactMap({
+        $0 as? TerminalQuantilePass<Scalar>.Partial
+      }).first
     else {
       throw .invalidPartial(reason: "the run did not observe a quantile pass")
     }

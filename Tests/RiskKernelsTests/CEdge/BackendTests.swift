@@ -100,6 +100,25 @@ import Testing
     #expect(
       (cshim_philox_normals_kernel_f64(2, 1, 2, 3, 4, &out) == 1)
         == (Backend.cpuVectorLevel == .avx512))
-    #expect(cshim_philox_normals_kernel_f64(1, 1, 2, 3, 4, &out) == 1 || Backend.cpuVectorLevel == .scalar)
+    #expect(
+      cshim_philox_normals_kernel_f64(1, 1, 2, 3, 4, &out) == 1 || Backend.cpuVectorLevel == .scalar
+    )
+  }
+
+  @Test("Pinning OpenBLAS's kernel: only the reference kernels, only those the CPU can run")
+  func pinningRefusals() {
+    // These are refused before OpenBLAS is touched (the switch itself runs in test-mpi.sh,
+    // in processes of their own: it must not happen under other tests' BLAS calls).
+    let before = Backend.blasCore
+    #expect(Backend.referenceBLASCore(for: .avx512) == "SkylakeX")
+    #expect(Backend.referenceBLASCore(for: .avx2) == "Haswell")
+    #expect(Backend.referenceBLASCore(for: .scalar) == "Prescott")
+    for name in ["Cooperlake", "Bogus", "", "haswell "] {
+      #expect(throws: RiskKernelsError.self) { try Backend.pinBLASCore(name) }
+    }
+    if Backend.cpuVectorLevel < .avx512 {
+      #expect(throws: RiskKernelsError.self) { try Backend.pinBLASCore("SkylakeX") }
+    }
+    #expect(Backend.blasCore == before)
   }
 }
