@@ -71,15 +71,12 @@ let package = Package(
 
     // MARK: - MPI driver
     // riskreport-mpi: the same commands with the Monte Carlo split across MPI ranks. Only it
-    // links MPI: pkg-config `ompi-c` gives CMPI Open MPI's flags; without Open MPI, CMPI builds
-    // a stub and riskreport-mpi says how to get MPI (the library and riskreport never need it).
-    .systemLibrary(
-      name: "COpenMPI",
-      path: "MPI/COpenMPI",
-      pkgConfig: "ompi-c",
-      providers: [.apt(["libopenmpi-dev"])]
-    ),
-    .target(name: "CMPI", dependencies: ["COpenMPI"], path: "MPI/CMPI"),
+    // uses MPI, and only at run time: CMPI opens Open MPI's libmpi with dlopen, so building
+    // needs no MPI, and a node without it gets one line instead of the loader's error (the
+    // library and riskreport never need it).
+    .target(
+      name: "CMPI", path: "MPI/CMPI",
+      linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
     .executableTarget(
       name: "RiskReportMPI",
       dependencies: ["RiskReportCore", "RiskKernels", "CMPI"],

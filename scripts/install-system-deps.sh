@@ -3,8 +3,8 @@
 # present; otherwise apt-get as root, or through sudo, or a clear message saying what to run.
 set -euo pipefail
 
-# Open MPI (libopenmpi-dev, openmpi-bin) for riskreport-mpi and its tests only: the library and
-# riskreport never link it.
+# Open MPI (openmpi-bin: mpirun and libmpi.so.40, which riskreport-mpi opens at run time; and
+# libopenmpi-dev) for riskreport-mpi and its tests only: the library and riskreport never use it.
 PACKAGES=(libopenblas-dev liblapacke-dev libgsl-dev librandom123-dev libsleef-dev
   libopenmpi-dev openmpi-bin)
 

@@ -99,6 +99,18 @@ expect_error "rank 0 failing ends every rank" '^riskreport-mpi: RISKKERNELS_ISA=
   -np 1 env RISKKERNELS_ISA=bogus "$MPI" "${A[@]}" : -np 2 "$MPI" "${A[@]}"
 expect_error "ranks with other flags are refused" 'rank 1 was started with other arguments' \
   -np 1 "$MPI" "${A[@]}" : -np 1 "$MPI" "${A[@]}" --seed 7
+# Open MPI missing at run time (here: its library named wrongly), on every node or on one.
+expect_error "Open MPI missing on every node" '^riskreport-mpi: cannot load Open MPI' \
+  -np 3 -x RISKREPORT_MPI_LIBRARY=/nonexistent/libmpi.so.40 "$MPI" "${A[@]}"
+expect_error "Open MPI missing on one node" '^riskreport-mpi: rank 1: cannot load Open MPI' \
+  -np 1 "$MPI" "${A[@]}" : -np 1 env RISKREPORT_MPI_LIBRARY=/nonexistent/libmpi.so.40 "$MPI" "${A[@]}"
+if RISKREPORT_MPI_LIBRARY=/nonexistent/libmpi.so.40 "$MPI" "${A[@]}" > "$WORK/err.out" 2> "$WORK/err.txt"; then
+  fail "Open MPI missing, alone: exit 0"
+elif [ ! -s "$WORK/err.out" ] && [ "$(grep -c . "$WORK/err.txt")" -eq 1 ]; then
+  pass "Open MPI missing, alone: $(cat "$WORK/err.txt")"
+else
+  fail "Open MPI missing, alone: $(cat "$WORK/err.txt")"
+fi
 expect_error "a bad flag is one line" '^riskreport-mpi: --paths' -np 3 "$MPI" simulate --paths 0
 expect_error "a method with nothing to distribute" '^riskreport-mpi: --method' \
   -np 2 "$MPI" var --weights "$WORK/weights.csv" --method historical

@@ -51,12 +51,12 @@ final class MPIJob: Sendable {
     workers = Mutex(Array(repeating: .awaitingHello, count: size))
   }
 
-  /// MPI_Init; a one-line error and exit 1 when the binary was built without MPI or MPI cannot
-  /// start.
+  /// Loads Open MPI and calls MPI_Init; a one-line error and exit 1 when the library is missing
+  /// or MPI cannot start.
   static func start() -> MPIJob {
-    guard rkmpi_built_with_mpi() == 1 else {
+    if let reason = rkmpi_load() {
       fail(
-        "built without Open MPI: install libopenmpi-dev (scripts/install-system-deps.sh) and rebuild with `make mpi`"
+        "\(String(cString: reason)); install Open MPI (Debian: openmpi-bin, as scripts/install-system-deps.sh does) or name its libmpi.so.40 in RISKREPORT_MPI_LIBRARY"
       )
     }
     var (rank, size): (Int32, Int32) = (0, 1)
@@ -67,11 +67,20 @@ final class MPIJob: Sendable {
   }
 
   /// A failure before MPI runs: one line, from the first rank only (or the only process).
+  ///
+  /// Without MPI the ranks cannot tell each other, so rank 0 prints at once and another rank
+  /// after five seconds: when every rank fails (no Open MPI on any node), mpirun has ended the
+  /// job on rank 0's exit before any other rank prints (it took 1–2 s here); when one node fails
+  /// alone, its line is the only one, and its exit ends the job (rank 0 would otherwise wait for
+  /// its greeting).
   static func fail(_ message: String) -> Never {
     let environment = ProcessInfo.processInfo.environment
     let rank = environment["OMPI_COMM_WORLD_RANK"] ?? environment["PMI_RANK"] ?? "0"
     if rank == "0" {
       FileHandle.standardError.write(Data("riskreport-mpi: \(message)\n".utf8))
+    } else {
+      sleep(5)
+      FileHandle.standardError.write(Data("riskreport-mpi: rank \(rank): \(message)\n".utf8))
     }
     exit(1)
   }

@@ -1,14 +1,16 @@
-// The MPI edge of riskreport-mpi: a handful of calls on plain C types. Built against Open MPI
-// when pkg-config finds it (`ompi-c`), else as a stub whose rkmpi_built_with_mpi() is 0.
+// The MPI edge of riskreport-mpi: a handful of calls on plain C types, into Open MPI's libmpi
+// opened at run time (rkmpi_load), so that neither building nor a missing MPI at run time needs
+// more than a one-line message.
 #ifndef CMPI_H
 #define CMPI_H
 
 #include <stdint.h>
 
-/// 1 when built against an MPI library, 0 for the stub (every other call then fails).
-int rkmpi_built_with_mpi(void);
+/// Opens Open MPI's libmpi (libmpi.so.40, or the file RISKREPORT_MPI_LIBRARY names) and finds
+/// the calls below in it. NULL on success, else a one-line reason; call it first, once.
+const char *rkmpi_load(void);
 
-/// The MPI library's version string ("" for the stub).
+/// The MPI library's version string ("" before rkmpi_load).
 const char *rkmpi_library_version(void);
 
 /// MPI_Init_thread (funneled: only the main thread calls MPI); the rank and the process count.

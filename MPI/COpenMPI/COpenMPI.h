@@ -1,1 +1,0 @@
-// Intentionally empty: this module only carries pkg-config's flags (see module.modulemap).
