@@ -28,7 +28,8 @@ struct VaRCommand: ParsableCommand {
   @Option(help: "Weights CSV (asset,weight), summing to 1.") var weights: String
   @Option(help: "parametric, cornish-fisher, historical, monte-carlo or all.") var method:
     VaRMethodChoice = .all
-  @Option(parsing: .unconditional, help: "Confidence level in [0.5, 1).") var confidence: Double = 0.99
+  @Option(parsing: .unconditional, help: "Confidence level in [0.5, 1).") var confidence: Double =
+    0.99
   @Option(parsing: .unconditional, help: "Horizon in days.") var horizonDays: Double = 1
   @Option(parsing: .unconditional, help: "Monte Carlo paths.") var paths: Int = 100_000
   @Option(parsing: .unconditional, help: "Monte Carlo seed.") var seed: UInt64 = 42
@@ -81,8 +82,10 @@ enum VaRMethodChoice: String, ExpressibleByArgument, CaseIterable {
   case all
 }
 
-/// `{"confidence", "horizonDays", "results": [{"method", "var", "expectedShortfall", "components"}],
-/// "unavailable": [{"method", "reason"}]}`.
+/// `{"confidence", "horizonDays", "results": [{"method", "var", "expectedShortfall", "components",
+/// "varStandardError", "expectedShortfallStandardError", "varInterval",
+/// "expectedShortfallInterval"}], "unavailable": [{"method", "reason"}]}`; the standard errors
+/// and the 95% intervals are the Monte Carlo method's (absent for the others).
 struct VaRReport: Encodable {
   /// A method that could not run with this input, and why.
   struct Unavailable: Codable, Equatable {
@@ -96,11 +99,26 @@ struct VaRReport: Encodable {
     let expectedShortfall: Double
     /// Per asset: `{"var": …, "expectedShortfall": …}`; absent for methods without components.
     let components: [String: [String: Double]]?
+    /// Monte Carlo standard errors (`TailRisk.valueAtRiskStandardError`, …) and the 95% normal
+    /// intervals `[low, high]`; absent for methods without them.
+    var varStandardError: Double?
+    var expectedShortfallStandardError: Double?
+    var varInterval: [Double]?
+    var expectedShortfallInterval: [Double]?
 
     init(method: String, risk: TailRisk<Double>, assets: [String], scale: Double) {
       self.method = method
       self.var = risk.valueAtRisk * scale
       self.expectedShortfall = risk.expectedShortfall * scale
+      varStandardError = risk.valueAtRiskStandardError.map { $0 * scale }
+      expectedShortfallStandardError = risk.expectedShortfallStandardError.map { $0 * scale }
+      // (95% is a valid coverage: the intervals throw only for one outside (0, 1).)
+      varInterval = (try? risk.valueAtRiskInterval())?.map {
+        [$0.lowerBound * scale, $0.upperBound * scale]
+      }
+      expectedShortfallInterval = (try? risk.expectedShortfallInterval())?.map {
+        [$0.lowerBound * scale, $0.upperBound * scale]
+      }
       if let v = risk.valueAtRiskComponents, let e = risk.expectedShortfallComponents {
         var c: [String: [String: Double]] = [:]
         for (i, name) in assets.enumerated() {
@@ -126,15 +144,20 @@ struct VaRReport: Encodable {
       "VaR and expected shortfall at \(confidence * 100)% over \(horizonDays) days (fractions of portfolio value)\n\n"
     out +=
       "method".padding(toLength: 16, withPad: " ", startingAt: 0) + "VaR".leftPadded(12)
-      + "ES".leftPadded(12) + "\n"
+      + "± s.e.".leftPadded(10) + "ES".leftPadded(12) + "± s.e.".leftPadded(10) + "\n"
+    func error(_ e: Double?) -> String {
+      (e.map { String(format: "%.4f%%", 100 * $0) } ?? "").leftPadded(10)
+    }
     for r in results {
       out +=
         r.method.padding(toLength: 16, withPad: " ", startingAt: 0)
-        + String(format: "%.4f%%", 100 * r.var).leftPadded(12)
-        + String(format: "%.4f%%", 100 * r.expectedShortfall).leftPadded(12) + "\n"
+        + String(format: "%.4f%%", 100 * r.var).leftPadded(12) + error(r.varStandardError)
+        + String(format: "%.4f%%", 100 * r.expectedShortfall).leftPadded(12)
+        + error(r.expectedShortfallStandardError) + "\n"
     }
     for u in unavailable {
-      out += u.method.padding(toLength: 16, withPad: " ", startingAt: 0) + "not computed: \(u.reason)\n"
+      out +=
+        u.method.padding(toLength: 16, withPad: " ", startingAt: 0) + "not computed: \(u.reason)\n"
     }
     for r in results {
       guard let c = r.components else { continue }

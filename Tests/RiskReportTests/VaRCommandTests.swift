@@ -11,6 +11,10 @@ import Testing
       let `var`: Double
       let expectedShortfall: Double
       let components: [String: [String: Double]]?
+      let varStandardError: Double?
+      let expectedShortfallStandardError: Double?
+      let varInterval: [Double]?
+      let expectedShortfallInterval: [Double]?
     }
     struct Unavailable: Decodable {
       let method: String
@@ -81,6 +85,19 @@ import Testing
     }
     #expect(output.results[0].components != nil && output.results[3].components != nil)
     #expect(output.results[1].components == nil)
+    // Standard errors and 95% intervals for Monte Carlo only, centred on the estimates.
+    for r in output.results.prefix(3) {
+      #expect(r.varStandardError == nil && r.varInterval == nil, "\(r.method)")
+      #expect(r.expectedShortfallStandardError == nil && r.expectedShortfallInterval == nil)
+    }
+    let mc = output.results[3]
+    let (se, interval) = (try #require(mc.varStandardError), try #require(mc.varInterval))
+    #expect(se > 0 && se < 0.1 * mc.var)
+    #expect(abs((interval[0] + interval[1]) / 2 - mc.var) < 1e-12)
+    #expect(abs(interval[1] - interval[0] - 2 * 1.959963984540054 * se) < 1e-12)
+    let esInterval = try #require(mc.expectedShortfallInterval)
+    #expect(try #require(mc.expectedShortfallStandardError) > 0)
+    #expect(esInterval[0] < mc.expectedShortfall && mc.expectedShortfall < esInterval[1])
   }
 
   @Test(

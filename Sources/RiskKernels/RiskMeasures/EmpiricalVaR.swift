@@ -114,7 +114,7 @@ public enum EmpiricalVaR {
     let ranking = try tailRanking(totals: totals, confidence: confidence)
     return allocate(
       count: totals.count, ranking: ranking, quantile: totals[ranking.ranked[ranking.k - 1]],
-      assets: d, confidence: confidence
+      assets: d, confidence: confidence, totalAtRank: { totals[ranking.ranked[$0]] }
     ) {
       contribution(ranking.ranked[$0], $1)
     }
@@ -122,9 +122,11 @@ public enum EmpiricalVaR {
 
   /// The same from the contribution of the scenario at each rank position (`rank < k + m`, the
   /// positions of `rowsRead`), for callers that derived just those rows in rank order: `n`
-  /// scenarios, `quantile` the k-th smallest total.
+  /// scenarios, `quantile` the k-th smallest total, `totalAtRank` the totals in rank order (for
+  /// the standard errors, `TailStandardErrors`).
   static func allocate<T: BLASScalar>(
     count n: Int, ranking: TailRanking, quantile: T, assets d: Int, confidence: Double,
+    totalAtRank: (_ rank: Int) -> T,
     contributionAtRank contribution: (_ rank: Int, _ asset: Int) -> T
   ) -> TailRisk<T> {
     let (k, m) = (ranking.k, ranking.m)
@@ -147,9 +149,13 @@ public enum EmpiricalVaR {
     let varComponents = raw.map {
       T(rawSum != 0 ? $0 * Double(valueAtRisk) / rawSum : Double(valueAtRisk) / Double(d))
     }
+    let errors = TailStandardErrors.compute(
+      count: n, k: k, m: m, confidence: confidence, rankedTotal: totalAtRank)
     return TailRisk(
       confidence: confidence, valueAtRisk: valueAtRisk, expectedShortfall: T(esSum),
-      valueAtRiskComponents: varComponents, expectedShortfallComponents: esComponents)
+      valueAtRiskComponents: varComponents, expectedShortfallComponents: esComponents,
+      valueAtRiskStandardError: errors.valueAtRisk,
+      expectedShortfallStandardError: errors.expectedShortfall)
   }
 
   /// `k = ⌈N(1 − c)⌉` (at least 1), after validation.

@@ -71,7 +71,8 @@ public enum MonteCarloVaR {
     let scale = holdings.map { $0 / initial }
     return EmpiricalVaR.allocate(
       count: totals.count, ranking: ranking, quantile: totals[ranking.ranked[ranking.k - 1]],
-      assets: model.dimension, confidence: confidence
+      assets: model.dimension, confidence: confidence,
+      totalAtRank: { totals[ranking.ranked[$0]] }
     ) { scale[$1] * (prices[$0, $1] - model.spot[$1]) }
   }
 
@@ -147,7 +148,7 @@ public enum MonteCarloVaR {
     let scale = holdings.map { $0 / initial }
     return EmpiricalVaR.allocate(
       count: n, ranking: ranking, quantile: candidates.returns[k - 1], assets: model.dimension,
-      confidence: confidence
+      confidence: confidence, totalAtRank: { candidates.returns[$0] }
     ) { scale[$1] * (prices[$0, $1] - model.spot[$1]) }
   }
 

@@ -16,16 +16,52 @@ public struct TailRisk<Scalar: BLASScalar>: Sendable, Equatable, Codable {
   /// Euler components of the ES per asset, summing to `expectedShortfall`; `nil` where not
   /// computed.
   public let expectedShortfallComponents: [Scalar]?
+  /// The Monte Carlo standard errors of `valueAtRisk` and `expectedShortfall` (asymptotic, for N
+  /// independent scenarios: `TailStandardErrors`); `nil` where not computed (parametric,
+  /// Cornish-Fisher, `EmpiricalVaR.fromSample`) or where the tail is too short to estimate them.
+  public let valueAtRiskStandardError: Scalar?
+  public let expectedShortfallStandardError: Scalar?
 
   public init(
     confidence: Double, valueAtRisk: Scalar, expectedShortfall: Scalar,
-    valueAtRiskComponents: [Scalar]? = nil, expectedShortfallComponents: [Scalar]? = nil
+    valueAtRiskComponents: [Scalar]? = nil, expectedShortfallComponents: [Scalar]? = nil,
+    valueAtRiskStandardError: Scalar? = nil, expectedShortfallStandardError: Scalar? = nil
   ) {
     self.confidence = confidence
     self.valueAtRisk = valueAtRisk
     self.expectedShortfall = expectedShortfall
     self.valueAtRiskComponents = valueAtRiskComponents
     self.expectedShortfallComponents = expectedShortfallComponents
+    self.valueAtRiskStandardError = valueAtRiskStandardError
+    self.expectedShortfallStandardError = expectedShortfallStandardError
+  }
+
+  /// The normal confidence interval `VaR ± z·s.e.` with `z = Φ⁻¹((1 + coverage)/2)` (1.96 for
+  /// 95%), or `nil` without a standard error.
+  ///
+  /// - Throws: `.parameterOutOfRange` unless `0 < coverage < 1`.
+  public func valueAtRiskInterval(coverage: Double = 0.95) throws(RiskKernelsError)
+    -> ClosedRange<Scalar>?
+  {
+    try Self.interval(valueAtRisk, valueAtRiskStandardError, coverage: coverage)
+  }
+
+  /// `ES ± z·s.e.`, as `valueAtRiskInterval(coverage:)`.
+  public func expectedShortfallInterval(coverage: Double = 0.95) throws(RiskKernelsError)
+    -> ClosedRange<Scalar>?
+  {
+    try Self.interval(expectedShortfall, expectedShortfallStandardError, coverage: coverage)
+  }
+
+  private static func interval(_ value: Scalar, _ error: Scalar?, coverage: Double)
+    throws(RiskKernelsError) -> ClosedRange<Scalar>?
+  {
+    guard coverage > 0, coverage < 1 else {
+      throw .parameterOutOfRange(name: "coverage", value: coverage, allowed: "0 < coverage < 1")
+    }
+    guard let error else { return nil }
+    let half = Scalar(try GSLNormal.quantile((1 + coverage) / 2)) * error
+    return (value - half)...(value + half)
   }
 }
 

@@ -105,8 +105,16 @@ struct ReportSection {
 
   static func valueAtRisk(_ r: RunReport) -> ReportSection {
     let v = r.var
-    let rows = v.results.map { [$0.method, percent($0.var, 3), percent($0.expectedShortfall, 3)] }
-    var tables = [Table(header: ["method", "VaR", "expected shortfall"], rows: rows)]
+    let rows = v.results.map {
+      [
+        $0.method, percent($0.var, 3), $0.varStandardError.map { percent($0, 3) } ?? "",
+        percent($0.expectedShortfall, 3),
+        $0.expectedShortfallStandardError.map { percent($0, 3) } ?? "",
+      ]
+    }
+    var tables = [
+      Table(header: ["method", "VaR", "± s.e.", "expected shortfall", "± s.e."], rows: rows)
+    ]
     if let mc = v.results.first(where: { $0.method == "monte-carlo" }), let c = mc.components {
       tables.append(
         Table(
@@ -118,7 +126,7 @@ struct ReportSection {
     return ReportSection(
       id: "var", title: "Value at risk and expected shortfall",
       paragraphs: [
-        "At \(percent(v.confidence, 1)) over \(number(v.horizonDays, 0)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals."
+        "At \(percent(v.confidence, 1)) over \(number(v.horizonDays, 0)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals. The Monte Carlo figures carry their standard errors (asymptotic, from the order statistics around the VaR and the tail's spread; a 95% interval is ±1.96 s.e.)."
       ], tables: tables, charts: [])
   }
 
