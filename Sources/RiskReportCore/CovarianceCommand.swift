@@ -24,6 +24,8 @@ struct CovarianceCommand: ParsableCommand {
   @Option(help: "Output: table, csv (header of asset names, then the d×d matrix) or json.")
   var format: OutputFormat = .table
 
+  @OptionGroup var calendar: CalendarOption
+
   func run() throws {
     let path = estimation.pricePath
     let file = try PriceFile(path: path)
@@ -34,9 +36,13 @@ struct CovarianceCommand: ParsableCommand {
     } catch {
       throw InputError(location: .file(path), message: "\(error)")
     }
+    // Only the table annualises; a file whose dates do not tell its calendar gets no annual
+    // column there rather than an error.
     let result = CovarianceResult(
       assets: file.assets, estimator: estimation.estimator.rawValue, returns: returns.rawValue,
-      observations: estimate.observationCount, droppedRows: dropped, estimate: estimate)
+      observations: estimate.observationCount, droppedRows: dropped, estimate: estimate,
+      calendar: try? PriceCalendar.resolve(
+        flag: calendar.periodsPerYear, labels: file.labels, path: path))
     let text: String
     switch format {
     case .table: text = try result.table()

@@ -9,6 +9,8 @@ struct CovarianceResult: Encodable {
   let observations: Int
   let droppedRows: Int
   let estimate: CovarianceEstimate<Double>
+  /// The table's annual volatilities use its periods per year (`nil`: no annual column).
+  var calendar: PriceCalendar? = nil
 
   enum CodingKeys: String, CodingKey {
     case assets, estimator, returns, observations, droppedRows, shrinkage, covariance
@@ -86,12 +88,21 @@ struct CovarianceResult: Encodable {
       throw InputError(location: .flag("--format"), message: "table: \(error)")
     }
     out += "\n" + grid(title: "correlation", values: correlation.rowArrays, digits: 4, style: "f")
-    out += "\nvolatility  " + pad("daily", 12) + pad("annual ×√252", 14) + "\n"
+    let periods = calendar?.periodsPerYear
+    let annual = periods.map { "annual ×√\(format($0, digits: 0, style: "f"))" } ?? ""
+    out += "\nvolatility  " + pad("daily", 12) + pad(annual, 14) + "\n"
     for (name, v) in zip(assets, vols) {
-      out +=
-        pad(name, 12, left: true) + pad(format(100 * v, digits: 3, style: "f") + "%", 12)
-        + pad(format(100 * v * 252.0.squareRoot(), digits: 2, style: "f") + "%", 14) + "\n"
+      out += pad(name, 12, left: true) + pad(format(100 * v, digits: 3, style: "f") + "%", 12)
+      if let periods {
+        out += pad(format(100 * v * periods.squareRoot(), digits: 2, style: "f") + "%", 14)
+      }
+      out += "\n"
     }
+    out +=
+      "\n"
+      + (calendar.map { "annualised with \($0.reason)" }
+        ?? "no annual column: the file's first column does not tell its calendar (--periods-per-year)")
+      + "\n"
     return out
   }
 

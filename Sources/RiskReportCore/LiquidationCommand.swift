@@ -20,18 +20,23 @@ struct LiquidationCommand: ParsableCommand {
 
   @Option(parsing: .unconditional, help: "Leverage L > 0.") var leverage: Double
   @Option(help: "long or short.") var side: SideChoice = .long
-  @Option(parsing: .unconditional, help: "Maintenance-margin rate m in [0, 1).") var maintenanceMargin: Double = 0.005
+  @Option(parsing: .unconditional, help: "Maintenance-margin rate m in [0, 1).")
+  var maintenanceMargin: Double = 0.005
   @Option(parsing: .unconditional, help: "Annualised volatility σ > 0.") var volatility: Double
   @Option(parsing: .unconditional, help: "Annualised drift μ of the price.") var drift: Double = 0
   @Option(parsing: .unconditional, help: "Horizon in days.") var horizonDays: Double
-  @Option(parsing: .unconditional, help: "Oracle update interval in seconds (400 ms = 0.4).") var monitoringSeconds: Double?
-  @Option(parsing: .unconditional, help: "Days per year for the horizon and the interval.") var daysPerYear: Double = 365
+  @Option(parsing: .unconditional, help: "Oracle update interval in seconds (400 ms = 0.4).")
+  var monitoringSeconds: Double?
+  @OptionGroup var calendar: CalendarOption
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
+  /// Days per year for the horizon and the interval: calendar days unless
+  /// `--periods-per-year` says otherwise (there is no price file to read a calendar from).
+  var daysPerYear: Double {
+    PriceCalendar.withoutPrices(flag: calendar.periodsPerYear).periodsPerYear
+  }
+
   func validate() throws {
-    guard daysPerYear >= 1, daysPerYear <= 366 else {
-      throw ValidationError("--days-per-year: \(daysPerYear) must be in [1, 366]")
-    }
     guard horizonDays > 0, horizonDays <= 36_500 else {
       throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500] (100 years)")
     }

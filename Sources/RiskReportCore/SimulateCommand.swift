@@ -9,7 +9,8 @@ struct SimulateCommand: ParsableCommand {
     abstract: "Simulate correlated GBM paths and report terminal prices and running minima.",
     discussion: """
       From --prices: the spot is the last complete row, the covariance of daily log returns \
-      (--estimator) is annualised by --days-per-year, and the drift is μ = days·mean + σ²/2 \
+      (--estimator) is annualised by --periods-per-year (default: what the dates say, 252 \
+      without weekends, 365 with), and the drift is μ = periods·mean + σ²/2 \
       (or zero with --zero-drift). From --model: a JSON file {"assets", "spot", "drift", \
       "volatility", "correlation"} with annualised parameters. Without either, the bundled \
       example prices are used. Same seed and flags give the same output on any --threads.
@@ -21,12 +22,7 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "JSON model file (annualised spot, drift, volatility, correlation).")
   var model: String?
 
-  @Option(
-    parsing: .unconditional,
-    help:
-      "Days per year to annualise daily estimates (365: markets that never close; 252: exchange days)."
-  )
-  var daysPerYear: Double = 365
+  @OptionGroup var calendar: CalendarOption
 
   @Flag(help: "Simulate with zero drift instead of the estimated one (--prices only).")
   var zeroDrift = false
@@ -86,9 +82,6 @@ struct SimulateCommand: ParsableCommand {
     guard horizonDays > 0, horizonDays <= 36_500 else {
       throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500] (100 years)")
     }
-    guard daysPerYear >= 1, daysPerYear <= 366 else {
-      throw ValidationError("--days-per-year: \(daysPerYear) must be in [1, 366]")
-    }
     if let threads, !(1...1024).contains(threads) {
       throw ValidationError("--threads: \(threads) is out of range (1...1024)")
     }
@@ -109,7 +102,7 @@ struct SimulateCommand: ParsableCommand {
   }
 
   func simulate<T: BLASScalar>(_: T.Type) throws -> SimulationReport {
-    let gbm = try loadModel(T.self)
+    let (gbm, calendar) = try loadModel(T.self)
     // The quantiles' selection holds at most --quantile-values prices (four copies at most:
     // the tree's merges, the result, the selection's working copy), never the N × d of the run.
     let (prices, overflow) = paths.multipliedReportingOverflow(by: gbm.dimension)
@@ -118,7 +111,7 @@ struct SimulateCommand: ParsableCommand {
       paths: paths, steps: steps, assets: gbm.dimension, keptValuesPerPath: 0, keptValues: 4 * held)
     let settings = SimulationSettings(
       paths: paths, steps: steps,
-      horizon: SimulationSettings.years(days: horizonDays, daysPerYear: daysPerYear),
+      horizon: SimulationSettings.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
       seed: seed, antithetic: antithetic, generator: generator.generator, threads: threads)
     let result: SimulationResult<T>
     let quantiles: [[T]]
@@ -152,7 +145,7 @@ struct SimulateCommand: ParsableCommand {
     }
     return SimulationReport(
       result: result, quantiles: quantiles, model: gbm, horizonDays: horizonDays,
-      daysPerYear: daysPerYear,
+      calendar: calendar,
       precision: precision.rawValue, source: model ?? estimation.prices ?? "bundled example")
   }
 
@@ -165,17 +158,27 @@ struct SimulateCommand: ParsableCommand {
     return flags[name] ?? "simulate"
   }
 
-  func loadModel<T: BLASScalar>(_: T.Type) throws -> CorrelatedGBM<T> {
-    if let model { return try ModelFile.load(path: model, as: T.self) }
+  /// The model, and the calendar its horizon in days is counted in.
+  func loadModel<T: BLASScalar>(_: T.Type) throws -> (CorrelatedGBM<T>, PriceCalendar) {
+    if let model {
+      return (
+        try ModelFile.load(path: model, as: T.self),
+        PriceCalendar.withoutPrices(flag: calendar.periodsPerYear)
+      )
+    }
     let path = estimation.pricePath
     let file = try PriceFile(path: path)
+    let calendar = try PriceCalendar.resolve(
+      flag: self.calendar.periodsPerYear, labels: file.labels, path: path)
     let (data, _) = try file.returns(kind: .log, as: T.self)
     let spot = try file.lastCompletePrices().map { T($0) }
     do {
       let estimate = try estimation.covarianceEstimator.estimate(from: data)
-      return try CorrelatedGBM(
-        assets: file.assets, spot: spot, dailyEstimate: estimate, daysPerYear: T(daysPerYear),
+      let gbm = try CorrelatedGBM(
+        assets: file.assets, spot: spot, dailyEstimate: estimate,
+        daysPerYear: T(calendar.periodsPerYear),
         drift: zeroDrift ? Array(repeating: 0, count: spot.count) : nil)
+      return (gbm, calendar)
     } catch {
       throw InputError(location: .file(path), message: "\(error)")
     }

@@ -2,7 +2,7 @@ import Foundation
 import RiskKernels
 
 /// A simulation's results in Double, rendered as a table or as JSON with stable keys:
-/// `{"paths", "steps", "horizonDays", "seed", "assets", "terminal": {"mean", "standardError",
+/// `{"paths", "steps", "horizonDays", "periodsPerYear", "calendar", "seed", "assets", "terminal": {"mean", "standardError",
 /// "quantiles": {"0.01", "0.05", "0.5", "0.95", "0.99"}}, "minimum": {"mean", "standardError"}, …}`.
 /// Nothing that depends on the thread count (no timings) goes in, so the JSON is byte-identical
 /// for any --threads.
@@ -16,7 +16,10 @@ struct SimulationReport: Encodable {
   let paths: Int
   let steps: Int
   let horizonDays: Double
-  let daysPerYear: Double
+  /// Periods per year, `trading` or `calendar`, and why (`PriceCalendar`).
+  let periodsPerYear: Double
+  let calendar: PriceCalendar.Kind
+  let calendarReason: String
   let seed: UInt64
   let antithetic: Bool
   let generator: String
@@ -35,12 +38,14 @@ struct SimulationReport: Encodable {
   /// - Parameter quantiles: the terminal prices' quantiles, `[q][i]` for `probabilities[q]`.
   init<T: BLASScalar>(
     result: SimulationResult<T>, quantiles: [[T]], model: CorrelatedGBM<T>, horizonDays: Double,
-    daysPerYear: Double, precision: String, source: String
+    calendar: PriceCalendar, precision: String, source: String
   ) {
     paths = result.settings.paths
     steps = result.settings.steps
     self.horizonDays = horizonDays
-    self.daysPerYear = daysPerYear
+    periodsPerYear = calendar.periodsPerYear
+    self.calendar = calendar.kind
+    calendarReason = calendar.reason
     seed = result.settings.seed
     antithetic = result.settings.antithetic
     generator = result.settings.generator.rawValue
@@ -69,8 +74,8 @@ struct SimulationReport: Encodable {
     var out =
       "Correlated GBM: \(paths) paths\(antithetic ? " (antithetic)" : ""), \(steps) steps over "
     out +=
-      "\(number(horizonDays)) days (\(number(daysPerYear)) per year), seed \(seed), \(generator), \(precision)\n"
-    out += "model: \(source)\n\n"
+      "\(number(horizonDays)) days (\(number(periodsPerYear)) per year), seed \(seed), \(generator), \(precision)\n"
+    out += "model: \(source)\ncalendar: \(calendarReason)\n\n"
     let width = max(10, (assets.map(\.count).max() ?? 0) + 2)
     let columns = [
       "spot", "E[S_T]", "± s.e.", "1%", "5%", "median", "95%", "99%", "E[min]", "E[max]",

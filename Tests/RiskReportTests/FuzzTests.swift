@@ -93,10 +93,10 @@ import _RiskKernelsTestSupport
         ["liquidation", "--leverage", "20", "--volatility", "0.6", "--horizon-days", "1",
          "--monitoring-seconds", "12", "--format", "json"],
         ["simulate", "--paths", "200", "--steps", "4", "--horizon-days", "5", "--seed", "3"],
-        ["simulate", "--paths", "4", "--antithetic", "--steps", "2", "--days-per-year", "252",
+        ["simulate", "--paths", "4", "--antithetic", "--steps", "2", "--periods-per-year", "252",
          "--precision", "float", "--format", "json"],
         ["liquidation", "--leverage", "3", "--side", "short", "--volatility", "2", "--drift", "0.1",
-         "--horizon-days", "30", "--monitoring-seconds", "3600", "--days-per-year", "365"],
+         "--horizon-days", "30", "--monitoring-seconds", "3600", "--periods-per-year", "365"],
         ["var", "--paths", "200", "--confidence", "0.95", "--horizon-days", "2"],
         ["covariance", "--estimator", "ewma", "--decay", "0.94", "--format", "json"],
       ]

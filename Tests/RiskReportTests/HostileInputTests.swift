@@ -184,14 +184,16 @@ let exampleModel = """
       (["run", "--out", ".", "--paths", "400"], "--out: .: is the working folder"),
       (["run", "--paths", "100000000", "--steps", "100000"], "--steps: 100000000 paths"),
       (["simulate", "--paths", "2", "--antithetic"], "--paths: 2 must be even and at least 4"),
-      (["simulate", "--days-per-year", "1e-320"], "--days-per-year: 1e-320 must be in [1, 366]"),
+      (["simulate", "--periods-per-year", "1e-320"], "--periods-per-year: 1e-320 must be in [1, 525600]"),
+      (["simulate", "--periods-per-year", "nan"], "--periods-per-year: nan must be in"),
+      (["run", "--periods-per-year", "1e9"], "--periods-per-year: 1000000000.0 must be in"),
       (
         ["liquidation", "--leverage", "2", "--volatility", "1e200", "--horizon-days", "1"],
         "--volatility: volatility = 1e+200 is out of range"
       ),
       (
-        ["liquidation", "--leverage", "2", "--volatility", "0.5", "--horizon-days", "1", "--days-per-year", "1e-310"],
-        "--days-per-year:"
+        ["liquidation", "--leverage", "2", "--volatility", "0.5", "--horizon-days", "1", "--periods-per-year", "1e-310"],
+        "--periods-per-year:"
       ),
     ])
   func refusedUpFront(arguments: [String], message: String) throws {

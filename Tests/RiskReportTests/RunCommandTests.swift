@@ -64,11 +64,15 @@ func numbers(_ r: RunReport) -> RunReport {
     let current = try RiskContributions(weights: r.weights.weights, covariance: estimate.covariance)
     #expect(r.riskParity.currentContributions == current.relative)
 
+    // The bundled prices are exchange days (no weekend dates): 252 a year.
+    #expect(r.inputs.periodsPerYear == 252 && r.inputs.calendar == .trading)
+    #expect(r.inputs.calendarReason.hasPrefix("trading days"))
+
     // Monte Carlo VaR: the kernel with the report's settings.
     let model = try CorrelatedGBM(
-      assets: prices.assets, spot: spot, dailyEstimate: estimate, daysPerYear: 365,
+      assets: prices.assets, spot: spot, dailyEstimate: estimate, daysPerYear: 252,
       drift: [0, 0, 0, 0])
-    let settings = SimulationSettings(paths: 4000, steps: 5, horizon: 10.0 / 365, seed: 42)
+    let settings = SimulationSettings(paths: 4000, steps: 5, horizon: 10.0 / 252, seed: 42)
     let holdings = zip(r.weights.weights, spot).map { $0 / $1 }
     let mc = try MonteCarloVaR.portfolio(
       model: model, holdings: holdings, settings: settings, confidence: 0.99)
@@ -98,8 +102,8 @@ func numbers(_ r: RunReport) -> RunReport {
       let closed = try LiquidationProbabilities(
         position: LeveragedPosition(
           side: p.side, leverage: p.leverage, maintenanceMargin: p.maintenanceMargin),
-        volatility: model.volatility[i], drift: 0, horizon: 10.0 / 365,
-        monitoringInterval: 0.4 / (365 * 86_400))
+        volatility: model.volatility[i], drift: 0, horizon: 10.0 / 252,
+        monitoringInterval: 0.4 / (252 * 86_400))
       #expect(abs(p.terminal - closed.terminal) <= 1e-12)
       #expect(abs(p.firstPassage - closed.firstPassage) <= 1e-12)
       #expect(abs(p.perBlock400ms - closed.discreteMonitoring!) <= 1e-12)
@@ -173,6 +177,8 @@ func numbers(_ r: RunReport) -> RunReport {
         inputs: .init(
           prices: r.inputs.prices, portfolio: r.inputs.portfolio, estimator: r.inputs.estimator,
           paths: r.inputs.paths, steps: r.inputs.steps, horizonDays: r.inputs.horizonDays,
+          periodsPerYear: r.inputs.periodsPerYear, calendar: r.inputs.calendar,
+          calendarReason: r.inputs.calendarReason,
           confidence: r.inputs.confidence, seed: r.inputs.seed,
           backtestWindow: r.inputs.backtestWindow,
           threads: nil, processes: r.inputs.processes, versions: r.inputs.versions),

@@ -10,6 +10,8 @@ struct Report: Decodable {
     let paths: Int
     let steps: Int
     let horizonDays: Double
+    /// The price file's periods per year (252 for the bundled exchange data).
+    let periodsPerYear: Double
     let confidence: Double
     let seed: UInt64
   }
@@ -49,11 +51,12 @@ let parity = try RiskBudgetingSolver().solve(covariance: estimate.covariance)
 
 let spot = rows.last!
 let model = try CorrelatedGBM(
-  assets: report.assets, spot: spot, dailyEstimate: estimate, daysPerYear: 365,
+  assets: report.assets, spot: spot, dailyEstimate: estimate,
+  daysPerYear: report.inputs.periodsPerYear,
   drift: [Double](repeating: 0, count: spot.count))
 let settings = SimulationSettings(
   paths: report.inputs.paths, steps: report.inputs.steps,
-  horizon: report.inputs.horizonDays / 365, seed: report.inputs.seed)
+  horizon: report.inputs.horizonDays / report.inputs.periodsPerYear, seed: report.inputs.seed)
 let holdings = zip(report.weights.weights, spot).map { $0 / $1 }
 let tail = try MonteCarloVaR.portfolio(
   model: model, holdings: holdings, settings: settings, confidence: report.inputs.confidence)

@@ -43,7 +43,7 @@ struct ReportSection {
       paragraphs: [
         "Prices `\(i.prices)`, portfolio `\(i.portfolio)`; \(r.assets.count) assets (\(r.assets.joined(separator: ", "))).",
         "Covariance estimator \(i.estimator); \(i.paths) Monte Carlo paths of \(i.steps) steps over \(number(i.horizonDays, 0)) days, seed \(i.seed); confidence \(percent(i.confidence, 1)); backtest window \(i.backtestWindow) days.",
-        "Days are the price file's observation periods; volatilities are annualised with 365 of them.",
+        "Days are the price file's observation periods; volatilities are annualised with \(number(i.periodsPerYear, 0)) of them a year (\(i.calendarReason)).",
       ], tables: [], charts: [])
   }
 

@@ -33,6 +33,7 @@ struct RunCommand: ParsableCommand {
   var estimator: EstimatorChoice = .ledoitWolf
   @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).") var decay: Double = 0.94
   @Option(parsing: .unconditional, help: "Backtest estimation window in days.") var window: Int = 250
+  @OptionGroup var calendar: CalendarOption
   @Option(help: "Output folder (replaced as a whole).") var out: String = "risk-report"
   @Option(help: "Files to write: md, json, html or all.") var format: RunFormat = .all
   @Option(parsing: .unconditional, help: "Worker threads for the simulations (default: all cores).") var threads: Int?
@@ -59,6 +60,8 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let priceFile = try PriceFile(path: prices ?? BundledData.examplePrices)
+    let periods = try PriceCalendar.resolve(
+      flag: calendar.periodsPerYear, labels: priceFile.labels, path: priceFile.path)
     let spot = try priceFile.lastCompletePrices()
     let portfolioFile = try PortfolioFile(
       path: portfolio ?? BundledData.examplePortfolio, assets: priceFile.assets, spot: spot)
@@ -75,7 +78,8 @@ struct RunCommand: ParsableCommand {
       prices: priceFile, portfolio: portfolioFile,
       settings: .init(
         estimator: estimator, decay: decay, paths: paths, steps: steps, horizonDays: horizonDays,
-        confidence: confidence, seed: seed, window: window, threads: threads),
+        confidence: confidence, seed: seed, window: window, threads: threads,
+        calendar: periods),
       progress: progress)
     let report: RunReport
     do {

@@ -16,13 +16,14 @@ struct RunPipeline {
     let seed: UInt64
     let window: Int
     let threads: Int?
+    /// What annualises the daily estimates and converts the horizon in days.
+    let calendar: PriceCalendar
   }
 
   /// Leverage points of the liquidation-vs-leverage curves.
   static let leverageGrid: [Double] = [1, 1.5, 2, 3, 5, 10, 20, 25, 50, 75, 100, 125]
   /// Paths kept for the fan chart (at most).
   static let fanPaths = 2_000
-  static let year = 365.0
 
   let prices: PriceFile
   let portfolio: PortfolioFile
@@ -31,6 +32,9 @@ struct RunPipeline {
   let progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
   private var assets: [String] { prices.assets }
+
+  /// Periods (days of the price file) per year.
+  private var year: Double { settings.calendar.periodsPerYear }
 
   func run() throws -> RunReport {
     var timings: [RunReport.Timing] = []
@@ -54,7 +58,7 @@ struct RunPipeline {
         let (logReturns, dropped) = try prices.returns(kind: .log, as: Double.self)
         let estimate = try estimator.estimate(from: logReturns)
         let model = try CorrelatedGBM(
-          assets: assets, spot: spot, dailyEstimate: estimate, daysPerYear: Self.year,
+          assets: assets, spot: spot, dailyEstimate: estimate, daysPerYear: year,
           drift: [Double](repeating: 0, count: spot.count))
         let section = RunReport.Covariance(
           estimator: settings.estimator.rawValue, observations: estimate.observationCount,
@@ -86,6 +90,8 @@ struct RunPipeline {
         prices: Self.displayName(prices.path), portfolio: Self.displayName(portfolio.path),
         estimator: settings.estimator.rawValue,
         paths: settings.paths, steps: settings.steps, horizonDays: settings.horizonDays,
+        periodsPerYear: year, calendar: settings.calendar.kind,
+        calendarReason: settings.calendar.reason,
         confidence: settings.confidence, seed: settings.seed, backtestWindow: settings.window,
         threads: settings.threads, processes: MainSimulation.processCount,
         versions: Versions.current),
@@ -131,7 +137,7 @@ struct RunPipeline {
 
   private var simulationSettings: SimulationSettings {
     SimulationSettings(
-      paths: settings.paths, steps: settings.steps, horizon: settings.horizonDays / Self.year,
+      paths: settings.paths, steps: settings.steps, horizon: settings.horizonDays / year,
       seed: settings.seed, threads: settings.threads)
   }
 
@@ -152,7 +158,7 @@ struct RunPipeline {
     let current = try kernel {
       try RiskContributions(weights: portfolio.weights, covariance: daily)
     }
-    let annual = Self.year.squareRoot()
+    let annual = year.squareRoot()
     return .init(
       budgets: solution.budgets, weights: solution.weights,
       currentContributions: current.relative,
@@ -252,8 +258,8 @@ struct RunPipeline {
   }
 
   private func liquidationSection(_ model: CorrelatedGBM<Double>) throws -> RunReport.Liquidation {
-    let horizon = settings.horizonDays / Self.year
-    let (block400, block12) = (0.4 / (Self.year * 86_400), 12 / (Self.year * 86_400))
+    let horizon = settings.horizonDays / year
+    let (block400, block12) = (0.4 / (year * 86_400), 12 / (year * 86_400))
     var entries: [LiquidationBook<Double>.Entry] = []
     for p in portfolio.positions {
       let i = assets.firstIndex(of: p.asset)!
@@ -288,7 +294,8 @@ struct RunPipeline {
           spot: model.spot[i], liquidationPrice: position.liquidationPrice, volatility: sigma,
           terminal: closed.0.terminal, firstPassage: closed.0.firstPassage,
           perBlock400ms: closed.0.discrete, perBlock12s: closed.1.discrete,
-          perBlock400msMethod: closed.0.method.rawValue, perBlock12sMethod: closed.1.method.rawValue,
+          perBlock400msMethod: closed.0.method.rawValue,
+          perBlock12sMethod: closed.1.method.rawValue,
           monteCarlo: estimate.continuous))
       let points = try Self.leverageGrid.map { leverage in
         let p = try kernel {

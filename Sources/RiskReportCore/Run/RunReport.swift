@@ -12,6 +12,10 @@ struct RunReport: Codable, Equatable {
     let paths: Int
     let steps: Int
     let horizonDays: Double
+    /// The price file's periods per year, `trading` or `calendar`, and why (`PriceCalendar`).
+    let periodsPerYear: Double
+    let calendar: PriceCalendar.Kind
+    let calendarReason: String
     let confidence: Double
     let seed: UInt64
     let backtestWindow: Int
@@ -28,7 +32,7 @@ struct RunReport: Codable, Equatable {
     let droppedRows: Int
     /// Of daily log returns.
     let daily: [[Double]]
-    /// `√(365 Σᵢᵢ)`.
+    /// `√(periodsPerYear · Σᵢᵢ)`.
     let annualVolatility: [Double]
     let correlation: [[Double]]
     let shrinkage: Double?
