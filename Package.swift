@@ -119,6 +119,7 @@ let package = Package(
     .testTarget(
       name: "RiskReportTests",
       dependencies: ["RiskReport", "RiskReportCore", "RiskKernels", "_RiskKernelsTestSupport"],
+      resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings
     ),
   ]

@@ -29,18 +29,16 @@ struct CovarianceCommand: ParsableCommand {
   func run() throws {
     let path = estimation.pricePath
     let file = try PriceFile(path: path)
-    let (data, dropped) = try file.returns(kind: returns.kind, as: Double.self)
-    let estimate: CovarianceEstimate<Double>
-    do {
-      estimate = try estimation.covarianceEstimator.estimate(from: data)
-    } catch {
-      throw InputError(location: .file(path), message: "\(error)")
-    }
+    let estimated = try file.covariance(
+      kind: returns.kind, estimator: estimation.covarianceEstimator,
+      histories: estimation.histories, as: Double.self)
+    let (estimate, dropped) = (estimated.estimate, estimated.droppedRows)
     // Only the table annualises; a file whose dates do not tell its calendar gets no annual
     // column there rather than an error.
     let result = CovarianceResult(
       assets: file.assets, estimator: estimation.estimator.rawValue, returns: returns.rawValue,
       observations: estimate.observationCount, droppedRows: dropped, estimate: estimate,
+      histories: estimation.histories.rawValue, assetObservations: estimated.observations,
       calendar: try? PriceCalendar.resolve(
         flag: calendar.periodsPerYear, labels: file.labels, path: path))
     let text: String

@@ -9,11 +9,15 @@ struct CovarianceResult: Encodable {
   let observations: Int
   let droppedRows: Int
   let estimate: CovarianceEstimate<Double>
+  /// `complete` or `stambaugh`, and the returns each asset contributed.
+  var histories = HistoriesChoice.complete.rawValue
+  var assetObservations: [Int]? = nil
   /// The table's annual volatilities use its periods per year (`nil`: no annual column).
   var calendar: PriceCalendar? = nil
 
   enum CodingKeys: String, CodingKey {
     case assets, estimator, returns, observations, droppedRows, shrinkage, covariance
+    case histories, assetObservations
   }
 
   func encode(to encoder: any Encoder) throws {
@@ -29,6 +33,8 @@ struct CovarianceResult: Encodable {
       try c.encodeNil(forKey: .shrinkage)
     }
     try c.encode(estimate.covariance.rowArrays, forKey: .covariance)
+    try c.encode(histories, forKey: .histories)
+    try c.encodeIfPresent(assetObservations, forKey: .assetObservations)
   }
 
   /// `{"assets", "estimator", "returns", "observations", "droppedRows", "shrinkage", "covariance"}`.

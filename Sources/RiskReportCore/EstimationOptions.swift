@@ -2,7 +2,7 @@ import ArgumentParser
 import RiskKernels
 
 /// The options every command that estimates a covariance from prices shares:
-/// `--prices FILE`, `--estimator`, `--decay`.
+/// `--prices FILE`, `--estimator`, `--decay`, `--histories`.
 struct EstimationOptions: ParsableArguments {
   @Option(help: "CSV of prices (default: the bundled 4-stock example).")
   var prices: String?
@@ -13,10 +13,28 @@ struct EstimationOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).")
   var decay: Double = 0.94
 
+  @Option(
+    help: ArgumentHelp(
+      "Assets with different history lengths: complete (rows where all are priced) or stambaugh.",
+      discussion:
+        "stambaugh uses each asset's whole history (Stambaugh 1997), with --estimator sample only."
+    ))
+  var histories: HistoriesChoice = .complete
+
   func validate() throws {
     guard decay > 0, decay < 1 else {
       throw ValidationError("--decay: \(decay) is out of range (0 < decay < 1)")
     }
+    try Self.checkHistories(histories, estimator: estimator)
+  }
+
+  /// `--histories stambaugh` combines the maximum-likelihood moments of each history, which only
+  /// the sample estimator gives.
+  static func checkHistories(_ histories: HistoriesChoice, estimator: EstimatorChoice) throws {
+    guard histories == .stambaugh, estimator != .sample else { return }
+    throw ValidationError(
+      "--histories: stambaugh combines only with --estimator sample (it is the likelihood's maximum over every history; a \(estimator.rawValue) estimate is not), got --estimator \(estimator.rawValue)"
+    )
   }
 
   /// The price file: `--prices` or the bundled example.

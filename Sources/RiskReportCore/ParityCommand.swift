@@ -84,12 +84,10 @@ struct ParityCommand: ParsableCommand {
     }
     let path = estimation.pricePath
     let file = try PriceFile(path: path)
-    let (data, _) = try file.returns(kind: .log, as: Double.self)
-    do {
-      return (file.assets, try estimation.covarianceEstimator.estimate(from: data).covariance, path)
-    } catch {
-      throw InputError(location: .file(path), message: "\(error)")
-    }
+    let estimated = try file.covariance(
+      kind: .log, estimator: estimation.covarianceEstimator, histories: estimation.histories,
+      as: Double.self)
+    return (file.assets, estimated.estimate.covariance, path)
   }
 
   /// Where a solver error comes from: the budgets or caps file, the tolerance, or Σ's source.

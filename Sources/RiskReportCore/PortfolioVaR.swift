@@ -13,6 +13,10 @@ struct PortfolioVaR {
   let file: PriceFile
   let weights: [Double]
   let estimator: any CovarianceEstimator
+  /// Complete rows, or each asset's whole history (Stambaugh) for the parametric and Monte Carlo
+  /// covariances; the historical and Cornish-Fisher figures need the portfolio's returns, so
+  /// they use the complete rows either way.
+  let histories: HistoriesChoice
   let confidence: Double
   let horizonDays: Double
   let paths: Int
@@ -22,9 +26,10 @@ struct PortfolioVaR {
 
   /// The driftless model of the Monte Carlo method, from the daily log-return estimate.
   func monteCarloModel() throws -> CorrelatedGBM<Double> {
-    let (logReturns, _) = try file.returns(kind: .log, as: Double.self)
     let spot = try file.lastCompletePrices()
-    let estimate = try estimator.estimate(from: logReturns)
+    let estimate = try file.covariance(
+      kind: .log, estimator: estimator, histories: histories, as: Double.self
+    ).estimate
     return try CorrelatedGBM(
       assets: file.assets, spot: spot, dailyEstimate: estimate, daysPerYear: 365,
       drift: [Double](repeating: 0, count: spot.count))
@@ -81,7 +86,12 @@ struct PortfolioVaR {
     let root = horizonDays.squareRoot()
     switch m {
     case .parametric:
-      let sigma = try estimator.estimate(from: simple).covariance
+      let sigma =
+        histories == .complete
+        ? try estimator.estimate(from: simple).covariance
+        : try file.covariance(
+          kind: .simple, estimator: estimator, histories: histories, as: Double.self
+        ).estimate.covariance
       let r = try ParametricVaR.normal(
         weights: weights, covariance: sigma, confidence: confidence, horizonDays: horizonDays)
       return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1)

@@ -170,10 +170,12 @@ struct SimulateCommand: ParsableCommand {
     let file = try PriceFile(path: path)
     let calendar = try PriceCalendar.resolve(
       flag: self.calendar.periodsPerYear, labels: file.labels, path: path)
-    let (data, _) = try file.returns(kind: .log, as: T.self)
+    let estimate = try file.covariance(
+      kind: .log, estimator: estimation.covarianceEstimator, histories: estimation.histories,
+      as: T.self
+    ).estimate
     let spot = try file.lastCompletePrices().map { T($0) }
     do {
-      let estimate = try estimation.covarianceEstimator.estimate(from: data)
       let gbm = try CorrelatedGBM(
         assets: file.assets, spot: spot, dailyEstimate: estimate,
         daysPerYear: T(calendar.periodsPerYear),

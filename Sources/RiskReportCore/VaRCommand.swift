@@ -55,7 +55,8 @@ struct VaRCommand: ParsableCommand {
         paths: paths, steps: 1, stepsFlag: nil, assets: file.assets.count, keptValuesPerPath: 4)  // measured: 17 B
     }
     let outcomes = try PortfolioVaR(
-      file: file, weights: w, estimator: estimation.covarianceEstimator, confidence: confidence,
+      file: file, weights: w, estimator: estimation.covarianceEstimator,
+      histories: estimation.histories, confidence: confidence,
       horizonDays: horizonDays, paths: paths, steps: 1, seed: seed, threads: nil
     ).computeEach(methods)
     // One method asked for: its failure is the command's. All of them: what can be computed is

@@ -13,3 +13,4 @@ fi
 "$VENV/bin/python" make_liquidation.py
 "$VENV/bin/python" make_first_passage_tails.py
 "$VENV/bin/python" make_riskmeasures.py
+"$VENV/bin/python" make_stambaugh.py

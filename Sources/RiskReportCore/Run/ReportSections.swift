@@ -50,7 +50,11 @@ struct ReportSection {
   static func covariance(_ r: RunReport) -> ReportSection {
     let c = r.covariance
     var paragraphs = [
-      "\(c.estimator) estimate from \(c.observations) daily log returns (\(c.droppedRows) incomplete rows dropped)."
+      c.histories == HistoriesChoice.stambaugh.rawValue
+        ? "Stambaugh's maximum-likelihood estimate over each asset's whole history (\(c.observations) daily log returns from the earliest start): "
+          + zip(r.assets, c.assetObservations ?? []).map { "\($0) \($1)" }.joined(separator: ", ")
+          + " returns."
+        : "\(c.estimator) estimate from \(c.observations) daily log returns (\(c.droppedRows) incomplete rows dropped)."
     ]
     if let s = c.shrinkage { paragraphs.append("Shrinkage intensity \(number(s)).") }
     let rows = r.assets.indices.map { i in
@@ -169,7 +173,8 @@ struct ReportSection {
       [
         "\(p.asset) \(p.side.rawValue) \(number(p.leverage, 0))×", money(p.entryPrice),
         money(p.liquidationPrice), percent(p.volatility), probability(p.terminal),
-        perBlock(p.perBlock12s, p.perBlock12sMethod), perBlock(p.perBlock400ms, p.perBlock400msMethod),
+        perBlock(p.perBlock12s, p.perBlock12sMethod),
+        perBlock(p.perBlock400ms, p.perBlock400msMethod),
         probability(p.firstPassage),
         "\(probability(p.monteCarlo.value)) ± \(probability(p.monteCarlo.standardError))",
       ]

@@ -34,6 +34,9 @@ struct RunCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).") var decay: Double = 0.94
   @Option(parsing: .unconditional, help: "Backtest estimation window in days.") var window: Int = 250
   @OptionGroup var calendar: CalendarOption
+  @Option(
+    help: "Assets with different history lengths: complete or stambaugh (with --estimator sample).")
+  var histories: HistoriesChoice = .complete
   @Option(help: "Output folder (replaced as a whole).") var out: String = "risk-report"
   @Option(help: "Files to write: md, json, html or all.") var format: RunFormat = .all
   @Option(parsing: .unconditional, help: "Worker threads for the simulations (default: all cores).") var threads: Int?
@@ -52,6 +55,7 @@ struct RunCommand: ParsableCommand {
       throw ValidationError("--confidence: \(confidence) must be in [0.5, 1)")
     }
     guard decay > 0, decay < 1 else { throw ValidationError("--decay: \(decay) must be in (0, 1)") }
+    try EstimationOptions.checkHistories(histories, estimator: estimator)
     guard window >= 20 else { throw ValidationError("--window: \(window) must be at least 20") }
     if let threads, !(1...1024).contains(threads) {
       throw ValidationError("--threads: \(threads) must be in 1...1024")
@@ -79,7 +83,7 @@ struct RunCommand: ParsableCommand {
       settings: .init(
         estimator: estimator, decay: decay, paths: paths, steps: steps, horizonDays: horizonDays,
         confidence: confidence, seed: seed, window: window, threads: threads,
-        calendar: periods),
+        histories: histories, calendar: periods),
       progress: progress)
     let report: RunReport
     do {

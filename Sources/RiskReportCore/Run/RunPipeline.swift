@@ -16,6 +16,8 @@ struct RunPipeline {
     let seed: UInt64
     let window: Int
     let threads: Int?
+    /// Complete rows, or each asset's whole history (`--histories`).
+    let histories: HistoriesChoice
     /// What annualises the daily estimates and converts the horizon in days.
     let calendar: PriceCalendar
   }
@@ -55,8 +57,9 @@ struct RunPipeline {
     let spot = try prices.lastCompletePrices()
     let (covariance, model) = try timed("covariance", "per-block risk refresh", budget: 0.4) {
       try kernel {
-        let (logReturns, dropped) = try prices.returns(kind: .log, as: Double.self)
-        let estimate = try estimator.estimate(from: logReturns)
+        let estimated = try prices.covariance(
+          kind: .log, estimator: estimator, histories: settings.histories, as: Double.self)
+        let (estimate, dropped) = (estimated.estimate, estimated.droppedRows)
         let model = try CorrelatedGBM(
           assets: assets, spot: spot, dailyEstimate: estimate, daysPerYear: year,
           drift: [Double](repeating: 0, count: spot.count))
@@ -64,7 +67,8 @@ struct RunPipeline {
           estimator: settings.estimator.rawValue, observations: estimate.observationCount,
           droppedRows: dropped, daily: rows(estimate.covariance),
           annualVolatility: model.volatility, correlation: rows(model.correlation),
-          shrinkage: estimate.shrinkage)
+          shrinkage: estimate.shrinkage, histories: settings.histories.rawValue,
+          assetObservations: estimated.observations)
         return (section, (model, estimate.covariance))
       }
     }
@@ -176,6 +180,7 @@ struct RunPipeline {
   ) throws -> RunReport.VaR {
     let calculation = PortfolioVaR(
       file: prices, weights: portfolio.weights, estimator: estimator,
+      histories: settings.histories,
       confidence: settings.confidence, horizonDays: settings.horizonDays, paths: settings.paths,
       steps: settings.steps, seed: settings.seed, threads: settings.threads)
     let results = try calculation.compute([.parametric, .cornishFisher, .historical])

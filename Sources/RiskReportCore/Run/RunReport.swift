@@ -36,6 +36,9 @@ struct RunReport: Codable, Equatable {
     let annualVolatility: [Double]
     let correlation: [[Double]]
     let shrinkage: Double?
+    /// `complete` or `stambaugh`, and the returns each asset contributed.
+    var histories: String = HistoriesChoice.complete.rawValue
+    var assetObservations: [Int]? = nil
   }
 
   struct Weights: Codable, Equatable {
