@@ -126,6 +126,12 @@ struct PriceFile {
     return (returns, rows.count - complete.keptRows.count)
   }
 
+  /// The label of each return of `returns(kind:)`: the row it ends on, among the complete rows.
+  func completeReturnLabels() -> [String] {
+    let complete = rows.indices.filter { i in rows[i].allSatisfy { $0 != nil } }
+    return complete.dropFirst().map { labels[$0] }
+  }
+
   /// The prices of the last row where every asset has a price (the spot for a simulation).
   ///
   /// - Throws: `InputError` when no row is complete.

@@ -34,8 +34,17 @@ func numbers(_ r: RunReport) -> RunReport {
     let out = temporaryFolder()
     let (status, stdout, stderr) = try runRiskReport(["run", "--out", out] + Self.small)
     #expect(status == 0, "\(stderr)")
-    #expect(stdout == "report written to \(out)/ (report.html, report.json, report.md)\n")
     let r = try readReport(out)
+    // The folder, then the headline numbers (TerminalSummary), each from the report.
+    #expect(
+      stdout
+        == "report written to \(out)/ (report.html, report.json, report.md)\n"
+        + TerminalSummary.text(r))
+    let summary = stdout.split(separator: "\n")
+    #expect(summary.count == 1 + 1 + 1 + r.liquidation.positions.count + 1, "\(stdout)")
+    #expect(summary[1].hasPrefix("VaR 99.0% over 10 days: ") && summary[1].contains(" ± "))
+    #expect(summary[2].contains("historical") && summary[2].contains("cornish-fisher"))
+    #expect(summary.last!.hasPrefix("closest to its budget: "))
     #expect(r.assets == ["AAPL", "GOOG", "IBM", "MSFT"])
     #expect(r.inputs.prices == "bundled:quandl_wiki_4stocks_2004_2013_prices.csv")
     #expect(r.inputs.seed == 42 && r.inputs.paths == 4000 && r.inputs.steps == 5)
@@ -94,6 +103,23 @@ func numbers(_ r: RunReport) -> RunReport {
     let backtest = try BacktestMethod.historical.rolling(
       portfolioReturns, window: 250, confidence: 0.99)
     #expect(r.backtest.result == backtest.backtest)
+    // Every method on the same days, with the dates of its exceedances.
+    #expect(r.backtest.methods.map(\.method) == ["historical", "parametric", "cornish-fisher"])
+    let labels = prices.completeReturnLabels()
+    #expect(r.backtest.dates == Array(labels[250...]))
+    #expect(r.backtest.returns == Array(portfolioReturns[250...]))
+    for m in r.backtest.methods {
+      let own = try #require(BacktestMethod(rawValue: m.method)).rolling(
+        portfolioReturns, window: 250, confidence: 0.99)
+      #expect(m.exceedances == own.backtest.exceedances && m.zone == own.backtest.zone)
+      #expect(m.kupiecPValue == own.backtest.kupiecPValue)
+      #expect(m.valueAtRisk == own.valueAtRisk)
+      #expect(m.exceedanceDates.count == m.exceedances)
+      for date in m.exceedanceDates {
+        let t = try #require(r.backtest.dates.firstIndex(of: date))
+        #expect(r.backtest.returns[t] < -m.valueAtRisk[t])
+      }
+    }
 
     // Liquidation: positions opened at the spot match the closed forms; Monte Carlo within 4 SE.
     #expect(r.liquidation.positions.count == 3)
@@ -130,13 +156,16 @@ func numbers(_ r: RunReport) -> RunReport {
     }
   }
 
-  @Test("report.html is well-formed markup with all five charts and no external resources")
+  @Test("report.html is well-formed markup with all six charts and no external resources")
   func htmlWellFormed() throws {
     let out = temporaryFolder()
     let (status, _, stderr) = try runRiskReport(
       ["run", "--out", out, "--format", "html"] + Self.small)
     #expect(status == 0, "\(stderr)")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [".riskreport", "report.html"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
+        ".riskreport", "report.html",
+      ])
     let data = try Data(contentsOf: URL(fileURLWithPath: out + "/report.html"))
     final class Collector: NSObject, XMLParserDelegate {
       var ids: [String] = []
@@ -155,7 +184,10 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
     #expect(
       Set(collector.ids)
-        == ["chart-pnl", "chart-fan", "chart-contributions", "chart-correlation", "chart-leverage"])
+        == [
+          "chart-pnl", "chart-fan", "chart-contributions", "chart-correlation", "chart-backtest",
+          "chart-leverage",
+        ])
     #expect(collector.sources.isEmpty)
     #expect(!String(decoding: data, as: UTF8.self).contains("<script"))
   }
@@ -204,7 +236,10 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/report.md")) == before)
     // A successful rerun replaces the folder as a whole.
     #expect(try runRiskReport(["run", "--out", out, "--format", "json"] + Self.small).0 == 0)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [".riskreport", "report.json"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
+        ".riskreport", "report.json",
+      ])
     let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: parent).filter {
       $0.hasPrefix(".\(URL(fileURLWithPath: out).lastPathComponent).")
@@ -215,7 +250,10 @@ func numbers(_ r: RunReport) -> RunReport {
   @Test(
     "Bad input: one line naming the file and line/field or the flag, non-zero exit, nothing written",
     arguments: [
-      ("{\n  \"holdings\": {\"AAPL\": 1,\n  \"GOOG\": }\n}", "portfolio.json:3:11: expected a value but found '}'"),
+      (
+        "{\n  \"holdings\": {\"AAPL\": 1,\n  \"GOOG\": }\n}",
+        "portfolio.json:3:11: expected a value but found '}'"
+      ),
       (#"{"holdings": {"AAPL": "many"}}"#, "portfolio.json: holdings.AAPL: expected a number"),
       (
         #"{"holdings": {"TSLA": 1}}"#,
@@ -303,7 +341,9 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(try String(contentsOfFile: kept, encoding: .utf8) == "precious")
     let (dot, _, dotError) = try runRiskReport(["run", "--out", "."] + Self.small)
     #expect(
-      dot != 0 && dotError == "riskreport: --out: .: is the working folder or the root; choose a new or report-only folder\n",
+      dot != 0
+        && dotError
+          == "riskreport: --out: .: is the working folder or the root; choose a new or report-only folder\n",
       "\(dotError)")
   }
 

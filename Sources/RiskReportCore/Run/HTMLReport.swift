@@ -3,7 +3,7 @@ import Plot
 import RiskKernels
 
 /// report.html: one self-contained page (no scripts, no network) with the sections' tables and
-/// five inline SVG charts, built with Plot.
+/// six inline SVG charts, built with Plot.
 enum HTMLReport {
   typealias SVGNode = SVGChart.SVGNode
 
@@ -50,6 +50,7 @@ enum HTMLReport {
     [
       "chart-pnl": pnl(r), "chart-fan": fan(r), "chart-contributions": contributions(r),
       "chart-correlation": correlation(r), "chart-leverage": leverage(r),
+      "chart-backtest": backtest(r),
     ]
   }
 
@@ -87,6 +88,48 @@ enum HTMLReport {
       }
     }
     return SVGChart.svg(id: "chart-pnl", title: "Simulated P&L distribution with VaR and ES", marks)
+  }
+
+  /// The daily returns the backtest tested, each method's VaR as a line below them, and the
+  /// days a loss exceeded it marked in the method's colour.
+  static func backtest(_ r: RunReport) -> SVGNode {
+    let b = r.backtest
+    let n = b.returns.count
+    let values = b.returns + b.methods.flatMap { $0.valueAtRisk.map { -$0 } }
+    let (low, high) = (values.min() ?? -0.01, values.max() ?? 0.01)
+    let pad = (high - low) * 0.05 + 1e-9
+    let chart = SVGChart(xRange: 0...Double(max(n - 1, 1)), yRange: (low - pad)...(high + pad))
+    var marks = chart.axes(
+      xTicks: SVGChart.ticks(chart.xRange), yTicks: SVGChart.ticks(chart.yRange),
+      xLabel: "day tested", yLabel: "daily return",
+      xFormat: { n > 0 ? String(b.dates[min(n - 1, max(0, Int($0)))].prefix(7)) : "" },
+      yFormat: { ReportSection.percent($0, 0) })
+    marks.append(
+      SVGChart.polyline(
+        b.returns.indices.map { (chart.x(Double($0)), chart.y(b.returns[$0])) }, stroke: "#bbb",
+        width: 0.6))
+    let colours = ["#b00", "#08306b", "#2a7d2a"]
+    var legend: [(String, String)] = [("return", "#bbb")]
+    for (k, m) in b.methods.enumerated() {
+      let colour = colours[k % colours.count]
+      marks.append(
+        SVGChart.polyline(
+          m.valueAtRisk.indices.map { (chart.x(Double($0)), chart.y(-m.valueAtRisk[$0])) },
+          stroke: colour, width: 1))
+      let exceeded = Set(m.exceedanceDates)
+      for t in b.returns.indices where exceeded.contains(b.dates[t]) {
+        marks.append(
+          SVGChart.rect(
+            chart.x(Double(t)) - 2, chart.y(b.returns[t]) - 2 + 3 * Double(k), 4, 4, fill: colour,
+            tooltip:
+              "\(b.dates[t]): \(ReportSection.percent(b.returns[t], 2)) beyond the \(m.method) VaR \(ReportSection.percent(m.valueAtRisk[t], 2))"
+          ))
+      }
+      legend.append(("\(m.method) VaR", colour))
+    }
+    marks += SVGChart.legend(legend)
+    return SVGChart.svg(
+      id: "chart-backtest", title: "Daily returns against each method's one-day VaR", marks)
   }
 
   /// Fan chart of the simulated portfolio value.

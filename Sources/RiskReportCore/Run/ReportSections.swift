@@ -136,26 +136,43 @@ struct ReportSection {
 
   static func backtest(_ r: RunReport) -> ReportSection {
     let b = r.backtest.result
+    var tables = [
+      Table(
+        header: ["test (\(r.backtest.method))", "statistic", "p-value"],
+        rows: [
+          ["Kupiec proportion of failures", number(b.kupiecStatistic), number(b.kupiecPValue)],
+          [
+            "Christoffersen independence", number(b.independenceStatistic),
+            number(b.independencePValue),
+          ],
+          [
+            "conditional coverage", number(b.conditionalCoverageStatistic),
+            number(b.conditionalCoveragePValue),
+          ],
+        ])
+    ]
+    if !r.backtest.methods.isEmpty {
+      tables.append(
+        Table(
+          header: [
+            "method", "exceedances", "expected", "Kupiec p", "Christoffersen p",
+            "conditional coverage p", "zone", "last exceedance",
+          ],
+          rows: r.backtest.methods.map {
+            [
+              $0.method, String($0.exceedances), number($0.expectedExceedances, 1),
+              number($0.kupiecPValue), number($0.christoffersenPValue),
+              number($0.conditionalCoveragePValue), $0.zone.rawValue,
+              $0.exceedanceDates.last ?? "–",
+            ]
+          }))
+    }
     return ReportSection(
       id: "backtest", title: "Backtest",
       paragraphs: [
-        "A rolling \(r.backtest.window)-day \(r.backtest.method) one-day VaR at \(percent(r.backtest.confidence, 1)) on \(b.observations) days: \(b.exceedances) exceedances (expected \(number(b.expectedExceedances, 1))); Basel zone **\(b.zone.rawValue)**."
+        "A rolling \(r.backtest.window)-day one-day VaR at \(percent(r.backtest.confidence, 1)) on \(b.observations) days, by each method (historical first): an exceedance is a day whose return fell below minus that day's VaR. Historical: \(b.exceedances) exceedances (expected \(number(b.expectedExceedances, 1))); Basel zone **\(b.zone.rawValue)**. The exceedance dates of every method are in report.json (`backtest.methods[].exceedanceDates`)."
       ],
-      tables: [
-        Table(
-          header: ["test", "statistic", "p-value"],
-          rows: [
-            ["Kupiec proportion of failures", number(b.kupiecStatistic), number(b.kupiecPValue)],
-            [
-              "Christoffersen independence", number(b.independenceStatistic),
-              number(b.independencePValue),
-            ],
-            [
-              "conditional coverage", number(b.conditionalCoverageStatistic),
-              number(b.conditionalCoveragePValue),
-            ],
-          ])
-      ], charts: [])
+      tables: tables, charts: r.backtest.methods.isEmpty ? [] : ["chart-backtest"])
   }
 
   static func liquidation(_ r: RunReport) -> ReportSection {

@@ -103,6 +103,7 @@ struct RunCommand: ParsableCommand {
     }
     try ReportDirectory.write(files, to: out)
     print("report written to \(out)/ (\(files.keys.sorted().joined(separator: ", ")))")
+    print(TerminalSummary.text(report), terminator: "")
   }
 }
 

@@ -250,16 +250,37 @@ struct RunPipeline {
     return .init(edges: (0...bins).map { low + Double($0) * width }, counts: counts)
   }
 
+  /// Every method's rolling one-day VaR against the portfolio's realised returns; the
+  /// historical one is the section's headline.
   private func rollingBacktest() throws -> RunReport.Backtest {
-    let method = BacktestMethod.historical
-    let result = try kernel {
+    let (returns, dates) = try kernel {
       let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
-      let returns = try simple.multiplied(by: portfolio.weights)
-      return try method.rolling(returns, window: settings.window, confidence: settings.confidence)
+      return (try simple.multiplied(by: portfolio.weights), prices.completeReturnLabels())
+    }
+    let window = settings.window
+    var methods: [RunReport.Backtest.Method] = []
+    var headline: VaRBacktest?
+    for method in [BacktestMethod.historical, .parametric, .cornishFisher] {
+      let result = try kernel {
+        try method.rolling(returns, window: window, confidence: settings.confidence)
+      }
+      headline = headline ?? result.backtest
+      let tested = Array(returns[window...])
+      let exceeded = tested.indices.filter { tested[$0] < -result.valueAtRisk[$0] }
+      methods.append(
+        .init(
+          method: method.rawValue, exceedances: result.backtest.exceedances,
+          expectedExceedances: result.backtest.expectedExceedances,
+          exceedanceDates: exceeded.map { dates[window + $0] },
+          kupiecPValue: result.backtest.kupiecPValue,
+          christoffersenPValue: result.backtest.independencePValue,
+          conditionalCoveragePValue: result.backtest.conditionalCoveragePValue,
+          zone: result.backtest.zone, valueAtRisk: result.valueAtRisk))
     }
     return .init(
-      method: method.rawValue, window: settings.window, confidence: settings.confidence,
-      result: result.backtest)
+      method: BacktestMethod.historical.rawValue, window: window,
+      confidence: settings.confidence, result: headline!, methods: methods,
+      dates: Array(dates[window...]), returns: Array(returns[window...]))
   }
 
   private func liquidationSection(_ model: CorrelatedGBM<Double>) throws -> RunReport.Liquidation {

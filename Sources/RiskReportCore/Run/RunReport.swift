@@ -92,10 +92,32 @@ struct RunReport: Codable, Equatable {
   }
 
   struct Backtest: Codable, Equatable {
+    /// The historical method's backtest (the section's headline).
     let method: String
     let window: Int
     let confidence: Double
     let result: VaRBacktest
+    /// Every method's, on the same days.
+    var methods: [Method] = []
+    /// The days tested (the price file's labels) and the portfolio's return on each.
+    var dates: [String] = []
+    var returns: [Double] = []
+
+    /// One method's rolling one-day VaR against the realised returns.
+    struct Method: Codable, Equatable {
+      let method: String
+      let exceedances: Int
+      let expectedExceedances: Double
+      /// The days whose loss exceeded the VaR.
+      let exceedanceDates: [String]
+      let kupiecPValue: Double
+      /// Christoffersen's independence test, and the joint conditional-coverage test.
+      let christoffersenPValue: Double
+      let conditionalCoveragePValue: Double
+      let zone: VaRBacktest.Zone
+      /// The VaR of each tested day, as a positive loss.
+      let valueAtRisk: [Double]
+    }
   }
 
   struct Liquidation: Codable, Equatable {
