@@ -142,9 +142,33 @@ func numbers(_ r: RunReport) -> RunReport {
       r.liquidation.leverageCurves.allSatisfy { $0.points.count == RunPipeline.leverageGrid.count })
     #expect(
       r.timings.map(\.step) == [
-        "covariance", "riskParity", "monteCarlo", "varOtherMethods", "backtest",
+        "covariance", "riskParity", "monteCarlo", "varOtherMethods", "backtest", "riskGrid",
         "liquidation",
       ])
+
+    // The risk grid: four methods × two horizons × four levels; each daily method's figures
+    // are its kernel's (scaled by √h), Monte Carlo's at the report's level agree with the VaR
+    // section's, and the uncertainty is stated where there is one.
+    #expect(r.riskGrid.count == 4 * 2 * 4)
+    let grid = { (m: String, h: Double, c: Double) in
+      r.riskGrid.first { $0.method == m && $0.horizonDays == h && $0.confidence == c }!
+    }
+    let hs975 = try EmpiricalVaR.fromSample(portfolioReturns, confidence: 0.975)
+    #expect(grid("historical", 1, 0.975).expectedShortfall == hs975.expectedShortfall)
+    #expect(abs(grid("historical", 10, 0.975).var - hs975.valueAtRisk * 10.0.squareRoot()) < 1e-15)
+    let historical99 = grid("historical", 1, 0.99)
+    let interval = try #require(historical99.varInterval)
+    #expect(interval[0] < historical99.var && historical99.var < interval[1])
+    #expect(grid("parametric", 1, 0.99).varStandardError == nil)
+    let mc99 = grid("monte-carlo", 10, 0.99)
+    #expect(abs(mc99.var - reported.var) <= 1e-12)
+    #expect(try #require(mc99.varStandardError) > 0)
+    #expect(grid("monte-carlo", 1, 0.99).var < mc99.var)
+    for c in RiskGrid.confidences {
+      for m in ["parametric", "cornish-fisher", "historical", "monte-carlo"] {
+        #expect(grid(m, 1, c).expectedShortfall >= grid(m, 1, c).var, "\(m) \(c)")
+      }
+    }
 
     // report.md has every section.
     let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)

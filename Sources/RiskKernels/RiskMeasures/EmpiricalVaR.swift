@@ -48,6 +48,34 @@ public enum EmpiricalVaR {
       confidence: confidence, valueAtRisk: -quantile, expectedShortfall: T(-sum / Double(k)))
   }
 
+  /// VaR and ES at several confidence levels of a sample already sorted ascending (a bootstrap
+  /// resample sorted once, say): the bits of `fromSample` at each level, without its selection.
+  ///
+  /// - Throws: `.insufficientData` for an empty sample; `.nonFiniteInput`;
+  ///   `.parameterOutOfRange` for a confidence outside `[0.5, 1)` or a sample out of order.
+  @specialized(where T == Double)
+  @specialized(where T == Float)
+  public static func fromSorted<T: BLASScalar>(_ sorted: [T], confidences: [Double])
+    throws(RiskKernelsError) -> [TailRisk<T>]
+  {
+    guard !sorted.isEmpty else {
+      throw .insufficientData(argument: "returns", required: 1, actual: 0)
+    }
+    try checkAllFinite(sorted, "returns")
+    for i in sorted.indices.dropFirst() where sorted[i] < sorted[i - 1] {
+      throw .parameterOutOfRange(
+        name: "returns[\(i)]", value: Double(sorted[i]), allowed: "sorted ascending")
+    }
+    var prefix = [Double](repeating: 0, count: sorted.count + 1)
+    for i in sorted.indices { prefix[i + 1] = prefix[i] + Double(sorted[i]) }
+    return try confidences.map { c throws(RiskKernelsError) in
+      try checkConfidence(c)
+      let k = tailCount(n: sorted.count, confidence: c)
+      return TailRisk(
+        confidence: c, valueAtRisk: -sorted[k - 1], expectedShortfall: T(-prefix[k] / Double(k)))
+    }
+  }
+
   /// VaR and ES of `contributions · 1` (scenarios × assets, each row a scenario's per-asset P&L
   /// or weighted returns), with their components.
   ///

@@ -31,8 +31,8 @@ struct ReportSection {
 
   static func all(_ r: RunReport) -> [ReportSection] {
     [
-      inputs(r), covariance(r), weights(r), monteCarlo(r), valueAtRisk(r), backtest(r),
-      liquidation(r), timings(r),
+      inputs(r), covariance(r), weights(r), monteCarlo(r), valueAtRisk(r), riskGrid(r),
+      backtest(r), liquidation(r), timings(r),
     ]
   }
 
@@ -132,6 +132,37 @@ struct ReportSection {
       paragraphs: [
         "At \(percent(v.confidence, 1)) over \(number(v.horizonDays, 0)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals. The Monte Carlo figures carry their standard errors (asymptotic, from the order statistics around the VaR and the tail's spread; a 95% interval is ±1.96 s.e.)."
       ], tables: tables, charts: [])
+  }
+
+  static func riskGrid(_ r: RunReport) -> ReportSection {
+    func cell(_ value: Double, _ error: Double?) -> String {
+      percent(value, 2) + (error.map { " ± \(percent($0, 2))" } ?? "")
+    }
+    var keys: [(method: String, horizon: Double)] = []
+    for e in r.riskGrid where !keys.contains(where: { $0 == (e.method, e.horizonDays) }) {
+      keys.append((e.method, e.horizonDays))
+    }
+    let rows = keys.map { key -> [String] in
+      let entries = r.riskGrid.filter { $0.method == key.method && $0.horizonDays == key.horizon }
+      func at(_ c: Double) -> RiskGrid.Entry? { entries.first { $0.confidence == c } }
+      return [key.method, number(key.horizon, 0)]
+        + [0.95, 0.99, 0.995].map { c in at(c).map { cell($0.var, $0.varStandardError) } ?? "" }
+        + [at(0.975).map { cell($0.expectedShortfall, $0.expectedShortfallStandardError) } ?? ""]
+    }
+    let notes = Dictionary(
+      r.riskGrid.map { ($0.method, $0.uncertainty) }, uniquingKeysWith: { a, _ in a })
+    return ReportSection(
+      id: "risk-grid", title: "Risk grid",
+      paragraphs: [
+        "VaR at 95%, 99% and 99.5% and ES at 97.5% (the Basel level), at one day and at the horizon, as positive losses in fractions of portfolio value; ± one standard error where the method gives one. The daily methods scale by √h; Monte Carlo simulates each horizon. report.json's `riskGrid` has every level with both measures and the 95% intervals."
+      ]
+        + ["parametric", "cornish-fisher", "historical", "monte-carlo"].compactMap { m in
+          notes[m].map { "\(m): \($0)." }
+        },
+      tables: [
+        Table(
+          header: ["method", "days", "VaR 95%", "VaR 99%", "VaR 99.5%", "ES 97.5%"], rows: rows)
+      ], charts: [])
   }
 
   static func backtest(_ r: RunReport) -> ReportSection {

@@ -76,7 +76,7 @@ struct RunPipeline {
     let parity = try timed("riskParity", "risk-parity rebalance", budget: 3_600) {
       try riskParity(daily)
     }
-    let (monteCarlo, monteCarloVaR) = try timed(
+    let (monteCarlo, monteCarloVaR, simulatedReturns) = try timed(
       "monteCarlo", "per-block VaR refresh", budget: 0.4
     ) { try simulatePortfolio(gbm) }
     let varSection = try timed("varOtherMethods", "per-block VaR refresh", budget: 0.4) {
@@ -84,6 +84,9 @@ struct RunPipeline {
     }
     let backtest = try timed("backtest", "daily risk update", budget: 86_400) {
       try rollingBacktest()
+    }
+    let grid = try timed("riskGrid", "daily risk update", budget: 86_400) {
+      try riskGrid(gbm, estimator: estimator, horizonReturns: simulatedReturns)
     }
     let liquidation = try timed("liquidation", "per-block liquidation sweep", budget: 0.4) {
       try liquidationSection(gbm)
@@ -104,7 +107,7 @@ struct RunPipeline {
         spot: spot, holdings: portfolio.holdings, weights: portfolio.weights,
         value: portfolio.value),
       riskParity: parity, var: varSection, monteCarlo: monteCarlo, backtest: backtest,
-      liquidation: liquidation, timings: timings)
+      liquidation: liquidation, timings: timings, riskGrid: grid)
   }
 
   /// A bundled file by its name (`bundled:NAME`), any other as given.
@@ -193,7 +196,7 @@ struct RunPipeline {
   /// Carlo VaR/ES (`MonteCarloVaR.portfolio(terminalPrices:…)` on the kept terminal prices);
   /// then the fan chart from a second, small run of the first paths with the paths kept.
   private func simulatePortfolio(_ model: CorrelatedGBM<Double>) throws
-    -> (RunReport.MonteCarlo, VaRReport.Result)
+    -> (RunReport.MonteCarlo, VaRReport.Result, returns: [Double])
   {
     let holdings = portfolio.holdings
     let result = try kernel {
@@ -238,7 +241,11 @@ struct RunPipeline {
       paths: settings.paths, steps: settings.steps, initialValue: stats.initial,
       terminalValue: stats.terminal, minimumValue: stats.minimum!,
       histogram: Self.histogram(pnl, bins: 40), fanPaths: fanCount, fan: fan)
-    return (section, .init(method: "monte-carlo", risk: tail, assets: assets, scale: 1))
+    // Each path's return (V − V₀)/V₀, as MonteCarloVaR computes it, for the risk grid.
+    let returns = result.portfolioValues!.map { ($0 - stats.initial) / stats.initial }
+    return (
+      section, .init(method: "monte-carlo", risk: tail, assets: assets, scale: 1), returns
+    )
   }
 
   static func histogram(_ values: [Double], bins: Int) -> RunReport.MonteCarlo.Histogram {
@@ -248,6 +255,34 @@ struct RunPipeline {
     var counts = [Int](repeating: 0, count: bins)
     for v in values { counts[min(bins - 1, Int((v - low) / width))] += 1 }
     return .init(edges: (0...bins).map { low + Double($0) * width }, counts: counts)
+  }
+
+  /// The risk grid: the daily methods from the complete rows' returns, Monte Carlo from the
+  /// portfolio simulation's returns at the horizon and a one-step run of one day (same paths and
+  /// seed).
+  private func riskGrid(
+    _ model: CorrelatedGBM<Double>, estimator: any CovarianceEstimator, horizonReturns: [Double]
+  ) throws -> [RiskGrid.Entry] {
+    try kernel {
+      let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
+      let daily = try prices.covariance(
+        kind: .simple, estimator: estimator, histories: settings.histories, as: Double.self
+      ).estimate.covariance
+      var simulated = [(horizonDays: settings.horizonDays, returns: horizonReturns)]
+      if settings.horizonDays != 1 {
+        var oneDay = simulationSettings
+        (oneDay.steps, oneDay.horizon) = (1, 1 / year)
+        let simulator = MonteCarloVaR.portfolioSimulator(
+          model: model, holdings: portfolio.holdings, settings: oneDay)
+        let values = try simulator.run().portfolioValues!
+        let initial = zip(portfolio.holdings, model.spot).reduce(0.0) { $0 + $1.0 * $1.1 }
+        simulated.insert((1, values.map { ($0 - initial) / initial }), at: 0)
+      }
+      return try RiskGrid(
+        weights: portfolio.weights, simple: simple, dailyCovariance: daily,
+        horizonDays: settings.horizonDays, seed: settings.seed
+      ).entries(monteCarlo: simulated)
+    }
   }
 
   /// Every method's rolling one-day VaR against the portfolio's realised returns; the

@@ -178,6 +178,8 @@ struct RunReport: Codable, Equatable {
   let backtest: Backtest
   let liquidation: Liquidation
   let timings: [Timing]
+  /// VaR and ES by every method at 95–99.5% and at one day and the horizon (`RiskGrid`).
+  var riskGrid: [RiskGrid.Entry] = []
 
   func json() throws -> Data {
     try ReportJSON.encode(self, pretty: true)

@@ -240,6 +240,32 @@ struct RiskMeasuresFixture: Decodable {
       try VaRBacktest(valueAtRisk: [0.1], returns: [0.1, 0.2], confidence: 0.99)
     }
   }
+
+  @Test("fromSorted gives fromSample's bits at every level, ties included; unsorted is refused")
+  func fromSortedMatchesFromSample() throws {
+    var rng = SplitMix64(seed: 41)
+    for n in [1, 7, 250, 2_100] {
+      let sample = (0..<n).map { _ in
+        (Double.random(in: -0.05...0.05, using: &rng) * 1e3).rounded() / 1e3
+      }
+      let levels = [0.5, 0.9, 0.95, 0.975, 0.99, 0.995]
+      let sorted = try EmpiricalVaR.fromSorted(sample.sorted(), confidences: levels)
+      for (c, risk) in zip(levels, sorted) {
+        let direct = try EmpiricalVaR.fromSample(sample, confidence: c)
+        #expect(risk.valueAtRisk == direct.valueAtRisk, "n \(n), c \(c)")
+        #expect(risk.expectedShortfall == direct.expectedShortfall, "n \(n), c \(c)")
+      }
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try EmpiricalVaR.fromSorted([0.1, -0.2], confidences: [0.95])
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try EmpiricalVaR.fromSorted([-0.1, 0.2], confidences: [1])
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try EmpiricalVaR.fromSorted([Double](), confidences: [0.9])
+    }
+  }
 }
 
 /// Φ⁻¹ for the tests, by bisection on the library's Φ (independent of GSL's quantile).
