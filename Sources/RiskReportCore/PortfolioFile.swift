@@ -11,7 +11,12 @@ import RiskKernels
 ///     {"asset": "AAPL", "side": "long", "leverage": 20, "maintenanceMargin": 0.005}
 ///   ],
 ///   "riskBudgets": {"AAPL": 0.5, "GOOG": 0.5},        // optional, default equal
-///   "caps": {"AAPL": 0.6, "GOOG": 0.6}                // optional
+///   "caps": {"AAPL": 0.6, "GOOG": 0.6},               // optional
+///   "loans": [                                        // optional
+///     {"name": "desk A", "collateral": {"AAPL": 300}, "debt": 20000, "liquidationThreshold": 0.8}
+///   ],
+///   "lendingRules": {"baseRate": 0.02, "rateSensitivity": 0.1,   // optional
+///                    "minimumCollateralRatio": 1.2, "ratioSensitivity": 0.5}
 /// }
 /// ```
 /// Assets of the price file the portfolio does not name hold 0. Holdings and weights are
@@ -26,6 +31,24 @@ struct PortfolioFile {
     let entryPrice: Double?
   }
 
+  /// A loan against collateral: in default once `debt > liquidationThreshold · C(t)`, that is
+  /// once the collateral value falls to `debt / liquidationThreshold` (the collateral ratio
+  /// `CR = 1/LT` of `CollateralizedLoan`).
+  struct Loan: Decodable, Equatable {
+    let name: String
+    let collateral: [String: Double]
+    let debt: Double
+    let liquidationThreshold: Double
+  }
+
+  /// The seeds' lending rules `r = r₀ + βσ`, `CR = CR_min + γσ` (`LeverageControls`).
+  struct LendingRules: Codable, Equatable {
+    let baseRate: Double
+    let rateSensitivity: Double
+    let minimumCollateralRatio: Double
+    let ratioSensitivity: Double
+  }
+
   private struct Contents: Decodable {
     let holdings: [String: Double]?
     let weights: [String: Double]?
@@ -33,6 +56,8 @@ struct PortfolioFile {
     let leveragedPositions: [Position]?
     let riskBudgets: [String: Double]?
     let caps: [String: Double]?
+    let loans: [Loan]?
+    let lendingRules: LendingRules?
   }
 
   let path: String
@@ -45,6 +70,9 @@ struct PortfolioFile {
   let positions: [Position]
   let riskBudgets: [Double]?
   let caps: [Double]?
+  /// The loans, each with its collateral in units per price-file asset.
+  let loans: [(loan: Loan, units: [Double])]
+  let lendingRules: LendingRules?
 
   /// Reads and checks the file against the price file's assets and spot prices.
   ///
@@ -131,6 +159,46 @@ struct PortfolioFile {
       }
       return try perAsset(c, "caps", unlisted: 1)
     }
+    var loans: [(loan: Loan, units: [Double])] = []
+    for (k, loan) in (contents.loans ?? []).enumerated() {
+      let name = "loans[\(k)]"
+      guard !loan.name.isEmpty, !loans.contains(where: { $0.loan.name == loan.name }) else {
+        throw field("\(name).name", "'\(loan.name)' must be a non-empty name of its own")
+      }
+      let units = try perAsset(loan.collateral, "\(name).collateral")
+      guard units.contains(where: { $0 > 0 }) else {
+        throw field("\(name).collateral", "holds nothing")
+      }
+      guard loan.debt > 0, loan.debt <= 1e18 else {
+        throw field("\(name).debt", "\(loan.debt) must be positive and at most 1e18")
+      }
+      guard loan.liquidationThreshold > 0, loan.liquidationThreshold <= 1 else {
+        throw field(
+          "\(name).liquidationThreshold", "\(loan.liquidationThreshold) must be in (0, 1]")
+      }
+      let value = zip(units, spot).reduce(0) { $0 + $1.0 * $1.1 }
+      guard value.isFinite, value <= 1e18 else {
+        throw field("\(name).collateral", "is worth \(value), above the 1e18 a value may reach")
+      }
+      guard loan.debt < loan.liquidationThreshold * value else {
+        throw field(
+          name,
+          "already in default: debt \(loan.debt) is at least \(loan.liquidationThreshold) × the collateral's \(value) at the last prices"
+        )
+      }
+      loans.append((loan, units))
+    }
+    self.loans = loans
+    if let rules = contents.lendingRules {
+      for (key, value) in [
+        ("baseRate", rules.baseRate), ("rateSensitivity", rules.rateSensitivity),
+        ("minimumCollateralRatio", rules.minimumCollateralRatio),
+        ("ratioSensitivity", rules.ratioSensitivity),
+      ] where !(value.isFinite && value >= 0 && value <= 1e6) {
+        throw field("lendingRules.\(key)", "\(value) must be a finite number in [0, 1e6]")
+      }
+    }
+    lendingRules = contents.lendingRules
   }
 
   /// The keys a portfolio file may hold.
@@ -142,6 +210,15 @@ struct PortfolioFile {
         "entryPrice": .scalar,
       ])),
     "riskBudgets": .map(.scalar), "caps": .map(.scalar),
+    "loans": .array(
+      .object([
+        "name": .scalar, "collateral": .map(.scalar), "debt": .scalar,
+        "liquidationThreshold": .scalar,
+      ])),
+    "lendingRules": .object([
+      "baseRate": .scalar, "rateSensitivity": .scalar, "minimumCollateralRatio": .scalar,
+      "ratioSensitivity": .scalar,
+    ]),
   ])
 
   /// Syntax, duplicate and unknown keys with line and column (`StrictJSON`), then type errors

@@ -143,8 +143,31 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(
       r.timings.map(\.step) == [
         "covariance", "riskParity", "monteCarlo", "varOtherMethods", "backtest", "riskGrid",
-        "liquidation",
+        "liquidation", "lending",
       ])
+
+    // Lending: the bundled loans as a LendingBook on the report's model and settings.
+    let lending = try #require(r.lending)
+    let book = try LendingBook(
+      model: model,
+      loans: [
+        try CollateralizedLoan(
+          amount: 48000.0, collateral: [1000, 0, 0, 0], liquidationRatio: 1 / 0.9),
+        try CollateralizedLoan(
+          amount: 80000.0, collateral: [0, 100, 200, 1000], liquidationRatio: 1 / 0.85),
+      ])
+    let risk = try book.simulate(settings: settings)
+    #expect(lending.loans.map(\.name) == ["AAPL-backed", "basket-backed"])
+    for (ours, kernel) in zip(lending.loans, risk.loans) {
+      #expect(ours.defaultProbability == kernel.defaultProbability.value)
+      #expect(ours.expectedDefaultCostStandardError == kernel.expectedDefaultCost.standardError)
+      #expect(ours.gridDefaultProbability <= ours.defaultProbability)
+      #expect(ours.defaultProbability > 0 && ours.defaultProbability < 1)
+    }
+    let (rates, ratios) = try book.parameters(
+      baseRate: 0.02, rateSensitivity: 0.1, minimumCollateralRatio: 1.2, ratioSensitivity: 0.5)
+    #expect(lending.loans.map(\.rate) == rates && lending.loans.map(\.collateralRatio) == ratios)
+    #expect(lending.expectedDefaultCost == risk.expectedDefaultCost)
 
     // The risk grid: four methods × two horizons × four levels; each daily method's figures
     // are its kernel's (scaled by √h), Monte Carlo's at the report's level agree with the VaR
@@ -299,6 +322,26 @@ func numbers(_ r: RunReport) -> RunReport {
       (
         #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "up", "leverage": 5}]}"#,
         "portfolio.json: leveragedPositions[0].side:"
+      ),
+      (
+        #"{"holdings": {"AAPL": 1}, "loans": [{"name": "x", "collateral": {"BTC": 1}, "debt": 5, "liquidationThreshold": 0.8}]}"#,
+        "portfolio.json: loans[0].collateral.BTC: no such asset"
+      ),
+      (
+        #"{"holdings": {"AAPL": 1}, "loans": [{"name": "x", "collateral": {"AAPL": 10}, "debt": 5, "liquidationThreshold": 1.5}]}"#,
+        "portfolio.json: loans[0].liquidationThreshold: 1.5 must be in (0, 1]"
+      ),
+      (
+        #"{"holdings": {"AAPL": 1}, "loans": [{"name": "x", "collateral": {"AAPL": 1}, "debt": 500, "liquidationThreshold": 0.8}]}"#,
+        "portfolio.json: loans[0]: already in default"
+      ),
+      (
+        #"{"holdings": {"AAPL": 1}, "loans": [{"name": "x", "collateral": {"AAPL": 10}, "debt": 5, "liquidationThreshold": 0.8, "rate": 1}]}"#,
+        "portfolio.json:1:119: unknown field loans[0].rate"
+      ),
+      (
+        #"{"holdings": {"AAPL": 1}, "lendingRules": {"baseRate": 0.02, "rateSensitivity": 0.1, "minimumCollateralRatio": 1.2}}"#,
+        "portfolio.json: lendingRules: missing field ratioSensitivity"
       ),
       (
         #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "long", "leverage": -5}]}"#,

@@ -32,8 +32,8 @@ struct ReportSection {
   static func all(_ r: RunReport) -> [ReportSection] {
     [
       inputs(r), covariance(r), weights(r), monteCarlo(r), valueAtRisk(r), riskGrid(r),
-      backtest(r), liquidation(r), timings(r),
-    ]
+      backtest(r), liquidation(r),
+    ] + (r.lending.map { [lending($0, r)] } ?? []) + [timings(r)]
   }
 
   static func inputs(_ r: RunReport) -> ReportSection {
@@ -162,6 +162,41 @@ struct ReportSection {
       tables: [
         Table(
           header: ["method", "days", "VaR 95%", "VaR 99%", "VaR 99.5%", "ES 97.5%"], rows: rows)
+      ], charts: [])
+  }
+
+  static func lending(_ l: RunReport.Lending, _ r: RunReport) -> ReportSection {
+    let hasRules = l.rules != nil
+    let rows = l.loans.map { loan in
+      [
+        loan.name, money(loan.debt), money(loan.collateralValue),
+        number(loan.liquidationThreshold, 2),
+        percent(loan.collateralVolatility),
+        "\(percent(loan.defaultProbability)) ± \(percent(loan.defaultProbabilityStandardError))",
+        percent(loan.gridDefaultProbability),
+        "\(money(loan.expectedDefaultCost)) ± \(money(loan.expectedDefaultCostStandardError))",
+      ]
+        + (hasRules
+          ? [loan.rate.map { percent($0) } ?? "", loan.collateralRatio.map { number($0, 3) } ?? ""]
+          : [])
+    }
+    var paragraphs = [
+      "Each loan is in default once its debt exceeds the liquidation threshold times its collateral's value (the collateral falls to debt/LT). Over \(number(r.inputs.horizonDays, 0)) days on the report's model and \(r.inputs.paths) paths: the default probability under continuous monitoring (Brownian bridge with the basket's local volatility; exact for one asset, an approximation for a basket that vanishes as the grid is refined) and on the \(r.inputs.steps) dates of the grid, and the expected default cost E[(L − C(T))⁺ · 1{default}].",
+      "Book: expected default cost \(money(l.expectedDefaultCost)) (standard error at most \(money(l.expectedDefaultCostStandardErrorBound))).",
+    ]
+    if let rules = l.rules {
+      paragraphs.append(
+        "Rules: rate r = \(number(rules.baseRate, 4)) + \(number(rules.rateSensitivity, 4))·σ, collateral ratio CR = \(number(rules.minimumCollateralRatio, 4)) + \(number(rules.ratioSensitivity, 4))·σ, with σ the collateral's annual volatility."
+      )
+    }
+    return ReportSection(
+      id: "lending", title: "Lending", paragraphs: paragraphs,
+      tables: [
+        Table(
+          header: [
+            "loan", "debt", "collateral", "LT", "σ (annual)", "default (continuous)",
+            "default (grid)", "expected default cost",
+          ] + (hasRules ? ["rate (rule)", "CR (rule)"] : []), rows: rows)
       ], charts: [])
   }
 

@@ -91,6 +91,12 @@ struct RunPipeline {
     let liquidation = try timed("liquidation", "per-block liquidation sweep", budget: 0.4) {
       try liquidationSection(gbm)
     }
+    let lending =
+      portfolio.loans.isEmpty
+      ? nil
+      : try timed("lending", "daily lending update", budget: 86_400) {
+        try lendingSection(gbm)
+      }
     return RunReport(
       assets: assets,
       inputs: .init(
@@ -107,7 +113,7 @@ struct RunPipeline {
         spot: spot, holdings: portfolio.holdings, weights: portfolio.weights,
         value: portfolio.value),
       riskParity: parity, var: varSection, monteCarlo: monteCarlo, backtest: backtest,
-      liquidation: liquidation, timings: timings, riskGrid: grid)
+      liquidation: liquidation, timings: timings, riskGrid: grid, lending: lending)
   }
 
   /// A bundled file by its name (`bundled:NAME`), any other as given.
@@ -316,6 +322,44 @@ struct RunPipeline {
       method: BacktestMethod.historical.rawValue, window: window,
       confidence: settings.confidence, result: headline!, methods: methods,
       dates: Array(dates[window...]), returns: Array(returns[window...]))
+  }
+
+  /// The loans as a `LendingBook` (collateral ratio `1/LT`) on the report's model and
+  /// simulation settings, and the seeds' rules from the collateral volatilities.
+  private func lendingSection(_ model: CorrelatedGBM<Double>) throws -> RunReport.Lending {
+    try kernel {
+      let book = try LendingBook(
+        model: model,
+        loans: portfolio.loans.map {
+          try CollateralizedLoan(
+            amount: $0.loan.debt, collateral: $0.units,
+            liquidationRatio: 1 / $0.loan.liquidationThreshold)
+        })
+      let risk = try book.simulate(settings: simulationSettings)
+      let rules = try portfolio.lendingRules.map {
+        try book.parameters(
+          baseRate: $0.baseRate, rateSensitivity: $0.rateSensitivity,
+          minimumCollateralRatio: $0.minimumCollateralRatio, ratioSensitivity: $0.ratioSensitivity)
+      }
+      let loans = zip(portfolio.loans, risk.loans).enumerated().map { k, pair in
+        let (entry, loan) = pair
+        return RunReport.Lending.Loan(
+          name: entry.loan.name, debt: loan.amount, collateralValue: loan.collateralValue,
+          liquidationThreshold: entry.loan.liquidationThreshold,
+          collateralVolatility: loan.collateralVolatility,
+          defaultProbability: loan.defaultProbability.value,
+          defaultProbabilityStandardError: loan.defaultProbability.standardError,
+          gridDefaultProbability: loan.defaultProbabilityOnGrid.value,
+          gridDefaultProbabilityStandardError: loan.defaultProbabilityOnGrid.standardError,
+          expectedDefaultCost: loan.expectedDefaultCost.value,
+          expectedDefaultCostStandardError: loan.expectedDefaultCost.standardError,
+          rate: rules?.rates[k], collateralRatio: rules?.collateralRatios[k])
+      }
+      return RunReport.Lending(
+        loans: loans, expectedDefaultCost: risk.expectedDefaultCost,
+        expectedDefaultCostStandardErrorBound: risk.expectedDefaultCostStandardErrorBound,
+        rules: portfolio.lendingRules)
+    }
   }
 
   private func liquidationSection(_ model: CorrelatedGBM<Double>) throws -> RunReport.Liquidation {

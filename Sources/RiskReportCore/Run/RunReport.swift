@@ -180,6 +180,37 @@ struct RunReport: Codable, Equatable {
   let timings: [Timing]
   /// VaR and ES by every method at 95–99.5% and at one day and the horizon (`RiskGrid`).
   var riskGrid: [RiskGrid.Entry] = []
+  /// The portfolio file's loans (`nil` without any).
+  var lending: Lending? = nil
+
+  /// Each loan's default risk over the horizon (`LendingBook` on the report's model and paths),
+  /// and the book's expected default cost.
+  struct Lending: Codable, Equatable {
+    struct Loan: Codable, Equatable {
+      let name: String
+      let debt: Double
+      let collateralValue: Double
+      let liquidationThreshold: Double
+      /// Annualised `√(wᵀΣw)` of the collateral basket.
+      let collateralVolatility: Double
+      /// Continuous monitoring (Brownian bridge), and on the simulation's grid.
+      let defaultProbability: Double
+      let defaultProbabilityStandardError: Double
+      let gridDefaultProbability: Double
+      let gridDefaultProbabilityStandardError: Double
+      /// `E[(L − C(T))⁺ · 1{default}]`.
+      let expectedDefaultCost: Double
+      let expectedDefaultCostStandardError: Double
+      /// The seeds' rules `r = r₀ + βσ` and `CR = CR_min + γσ` (with `lendingRules`).
+      let rate: Double?
+      let collateralRatio: Double?
+    }
+    let loans: [Loan]
+    let expectedDefaultCost: Double
+    /// Σ of the loans' standard errors: a bound (the loans' estimates are correlated).
+    let expectedDefaultCostStandardErrorBound: Double
+    let rules: PortfolioFile.LendingRules?
+  }
 
   func json() throws -> Data {
     try ReportJSON.encode(self, pretty: true)
