@@ -49,6 +49,22 @@ struct PortfolioFile {
     let ratioSensitivity: Double
   }
 
+  /// The seeds' leverage controls (`LeverageControls`, `VolatilityCircuitBreaker`,
+  /// `SystemicVolatility`): `L* = κ/σ · min(100, M/VaR)` with κ `leverageScale` and M `margin`
+  /// (a fraction of the position's notional, as the VaR is); `LT(t) = LT₀(1 + ησ(t))`; the
+  /// circuit breaker `σ(t) > θ·EMA(σ)` on a `volatilityWindow`-day rolling volatility; the
+  /// stability `1 − σ/σ_max`.
+  struct Controls: Codable, Equatable {
+    let leverageScale: Double
+    let margin: Double
+    let liquidationThreshold: Double
+    let thresholdSensitivity: Double
+    let breakerThreshold: Double
+    let breakerDecay: Double
+    let volatilityWindow: Int
+    let maximumVolatility: Double
+  }
+
   private struct Contents: Decodable {
     let holdings: [String: Double]?
     let weights: [String: Double]?
@@ -58,6 +74,7 @@ struct PortfolioFile {
     let caps: [String: Double]?
     let loans: [Loan]?
     let lendingRules: LendingRules?
+    let controls: Controls?
   }
 
   let path: String
@@ -73,6 +90,7 @@ struct PortfolioFile {
   /// The loans, each with its collateral in units per price-file asset.
   let loans: [(loan: Loan, units: [Double])]
   let lendingRules: LendingRules?
+  let controls: Controls?
 
   /// Reads and checks the file against the price file's assets and spot prices.
   ///
@@ -199,6 +217,22 @@ struct PortfolioFile {
       }
     }
     lendingRules = contents.lendingRules
+    if let c = contents.controls {
+      let checks: [(String, Double, ClosedRange<Double>)] = [
+        ("leverageScale", c.leverageScale, 1e-9...1e6), ("margin", c.margin, 0...1e6),
+        ("liquidationThreshold", c.liquidationThreshold, 1e-9...1),
+        ("thresholdSensitivity", c.thresholdSensitivity, 0...1e6),
+        ("breakerThreshold", c.breakerThreshold, 1e-9...1e6),
+        ("breakerDecay", c.breakerDecay, 1e-9...0.999_999_999),
+        ("volatilityWindow", Double(c.volatilityWindow), 2...10_000),
+        ("maximumVolatility", c.maximumVolatility, 1e-9...1e6),
+      ]
+      for (key, value, range) in checks where !range.contains(value) {
+        throw field(
+          "controls.\(key)", "\(value) must be in [\(range.lowerBound), \(range.upperBound)]")
+      }
+    }
+    controls = contents.controls
   }
 
   /// The keys a portfolio file may hold.
@@ -218,6 +252,11 @@ struct PortfolioFile {
     "lendingRules": .object([
       "baseRate": .scalar, "rateSensitivity": .scalar, "minimumCollateralRatio": .scalar,
       "ratioSensitivity": .scalar,
+    ]),
+    "controls": .object([
+      "leverageScale": .scalar, "margin": .scalar, "liquidationThreshold": .scalar,
+      "thresholdSensitivity": .scalar, "breakerThreshold": .scalar, "breakerDecay": .scalar,
+      "volatilityWindow": .scalar, "maximumVolatility": .scalar,
     ]),
   ])
 

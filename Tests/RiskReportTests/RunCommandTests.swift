@@ -143,8 +143,30 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(
       r.timings.map(\.step) == [
         "covariance", "riskParity", "monteCarlo", "varOtherMethods", "backtest", "riskGrid",
-        "liquidation", "lending",
+        "liquidation", "controls", "lending",
       ])
+
+    // Leverage controls: the library's formulas on the report's model and returns.
+    let controls = try #require(r.controls)
+    #expect(controls.positions.map(\.asset) == ["AAPL", "GOOG", "MSFT"])
+    for p in controls.positions {
+      let i = prices.assets.firstIndex(of: p.asset)!
+      let sigma = model.volatility[i]
+      let oneDay = try ParametricVaR.normal(
+        weights: [1.0], covariance: Matrix([[sigma * sigma / 252]]), confidence: 0.99
+      ).valueAtRisk
+      #expect(p.oneDayValueAtRisk == oneDay)
+      #expect(
+        p.volatilityAdjustedLeverage
+          == (try LeverageControls.volatilityAdjustedLeverage(
+            scale: 0.5, volatility: sigma, margin: 0.1, valueAtRisk: oneDay)))
+      #expect(p.aboveAdjustedLeverage == (p.leverage > p.volatilityAdjustedLeverage))
+      #expect(abs(p.dynamicLiquidationThreshold - 0.8 * (1 + 0.5 * sigma)) < 1e-15)
+    }
+    #expect(controls.entropy == (try LeverageControls.entropy(r.weights.weights)))
+    #expect(controls.daysChecked == labels.count - 19)
+    #expect(controls.circuitBreakerTrips.allSatisfy { labels.contains($0) })
+    #expect(controls.stability == 1 - controls.systemicVolatility / 0.4)
 
     // Lending: the bundled loans as a LendingBook on the report's model and settings.
     let lending = try #require(r.lending)

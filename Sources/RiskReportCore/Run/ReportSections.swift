@@ -33,7 +33,8 @@ struct ReportSection {
     [
       inputs(r), covariance(r), weights(r), monteCarlo(r), valueAtRisk(r), riskGrid(r),
       backtest(r), liquidation(r),
-    ] + (r.lending.map { [lending($0, r)] } ?? []) + [timings(r)]
+    ] + (r.lending.map { [lending($0, r)] } ?? []) + (r.controls.map { [controls($0, r)] } ?? [])
+      + [timings(r)]
   }
 
   static func inputs(_ r: RunReport) -> ReportSection {
@@ -197,6 +198,34 @@ struct ReportSection {
             "loan", "debt", "collateral", "LT", "σ (annual)", "default (continuous)",
             "default (grid)", "expected default cost",
           ] + (hasRules ? ["rate (rule)", "CR (rule)"] : []), rows: rows)
+      ], charts: [])
+  }
+
+  static func controls(_ c: RunReport.Controls, _ r: RunReport) -> ReportSection {
+    let s = c.settings
+    let rows = c.positions.map { p in
+      [
+        "\(p.asset) \(p.side.rawValue)", number(p.leverage, 0) + "×", percent(p.volatility),
+        percent(p.oneDayValueAtRisk), number(p.volatilityAdjustedLeverage, 2) + "×",
+        p.aboveAdjustedLeverage ? "**above**" : "within", number(p.dynamicLiquidationThreshold, 3),
+      ]
+    }
+    let trips = c.circuitBreakerTrips
+    let shown = trips.count > 12 ? Array(trips.prefix(12)) + ["…"] : trips
+    return ReportSection(
+      id: "controls", title: "Leverage controls",
+      paragraphs: [
+        "Volatility-adjusted leverage L* = κ/σ · min(100, M/VaR) with κ = \(number(s.leverageScale, 3)) and margin M = \(number(s.margin, 3)) of notional, σ the asset's annual volatility and VaR its one-day \(percent(r.inputs.confidence, 1)) normal VaR; dynamic liquidation threshold LT = LT₀(1 + ησ) with LT₀ = \(number(s.liquidationThreshold, 3)), η = \(number(s.thresholdSensitivity, 3)).",
+        "Circuit breaker (σ(t) > \(number(s.breakerThreshold, 2))·EMA(σ), decay \(number(s.breakerDecay, 3)), on the portfolio's \(s.volatilityWindow)-day rolling volatility): \(trips.count) trips in \(c.daysChecked) days checked"
+          + (trips.isEmpty ? "." : ": \(shown.joined(separator: ", ")) (all in report.json)."),
+        "Portfolio entropy H = −Σ wᵢ ln wᵢ = \(number(c.entropy, 4)) (of at most ln d = \(number(c.maximumEntropy, 4))). Systemic volatility \(percent(c.systemicVolatility)) against a ceiling of \(percent(s.maximumVolatility)): stability \(number(c.stability, 3)).",
+      ],
+      tables: [
+        Table(
+          header: [
+            "position", "leverage", "σ (annual)", "1-day VaR", "L*", "leverage vs L*",
+            "dynamic LT",
+          ], rows: rows)
       ], charts: [])
   }
 

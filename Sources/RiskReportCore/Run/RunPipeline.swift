@@ -91,6 +91,11 @@ struct RunPipeline {
     let liquidation = try timed("liquidation", "per-block liquidation sweep", budget: 0.4) {
       try liquidationSection(gbm)
     }
+    let controls = try portfolio.controls.map { c in
+      try timed("controls", "per-block risk refresh", budget: 0.4) {
+        try controlsSection(c, model: gbm, dailyCovariance: daily)
+      }
+    }
     let lending =
       portfolio.loans.isEmpty
       ? nil
@@ -113,7 +118,8 @@ struct RunPipeline {
         spot: spot, holdings: portfolio.holdings, weights: portfolio.weights,
         value: portfolio.value),
       riskParity: parity, var: varSection, monteCarlo: monteCarlo, backtest: backtest,
-      liquidation: liquidation, timings: timings, riskGrid: grid, lending: lending)
+      liquidation: liquidation, timings: timings, riskGrid: grid, lending: lending,
+      controls: controls)
   }
 
   /// A bundled file by its name (`bundled:NAME`), any other as given.
@@ -322,6 +328,55 @@ struct RunPipeline {
       method: BacktestMethod.historical.rawValue, window: window,
       confidence: settings.confidence, result: headline!, methods: methods,
       dates: Array(dates[window...]), returns: Array(returns[window...]))
+  }
+
+  /// The leverage controls on the report's model and the portfolio's daily returns.
+  private func controlsSection(
+    _ c: PortfolioFile.Controls, model: CorrelatedGBM<Double>, dailyCovariance: Matrix<Double>
+  ) throws -> RunReport.Controls {
+    try kernel {
+      let positions = try portfolio.positions.map { p -> RunReport.Controls.Position in
+        let i = assets.firstIndex(of: p.asset)!
+        let sigma = model.volatility[i]
+        let oneDay = try ParametricVaR.normal(
+          weights: [1], covariance: Matrix([[sigma * sigma / year]]),
+          confidence: settings.confidence
+        ).valueAtRisk
+        let adjusted = try LeverageControls.volatilityAdjustedLeverage(
+          scale: c.leverageScale, volatility: sigma, margin: c.margin, valueAtRisk: oneDay)
+        return .init(
+          asset: p.asset, side: p.side, leverage: p.leverage, volatility: sigma,
+          oneDayValueAtRisk: oneDay, volatilityAdjustedLeverage: adjusted,
+          aboveAdjustedLeverage: p.leverage > adjusted,
+          dynamicLiquidationThreshold: try LeverageControls.dynamicLiquidationThreshold(
+            base: c.liquidationThreshold, sensitivity: c.thresholdSensitivity, volatility: sigma))
+      }
+      // The circuit breaker on the portfolio's rolling (annualised) volatility, day by day.
+      let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
+      let returns = try simple.multiplied(by: portfolio.weights)
+      let dates = prices.completeReturnLabels()
+      var rolling = try RollingVolatility<Double>(window: c.volatilityWindow)
+      var breaker = try VolatilityCircuitBreaker<Double>(
+        threshold: c.breakerThreshold, decay: c.breakerDecay)
+      var trips: [String] = []
+      var checked = 0
+      for (t, r) in returns.enumerated() {
+        try rolling.update(r)
+        guard rolling.observations == c.volatilityWindow, let sigma = rolling.volatility else {
+          continue
+        }
+        checked += 1
+        if try breaker.update(volatility: sigma * year.squareRoot()) { trips.append(dates[t]) }
+      }
+      let annual = try Matrix(dailyCovariance.rowArrays.map { $0.map { $0 * year } })
+      let systemic = try SystemicVolatility.measure(
+        weights: portfolio.weights, covariance: annual, maximum: c.maximumVolatility)
+      return .init(
+        positions: positions, circuitBreakerTrips: trips, daysChecked: checked,
+        entropy: try LeverageControls.entropy(portfolio.weights),
+        maximumEntropy: Foundation.log(Double(assets.count)),
+        systemicVolatility: systemic.volatility, stability: systemic.stability, settings: c)
+    }
   }
 
   /// The loans as a `LendingBook` (collateral ratio `1/LT`) on the report's model and

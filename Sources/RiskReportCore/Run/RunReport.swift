@@ -182,6 +182,36 @@ struct RunReport: Codable, Equatable {
   var riskGrid: [RiskGrid.Entry] = []
   /// The portfolio file's loans (`nil` without any).
   var lending: Lending? = nil
+  /// The leverage controls (`nil` without `controls` in the portfolio file).
+  var controls: Controls? = nil
+
+  struct Controls: Codable, Equatable {
+    struct Position: Codable, Equatable {
+      let asset: String
+      let side: PositionSide
+      let leverage: Double
+      /// The asset's annualised volatility and its one-day VaR at the report's confidence, as
+      /// a fraction of notional (normal, from the model).
+      let volatility: Double
+      let oneDayValueAtRisk: Double
+      /// `L* = κ/σ · min(100, M/VaR)`, and whether the position's leverage is above it.
+      let volatilityAdjustedLeverage: Double
+      let aboveAdjustedLeverage: Bool
+      /// `LT₀(1 + ησ)`.
+      let dynamicLiquidationThreshold: Double
+    }
+    let positions: [Position]
+    /// The days the circuit breaker would have tripped on the portfolio's rolling volatility.
+    let circuitBreakerTrips: [String]
+    let daysChecked: Int
+    /// `−Σ wᵢ ln wᵢ` of the portfolio weights, and its maximum `ln d`.
+    let entropy: Double
+    let maximumEntropy: Double
+    /// `√(wᵀΣw)` (annual) and `1 − σ/σ_max`.
+    let systemicVolatility: Double
+    let stability: Double
+    let settings: PortfolioFile.Controls
+  }
 
   /// Each loan's default risk over the horizon (`LendingBook` on the report's model and paths),
   /// and the book's expected default cost.
