@@ -60,7 +60,7 @@ same "var all (table)" var --weights "$WORK/weights.csv" --paths 3000
 strip() {
   python3 -c 'import json,sys
 def s(x):
-    if isinstance(x, dict): return {k: s(v) for k, v in x.items() if k not in ("timings", "processes")}
+    if isinstance(x, dict): return {k: s(v) for k, v in x.items() if k not in ("timings", "processes", "refreshSeconds")}
     if isinstance(x, list): return [s(v) for v in x]
     return x
 print(json.dumps(s(json.load(open(sys.argv[1]))), sort_keys=True))' "$1"

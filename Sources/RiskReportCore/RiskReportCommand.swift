@@ -9,7 +9,7 @@ package struct RiskReportCommand: ParsableCommand {
     abstract: "Portfolio and leverage risk from price histories.",
     subcommands: [
       RunCommand.self, CovarianceCommand.self, SimulateCommand.self, ParityCommand.self,
-      LiquidationCommand.self, VaRCommand.self, BacktestCommand.self,
+      LiquidationCommand.self, VaRCommand.self, BacktestCommand.self, CadenceCommand.self,
     ]
   )
 

@@ -143,7 +143,7 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(
       r.timings.map(\.step) == [
         "covariance", "riskParity", "monteCarlo", "varOtherMethods", "backtest", "riskGrid",
-        "liquidation", "controls", "lending",
+        "liquidation", "cadence", "controls", "lending",
       ])
 
     // Leverage controls: the library's formulas on the report's model and returns.
@@ -284,9 +284,16 @@ func numbers(_ r: RunReport) -> RunReport {
           backtestWindow: r.inputs.backtestWindow,
           threads: nil, processes: r.inputs.processes, versions: r.inputs.versions),
         covariance: r.covariance, weights: r.weights, riskParity: r.riskParity, var: r.var,
-        monteCarlo: r.monteCarlo, backtest: r.backtest, liquidation: r.liquidation, timings: [])
+        monteCarlo: r.monteCarlo, backtest: r.backtest, liquidation: r.liquidation, timings: [],
+        riskGrid: r.riskGrid, lending: r.lending, controls: r.controls,
+        cadence: r.cadence.map {
+          var c = $0
+          c.refreshSeconds = 0  // a timing
+          return c
+        })
     }
     #expect(strip(ra) == strip(rb))
+    #expect(ra.cadence != nil && ra.lending != nil && ra.controls != nil && !ra.riskGrid.isEmpty)
     let c = temporaryFolder()
     #expect(
       try runRiskReport(["run", "--out", c, "--seed", "7", "--format", "json"] + Self.small).0 == 0)

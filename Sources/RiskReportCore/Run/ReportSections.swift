@@ -34,7 +34,7 @@ struct ReportSection {
       inputs(r), covariance(r), weights(r), monteCarlo(r), valueAtRisk(r), riskGrid(r),
       backtest(r), liquidation(r),
     ] + (r.lending.map { [lending($0, r)] } ?? []) + (r.controls.map { [controls($0, r)] } ?? [])
-      + [timings(r)]
+      + (r.cadence.map { [cadence($0)] } ?? []) + [timings(r)]
   }
 
   static func inputs(_ r: RunReport) -> ReportSection {
@@ -226,6 +226,30 @@ struct ReportSection {
             "position", "leverage", "σ (annual)", "1-day VaR", "L*", "leverage vs L*",
             "dynamic LT",
           ], rows: rows)
+      ], charts: [])
+  }
+
+  static func cadence(_ c: CadenceAnalysis.Result) -> ReportSection {
+    ReportSection(
+      id: "cadence", title: "How often must we update?",
+      paragraphs: [
+        "A rolling backtest on \(c.days) days in which the portfolio's variance is re-estimated from the previous \(c.window) days only every k days and held in between: the normal \(percent(c.confidence, 1)) VaR's exceedance rate with Kupiec's p-value, and the mean Gaussian log score of the variance forecast (ln σ̂² + r²/σ̂², lower is better) against re-estimating daily.",
+        "**\(c.recommendation.prefix(1).uppercased() + c.recommendation.dropFirst()).** One refresh took \(String(format: "%.3f", c.refreshSeconds * 1e3)) ms against the \(String(format: "%.0f", c.budgetSeconds * 1e3)) ms per-block budget.",
+      ],
+      tables: [
+        Table(
+          header: [
+            "refresh every", "exceedance rate", "Kupiec p", "log score", "excess over daily ± s.e.",
+            "within \(c.tolerance)",
+          ],
+          rows: c.intervals.map {
+            [
+              "\($0.interval) days", percent($0.exceedanceRate), number($0.kupiecPValue),
+              number($0.loss, 5),
+              String(format: "%+.5f ± %.5f", $0.lossDifference, $0.lossDifferenceStandardError),
+              $0.withinTolerance ? "yes" : "no",
+            ]
+          })
       ], charts: [])
   }
 

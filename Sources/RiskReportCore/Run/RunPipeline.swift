@@ -91,6 +91,16 @@ struct RunPipeline {
     let liquidation = try timed("liquidation", "per-block liquidation sweep", budget: 0.4) {
       try liquidationSection(gbm)
     }
+    let cadence = try timed("cadence", "daily risk update", budget: 86_400) {
+      try kernel {
+        let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
+        return try CadenceAnalysis(
+          window: settings.window,
+          intervals: [1, 5, 21, 63].filter { $0 < simple.rows - settings.window },
+          confidence: settings.confidence, estimator: estimator
+        ).run(returns: simple, weights: portfolio.weights)
+      }
+    }
     let controls = try portfolio.controls.map { c in
       try timed("controls", "per-block risk refresh", budget: 0.4) {
         try controlsSection(c, model: gbm, dailyCovariance: daily)
@@ -119,7 +129,7 @@ struct RunPipeline {
         value: portfolio.value),
       riskParity: parity, var: varSection, monteCarlo: monteCarlo, backtest: backtest,
       liquidation: liquidation, timings: timings, riskGrid: grid, lending: lending,
-      controls: controls)
+      controls: controls, cadence: cadence)
   }
 
   /// A bundled file by its name (`bundled:NAME`), any other as given.

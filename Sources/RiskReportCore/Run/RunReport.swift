@@ -184,6 +184,8 @@ struct RunReport: Codable, Equatable {
   var lending: Lending? = nil
   /// The leverage controls (`nil` without `controls` in the portfolio file).
   var controls: Controls? = nil
+  /// How often the risk must be updated (`CadenceAnalysis` over intervals 1, 5, 21 and 63).
+  var cadence: CadenceAnalysis.Result? = nil
 
   struct Controls: Codable, Equatable {
     struct Position: Codable, Equatable {
