@@ -65,6 +65,13 @@ struct PortfolioFile {
     let maximumVolatility: Double
   }
 
+  /// The cost-aware rebalance from the current weights: linear costs per unit of weight
+  /// traded (an asset not named costs 0) and the risk aversion λ (default 0).
+  struct Rebalance: Codable, Equatable {
+    let costs: [String: Double]
+    let riskAversion: Double?
+  }
+
   private struct Contents: Decodable {
     let holdings: [String: Double]?
     let weights: [String: Double]?
@@ -75,6 +82,7 @@ struct PortfolioFile {
     let loans: [Loan]?
     let lendingRules: LendingRules?
     let controls: Controls?
+    let rebalance: Rebalance?
   }
 
   let path: String
@@ -91,6 +99,8 @@ struct PortfolioFile {
   let loans: [(loan: Loan, units: [Double])]
   let lendingRules: LendingRules?
   let controls: Controls?
+  /// Per asset trading costs and λ for the "Rebalance" section (`nil` without `rebalance`).
+  let rebalance: (costs: [Double], riskAversion: Double)?
 
   /// Reads and checks the file against the price file's assets and spot prices.
   ///
@@ -233,6 +243,19 @@ struct PortfolioFile {
       }
     }
     controls = contents.controls
+    if let r = contents.rebalance {
+      let costs = try perAsset(r.costs, "rebalance.costs")
+      for (i, c) in costs.enumerated() where c > 1 {
+        throw field("rebalance.costs.\(assets[i])", "\(c) must be at most 1 (a fraction traded)")
+      }
+      let lambda = r.riskAversion ?? 0
+      guard lambda >= 0, lambda <= 1e6 else {
+        throw field("rebalance.riskAversion", "\(lambda) must be in [0, 1e6]")
+      }
+      rebalance = (costs, lambda)
+    } else {
+      rebalance = nil
+    }
   }
 
   /// The keys a portfolio file may hold.
@@ -253,6 +276,7 @@ struct PortfolioFile {
       "baseRate": .scalar, "rateSensitivity": .scalar, "minimumCollateralRatio": .scalar,
       "ratioSensitivity": .scalar,
     ]),
+    "rebalance": .object(["costs": .map(.scalar), "riskAversion": .scalar]),
     "controls": .object([
       "leverageScale": .scalar, "margin": .scalar, "liquidationThreshold": .scalar,
       "thresholdSensitivity": .scalar, "breakerThreshold": .scalar, "breakerDecay": .scalar,

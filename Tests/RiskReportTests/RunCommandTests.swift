@@ -143,8 +143,17 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(
       r.timings.map(\.step) == [
         "covariance", "riskParity", "monteCarlo", "varOtherMethods", "backtest", "riskGrid",
-        "liquidation", "cadence", "controls", "lending",
+        "liquidation", "cadence", "rebalance", "controls", "lending",
       ])
+
+    // Rebalance: CostAwareRebalance on the annualised covariance from the current weights.
+    let rebalance = try #require(r.rebalance)
+    let annual = try Matrix(estimate.covariance.rowArrays.map { $0.map { $0 * 252 } })
+    let solution = try CostAwareRebalance().solve(
+      covariance: annual, currentWeights: r.weights.weights, costs: [0.001, 0.001, 0.0005, 0.0005])
+    #expect(rebalance.weights == solution.weights && rebalance.trades == solution.trades)
+    #expect(rebalance.volatilityAfter <= rebalance.volatilityBefore)
+    #expect(abs(rebalance.weights.reduce(0, +) - 1) < 1e-9)
 
     // Leverage controls: the library's formulas on the report's model and returns.
     let controls = try #require(r.controls)
@@ -285,7 +294,7 @@ func numbers(_ r: RunReport) -> RunReport {
           threads: nil, processes: r.inputs.processes, versions: r.inputs.versions),
         covariance: r.covariance, weights: r.weights, riskParity: r.riskParity, var: r.var,
         monteCarlo: r.monteCarlo, backtest: r.backtest, liquidation: r.liquidation, timings: [],
-        riskGrid: r.riskGrid, lending: r.lending, controls: r.controls,
+        riskGrid: r.riskGrid, lending: r.lending, controls: r.controls, rebalance: r.rebalance,
         cadence: r.cadence.map {
           var c = $0
           c.refreshSeconds = 0  // a timing

@@ -34,7 +34,8 @@ struct ReportSection {
       inputs(r), covariance(r), weights(r), monteCarlo(r), valueAtRisk(r), riskGrid(r),
       backtest(r), liquidation(r),
     ] + (r.lending.map { [lending($0, r)] } ?? []) + (r.controls.map { [controls($0, r)] } ?? [])
-      + (r.cadence.map { [cadence($0)] } ?? []) + [timings(r)]
+      + (r.rebalance.map { [rebalance($0, r)] } ?? []) + (r.cadence.map { [cadence($0)] } ?? [])
+      + [timings(r)]
   }
 
   static func inputs(_ r: RunReport) -> ReportSection {
@@ -226,6 +227,24 @@ struct ReportSection {
             "position", "leverage", "σ (annual)", "1-day VaR", "L*", "leverage vs L*",
             "dynamic LT",
           ], rows: rows)
+      ], charts: [])
+  }
+
+  static func rebalance(_ b: RunReport.Rebalance, _ r: RunReport) -> ReportSection {
+    ReportSection(
+      id: "rebalance", title: "Rebalance",
+      paragraphs: [
+        "The cost-aware rebalance from the current weights (`CostAwareRebalance`: minimise σ_p(w) − λμᵀw + Σ cᵢ|wᵢ − w0ᵢ| long-only under the caps, λ = \(number(b.riskAversion, 3)), zero expected returns), on the annualised covariance. Volatility \(percent(b.volatilityBefore)) before, \(percent(b.volatilityAfter)) after, for a trading cost of \(number(b.tradingCost, 6)) of the portfolio value (\(b.iterations) Newton steps). An asset is traded only where its risk reduction outweighs its cost."
+      ],
+      tables: [
+        Table(
+          header: ["asset", "cost per unit traded", "current", "after", "trade"],
+          rows: r.assets.indices.map { i in
+            [
+              r.assets[i], number(b.costs[i], 4), percent(b.currentWeights[i]),
+              percent(b.weights[i]), String(format: "%+.2f%%", 100 * b.trades[i]),
+            ]
+          })
       ], charts: [])
   }
 

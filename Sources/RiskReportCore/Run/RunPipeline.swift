@@ -101,6 +101,24 @@ struct RunPipeline {
         ).run(returns: simple, weights: portfolio.weights)
       }
     }
+    let rebalance = try portfolio.rebalance.map { r in
+      try timed("rebalance", "hourly rebalance", budget: 3_600) {
+        try kernel {
+          let annual = try Matrix(daily.rowArrays.map { $0.map { $0 * year } })
+          let solution = try CostAwareRebalance().solve(
+            covariance: annual, currentWeights: portfolio.weights,
+            riskAversion: r.riskAversion, costs: r.costs, caps: portfolio.caps)
+          let before = try RiskContributions(weights: portfolio.weights, covariance: annual)
+          return RunReport.Rebalance(
+            costs: r.costs, riskAversion: r.riskAversion, currentWeights: portfolio.weights,
+            weights: solution.weights, trades: solution.trades,
+            tradingCost: solution.tradingCost,
+            volatilityBefore: before.portfolioVolatility,
+            volatilityAfter: solution.portfolioVolatility,
+            iterations: solution.convergence.iterations)
+        }
+      }
+    }
     let controls = try portfolio.controls.map { c in
       try timed("controls", "per-block risk refresh", budget: 0.4) {
         try controlsSection(c, model: gbm, dailyCovariance: daily)
@@ -129,7 +147,7 @@ struct RunPipeline {
         value: portfolio.value),
       riskParity: parity, var: varSection, monteCarlo: monteCarlo, backtest: backtest,
       liquidation: liquidation, timings: timings, riskGrid: grid, lending: lending,
-      controls: controls, cadence: cadence)
+      controls: controls, rebalance: rebalance, cadence: cadence)
   }
 
   /// A bundled file by its name (`bundled:NAME`), any other as given.

@@ -184,6 +184,23 @@ struct RunReport: Codable, Equatable {
   var lending: Lending? = nil
   /// The leverage controls (`nil` without `controls` in the portfolio file).
   var controls: Controls? = nil
+  /// The cost-aware rebalance (`nil` without `rebalance` in the portfolio file).
+  var rebalance: Rebalance? = nil
+
+  struct Rebalance: Codable, Equatable {
+    let costs: [Double]
+    let riskAversion: Double
+    /// Weights before and after, the trades (after − before) and their cost Σ cᵢ|tradeᵢ|.
+    let currentWeights: [Double]
+    let weights: [Double]
+    let trades: [Double]
+    let tradingCost: Double
+    /// Annualised σ_p before and after.
+    let volatilityBefore: Double
+    let volatilityAfter: Double
+    let iterations: Int
+  }
+
   /// How often the risk must be updated (`CadenceAnalysis` over intervals 1, 5, 21 and 63).
   var cadence: CadenceAnalysis.Result? = nil
 
