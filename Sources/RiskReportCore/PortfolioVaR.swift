@@ -94,19 +94,27 @@ struct PortfolioVaR {
         ).estimate.covariance
       let r = try ParametricVaR.normal(
         weights: weights, covariance: sigma, confidence: confidence, horizonDays: horizonDays)
-      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1)
+      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)
     case .cornishFisher:
       let r = try CornishFisherVaR.fromSample(portfolio, confidence: confidence)
-      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: root)
+      return .init(
+        method: m.rawValue, risk: r, assets: file.assets, scale: root, weights: weights,
+        standardErrors: false)
     case .historical:
-      let r = try EmpiricalVaR.fromSample(portfolio, confidence: confidence)
-      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: root)
+      // Each day's per-asset contributions wⱼrⱼ: the Euler components of the historical
+      // figures (`EmpiricalVaR.fromContributions`).
+      let contributions = try Matrix(
+        simple.rowArrays.map { row in zip(row, weights).map { $0 * $1 } })
+      let r = try EmpiricalVaR.fromContributions(contributions, confidence: confidence)
+      return .init(
+        method: m.rawValue, risk: r, assets: file.assets, scale: root, weights: weights,
+        standardErrors: false)
     case .monteCarlo, .all:
       let model = try monteCarloModel()
       let simulator = MonteCarloVaR.portfolioSimulator(
         model: model, holdings: holdings(spot: model.spot), settings: settings)
       let r = try MainSimulation.portfolioVaR(simulator, confidence: confidence)
-      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1)
+      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)
     }
   }
 }

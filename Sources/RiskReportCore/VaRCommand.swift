@@ -98,7 +98,9 @@ struct VaRReport: Encodable {
     let method: String
     let `var`: Double
     let expectedShortfall: Double
-    /// Per asset: `{"var": …, "expectedShortfall": …}`; absent for methods without components.
+    /// Per asset: `{"var": …, "expectedShortfall": …, "marginalVar": …}`; absent for methods
+    /// without components. The marginal VaR ∂VaR/∂wᵢ is the Euler component over the weight
+    /// (`componentᵢ = wᵢ · ∂VaR/∂wᵢ`); absent for an asset of weight 0.
     let components: [String: [String: Double]]?
     /// Monte Carlo standard errors (`TailRisk.valueAtRiskStandardError`, …) and the 95% normal
     /// intervals `[low, high]`; absent for methods without them.
@@ -107,10 +109,23 @@ struct VaRReport: Encodable {
     var varInterval: [Double]?
     var expectedShortfallInterval: [Double]?
 
-    init(method: String, risk: TailRisk<Double>, assets: [String], scale: Double) {
+    init(
+      method: String, risk: TailRisk<Double>, assets: [String], scale: Double,
+      weights: [Double]? = nil, standardErrors: Bool = true
+    ) {
       self.method = method
       self.var = risk.valueAtRisk * scale
       self.expectedShortfall = risk.expectedShortfall * scale
+      // Reported for Monte Carlo only: the historical figures' uncertainty is the risk grid's
+      // bootstrap (their asymptotic errors assume independent days).
+      let risk =
+        standardErrors
+        ? risk
+        : TailRisk(
+          confidence: risk.confidence, valueAtRisk: risk.valueAtRisk,
+          expectedShortfall: risk.expectedShortfall,
+          valueAtRiskComponents: risk.valueAtRiskComponents,
+          expectedShortfallComponents: risk.expectedShortfallComponents)
       varStandardError = risk.valueAtRiskStandardError.map { $0 * scale }
       expectedShortfallStandardError = risk.expectedShortfallStandardError.map { $0 * scale }
       // (95% is a valid coverage: the intervals throw only for one outside (0, 1).)
@@ -124,6 +139,7 @@ struct VaRReport: Encodable {
         var c: [String: [String: Double]] = [:]
         for (i, name) in assets.enumerated() {
           c[name] = ["var": v[i] * scale, "expectedShortfall": e[i] * scale]
+          if let w = weights?[i], w != 0 { c[name]!["marginalVar"] = v[i] * scale / w }
         }
         self.components = c
       } else {

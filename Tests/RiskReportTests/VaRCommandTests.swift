@@ -85,6 +85,16 @@ import Testing
     }
     #expect(output.results[0].components != nil && output.results[3].components != nil)
     #expect(output.results[1].components == nil)
+    // Historical components (Euler, from each day's w·r) and every method's marginal VaR,
+    // the component over the weight.
+    let weightOf = ["AAPL": 0.4, "GOOG": 0.3, "IBM": 0.2, "MSFT": 0.1]
+    for r in output.results where r.components != nil {
+      for (asset, c) in r.components! {
+        #expect(
+          abs(c["marginalVar"]! * weightOf[asset]! - c["var"]!) <= 1e-15, "\(r.method) \(asset)")
+      }
+    }
+    #expect(output.results[2].method == "historical" && output.results[2].components != nil)
     // Standard errors and 95% intervals for Monte Carlo only, centred on the estimates.
     for r in output.results.prefix(3) {
       #expect(r.varStandardError == nil && r.varInterval == nil, "\(r.method)")

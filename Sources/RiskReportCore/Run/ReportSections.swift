@@ -121,18 +121,24 @@ struct ReportSection {
     var tables = [
       Table(header: ["method", "VaR", "± s.e.", "expected shortfall", "± s.e."], rows: rows)
     ]
-    if let mc = v.results.first(where: { $0.method == "monte-carlo" }), let c = mc.components {
+    for result in v.results {
+      guard let c = result.components else { continue }
       tables.append(
         Table(
-          header: ["asset", "component VaR (Monte Carlo)", "component ES (Monte Carlo)"],
+          header: [
+            "asset (\(result.method))", "component VaR", "component ES", "marginal VaR",
+          ],
           rows: r.assets.map {
-            [$0, percent(c[$0]!["var"]!, 3), percent(c[$0]!["expectedShortfall"]!, 3)]
+            [
+              $0, percent(c[$0]!["var"]!, 3), percent(c[$0]!["expectedShortfall"]!, 3),
+              c[$0]!["marginalVar"].map { percent($0, 3) } ?? "–",
+            ]
           }))
     }
     return ReportSection(
       id: "var", title: "Value at risk and expected shortfall",
       paragraphs: [
-        "At \(percent(v.confidence, 1)) over \(number(v.horizonDays, 0)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals. The Monte Carlo figures carry their standard errors (asymptotic, from the order statistics around the VaR and the tail's spread; a 95% interval is ±1.96 s.e.)."
+        "At \(percent(v.confidence, 1)) over \(number(v.horizonDays, 0)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals; the marginal VaR is ∂VaR/∂wᵢ, the component over the weight. The Monte Carlo figures carry their standard errors (asymptotic, from the order statistics around the VaR and the tail's spread; a 95% interval is ±1.96 s.e.)."
       ], tables: tables, charts: [])
   }
 

@@ -284,7 +284,10 @@ struct RunPipeline {
     // Each path's return (V − V₀)/V₀, as MonteCarloVaR computes it, for the risk grid.
     let returns = result.portfolioValues!.map { ($0 - stats.initial) / stats.initial }
     return (
-      section, .init(method: "monte-carlo", risk: tail, assets: assets, scale: 1), returns
+      section,
+      .init(
+        method: "monte-carlo", risk: tail, assets: assets, scale: 1, weights: portfolio.weights),
+      returns
     )
   }
 
