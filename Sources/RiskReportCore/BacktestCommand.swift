@@ -20,8 +20,9 @@ struct BacktestCommand: ParsableCommand {
   @OptionGroup var estimation: EstimationOptions
   @Option(help: "Weights CSV (asset,weight), summing to 1.") var weights: String
   @Option(parsing: .unconditional, help: "Estimation window in days.") var window: Int = 250
-  @Option(parsing: .unconditional, help: "Confidence level in [0.5, 1).") var confidence: Double = 0.99
-  @Option(help: "parametric, cornish-fisher or historical.") var method: BacktestMethod =
+  @Option(parsing: .unconditional, help: "Confidence level in [0.5, 1).") var confidence: Double =
+    0.99
+  @Option(help: "parametric, cornish-fisher, historical or ewma.") var method: BacktestMethod =
     .historical
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
@@ -71,6 +72,9 @@ enum BacktestMethod: String, ExpressibleByArgument, CaseIterable {
   case parametric
   case cornishFisher = "cornish-fisher"
   case historical
+  /// RiskMetrics: normal with zero mean and the window's EWMA variance, λ = 0.94 (J.P. Morgan
+  /// 1996), the most recent day weighted most.
+  case ewma
 
   /// For each day after the first `window`, the one-day VaR from the previous `window`
   /// returns, and its backtest against the realised returns.
@@ -106,6 +110,18 @@ enum BacktestMethod: String, ExpressibleByArgument, CaseIterable {
       return try CornishFisherVaR.fromSample(returns, confidence: confidence).valueAtRisk
     case .historical:
       return try EmpiricalVaR.fromSample(returns, confidence: confidence).valueAtRisk
+    case .ewma:
+      // σ² = (1 − λ) Σₖ λᵏ r²_{t−1−k} / (1 − λⁿ): normalised over the window's n days.
+      let lambda = 0.94
+      var (sum, weight, w) = (0.0, 0.0, 1 - lambda)
+      for r in returns.reversed() {
+        sum += w * r * r
+        weight += w
+        w *= lambda
+      }
+      return try ParametricVaR.normal(
+        weights: [1.0], covariance: try Matrix([[sum / weight]]), confidence: confidence
+      ).valueAtRisk
     }
   }
 }

@@ -53,4 +53,24 @@ import Testing
     ])
     #expect(code != 0 && stdout.isEmpty && stderr.contains("--window"), "\(stderr)")
   }
+
+  @Test("EWMA (RiskMetrics): the normal VaR of the window's exponentially weighted variance")
+  func ewma() throws {
+    let returns = [0.01, -0.02, 0.005, 0.03, -0.01]
+    let lambda = 0.94
+    var (sum, total) = (0.0, 0.0)
+    for (k, r) in returns.reversed().enumerated() {
+      let w = (1 - lambda) * Foundation.pow(lambda, Double(k))
+      sum += w * r * r
+      total += w
+    }
+    let expected = 2.3263478740408408 * (sum / total).squareRoot()
+    let ours = try BacktestMethod.ewma.valueAtRisk(returns, confidence: 0.99)
+    #expect(abs(ours - expected) <= 1e-12 * expected)
+    // The latest day weighs most: a shock on the last day moves it more than on the first.
+    let late = try BacktestMethod.ewma.valueAtRisk([0.01, 0.01, 0.01, 0.01, 0.1], confidence: 0.99)
+    let early = try BacktestMethod.ewma.valueAtRisk(
+      [0.1, 0.01, 0.01, 0.01, 0.01], confidence: 0.99)
+    #expect(late > early)
+  }
 }

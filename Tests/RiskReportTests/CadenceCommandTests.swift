@@ -101,4 +101,23 @@ import _RiskKernelsTestSupport
       CadenceAnalysis.neweyWestError(persistent, lags: 10)
         > 2 * CadenceAnalysis.neweyWestError(persistent, lags: 0))
   }
+
+  @Test("riskreport cadence prints the report's cadence object for the same estimator and window")
+  func sameAsReport() throws {
+    let out = temporaryFolder()
+    let (status, _, stderr) = try runRiskReport([
+      "run", "--out", out, "--paths", "500", "--format", "json",
+    ])
+    #expect(status == 0, "\(stderr)")
+    struct Report: Decodable { let cadence: CadenceAnalysis.Result }
+    var fromReport = try JSONDecoder().decode(
+      Report.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
+    ).cadence
+    let (_, stdout, _) = try runRiskReport([
+      "cadence", "--estimator", "ledoit-wolf", "--format", "json",
+    ])
+    var fromCommand = try JSONDecoder().decode(CadenceAnalysis.Result.self, from: Data(stdout.utf8))
+    (fromReport.refreshSeconds, fromCommand.refreshSeconds) = (0, 0)  // timings
+    #expect(fromReport == fromCommand)
+  }
 }

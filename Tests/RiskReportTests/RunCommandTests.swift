@@ -104,7 +104,8 @@ func numbers(_ r: RunReport) -> RunReport {
       portfolioReturns, window: 250, confidence: 0.99)
     #expect(r.backtest.result == backtest.backtest)
     // Every method on the same days, with the dates of its exceedances.
-    #expect(r.backtest.methods.map(\.method) == ["historical", "parametric", "cornish-fisher"])
+    #expect(
+      r.backtest.methods.map(\.method) == ["historical", "parametric", "cornish-fisher", "ewma"])
     let labels = prices.completeReturnLabels()
     #expect(r.backtest.dates == Array(labels[250...]))
     #expect(r.backtest.returns == Array(portfolioReturns[250...]))

@@ -108,7 +108,7 @@ enum HTMLReport {
       SVGChart.polyline(
         b.returns.indices.map { (chart.x(Double($0)), chart.y(b.returns[$0])) }, stroke: "#bbb",
         width: 0.6))
-    let colours = ["#b00", "#08306b", "#2a7d2a"]
+    let colours = ["#b00", "#08306b", "#2a7d2a", "#a0a"]
     var legend: [(String, String)] = [("return", "#bbb")]
     for (k, m) in b.methods.enumerated() {
       let colour = colours[k % colours.count]

@@ -338,7 +338,7 @@ struct RunPipeline {
     let window = settings.window
     var methods: [RunReport.Backtest.Method] = []
     var headline: VaRBacktest?
-    for method in [BacktestMethod.historical, .parametric, .cornishFisher] {
+    for method in [BacktestMethod.historical, .parametric, .cornishFisher, .ewma] {
       let result = try kernel {
         try method.rolling(returns, window: window, confidence: settings.confidence)
       }
