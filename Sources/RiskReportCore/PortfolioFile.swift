@@ -29,6 +29,9 @@ struct PortfolioFile {
     let maintenanceMargin: Double?
     /// Default: the asset's last price (a position opened now).
     let entryPrice: Double?
+    /// The collateral posted, in currency (notional = margin × leverage); without it the report
+    /// gives probabilities only, no amounts.
+    let margin: Double?
   }
 
   /// A loan against collateral: in default once `debt > liquidationThreshold · C(t)`, that is
@@ -175,6 +178,11 @@ struct PortfolioFile {
       } catch {
         throw field(name, "\(error)")
       }
+      if let margin = p.margin, !(margin > 0 && margin * p.leverage <= 1e18) {
+        throw field(
+          "\(name).margin",
+          "\(margin) must be positive, with a notional (margin × leverage) of at most 1e18")
+      }
     }
     positions = contents.leveragedPositions ?? []
     riskBudgets = try contents.riskBudgets.map { (b) throws(InputError) in
@@ -264,7 +272,7 @@ struct PortfolioFile {
     "leveragedPositions": .array(
       .object([
         "asset": .scalar, "side": .scalar, "leverage": .scalar, "maintenanceMargin": .scalar,
-        "entryPrice": .scalar,
+        "entryPrice": .scalar, "margin": .scalar,
       ])),
     "riskBudgets": .map(.scalar), "caps": .map(.scalar),
     "loans": .array(

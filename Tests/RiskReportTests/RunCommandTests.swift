@@ -124,6 +124,10 @@ func numbers(_ r: RunReport) -> RunReport {
 
     // Liquidation: positions opened at the spot match the closed forms; Monte Carlo within 4 SE.
     #expect(r.liquidation.positions.count == 3)
+    // The AAPL position's margin (5 000 at 20×) and notional; the others give none.
+    #expect(
+      r.liquidation.positions[0].margin == 5000 && r.liquidation.positions[0].notional == 100_000)
+    #expect(r.liquidation.positions[1].margin == nil && r.liquidation.positions[1].notional == nil)
     for p in r.liquidation.positions {
       let i = prices.assets.firstIndex(of: p.asset)!
       let closed = try LiquidationProbabilities(
@@ -361,6 +365,10 @@ func numbers(_ r: RunReport) -> RunReport {
       (
         #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "up", "leverage": 5}]}"#,
         "portfolio.json: leveragedPositions[0].side:"
+      ),
+      (
+        #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "long", "leverage": 5, "margin": -1}]}"#,
+        "portfolio.json: leveragedPositions[0].margin: -1.0 must be positive"
       ),
       (
         #"{"holdings": {"AAPL": 1}, "loans": [{"name": "x", "collateral": {"BTC": 1}, "debt": 5, "liquidationThreshold": 0.8}]}"#,

@@ -338,6 +338,7 @@ struct ReportSection {
         perBlock(p.perBlock400ms, p.perBlock400msMethod),
         probability(p.firstPassage),
         "\(probability(p.monteCarlo.value)) ± \(probability(p.monteCarlo.standardError))",
+        p.margin.map { "\(money($0)) on \(money(p.notional!))" } ?? "–",
       ]
     }
     return ReportSection(
@@ -350,7 +351,7 @@ struct ReportSection {
         Table(
           header: [
             "position", "entry", "liquidation price", "σ (annual)", "terminal", "per block 12 s",
-            "per block 400 ms", "first passage", "Monte Carlo",
+            "per block 400 ms", "first passage", "Monte Carlo", "margin on notional",
           ], rows: rows)
       ], charts: ["chart-leverage"])
   }

@@ -468,7 +468,7 @@ struct RunPipeline {
     }
     var positions: [RunReport.Liquidation.Position] = []
     var curves: [RunReport.Liquidation.Curve] = []
-    for (entry, estimate) in zip(entries, simulated) {
+    for (k, (entry, estimate)) in zip(entries, simulated).enumerated() {
       let i = entry.asset
       let sigma = model.volatility[i]
       let position = entry.position
@@ -482,7 +482,10 @@ struct RunPipeline {
         .init(
           asset: assets[i], side: position.side, leverage: position.leverage,
           maintenanceMargin: position.maintenanceMargin, entryPrice: position.entryPrice,
-          spot: model.spot[i], liquidationPrice: position.liquidationPrice, volatility: sigma,
+          spot: model.spot[i], liquidationPrice: position.liquidationPrice,
+          margin: portfolio.positions[k].margin,
+          notional: portfolio.positions[k].margin.map { $0 * position.leverage },
+          volatility: sigma,
           terminal: closed.0.terminal, firstPassage: closed.0.firstPassage,
           perBlock400ms: closed.0.discrete, perBlock12s: closed.1.discrete,
           perBlock400msMethod: closed.0.method.rawValue,

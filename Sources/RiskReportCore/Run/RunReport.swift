@@ -129,6 +129,9 @@ struct RunReport: Codable, Equatable {
       let entryPrice: Double
       let spot: Double
       let liquidationPrice: Double
+      /// The posted margin and the notional `margin × leverage` (with `margin` in the file).
+      var margin: Double? = nil
+      var notional: Double? = nil
       /// Annualised σ of the asset (the model's).
       let volatility: Double
       let terminal: Double
