@@ -27,6 +27,11 @@ struct BacktestCommand: ParsableCommand {
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
   func validate() throws {
+    guard estimation.histories == .complete else {
+      throw ValidationError(
+        "--histories: backtest uses the portfolio's daily returns, which need every asset priced (complete rows only)"
+      )
+    }
     guard confidence >= 0.5, confidence < 1 else {
       throw ValidationError("--confidence: \(confidence) must be in [0.5, 1)")
     }

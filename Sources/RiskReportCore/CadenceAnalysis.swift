@@ -80,6 +80,13 @@ struct CadenceAnalysis {
       let volatility = try RiskContributions(weights: weights, covariance: sigma)
         .portfolioVolatility
       variance[t] = volatility * volatility
+      guard variance[t] > 0, variance[t].isFinite else {
+        throw InputError(
+          location: .flag("--window"),
+          message:
+            "the portfolio's returns do not vary over the \(window) days before test day \(t + 1): no variance to forecast"
+        )
+      }
     }
     let z = try ParametricVaR.normal(
       weights: [1.0], covariance: Matrix([[1.0]]), confidence: confidence
@@ -89,7 +96,7 @@ struct CadenceAnalysis {
       var out: [Double] = []
       var vars: [Double] = []
       for t in 0..<days {
-        let s2 = max(variance[t / k * k], 1e-300)
+        let s2 = variance[t / k * k]
         out.append(Foundation.log(s2) + realised[t] * realised[t] / s2)
         vars.append(z * s2.squareRoot())
       }

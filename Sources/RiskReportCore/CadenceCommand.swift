@@ -45,6 +45,11 @@ struct CadenceCommand: ParsableCommand {
 
   func validate() throws {
     _ = try Self.parse(intervals)
+    guard estimation.histories == .complete else {
+      throw ValidationError(
+        "--histories: cadence backtests the portfolio's daily returns, which need every asset priced (complete rows only)"
+      )
+    }
     guard confidence >= 0.5, confidence < 1 else {
       throw ValidationError("--confidence: \(confidence) must be in [0.5, 1)")
     }

@@ -198,8 +198,13 @@ struct PortfolioFile {
     var loans: [(loan: Loan, units: [Double])] = []
     for (k, loan) in (contents.loans ?? []).enumerated() {
       let name = "loans[\(k)]"
-      guard !loan.name.isEmpty, !loans.contains(where: { $0.loan.name == loan.name }) else {
-        throw field("\(name).name", "'\(loan.name)' must be a non-empty name of its own")
+      guard !loan.name.isEmpty, !loans.contains(where: { $0.loan.name == loan.name }),
+        !loan.name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
+        loan.name.count <= 100
+      else {
+        throw field(
+          "\(name).name",
+          "must be a non-empty name of its own, at most 100 characters, without control characters")
       }
       let units = try perAsset(loan.collateral, "\(name).collateral")
       guard units.contains(where: { $0 > 0 }) else {

@@ -87,6 +87,13 @@ import Testing
       Report.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
     #expect(report.covariance.histories == "stambaugh")
     #expect(report.covariance.assetObservations == [400, 400, 280, 140])
+    for (command, reason) in [("cadence", "cadence backtests"), ("backtest", "backtest uses")] {
+      let (status, stdout, stderr) = try runRiskReport(
+        [command, "--histories", "stambaugh"]
+          + (command == "backtest" ? ["--weights", weights] : []))
+      #expect(status != 0 && stdout.isEmpty)
+      #expect(stderr.contains("--histories: \(reason)"), "\(stderr)")
+    }
     for arguments in [
       ["covariance", "--prices", prices, "--estimator", "ledoit-wolf"],
       ["run", "--prices", prices, "--out", temporaryFolder()],

@@ -41,7 +41,10 @@ func numbers(_ r: RunReport) -> RunReport {
         == "report written to \(out)/ (report.html, report.json, report.md)\n"
         + TerminalSummary.text(r))
     let summary = stdout.split(separator: "\n")
-    #expect(summary.count == 1 + 1 + 1 + r.liquidation.positions.count + 1, "\(stdout)")
+    #expect(
+      summary.count
+        == 1 + 1 + 1 + r.liquidation.positions.count + (r.lending?.loans.count ?? 0) + 1 + 1,
+      "\(stdout)")
     #expect(summary[1].hasPrefix("VaR 99.0% over 10 days: ") && summary[1].contains(" ± "))
     #expect(summary[2].contains("historical") && summary[2].contains("cornish-fisher"))
     #expect(summary.last!.hasPrefix("closest to its budget: "))
@@ -369,6 +372,10 @@ func numbers(_ r: RunReport) -> RunReport {
       (
         #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "long", "leverage": 5, "margin": -1}]}"#,
         "portfolio.json: leveragedPositions[0].margin: -1.0 must be positive"
+      ),
+      (
+        #"{"holdings": {"AAPL": 1}, "loans": [{"name": "a\nb", "collateral": {"AAPL": 10}, "debt": 5, "liquidationThreshold": 0.8}]}"#,
+        "portfolio.json: loans[0].name: must be a non-empty name of its own"
       ),
       (
         #"{"holdings": {"AAPL": 1}, "loans": [{"name": "x", "collateral": {"BTC": 1}, "debt": 5, "liquidationThreshold": 0.8}]}"#,

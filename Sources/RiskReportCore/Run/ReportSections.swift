@@ -25,6 +25,10 @@ struct ReportSection {
   }
   static func number(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
   static func money(_ x: Double) -> String { String(format: "%.2f", x) }
+  /// A horizon in days: whole days without decimals, fractions with up to three (0.5, 2.5).
+  static func days(_ x: Double) -> String {
+    x == x.rounded() ? String(format: "%.0f", x) : String(format: "%g", x)
+  }
   static func probability(_ p: Double) -> String {
     p != 0 && p < 1e-4 ? String(format: "%.2e", p) : String(format: "%.4f", p)
   }
@@ -44,7 +48,7 @@ struct ReportSection {
       id: "inputs", title: "Inputs",
       paragraphs: [
         "Prices `\(i.prices)`, portfolio `\(i.portfolio)`; \(r.assets.count) assets (\(r.assets.joined(separator: ", "))).",
-        "Covariance estimator \(i.estimator); \(i.paths) Monte Carlo paths of \(i.steps) steps over \(number(i.horizonDays, 0)) days, seed \(i.seed); confidence \(percent(i.confidence, 1)); backtest window \(i.backtestWindow) days.",
+        "Covariance estimator \(i.estimator); \(i.paths) Monte Carlo paths of \(i.steps) steps over \(days(i.horizonDays)) days, seed \(i.seed); confidence \(percent(i.confidence, 1)); backtest window \(i.backtestWindow) days.",
         "Days are the price file's observation periods; volatilities are annualised with \(number(i.periodsPerYear, 0)) of them a year (\(i.calendarReason)).",
       ], tables: [], charts: [])
   }
@@ -103,7 +107,7 @@ struct ReportSection {
     return ReportSection(
       id: "monte-carlo", title: "Monte Carlo of the portfolio",
       paragraphs: [
-        "\(m.paths) paths of driftless correlated GBM, \(m.steps) steps over \(number(r.inputs.horizonDays, 0)) days.",
+        "\(m.paths) paths of driftless correlated GBM, \(m.steps) steps over \(days(r.inputs.horizonDays)) days.",
         "Terminal value \(money(m.terminalValue.value)) ± \(money(m.terminalValue.standardError)) (from \(money(m.initialValue)), \(percent(change, 3)); zero drift, so any change is noise). Expected lowest value on the grid \(money(m.minimumValue.value)) ± \(money(m.minimumValue.standardError)).",
         "The fan chart shows the 5–95% and 25–75% bands and the median of \(m.fanPaths) of the same paths.",
       ], tables: [], charts: ["chart-pnl", "chart-fan"])
@@ -138,7 +142,7 @@ struct ReportSection {
     return ReportSection(
       id: "var", title: "Value at risk and expected shortfall",
       paragraphs: [
-        "At \(percent(v.confidence, 1)) over \(number(v.horizonDays, 0)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals; the marginal VaR is ∂VaR/∂wᵢ, the component over the weight. The Monte Carlo figures carry their standard errors (asymptotic, from the order statistics around the VaR and the tail's spread; a 95% interval is ±1.96 s.e.)."
+        "At \(percent(v.confidence, 1)) over \(days(v.horizonDays)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals; the marginal VaR is ∂VaR/∂wᵢ, the component over the weight. The Monte Carlo figures carry their standard errors (asymptotic, from the order statistics around the VaR and the tail's spread; a 95% interval is ±1.96 s.e.)."
       ], tables: tables, charts: [])
   }
 
@@ -153,7 +157,7 @@ struct ReportSection {
     let rows = keys.map { key -> [String] in
       let entries = r.riskGrid.filter { $0.method == key.method && $0.horizonDays == key.horizon }
       func at(_ c: Double) -> RiskGrid.Entry? { entries.first { $0.confidence == c } }
-      return [key.method, number(key.horizon, 0)]
+      return [key.method, days(key.horizon)]
         + [0.95, 0.99, 0.995].map { c in at(c).map { cell($0.var, $0.varStandardError) } ?? "" }
         + [at(0.975).map { cell($0.expectedShortfall, $0.expectedShortfallStandardError) } ?? ""]
     }
@@ -189,7 +193,7 @@ struct ReportSection {
           : [])
     }
     var paragraphs = [
-      "Each loan is in default once its debt exceeds the liquidation threshold times its collateral's value (the collateral falls to debt/LT). Over \(number(r.inputs.horizonDays, 0)) days on the report's model and \(r.inputs.paths) paths: the default probability under continuous monitoring (Brownian bridge with the basket's local volatility; exact for one asset, an approximation for a basket that vanishes as the grid is refined) and on the \(r.inputs.steps) dates of the grid, and the expected default cost E[(L − C(T))⁺ · 1{default}].",
+      "Each loan is in default once its debt exceeds the liquidation threshold times its collateral's value (the collateral falls to debt/LT). Over \(days(r.inputs.horizonDays)) days on the report's model and \(r.inputs.paths) paths: the default probability under continuous monitoring (Brownian bridge with the basket's local volatility; exact for one asset, an approximation for a basket that vanishes as the grid is refined) and on the \(r.inputs.steps) dates of the grid, and the expected default cost E[(L − C(T))⁺ · 1{default}].",
       "Book: expected default cost \(money(l.expectedDefaultCost)) (standard error at most \(money(l.expectedDefaultCostStandardErrorBound))).",
     ]
     if let rules = l.rules {
@@ -344,7 +348,7 @@ struct ReportSection {
     return ReportSection(
       id: "liquidation", title: "Liquidation",
       paragraphs: [
-        "Probability of liquidation within \(number(l.horizonDays, 0)) days, zero drift. **Terminal**: beyond the liquidation price at the horizon. **Per block**: seen beyond it at an oracle update every 12 s or 400 ms (Broadie–Glasserman–Kou, kept within terminal and first passage; \"(bound)\" where the correction fell outside them). **First passage**: touched at any time — what liquidates a continuously marked position. **Monte Carlo**: first passage on the report's correlated paths with the Brownian-bridge correction (± one standard error).",
+        "Probability of liquidation within \(days(l.horizonDays)) days, zero drift. **Terminal**: beyond the liquidation price at the horizon. **Per block**: seen beyond it at an oracle update every 12 s or 400 ms (Broadie–Glasserman–Kou, kept within terminal and first passage; \"(bound)\" where the correction fell outside them). **First passage**: touched at any time — what liquidates a continuously marked position. **Monte Carlo**: first passage on the report's correlated paths with the Brownian-bridge correction (± one standard error).",
         "The chart shows how the probabilities grow with leverage, 1× to 125×, for each position's asset and side.",
       ],
       tables: [

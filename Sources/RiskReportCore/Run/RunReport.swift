@@ -54,7 +54,7 @@ struct RunReport: Codable, Equatable {
     /// `RCᵢ/σ_p` of the current and the risk-parity weights.
     let currentContributions: [Double]
     let parityContributions: [Double]
-    /// Annualised (`√365 ×` daily) portfolio volatility of each.
+    /// Annualised (`√periodsPerYear ×` daily) portfolio volatility of each.
     let currentVolatility: Double
     let parityVolatility: Double
     let cappedAssets: [String]

@@ -8,7 +8,7 @@ enum TerminalSummary {
   static func text(_ r: RunReport) -> String {
     var lines: [String] = []
     let v = r.var
-    let horizon = ReportSection.number(v.horizonDays, 0)
+    let horizon = ReportSection.days(v.horizonDays)
     if let mc = v.results.first(where: { $0.method == "monte-carlo" }) {
       func withError(_ value: Double, _ error: Double?) -> String {
         ReportSection.percent(value, 2)
@@ -34,6 +34,17 @@ enum TerminalSummary {
       lines.append(
         "liquidation of \(p.asset) \(p.side.rawValue) \(ReportSection.number(p.leverage, 0))× within \(horizon) days: \(ReportSection.percent(p.firstPassage, 2)) (continuous), \(ReportSection.percent(p.terminal, 2)) at the horizon"
       )
+    }
+    for loan in r.lending?.loans ?? [] {
+      lines.append(
+        "default of loan \(loan.name) within \(horizon) days: \(ReportSection.percent(loan.defaultProbability, 2)) ± \(ReportSection.percent(loan.defaultProbabilityStandardError, 2)) (continuous), expected cost \(ReportSection.money(loan.expectedDefaultCost))"
+      )
+    }
+    if let c = r.controls {
+      lines.append(
+        "circuit breaker: \(c.circuitBreakerTrips.count) trips in \(c.daysChecked) days"
+          + (c.circuitBreakerTrips.last.map { ", last \($0)" } ?? "")
+          + "; stability \(ReportSection.number(c.stability, 3))")
     }
     if let tightest = r.timings.min(by: { $0.headroom < $1.headroom }) {
       lines.append(
