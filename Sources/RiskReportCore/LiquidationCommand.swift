@@ -54,7 +54,7 @@ struct LiquidationCommand: ParsableCommand {
       p = try LiquidationProbabilities(
         position: position, volatility: volatility, drift: drift,
         horizon: horizonDays / daysPerYear,
-        monitoringInterval: monitoringSeconds.map { $0 / (daysPerYear * 86_400) })
+        monitoringInterval: monitoringSeconds.map { $0 / PriceCalendar.secondsPerYear })
     } catch {
       throw InputError(location: .flag(Self.flag(for: error)), message: "\(error)")
     }

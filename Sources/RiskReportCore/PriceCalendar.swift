@@ -25,6 +25,10 @@ struct PriceCalendar: Codable, Equatable {
   static let tradingDays = 252.0
   static let calendarDays = 365.0
 
+  /// Seconds of wall-clock time in a year (365 days): what oracle and block intervals, which
+  /// pass in wall-clock time whatever the price file's calendar, convert to years with.
+  static let secondsPerYear = 365 * 86_400.0
+
   /// The flag's value as the calendar.
   static func given(_ periods: Double) -> PriceCalendar {
     PriceCalendar(

@@ -29,6 +29,17 @@ import Testing
     #expect(
       output.terminalProbability == p.terminal && output.firstPassageProbability == p.firstPassage)
     #expect(output.discreteMonitoringProbability == p.discreteMonitoring)
+    // Trading-day periods shorten the horizon in years; the oracle's 12 s stay wall-clock.
+    let (_, trading, _) = try runRiskReport([
+      "liquidation", "--leverage", "100", "--volatility", "0.8", "--horizon-days", "1",
+      "--monitoring-seconds", "12", "--periods-per-year", "252", "--format", "json",
+    ])
+    let t = try JSONDecoder().decode(Output.self, from: Data(trading.utf8))
+    let q = try LiquidationProbabilities(
+      position: LeveragedPosition(side: .long, leverage: 100, maintenanceMargin: 0.005),
+      volatility: 0.8, horizon: 1.0 / 252, monitoringInterval: 12.0 / (365 * 86_400))
+    #expect(t.discreteMonitoringProbability == q.discreteMonitoring)
+    #expect(t.terminalProbability == q.terminal)
     let (_, plain, _) = try runRiskReport([
       "liquidation", "--leverage", "10", "--volatility", "0.5", "--horizon-days", "7", "--format",
       "json",

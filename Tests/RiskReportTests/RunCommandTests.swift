@@ -137,7 +137,7 @@ func numbers(_ r: RunReport) -> RunReport {
         position: LeveragedPosition(
           side: p.side, leverage: p.leverage, maintenanceMargin: p.maintenanceMargin),
         volatility: model.volatility[i], drift: 0, horizon: 10.0 / 252,
-        monitoringInterval: 0.4 / (252 * 86_400))
+        monitoringInterval: 0.4 / (365 * 86_400))
       #expect(abs(p.terminal - closed.terminal) <= 1e-12)
       #expect(abs(p.firstPassage - closed.firstPassage) <= 1e-12)
       #expect(abs(p.perBlock400ms - closed.discreteMonitoring!) <= 1e-12)

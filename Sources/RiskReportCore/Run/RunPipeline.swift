@@ -450,7 +450,10 @@ struct RunPipeline {
 
   private func liquidationSection(_ model: CorrelatedGBM<Double>) throws -> RunReport.Liquidation {
     let horizon = settings.horizonDays / year
-    let (block400, block12) = (0.4 / (year * 86_400), 12 / (year * 86_400))
+    // Blocks pass in wall-clock time, whatever the price file's periods are.
+    let (block400, block12) = (
+      0.4 / PriceCalendar.secondsPerYear, 12 / PriceCalendar.secondsPerYear
+    )
     var entries: [LiquidationBook<Double>.Entry] = []
     for p in portfolio.positions {
       let i = assets.firstIndex(of: p.asset)!
