@@ -170,6 +170,17 @@ public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
               "the pass gathered \(partial.values[q].count) prices where the previous one counted \(expected): the passes drew different paths"
           )
         }
+        if gathered[q] == nil {
+          // Every gathered price lies in the query's bucket (so it is finite too).
+          let shift = UInt64(OrderedKey.width(Scalar.self) - query.prefixBits)
+          guard
+            partial.values[q].allSatisfy({
+              $0.isFinite && OrderedKey.key($0) >> shift == query.prefix
+            })
+          else {
+            throw .invalidPartial(reason: "the pass gathered prices outside its bucket")
+          }
+        }
         // Quickselect (`select`) on one working copy per bucket: it only reorders the copy.
         var work = gathered[q] ?? partial.values[q]
         targets[t].value = select(&work, rank: targets[t].rankInBucket)
@@ -178,8 +189,9 @@ public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
       }
       let counts = partial.counts[q]
       let digitBits = TerminalQuantilePass<Scalar>.digitBits(after: query.prefixBits)
-      guard counts.count == 1 << digitBits, counts.allSatisfy({ $0 >= 0 }),
-        counts.reduce(0, &+) == expected
+      // Each count within 0...expected, so the sum (of at most 4 096 of them) cannot overflow.
+      guard counts.count == 1 << digitBits, counts.allSatisfy({ (0...expected).contains($0) }),
+        counts.reduce(0, +) == expected
       else {
         throw .invalidPartial(
           reason:
@@ -197,7 +209,11 @@ public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
       targets[t].rankInBucket -= below
       targets[t].count = counts[digit]
       if targets[t].prefixBits == OrderedKey.width(Scalar.self) {
-        targets[t].value = OrderedKey.value(targets[t].prefix)
+        let value: Scalar = OrderedKey.value(targets[t].prefix)
+        guard value.isFinite else {
+          throw .invalidPartial(reason: "the pass counted a price that is not a finite number")
+        }
+        targets[t].value = value
       }
     }
     passesDone += 1

@@ -133,6 +133,50 @@ import _RiskKernelsTestSupport
     }
     // A run without the pass.
     #expect(throws: RiskKernelsError.self) { try wrong.advance(with: simulator.run()) }
+    // Crafted counts whose sum wraps around to the expected count, and gathered prices outside
+    // their bucket or not finite: refused, never a trap or a NaN quantile.
+    let good = try #require(
+      selection.passSimulator(of: simulator)!.run().observed(
+        0, as: TerminalQuantilePass<Double>.Partial.self))
+    var wrapping = good
+    if let q = wrapping.counts.indices.first(where: { !wrapping.counts[$0].isEmpty }) {
+      let expected = wrapping.counts[q].reduce(0, +)
+      wrapping.counts[q] = [Int](repeating: 0, count: wrapping.counts[q].count)
+      wrapping.counts[q][0] = Int.max
+      wrapping.counts[q][1] = Int.max
+      wrapping.counts[q][2] = expected &+ 2
+      #expect(throws: RiskKernelsError.self) { try wrong.advance(with: wrapping) }
+    }
+    // A first pass that gathers everything (the limit holds all prices), one price replaced.
+    var gathering = try TerminalQuantileSelection<Double>(
+      probabilities: [0.5], paths: simulator.settings.paths, assets: 3)
+    let all = try #require(
+      gathering.passSimulator(of: simulator)!.run().observed(
+        0, as: TerminalQuantilePass<Double>.Partial.self))
+    #expect(all.values.allSatisfy { !$0.isEmpty })
+    for bad in [Double.nan, .infinity] {
+      var outside = all
+      outside.values[0][0] = bad
+      var copy = gathering
+      #expect(throws: RiskKernelsError.self) { try copy.advance(with: outside) }
+    }
+    try gathering.advance(with: all)
+    #expect(gathering.quantiles != nil)
+    // A second pass that gathers one bucket: a price from outside the bucket is refused.
+    var narrowing = try TerminalQuantileSelection<Double>(
+      probabilities: [0.5], paths: simulator.settings.paths, assets: 3, gatherLimit: 8000)
+    try narrowing.advance(with: narrowing.passSimulator(of: simulator)!.run())
+    let second = try #require(
+      narrowing.passSimulator(of: simulator)!.run().observed(
+        0, as: TerminalQuantilePass<Double>.Partial.self))
+    let q = try #require(second.values.indices.first { !second.values[$0].isEmpty })
+    for bad in [-1.0, 1e300, 0] {
+      var outside = second
+      outside.values[q][0] = bad
+      var copy = narrowing
+      #expect(throws: RiskKernelsError.self) { try copy.advance(with: outside) }
+    }
+    try narrowing.advance(with: second)
   }
 
   @Test("A pass's partial encodes exactly; truncations and flips are refused or decode to bytes")
