@@ -33,7 +33,7 @@ struct PriceCalendar: Codable, Equatable {
   static func given(_ periods: Double) -> PriceCalendar {
     PriceCalendar(
       periodsPerYear: periods, kind: periods >= calendarDays ? .calendar : .trading,
-      reason: "--periods-per-year \(number(periods))")
+      reason: "--periods-per-year \(ReportSection.days(periods))")
   }
 
   /// The calendar of a price file's first-column labels (`ObservationLabels`-checked).
@@ -99,10 +99,6 @@ struct PriceCalendar: Codable, Equatable {
 
   private static func weekendName(_ date: String) -> String {
     weekday(of: Substring(date)) == 0 ? "Sunday" : "Saturday"
-  }
-
-  private static func number(_ x: Double) -> String {
-    x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
   }
 }
 

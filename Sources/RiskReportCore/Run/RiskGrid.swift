@@ -27,8 +27,8 @@ struct RiskGrid {
   }
 
   let weights: [Double]
-  /// Daily simple returns of the assets (complete rows) and their covariance estimate.
-  let simple: Matrix<Double>
+  /// The portfolio's daily simple returns (complete rows), and the assets' daily covariance.
+  let portfolio: [Double]
   let dailyCovariance: Matrix<Double>
   let horizonDays: Double
   let seed: UInt64
@@ -37,7 +37,6 @@ struct RiskGrid {
   ///   - monteCarlo: the portfolio's simulated returns `(V − V₀)/V₀` at each horizon (1 day,
   ///     then the report's; the same array twice when the horizon is one day).
   func entries(monteCarlo: [(horizonDays: Double, returns: [Double])]) throws -> [Entry] {
-    let portfolio = try simple.multiplied(by: weights)
     let horizons = horizonDays == 1 ? [1.0] : [1.0, horizonDays]
     var out: [Entry] = []
     let bootstrap = try bootstrapResamples(portfolio)

@@ -35,6 +35,14 @@ struct RunPipeline {
 
   private var assets: [String] { prices.assets }
 
+  /// The complete rows' daily simple returns: per asset, the portfolio's, and each return's
+  /// date (the row it ends on).
+  private struct DailyReturns {
+    let assets: Matrix<Double>
+    let portfolio: [Double]
+    let dates: [String]
+  }
+
   /// Periods (days of the price file) per year.
   private var year: Double { settings.calendar.periodsPerYear }
 
@@ -82,18 +90,27 @@ struct RunPipeline {
     let varSection = try timed("varOtherMethods", "per-block VaR refresh", budget: 0.4) {
       try valueAtRisk(estimator, monteCarlo: monteCarloVaR)
     }
+    // The complete rows' daily simple returns, read once for every section that uses them.
+    let dailyReturns = try kernel { () throws -> DailyReturns in
+      let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
+      return DailyReturns(
+        assets: simple, portfolio: try simple.multiplied(by: portfolio.weights),
+        dates: prices.completeReturnLabels())
+    }
     let backtest = try timed("backtest", "daily risk update", budget: 86_400) {
-      try rollingBacktest()
+      try rollingBacktest(dailyReturns)
     }
     let grid = try timed("riskGrid", "daily risk update", budget: 86_400) {
-      try riskGrid(gbm, estimator: estimator, horizonReturns: simulatedReturns)
+      try riskGrid(
+        gbm, estimator: estimator, horizonReturns: simulatedReturns,
+        daily: dailyReturns.portfolio)
     }
     let liquidation = try timed("liquidation", "per-block liquidation sweep", budget: 0.4) {
       try liquidationSection(gbm)
     }
     let cadence = try timed("cadence", "daily risk update", budget: 86_400) {
       try kernel {
-        let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
+        let simple = dailyReturns.assets
         return try CadenceAnalysis(
           window: settings.window,
           intervals: [1, 5, 21, 63].filter { $0 < simple.rows - settings.window },
@@ -121,7 +138,7 @@ struct RunPipeline {
     }
     let controls = try portfolio.controls.map { c in
       try timed("controls", "per-block risk refresh", budget: 0.4) {
-        try controlsSection(c, model: gbm, dailyCovariance: daily)
+        try controlsSection(c, model: gbm, dailyCovariance: daily, returns: dailyReturns)
       }
     }
     let lending =
@@ -304,10 +321,10 @@ struct RunPipeline {
   /// portfolio simulation's returns at the horizon and a one-step run of one day (same paths and
   /// seed).
   private func riskGrid(
-    _ model: CorrelatedGBM<Double>, estimator: any CovarianceEstimator, horizonReturns: [Double]
+    _ model: CorrelatedGBM<Double>, estimator: any CovarianceEstimator, horizonReturns: [Double],
+    daily portfolioReturns: [Double]
   ) throws -> [RiskGrid.Entry] {
     try kernel {
-      let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
       let daily = try prices.covariance(
         kind: .simple, estimator: estimator, histories: settings.histories, as: Double.self
       ).estimate.covariance
@@ -322,7 +339,7 @@ struct RunPipeline {
         simulated.insert((1, values.map { ($0 - initial) / initial }), at: 0)
       }
       return try RiskGrid(
-        weights: portfolio.weights, simple: simple, dailyCovariance: daily,
+        weights: portfolio.weights, portfolio: portfolioReturns, dailyCovariance: daily,
         horizonDays: settings.horizonDays, seed: settings.seed
       ).entries(monteCarlo: simulated)
     }
@@ -330,11 +347,8 @@ struct RunPipeline {
 
   /// Every method's rolling one-day VaR against the portfolio's realised returns; the
   /// historical one is the section's headline.
-  private func rollingBacktest() throws -> RunReport.Backtest {
-    let (returns, dates) = try kernel {
-      let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
-      return (try simple.multiplied(by: portfolio.weights), prices.completeReturnLabels())
-    }
+  private func rollingBacktest(_ daily: DailyReturns) throws -> RunReport.Backtest {
+    let (returns, dates) = (daily.portfolio, daily.dates)
     let window = settings.window
     var methods: [RunReport.Backtest.Method] = []
     var headline: VaRBacktest?
@@ -363,7 +377,8 @@ struct RunPipeline {
 
   /// The leverage controls on the report's model and the portfolio's daily returns.
   private func controlsSection(
-    _ c: PortfolioFile.Controls, model: CorrelatedGBM<Double>, dailyCovariance: Matrix<Double>
+    _ c: PortfolioFile.Controls, model: CorrelatedGBM<Double>, dailyCovariance: Matrix<Double>,
+    returns daily: DailyReturns
   ) throws -> RunReport.Controls {
     try kernel {
       let positions = try portfolio.positions.map { p -> RunReport.Controls.Position in
@@ -383,9 +398,7 @@ struct RunPipeline {
             base: c.liquidationThreshold, sensitivity: c.thresholdSensitivity, volatility: sigma))
       }
       // The circuit breaker on the portfolio's rolling (annualised) volatility, day by day.
-      let (simple, _) = try prices.returns(kind: .simple, as: Double.self)
-      let returns = try simple.multiplied(by: portfolio.weights)
-      let dates = prices.completeReturnLabels()
+      let (returns, dates) = (daily.portfolio, daily.dates)
       var rolling = try RollingVolatility<Double>(window: c.volatilityWindow)
       var breaker = try VolatilityCircuitBreaker<Double>(
         threshold: c.breakerThreshold, decay: c.breakerDecay)
