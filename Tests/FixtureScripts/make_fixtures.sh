@@ -14,3 +14,4 @@ fi
 "$VENV/bin/python" make_first_passage_tails.py
 "$VENV/bin/python" make_riskmeasures.py
 "$VENV/bin/python" make_stambaugh.py
+python3 make_cascade.py

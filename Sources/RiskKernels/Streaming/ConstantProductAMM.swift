@@ -4,6 +4,7 @@
 /// spot price of X in Y:  P = y/x
 /// X in, Y out:           Δy = y·Δx(1 − f) / (x + Δx(1 − f))
 /// slippage:              1 − (Δy/Δx)/P = 1 − (1 − f)·x/(x + Δx(1 − f))
+/// X out, Y in:           Δy = y·Δx / ((x − Δx)(1 − f))      (Δx < x)
 /// ```
 /// The slippage includes the fee (what a trader loses against the spot price); with `f = 0` it
 /// is the price impact `Δx/(x + Δx)`. After a swap the reserves are `(x + Δx, y − Δy)`, so `k`
@@ -75,5 +76,60 @@ public struct ConstantProductAMM<Scalar: BLASScalar>: Sendable, Equatable {
     case .yForX: (reserveY, reserveX) = (reserveY + amountIn, reserveX - out)
     }
     return out
+  }
+
+  /// The input a swap needs to pay out exactly `amountOut` (the inverse of `output`):
+  /// `Δin = R_in·Δout / ((R_out − Δout)(1 − f))`.
+  ///
+  /// - Throws: `.parameterOutOfRange` for an amount that is not positive, or not below the
+  ///   pool's reserve of the output token (a purchase that would drain the pool).
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  public func input(amountOut: Scalar, _ direction: Direction) throws(RiskKernelsError) -> Scalar {
+    let (reserveIn, reserveOut) = direction == .xForY ? (reserveX, reserveY) : (reserveY, reserveX)
+    guard amountOut > 0, amountOut < reserveOut else {
+      throw .parameterOutOfRange(
+        name: "amountOut", value: Double(amountOut), allowed: "in (0, \(reserveOut)) (the reserve)")
+    }
+    let needed = reserveIn * amountOut / ((reserveOut - amountOut) * (1 - fee))
+    guard needed.isFinite else {
+      throw .parameterOutOfRange(
+        name: "amountOut", value: Double(amountOut),
+        allowed: "small enough that the input is finite")
+    }
+    return needed
+  }
+
+  /// Executes a swap that pays out exactly `amountOut` and returns the input it took.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  public mutating func swap(amountOut: Scalar, _ direction: Direction) throws(RiskKernelsError)
+    -> Scalar
+  {
+    let needed = try input(amountOut: amountOut, direction)
+    switch direction {
+    case .xForY: (reserveX, reserveY) = (reserveX + needed, reserveY - amountOut)
+    case .yForX: (reserveY, reserveX) = (reserveY + needed, reserveX - amountOut)
+    }
+    return needed
+  }
+
+  /// Moves the pool along its curve to the spot price `price`, as an arbitrageur trading against
+  /// an outside market would (fees aside): `k = x·y` kept, `x = √(k/p)`, `y = √(k·p)`.
+  ///
+  /// - Throws: `.parameterOutOfRange` for a price that is not positive and finite, or one that
+  ///   leaves a reserve of 0 or ∞ in `Scalar`.
+  public mutating func arbitrage(toPrice price: Scalar) throws(RiskKernelsError) {
+    guard price > 0, price.isFinite else {
+      throw .parameterOutOfRange(name: "price", value: Double(price), allowed: "> 0, finite")
+    }
+    // √(x·y/p) and √(x·y·p) as √x·√y/√p and √x·√y·√p, so k itself never overflows.
+    let root = reserveX.squareRoot() * reserveY.squareRoot()
+    let (x, y) = (root / price.squareRoot(), root * price.squareRoot())
+    guard x > 0, y > 0, x.isFinite, y.isFinite else {
+      throw .parameterOutOfRange(
+        name: "price", value: Double(price), allowed: "one that leaves finite, positive reserves")
+    }
+    (reserveX, reserveY) = (x, y)
   }
 }
