@@ -94,6 +94,10 @@ enum BundledData {
       ?? "Sources/RiskReportCore/Resources/quandl_wiki_4stocks_2004_2013_prices.csv"
   }
 
+  static var exampleCascadeBook: String {
+    Bundle.module.path(forResource: "example_cascade_book", ofType: "json", inDirectory: "Resources")
+      ?? "Sources/RiskReportCore/Resources/example_cascade_book.json"
+  }
   static var examplePortfolio: String {
     Bundle.module.path(forResource: "example_portfolio", ofType: "json", inDirectory: "Resources")
       ?? "Sources/RiskReportCore/Resources/example_portfolio.json"

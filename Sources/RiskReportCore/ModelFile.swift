@@ -15,23 +15,12 @@ struct ModelFile: Decodable {
   static func load<T: BLASScalar>(path: String, as: T.Type = T.self) throws(InputError)
     -> CorrelatedGBM<T>
   {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw InputError(location: .file(path), message: "cannot read the file")
-    }
-    try StrictJSON.check(
-      data, path: path,
+    let file = try StrictJSON.decode(
+      ModelFile.self, path: path,
       schema: .object([
         "assets": .array(.scalar), "spot": .array(.scalar), "drift": .array(.scalar),
         "volatility": .array(.scalar), "correlation": .array(.array(.scalar)),
       ]))
-    let file: ModelFile
-    do {
-      file = try JSONDecoder().decode(ModelFile.self, from: data)
-    } catch let error as DecodingError {
-      throw InputError(location: .file(path), message: describe(error))
-    } catch {
-      throw InputError(location: .file(path), message: "not valid JSON: \(error)")
-    }
     // Each parameter named where it is wrong (the model's own checks would name the covariance
     // built from them): σ in (0, 1000] and |μ| ≤ 1000 a year, as the liquidation kernels take.
     for (field, values, valid) in [
@@ -62,36 +51,6 @@ struct ModelFile: Decodable {
         correlation: Matrix(file.correlation.map { $0.map { T($0) } }))
     } catch {
       throw InputError(location: .file(path), message: "\(error)")
-    }
-  }
-
-  /// "field spot[2]: expected a number" and the like.
-  static func describe(_ error: DecodingError) -> String {
-    func path(_ keys: [any CodingKey]) -> String {
-      var out = ""
-      for key in keys {
-        if let index = key.intValue {
-          out += "[\(index)]"
-        } else {
-          out += (out.isEmpty ? "" : ".") + key.stringValue
-        }
-      }
-      return out.isEmpty ? "top level" : out
-    }
-    switch error {
-    case .keyNotFound(let key, let context):
-      let parent = path(context.codingPath)
-      return "missing field \(parent == "top level" ? "" : parent + ".")\(key.stringValue)"
-    case .typeMismatch(let type, let context):
-      return
-        "field \(path(context.codingPath)): expected \(type == Double.self ? "a number" : "\(type)")"
-    case .valueNotFound(_, let context):
-      return "field \(path(context.codingPath)): null is not allowed"
-    case .dataCorrupted(let context):
-      return context.codingPath.isEmpty
-        ? "not valid JSON" : "field \(path(context.codingPath)): \(context.debugDescription)"
-    @unknown default:
-      return "\(error)"
     }
   }
 }

@@ -31,13 +31,64 @@ struct StrictJSON {
     guard parser.position < parser.bytes.count else {
       throw parser.error("empty file (expected a JSON object)")
     }
-    guard parser.bytes[parser.position] == UInt8(ascii: "{") else {
-      throw parser.error("expected a JSON object { … } at the top level")
+    let (opening, what): (UInt8, String) =
+      if case .array = schema { (UInt8(ascii: "["), "array [ … ]") } else {
+        (UInt8(ascii: "{"), "object { … }")
+      }
+    guard parser.bytes[parser.position] == opening else {
+      throw parser.error("expected a JSON \(what) at the top level")
     }
     try parser.value(schema, field: "", depth: 0)
     parser.skipSpace()
     guard parser.position == parser.bytes.count else {
-      throw parser.error("unexpected text after the JSON object")
+      throw parser.error("unexpected text after the JSON \(what.prefix { $0 != " " })")
+    }
+  }
+
+  /// Reads `path`, checks it against `schema` and decodes it; every problem is an `InputError`
+  /// naming the file, and the line and column (syntax, unknown keys) or the field (types).
+  static func decode<T: Decodable>(_: T.Type, path: String, schema: Schema) throws(InputError) -> T
+  {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw InputError(location: .file(path), message: "cannot read the file")
+    }
+    try check(data, path: path, schema: schema)
+    do {
+      return try JSONDecoder().decode(T.self, from: data)
+    } catch let error as DecodingError {
+      throw InputError(location: .file(path), message: describe(error))
+    } catch {
+      throw InputError(location: .file(path), message: "not valid JSON: \(error)")
+    }
+  }
+
+  /// "field spot[2]: expected a number" and the like.
+  static func describe(_ error: DecodingError) -> String {
+    func path(_ keys: [any CodingKey]) -> String {
+      var out = ""
+      for key in keys {
+        if let index = key.intValue {
+          out += "[\(index)]"
+        } else {
+          out += (out.isEmpty ? "" : ".") + key.stringValue
+        }
+      }
+      return out.isEmpty ? "top level" : out
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+      let parent = path(context.codingPath)
+      return "missing field \(parent == "top level" ? "" : parent + ".")\(key.stringValue)"
+    case .typeMismatch(let type, let context):
+      return
+        "field \(path(context.codingPath)): expected \(type == Double.self ? "a number" : "\(type)")"
+    case .valueNotFound(_, let context):
+      return "field \(path(context.codingPath)): null is not allowed"
+    case .dataCorrupted(let context):
+      return context.codingPath.isEmpty
+        ? "not valid JSON" : "field \(path(context.codingPath)): \(context.debugDescription)"
+    @unknown default:
+      return "\(error)"
     }
   }
 
@@ -67,7 +118,8 @@ struct StrictJSON {
     guard position < bytes.count else { return error("the file ends early (expected \(expected))") }
     let found = bytes[position]
     let shown =
-      found >= 0x20 && found < 0x7F ? "'\(Character(UnicodeScalar(found)))'" : "byte 0x\(String(found, radix: 16))"
+      found >= 0x20 && found < 0x7F
+      ? "'\(Character(UnicodeScalar(found)))'" : "byte 0x\(String(found, radix: 16))"
     return error("expected \(expected) but found \(shown)")
   }
 
@@ -158,7 +210,8 @@ struct StrictJSON {
     switch schema {
     case .array(let inner): element = inner
     case .scalar: element = .scalar
-    default: throw error("\(field.isEmpty ? "the value" : field) should not be an array", at: position - 1)
+    default:
+      throw error("\(field.isEmpty ? "the value" : field) should not be an array", at: position - 1)
     }
     skipSpace()
     if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
@@ -240,7 +293,8 @@ struct StrictJSON {
   private func hexEscape(at offset: Int) -> UInt32? {
     guard offset + 6 <= bytes.count else { return nil }
     let digits = bytes[(offset + 2)..<(offset + 6)]
-    guard digits.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) })
+    guard
+      digits.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) })
     else { return nil }
     return UInt32(String(decoding: digits, as: UTF8.self), radix: 16)
   }
@@ -250,7 +304,9 @@ struct StrictJSON {
     let start = position
     func digits() -> Int {
       let from = position
-      while position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 { position += 1 }
+      while position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 {
+        position += 1
+      }
       return position - from
     }
     if bytes[position] == UInt8(ascii: "-") { position += 1 }
@@ -263,9 +319,13 @@ struct StrictJSON {
       position += 1
       guard digits() > 0 else { throw unexpected("a digit after the decimal point") }
     }
-    if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+    if position < bytes.count,
+      bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E")
+    {
       position += 1
-      if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+      if position < bytes.count,
+        bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")
+      {
         position += 1
       }
       guard digits() > 0 else { throw unexpected("a digit in the exponent") }
@@ -275,7 +335,9 @@ struct StrictJSON {
       throw error("the number \(text) is beyond Double's range", at: start)
     }
     if value == 0,
-      text.utf8.prefix(while: { $0 != 0x65 && $0 != 0x45 }).contains(where: { $0 >= 0x31 && $0 <= 0x39 })
+      text.utf8.prefix(while: { $0 != 0x65 && $0 != 0x45 }).contains(where: {
+        $0 >= 0x31 && $0 <= 0x39
+      })
     {
       throw error("the number \(text) is below Double's range (it would read as 0)", at: start)
     }

@@ -95,14 +95,14 @@ public struct CascadeDistribution: Sendable, Equatable, Codable {
   /// The probability that the cascade leaves any bad debt.
   public let badDebtProbability: MonteCarloEstimate
 
-  /// The figures in the order `CascadeObserver` stores them per path.
-  static let figures = 6
+  /// The figures `CascadeObserver` stores per path and market (in `CascadeSamples`' order).
+  public static let figuresPerPath = 6
 
   init(_ values: [Double], market m: Int, markets: Int, antithetic: Bool) throws(RiskKernelsError) {
-    let stride = Self.figures * markets
+    let stride = Self.figuresPerPath * markets
     let n = values.count / stride
     func column(_ f: Int) -> [Double] {
-      (0..<n).map { values[$0 * stride + m * Self.figures + f] }
+      (0..<n).map { values[$0 * stride + m * Self.figuresPerPath + f] }
     }
     func summary(_ x: [Double]) throws(RiskKernelsError) -> Summary {
       let q = try linearQuantiles(of: x, probabilities: [0.95, 0.99])
@@ -169,7 +169,7 @@ struct CascadeObserver<Scalar: BLASScalar>: PathObserver {
   func observe(_ block: PathBlock<Scalar>, into partial: inout CascadeSamples) {
     guard partial.failure == nil else { return }
     partial.values.reserveCapacity(
-      partial.values.count + block.pathCount * markets.count * CascadeDistribution.figures)
+      partial.values.count + block.pathCount * markets.count * CascadeDistribution.figuresPerPath)
     for p in 0..<block.pathCount {
       for market in markets {
         let shock = block.terminalPrice(path: p, asset: market.asset) / spot[market.asset] - 1
@@ -220,7 +220,7 @@ struct CascadeObserver<Scalar: BLASScalar>: PathObserver {
   func decode(_ bytes: [UInt8]) throws -> CascadeSamples {
     var reader = PartialReader(bytes: bytes)
     var partial = CascadeSamples(values: try reader.scalars())
-    guard partial.values.count.isMultiple(of: CascadeDistribution.figures * markets.count) else {
+    guard partial.values.count.isMultiple(of: CascadeDistribution.figuresPerPath * markets.count) else {
       throw RiskKernelsError.invalidPartial(reason: "cascade samples of a partial path")
     }
     switch try reader.int() {

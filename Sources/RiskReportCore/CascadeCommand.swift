@@ -1,0 +1,194 @@
+import ArgumentParser
+import Foundation
+import RiskKernels
+
+/// `riskreport cascade`: a liquidation cascade through a constant-product pool after one shock,
+/// or its distribution over simulated shocks.
+struct CascadeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cascade",
+    abstract: "Liquidation cascades: forced sales of liquidated positions through an AMM pool.",
+    discussion: """
+      The shock moves the pool to P(1 + s); each round closes every position whose liquidation \
+      price the pool's price has reached, nets their trades into one swap, prices them at its \
+      average execution price (negative equity is bad debt) and moves the pool; it stops when a \
+      round closes nothing. With --paths, the shocks are each path's move over --horizon-days \
+      from GBM: --volatility (and --drift) for a one-asset book, or --model for correlated \
+      assets. Without --book, the bundled example book. See docs/liquidation.md.
+      """
+  )
+
+  @Option(help: "JSON book: asset, pool and positions (default: the bundled example).")
+  var book: String?
+
+  @Option(parsing: .unconditional, help: "The exogenous relative price move (default -0.1).")
+  var shock: Double?
+
+  @Option(parsing: .unconditional, help: "Simulate this many shocks instead of one.")
+  var paths: Int?
+
+  @Option(parsing: .unconditional, help: "Horizon of the simulated shocks in days.")
+  var horizonDays: Double = 1
+
+  @Option(parsing: .unconditional, help: "Annualised volatility of a one-asset book's asset.")
+  var volatility: Double?
+
+  @Option(parsing: .unconditional, help: "Annualised drift of a one-asset book's asset.")
+  var drift: Double = 0
+
+  @Option(help: "JSON model file (as simulate's) holding the book's assets.")
+  var model: String?
+
+  @OptionGroup var calendar: CalendarOption
+
+  @Option(parsing: .unconditional, help: "Seed of the normal streams.")
+  var seed: UInt64 = 42
+
+  @Option(help: "Arithmetic: double or float.")
+  var precision: PrecisionChoice = .double
+
+  @Option(
+    parsing: .unconditional,
+    help: "Worker threads (default: one per core); never changes the numbers.")
+  var threads: Int?
+
+  @Option(help: "Output: table or json.")
+  var format: ReportFormat = .table
+
+  func validate() throws {
+    if let shock, !(shock > -1 && shock <= 100) {
+      throw ValidationError("--shock: \(shock) must be in (-1, 100] (a relative move)")
+    }
+    guard let paths else {
+      for (flag, given) in [
+        ("--volatility", volatility != nil), ("--model", model != nil), ("--drift", drift != 0),
+      ] where given {
+        throw ValidationError("\(flag): only with --paths (a simulation)")
+      }
+      return
+    }
+    if shock != nil { throw ValidationError("--shock and --paths: give one, not both") }
+    guard paths >= 2 else { throw ValidationError("--paths: \(paths) must be at least 2") }
+    guard horizonDays > 0, horizonDays <= 36_500 else {
+      throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500] (100 years)")
+    }
+    if volatility != nil, model != nil {
+      throw ValidationError("--volatility and --model: give one, not both")
+    }
+    if let volatility, !(volatility > 0 && volatility <= 1000) {
+      throw ValidationError("--volatility: \(volatility) must be in (0, 1000]")
+    }
+    guard abs(drift) <= 1000 else {
+      throw ValidationError("--drift: \(drift) must be in [-1000, 1000]")
+    }
+    if volatility == nil, model == nil {
+      throw ValidationError("--paths: the simulation needs --volatility (one asset) or --model")
+    }
+    if let threads, !(1...1024).contains(threads) {
+      throw ValidationError("--threads: \(threads) is out of range (1...1024)")
+    }
+  }
+
+  var bookPath: String { book ?? BundledData.exampleCascadeBook }
+
+  func run() throws {
+    let file = try CascadeBookFile(path: bookPath)
+    let text: String
+    switch precision {
+    case .double: text = try render(file, Double.self)
+    case .float: text = try render(file, Float.self)
+    }
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  func render<T: BLASScalar>(_ file: CascadeBookFile, _: T.Type) throws -> String {
+    if paths != nil {
+      let reports = try simulate(file, T.self)
+      if format == .json {
+        return file.isSingle
+          ? try ReportJSON.text(reports[0]) : try ReportJSON.text(CascadeMarkets(markets: reports))
+      }
+      return reports.map(\.table).joined(separator: "\n")
+    }
+    let shock = self.shock ?? -0.1
+    var reports: [CascadeReport.Shock] = []
+    for (market, prefix) in file.markets {
+      let cascade = try file.cascade(market, field: prefix, as: T.self)
+      let outcome: CascadeOutcome<T>
+      do {
+        outcome = try cascade.run(shock: T(shock))
+      } catch {
+        throw Self.inputError(error, file: file.path, prefix: prefix)
+      }
+      reports.append(CascadeReport.Shock(asset: market.asset, shock: shock, outcome: outcome))
+    }
+    if format == .json {
+      return file.isSingle
+        ? try ReportJSON.text(reports[0]) : try ReportJSON.text(CascadeMarkets(markets: reports))
+    }
+    return reports.map(\.table).joined(separator: "\n")
+  }
+
+  func simulate<T: BLASScalar>(_ file: CascadeBookFile, _: T.Type) throws -> [CascadeReport
+    .Simulated]
+  {
+    guard let paths else { return [] }
+    let gbm: CorrelatedGBM<T>
+    if let model {
+      gbm = try ModelFile.load(path: model, as: T.self)
+    } else {
+      guard file.markets.count == 1 else {
+        throw InputError(
+          location: .flag("--volatility"),
+          message: "\(file.path) has \(file.markets.count) markets; correlated assets need --model")
+      }
+      let spot = try file.cascade(file.markets[0].market, field: file.markets[0].field, as: T.self)
+        .pool.spotPrice
+      gbm = try CorrelatedGBM(
+        assets: [file.markets[0].market.asset], spot: [spot], drift: [T(drift)],
+        volatility: [T(volatility ?? 0)], correlation: Matrix([[1]]))
+    }
+    let markets = try file.markets.map { (market, prefix) throws -> CascadeSimulation<T>.Market in
+      guard let i = gbm.assets.firstIndex(of: market.asset) else {
+        throw InputError(
+          location: .file(model ?? file.path),
+          message:
+            "\(prefix)asset \(market.asset) is not an asset of the model (\(gbm.assets.joined(separator: ", ")))"
+        )
+      }
+      return .init(asset: i, cascade: try file.cascade(market, field: prefix, as: T.self))
+    }
+    try RunSize.check(
+      paths: paths, steps: 1, assets: gbm.dimension,
+      keptValuesPerPath: 2 * CascadeDistribution.figuresPerPath * markets.count)
+    let calendar = PriceCalendar.withoutPrices(flag: self.calendar.periodsPerYear)
+    let settings = SimulationSettings(
+      paths: paths, steps: 1,
+      horizon: SimulationSettings.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
+      seed: seed, threads: threads)
+    let distributions: [CascadeDistribution]
+    do {
+      distributions = try CascadeSimulation(model: gbm, markets: markets).simulate(
+        settings: settings)
+    } catch {
+      if case .parameterOutOfRange(let name, _, _) = error, name.hasPrefix("path ") {
+        throw InputError(location: .file(file.path), message: "\(error)")
+      }
+      throw InputError(location: .flag("--paths"), message: "\(error)")
+    }
+    return zip(file.markets, distributions).map { market, distribution in
+      CascadeReport.Simulated(
+        asset: market.market.asset, paths: paths, horizonDays: horizonDays, seed: seed,
+        distribution: distribution)
+    }
+  }
+
+  /// A cascade's error as the input that caused it: the shock, or the book whose pool it drains.
+  static func inputError(_ error: RiskKernelsError, file: String, prefix: String) -> InputError {
+    if case .parameterOutOfRange(let name, _, _) = error, name == "shock" || name == "price" {
+      return InputError(location: .flag("--shock"), message: "\(error)")
+    }
+    return InputError(
+      location: .file(file), message: "\(prefix.isEmpty ? "" : prefix + " ")\(error)")
+  }
+}
