@@ -220,7 +220,8 @@ struct CascadeObserver<Scalar: BLASScalar>: PathObserver {
   func decode(_ bytes: [UInt8]) throws -> CascadeSamples {
     var reader = PartialReader(bytes: bytes)
     var partial = CascadeSamples(values: try reader.scalars())
-    guard partial.values.count.isMultiple(of: CascadeDistribution.figuresPerPath * markets.count) else {
+    guard partial.values.count.isMultiple(of: CascadeDistribution.figuresPerPath * markets.count)
+    else {
       throw RiskKernelsError.invalidPartial(reason: "cascade samples of a partial path")
     }
     switch try reader.int() {
