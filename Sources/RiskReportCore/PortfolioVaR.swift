@@ -23,13 +23,20 @@ struct PortfolioVaR {
   let steps: Int
   let seed: UInt64
   let threads: Int?
+  /// A stress applied to both covariances, parametric and Monte Carlo (`riskreport stress`).
+  var stress: CovarianceStress? = nil
 
   /// The driftless model of the Monte Carlo method, from the daily log-return estimate.
   func monteCarloModel() throws -> CorrelatedGBM<Double> {
     let spot = try file.lastCompletePrices()
-    let estimate = try file.covariance(
+    var estimate = try file.covariance(
       kind: .log, estimator: estimator, histories: histories, as: Double.self
     ).estimate
+    if let stress {
+      estimate = CovarianceEstimate(
+        covariance: try stress.apply(to: estimate.covariance).covariance, mean: estimate.mean,
+        observationCount: estimate.observationCount, shrinkage: estimate.shrinkage)
+    }
     return try CorrelatedGBM(
       assets: file.assets, spot: spot, dailyEstimate: estimate, daysPerYear: 365,
       drift: [Double](repeating: 0, count: spot.count))
@@ -86,12 +93,13 @@ struct PortfolioVaR {
     let root = horizonDays.squareRoot()
     switch m {
     case .parametric:
-      let sigma =
+      var sigma =
         histories == .complete
         ? try estimator.estimate(from: simple).covariance
         : try file.covariance(
           kind: .simple, estimator: estimator, histories: histories, as: Double.self
         ).estimate.covariance
+      if let stress { sigma = try stress.apply(to: sigma).covariance }
       let r = try ParametricVaR.normal(
         weights: weights, covariance: sigma, confidence: confidence, horizonDays: horizonDays)
       return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)

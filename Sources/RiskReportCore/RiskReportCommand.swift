@@ -10,7 +10,7 @@ package struct RiskReportCommand: ParsableCommand {
     subcommands: [
       RunCommand.self, CovarianceCommand.self, SimulateCommand.self, ParityCommand.self,
       LiquidationCommand.self, VaRCommand.self, BacktestCommand.self, CadenceCommand.self,
-      CascadeCommand.self,
+      StressCommand.self, CascadeCommand.self,
     ]
   )
 

@@ -55,8 +55,12 @@ public struct CovarianceStress: Sendable, Equatable {
       repair = repaired
     }
     let k = T(volatilityMultiplier)
-    return StressedCovariance(
-      covariance: try r.covariance(volatilities: sigma.map { $0 * k }), repair: repair)
+    var stressed = try r.covariance(volatilities: sigma.map { $0 * k })
+    // (ρ·σᵢ)·σⱼ and (ρ·σⱼ)·σᵢ differ in the last bit; the model factorisation needs symmetry.
+    for j in 0..<stressed.columns {
+      for i in (j + 1)..<stressed.rows { stressed[j, i] = stressed[i, j] }
+    }
+    return StressedCovariance(covariance: stressed, repair: repair)
   }
 }
 

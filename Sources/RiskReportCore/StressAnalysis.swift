@@ -1,0 +1,154 @@
+import Foundation
+import RiskKernels
+
+/// The stress scenarios of `riskreport stress` and of the report's "Stress scenarios" section
+/// (docs/stress.md): the worst historical windows, the hypothetical shocks, the volatility and
+/// correlation stresses with VaR/ES beside today's, and the user's scenarios; every price move
+/// applied to the leveraged positions too.
+struct StressAnalysis {
+  let file: PriceFile
+  let portfolio: PortfolioFile
+  let userScenarios: StressScenarioFile?
+  let windowDays: Int
+  /// The VaR/ES settings of the volatility and correlation scenarios (`stress: nil`: today).
+  let risk: PortfolioVaR
+
+  /// The hypothetical shocks: each asset alone, then all together.
+  static let shockSizes = [-0.2, -0.3]
+  static let volatilityMultipliers = [2.0, 3.0]
+  static let correlationShift = 0.5
+
+  func report() throws -> StressReport {
+    let spot = try file.lastCompletePrices()
+    var scenarios = try historical()
+    for size in Self.shockSizes {
+      for (i, asset) in file.assets.enumerated() {
+        var moves = [Double](repeating: 0, count: file.assets.count)
+        moves[i] = size
+        scenarios.append(
+          try priced(name: "\(asset) \(Self.percent(size))", kind: .shock, moves: moves, spot: spot)
+        )
+      }
+    }
+    for size in Self.shockSizes {
+      scenarios.append(
+        try priced(
+          name: "all \(Self.percent(size))", kind: .shock,
+          moves: [Double](repeating: size, count: file.assets.count), spot: spot))
+    }
+    let today = try measures(stress: nil)
+    for k in Self.volatilityMultipliers {
+      scenarios.append(
+        try stressed(
+          name: "volatility ×\(Int(k))", kind: .volatility,
+          stress: CovarianceStress(volatilityMultiplier: k), today: today))
+    }
+    scenarios.append(
+      try stressed(
+        name: "correlation +½(1 − ρ)", kind: .correlation,
+        stress: CovarianceStress(correlationShift: Self.correlationShift), today: today))
+    for (user, moves, stress) in userScenarios?.scenarios ?? [] {
+      var scenario =
+        try moves.map { try priced(name: user.name, kind: .user, moves: $0, spot: spot) }
+        ?? StressReport.Scenario(name: user.name, kind: .user)
+      if let stress {
+        let s = try stressed(name: user.name, kind: .user, stress: stress, today: today)
+        (scenario.valueAtRisk, scenario.expectedShortfall, scenario.repair) =
+          (s.valueAtRisk, s.expectedShortfall, s.repair)
+      }
+      scenarios.append(scenario)
+    }
+    return StressReport(
+      value: portfolio.value, windowDays: windowDays, confidence: risk.confidence,
+      horizonDays: risk.horizonDays, scenarios: scenarios)
+  }
+
+  /// The three worst non-overlapping windows of `windowDays` rows among the complete rows.
+  func historical() throws -> [StressReport.Scenario] {
+    let complete = file.rows.indices.filter { file.rows[$0].allSatisfy { $0 != nil } }
+    guard complete.count > windowDays else {
+      throw InputError(
+        location: .flag("--window-days"),
+        message:
+          "\(windowDays) needs at least \(windowDays + 1) complete rows; \(file.path) has \(complete.count)"
+      )
+    }
+    let prices = try Matrix(complete.map { file.rows[$0].map { $0! } })
+    let windows = try WorstWindows(window: windowDays, count: 3).find(
+      prices: prices, exposures: portfolio.weights)
+    let spot = try file.lastCompletePrices()
+    return try windows.enumerated().map { k, w in
+      var s = try priced(
+        name: "worst \(windowDays)-day window #\(k + 1)", kind: .historical, moves: w.moves,
+        spot: spot)
+      (s.start, s.end) = (file.labels[complete[w.start]], file.labels[complete[w.end]])
+      return s
+    }
+  }
+
+  /// A scenario that moves prices: the portfolio's and each asset's P&L, and the positions.
+  func priced(name: String, kind: StressReport.Kind, moves: [Double], spot: [Double]) throws
+    -> StressReport.Scenario
+  {
+    var s = StressReport.Scenario(name: name, kind: kind)
+    let value = portfolio.value
+    s.portfolioReturn = zip(portfolio.weights, moves).reduce(0) { $0 + $1.0 * $1.1 }
+    s.portfolioPnL = value * s.portfolioReturn
+    var assetPnL: [String: Double] = [:]
+    for (i, asset) in file.assets.enumerated() where portfolio.weights[i] != 0 {
+      assetPnL[asset] = value * portfolio.weights[i] * moves[i]
+    }
+    s.assetPnL = assetPnL
+    s.positions = try portfolio.positions.enumerated().map { k, p in
+      let i = file.assets.firstIndex(of: p.asset)!
+      do {
+        let position = try LeveragedPosition(
+          side: p.side, leverage: p.leverage, maintenanceMargin: p.maintenanceMargin ?? 0.005,
+          entryPrice: p.entryPrice ?? spot[i])
+        let perMargin = try PositionShock(
+          position: position, margin: 1, spot: spot[i], move: moves[i])
+        let amounts = try p.margin.map {
+          try PositionShock(position: position, margin: $0, spot: spot[i], move: moves[i])
+        }
+        return StressReport.Position(
+          asset: p.asset, side: p.side.rawValue, leverage: p.leverage,
+          liquidated: perMargin.liquidated, pnl: amounts?.pnl, badDebt: amounts?.badDebt,
+          returnOnMargin: perMargin.pnl)
+      } catch {
+        throw InputError(
+          location: .file(portfolio.path), message: "leveragedPositions[\(k)]: \(error)")
+      }
+    }
+    return s
+  }
+
+  /// Today's parametric and Monte Carlo VaR and ES, or under `stress`.
+  func measures(stress: CovarianceStress?) throws -> (var: [Double], es: [Double]) {
+    var r = risk
+    r.stress = stress
+    let results = try r.compute([.parametric, .monteCarlo])
+    return (results.map(\.var), results.map(\.expectedShortfall))
+  }
+
+  func stressed(
+    name: String, kind: StressReport.Kind, stress: CovarianceStress,
+    today: (var: [Double], es: [Double])
+  ) throws -> StressReport.Scenario {
+    var s = StressReport.Scenario(name: name, kind: kind)
+    let after = try measures(stress: stress)
+    s.valueAtRisk = .init(
+      parametric: .init(today: today.var[0], stressed: after.var[0]),
+      monteCarlo: .init(today: today.var[1], stressed: after.var[1]))
+    s.expectedShortfall = .init(
+      parametric: .init(today: today.es[0], stressed: after.es[0]),
+      monteCarlo: .init(today: today.es[1], stressed: after.es[1]))
+    let (simple, _) = try file.returns(kind: .simple, as: Double.self)
+    let sigma = try risk.estimator.estimate(from: simple).covariance
+    if let repair = try stress.apply(to: sigma).repair {
+      s.repair = .init(distance: repair.distance, iterations: repair.iterations)
+    }
+    return s
+  }
+
+  static func percent(_ x: Double) -> String { String(format: "%+g%%", 100 * x) }
+}
