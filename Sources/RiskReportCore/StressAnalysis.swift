@@ -10,6 +10,9 @@ struct StressAnalysis {
   let portfolio: PortfolioFile
   let userScenarios: StressScenarioFile?
   let windowDays: Int
+  /// Whether too few complete rows for one window is an error (`riskreport stress`) or leaves
+  /// the historical scenarios out (the report).
+  var requiresHistory = true
   /// The VaR/ES settings of the volatility and correlation scenarios (`stress: nil`: today).
   let risk: PortfolioVaR
 
@@ -17,6 +20,8 @@ struct StressAnalysis {
   static let shockSizes = [-0.2, -0.3]
   static let volatilityMultipliers = [2.0, 3.0]
   static let correlationShift = 0.5
+  /// The report's historical window (`riskreport stress --window-days`' default).
+  static let reportWindowDays = 10
 
   func report() throws -> StressReport {
     let spot = try file.lastCompletePrices()
@@ -67,6 +72,7 @@ struct StressAnalysis {
   func historical() throws -> [StressReport.Scenario] {
     let complete = file.rows.indices.filter { file.rows[$0].allSatisfy { $0 != nil } }
     guard complete.count > windowDays else {
+      if !requiresHistory { return [] }
       throw InputError(
         location: .flag("--window-days"),
         message:

@@ -8,12 +8,12 @@ import RiskKernels
 /// "expectedShortfall"?, "repair"?}]}`. VaR and ES are fractions of the portfolio's value,
 /// `{"parametric": {"today", "stressed"}, "monteCarlo": {"today", "stressed"}}`; `pnl` and
 /// `badDebt` are amounts, given for positions with a `margin`.
-struct StressReport: Encodable {
-  enum Kind: String, Encodable {
+struct StressReport: Codable, Equatable {
+  enum Kind: String, Codable, Equatable {
     case historical, shock, volatility, correlation, user
   }
 
-  struct Position: Encodable {
+  struct Position: Codable, Equatable {
     let asset: String
     let side: String
     let leverage: Double
@@ -24,23 +24,23 @@ struct StressReport: Encodable {
     let returnOnMargin: Double
   }
 
-  struct Pair: Encodable {
+  struct Pair: Codable, Equatable {
     let today: Double
     let stressed: Double
   }
 
-  struct Measures: Encodable {
+  struct Measures: Codable, Equatable {
     let parametric: Pair
     let monteCarlo: Pair
   }
 
   /// How far Higham's method moved the stressed correlation matrix (Frobenius).
-  struct Repair: Encodable {
+  struct Repair: Codable, Equatable {
     let distance: Double
     let iterations: Int
   }
 
-  struct Scenario: Encodable {
+  struct Scenario: Codable, Equatable {
     let name: String
     let kind: Kind
     var start: String?

@@ -43,7 +43,8 @@ func numbers(_ r: RunReport) -> RunReport {
     let summary = stdout.split(separator: "\n")
     #expect(
       summary.count
-        == 1 + 1 + 1 + r.liquidation.positions.count + (r.lending?.loans.count ?? 0) + 1 + 1,
+        == 1 + 1 + 1 + r.liquidation.positions.count + (r.lending?.loans.count ?? 0) + 1 + 1
+        + (r.stress == nil ? 0 : 1),
       "\(stdout)")
     #expect(summary[1].hasPrefix("VaR 99.0% over 10 days: ") && summary[1].contains(" ± "))
     #expect(summary[2].contains("historical") && summary[2].contains("cornish-fisher"))
@@ -151,7 +152,7 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(
       r.timings.map(\.step) == [
         "covariance", "riskParity", "monteCarlo", "varOtherMethods", "backtest", "riskGrid",
-        "liquidation", "cadence", "rebalance", "controls", "lending",
+        "liquidation", "cadence", "rebalance", "controls", "lending", "stress",
       ])
 
     // Rebalance: CostAwareRebalance on the annualised covariance from the current weights.
@@ -242,7 +243,7 @@ func numbers(_ r: RunReport) -> RunReport {
     }
   }
 
-  @Test("report.html is well-formed markup with all six charts and no external resources")
+  @Test("report.html is well-formed markup with all seven charts and no external resources")
   func htmlWellFormed() throws {
     let out = temporaryFolder()
     let (status, _, stderr) = try runRiskReport(
@@ -272,7 +273,7 @@ func numbers(_ r: RunReport) -> RunReport {
       Set(collector.ids)
         == [
           "chart-pnl", "chart-fan", "chart-contributions", "chart-correlation", "chart-backtest",
-          "chart-leverage",
+          "chart-leverage", "chart-stress",
         ])
     #expect(collector.sources.isEmpty)
     #expect(!String(decoding: data, as: UTF8.self).contains("<script"))
@@ -589,5 +590,40 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(r.riskParity.weights[0] <= 0.2 + 1e-12)
     #expect(r.riskParity.cappedAssets == ["AAPL"])
     #expect(r.liquidation.positions.isEmpty)
+  }
+}
+
+@Suite(.serialized) struct RunStressTests {
+  @Test(
+    "The report's stress section is riskreport stress's JSON, with the user's scenarios; a bad scenario file writes nothing"
+  )
+  func stressSection() throws {
+    let scenarios = try temporaryFile(
+      #"[{"name": "tech crash", "shocks": {"AAPL": -0.4}}, {"name": "panic", "volatilityMultiplier": 2}]"#,
+      name: "scenarios.json")
+    let out = temporaryFolder()
+    let (status, stdout, stderr) = try runRiskReport(
+      ["run", "--out", out, "--scenarios", scenarios] + RunCommandTests.small)
+    #expect(status == 0, "\(stderr)")
+    #expect(stdout.contains("worst stress scenario: all -30%"))
+    let stress = try #require(try readReport(out).stress)
+    let (_, json, _) = try runRiskReport([
+      "stress", "--scenarios", scenarios, "--paths", "4000", "--horizon-days", "10", "--format",
+      "json",
+    ])
+    let direct = try JSONDecoder().decode(StressReport.self, from: Data(json.utf8))
+    #expect(stress.scenarios.map(\.name) == direct.scenarios.map(\.name))
+    #expect(stress.scenarios.map(\.portfolioPnL) == direct.scenarios.map(\.portfolioPnL))
+    #expect(stress.scenarios.last?.valueAtRisk != nil)
+    let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+    #expect(markdown.contains("## Stress scenarios") && markdown.contains("| tech crash |"))
+    let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+    #expect(html.contains("<svg id=\"chart-stress\""))
+    // A bad scenario file: one line, and no folder written.
+    let bad = try temporaryFile(#"[{"name": "x", "shocks": {"TSLA": -0.2}}]"#, name: "bad.json")
+    let other = temporaryFolder()
+    let (code, o2, e2) = try runRiskReport(["run", "--out", other, "--scenarios", bad])
+    #expect(code != 0 && o2.isEmpty && e2.contains("bad.json: [0].shocks.TSLA: no such asset"))
+    #expect(!FileManager.default.fileExists(atPath: other))
   }
 }

@@ -3,7 +3,7 @@ import Plot
 import RiskKernels
 
 /// report.html: one self-contained page (no scripts, no network) with the sections' tables and
-/// six inline SVG charts, built with Plot.
+/// seven inline SVG charts (the stress tornado in `StressSection.swift`), built with Plot.
 enum HTMLReport {
   typealias SVGNode = SVGChart.SVGNode
 
@@ -47,11 +47,13 @@ enum HTMLReport {
 
   /// The charts by id.
   static func charts(_ r: RunReport) -> [String: SVGNode] {
-    [
+    var charts = [
       "chart-pnl": pnl(r), "chart-fan": fan(r), "chart-contributions": contributions(r),
       "chart-correlation": correlation(r), "chart-leverage": leverage(r),
       "chart-backtest": backtest(r),
     ]
+    charts["chart-stress"] = stress(r)
+    return charts
   }
 
   static let colours = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]

@@ -129,8 +129,10 @@ enum ReportDirectory {
         let prefix = ".\(name).\(kind)-"
         guard sibling.hasPrefix(prefix), sibling.count == prefix.count + 8 else { continue }
         let path = parent.appendingPathComponent(sibling).path
-        let modified = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
-        guard Date().timeIntervalSince(modified) > 60, !isSymbolicLink(path), let contents = try? fm.contentsOfDirectory(atPath: path),
+        let modified =
+          (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
+        guard Date().timeIntervalSince(modified) > 60, !isSymbolicLink(path),
+          let contents = try? fm.contentsOfDirectory(atPath: path),
           contents.allSatisfy({
             (reportFiles.contains($0) || $0 == markerFile || isAtomicWriteTemporary($0))
               && isRegularFile(path + "/" + $0)

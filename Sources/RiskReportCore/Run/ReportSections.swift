@@ -34,8 +34,8 @@ struct ReportSection {
   }
 
   static func all(_ r: RunReport) -> [ReportSection] {
-    [
-      inputs(r), covariance(r), weights(r), monteCarlo(r), valueAtRisk(r), riskGrid(r),
+    [inputs(r)] + (r.stress.map { [stress($0, r)] } ?? []) + [
+      covariance(r), weights(r), monteCarlo(r), valueAtRisk(r), riskGrid(r),
       backtest(r), liquidation(r),
     ] + (r.lending.map { [lending($0, r)] } ?? []) + (r.controls.map { [controls($0, r)] } ?? [])
       + (r.rebalance.map { [rebalance($0, r)] } ?? []) + (r.cadence.map { [cadence($0)] } ?? [])

@@ -23,23 +23,30 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Portfolio JSON (default: the bundled example, with leveraged positions).")
   var portfolio: String?
   @Option(parsing: .unconditional, help: "Monte Carlo paths.") var paths: Int = 100_000
-  @Option(parsing: .unconditional, help: "Horizon in days (observation periods of the price file).") var horizonDays:
-    Double = 10
-  @Option(parsing: .unconditional, help: "Monitoring steps of the simulation over the horizon.") var steps: Int = 10
-  @Option(parsing: .unconditional, help: "Confidence level of VaR/ES and the backtest, in [0.5, 1).") var confidence:
-    Double = 0.99
+  @Option(parsing: .unconditional, help: "Horizon in days (observation periods of the price file).")
+  var horizonDays: Double = 10
+  @Option(parsing: .unconditional, help: "Monitoring steps of the simulation over the horizon.")
+  var steps: Int = 10
+  @Option(
+    parsing: .unconditional, help: "Confidence level of VaR/ES and the backtest, in [0.5, 1).")
+  var confidence: Double = 0.99
   @Option(parsing: .unconditional, help: "Monte Carlo seed.") var seed: UInt64 = 42
   @Option(help: "Estimator: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
   var estimator: EstimatorChoice = .ledoitWolf
-  @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).") var decay: Double = 0.94
-  @Option(parsing: .unconditional, help: "Backtest estimation window in days.") var window: Int = 250
+  @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).") var decay: Double =
+    0.94
+  @Option(parsing: .unconditional, help: "Backtest estimation window in days.") var window: Int =
+    250
   @OptionGroup var calendar: CalendarOption
   @Option(
     help: "Assets with different history lengths: complete or stambaugh (with --estimator sample).")
   var histories: HistoriesChoice = .complete
+  @Option(help: "JSON array of stress scenarios for the report, beside the built-in ones.")
+  var scenarios: String?
   @Option(help: "Output folder (replaced as a whole).") var out: String = "risk-report"
   @Option(help: "Files to write: md, json, html or all.") var format: RunFormat = .all
-  @Option(parsing: .unconditional, help: "Worker threads for the simulations (default: all cores).") var threads: Int?
+  @Option(parsing: .unconditional, help: "Worker threads for the simulations (default: all cores).")
+  var threads: Int?
 
   func validate() throws {
     guard paths >= 100, paths <= 100_000_000 else {
@@ -69,6 +76,9 @@ struct RunCommand: ParsableCommand {
     let spot = try priceFile.lastCompletePrices()
     let portfolioFile = try PortfolioFile(
       path: portfolio ?? BundledData.examplePortfolio, assets: priceFile.assets, spot: spot)
+    let userScenarios = try scenarios.map { (path) throws(InputError) in
+      try StressScenarioFile(path: path, assets: priceFile.assets)
+    }
     // Before any work: a bad --out, or a run too large for this machine, is found now.
     if MainSimulation.writesOutput { try ReportDirectory.check(out) }
     try RunSize.check(
@@ -84,7 +94,7 @@ struct RunCommand: ParsableCommand {
         estimator: estimator, decay: decay, paths: paths, steps: steps, horizonDays: horizonDays,
         confidence: confidence, seed: seed, window: window, threads: threads,
         histories: histories, calendar: periods),
-      progress: progress)
+      scenarios: userScenarios, progress: progress)
     let report: RunReport
     do {
       report = try pipeline.run()

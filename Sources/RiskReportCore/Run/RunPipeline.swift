@@ -30,6 +30,8 @@ struct RunPipeline {
   let prices: PriceFile
   let portfolio: PortfolioFile
   let settings: Settings
+  /// The user's stress scenarios (`--scenarios`), beside the built-in ones.
+  var scenarios: StressScenarioFile? = nil
   /// Called with the paths done in the current simulation and its total.
   let progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
@@ -147,7 +149,18 @@ struct RunPipeline {
       : try timed("lending", "daily lending update", budget: 86_400) {
         try lendingSection(gbm)
       }
-    return RunReport(
+    let stress = try timed("stress", "daily risk update", budget: 86_400) {
+      try StressAnalysis(
+        file: prices, portfolio: portfolio, userScenarios: scenarios,
+        windowDays: StressAnalysis.reportWindowDays, requiresHistory: false,
+        risk: PortfolioVaR(
+          file: prices, weights: portfolio.weights, estimator: estimator,
+          histories: settings.histories, confidence: settings.confidence,
+          horizonDays: settings.horizonDays, paths: settings.paths, steps: 1, seed: settings.seed,
+          threads: settings.threads)
+      ).report()
+    }
+    var report = RunReport(
       assets: assets,
       inputs: .init(
         prices: Self.displayName(prices.path), portfolio: Self.displayName(portfolio.path),
@@ -165,6 +178,8 @@ struct RunPipeline {
       riskParity: parity, var: varSection, monteCarlo: monteCarlo, backtest: backtest,
       liquidation: liquidation, timings: timings, riskGrid: grid, lending: lending,
       controls: controls, rebalance: rebalance, cadence: cadence)
+    report.stress = stress
+    return report
   }
 
   /// A bundled file by its name (`bundled:NAME`), any other as given.

@@ -264,6 +264,10 @@ struct RunReport: Codable, Equatable {
     let rules: PortfolioFile.LendingRules?
   }
 
+  /// The stress scenarios (`riskreport stress`'s JSON), historical ones when the prices have
+  /// enough complete rows.
+  var stress: StressReport? = nil
+
   func json() throws -> Data {
     try ReportJSON.encode(self, pretty: true)
   }

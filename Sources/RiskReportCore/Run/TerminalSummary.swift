@@ -40,6 +40,14 @@ enum TerminalSummary {
         "default of loan \(loan.name) within \(horizon) days: \(ReportSection.percent(loan.defaultProbability, 2)) ± \(ReportSection.percent(loan.defaultProbabilityStandardError, 2)) (continuous), expected cost \(ReportSection.money(loan.expectedDefaultCost))"
       )
     }
+    if let worst = r.stress?.scenarios.filter({ !$0.assetPnL.isEmpty }).min(by: {
+      $0.portfolioPnL < $1.portfolioPnL
+    }) {
+      let liquidated = worst.positions.filter(\.liquidated).count
+      lines.append(
+        "worst stress scenario: \(worst.name)\(worst.start.map { " (\($0) → \(worst.end ?? ""))" } ?? ""): \(ReportSection.percent(worst.portfolioReturn, 2)), \(ReportSection.money(worst.portfolioPnL)); \(liquidated) of \(worst.positions.count) positions liquidated"
+      )
+    }
     if let c = r.controls {
       lines.append(
         "circuit breaker: \(c.circuitBreakerTrips.count) trips in \(c.daysChecked) days"
