@@ -44,7 +44,7 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(
       summary.count
         == 1 + 1 + 1 + r.liquidation.positions.count + (r.lending?.loans.count ?? 0) + 1 + 1
-        + (r.stress == nil ? 0 : 1),
+        + (r.stress == nil ? 0 : 1) + (r.jointLiquidation == nil ? 0 : 1),
       "\(stdout)")
     #expect(summary[1].hasPrefix("VaR 99.0% over 10 days: ") && summary[1].contains(" ± "))
     #expect(summary[2].contains("historical") && summary[2].contains("cornish-fisher"))
@@ -147,12 +147,29 @@ func numbers(_ r: RunReport) -> RunReport {
           && p.perBlock400ms <= p.firstPassage)
       #expect(abs(p.monteCarlo.value - p.firstPassage) <= 4 * p.monteCarlo.standardError)
     }
+    // Joint liquidation: the library's simulateJoint on the report's model and paths (the
+    // example's GOOG position gives no margin, so counts only).
+    let joint = try #require(r.jointLiquidation)
+    let entries = try r.liquidation.positions.map { p in
+      LiquidationBook<Double>.Entry(
+        asset: prices.assets.firstIndex(of: p.asset)!,
+        position: try LeveragedPosition(
+          side: p.side, leverage: p.leverage, maintenanceMargin: p.maintenanceMargin,
+          entryPrice: p.entryPrice))
+    }
+    let direct = try LiquidationBook(model: model, positions: entries).simulateJoint(
+      settings: SimulationSettings(paths: 4000, steps: 5, horizon: 10.0 / 252, seed: 42))
+    #expect(joint.anyLiquidated == direct.any && joint.allLiquidated == direct.all)
+    #expect(joint.liquidatedNotional == nil && joint.atLeast == direct.atLeast)
+    #expect(
+      joint.anyLiquidated.value >= r.liquidation.positions.map(\.monteCarlo.value).max()! - 0.05)
     #expect(
       r.liquidation.leverageCurves.allSatisfy { $0.points.count == RunPipeline.leverageGrid.count })
     #expect(
       r.timings.map(\.step) == [
         "covariance", "riskParity", "monteCarlo", "varOtherMethods", "backtest", "riskGrid",
-        "liquidation", "cadence", "rebalance", "controls", "lending", "stress",
+        "liquidation", "cadence", "rebalance", "controls", "lending", "jointLiquidation",
+        "stress",
       ])
 
     // Rebalance: CostAwareRebalance on the annualised covariance from the current weights.

@@ -350,7 +350,7 @@ struct ReportSection {
       paragraphs: [
         "Probability of liquidation within \(days(l.horizonDays)) days, zero drift. **Terminal**: beyond the liquidation price at the horizon. **Per block**: seen beyond it at an oracle update every 12 s or 400 ms (Broadie–Glasserman–Kou, kept within terminal and first passage; \"(bound)\" where the correction fell outside them). **First passage**: touched at any time — what liquidates a continuously marked position. **Monte Carlo**: first passage on the report's correlated paths with the Brownian-bridge correction (± one standard error).",
         "The chart shows how the probabilities grow with leverage, 1× to 125×, for each position's asset and side.",
-      ],
+      ] + (r.jointLiquidation.map { [jointLiquidation($0)] } ?? []),
       tables: [
         Table(
           header: [
@@ -358,6 +358,20 @@ struct ReportSection {
             "per block 400 ms", "first passage", "Monte Carlo", "margin on notional",
           ], rows: rows)
       ], charts: ["chart-leverage"])
+  }
+
+  /// The "Joint liquidation" paragraph: the book's positions liquidated together.
+  static func jointLiquidation(_ j: RunReport.JointLiquidation) -> String {
+    func estimate(_ e: MonteCarloEstimate) -> String {
+      "\(probability(e.value)) ± \(probability(e.standardError))"
+    }
+    var text =
+      "**Joint liquidation** (the same paths for every position, continuous monitoring): the probability that at least one of the \(j.positions) positions is liquidated within \(days(j.horizonDays)) days is \(estimate(j.anyLiquidated)), that all are \(estimate(j.allLiquidated)); on average \(number(j.expectedCount.value, 3)) ± \(number(j.expectedCount.standardError, 3)) positions go."
+    if let n = j.liquidatedNotional, let q = j.liquidatedNotionalQuantiles {
+      text +=
+        " The liquidated notional averages \(money(n.value)) ± \(money(n.standardError)); its 95% and 99% quantiles are \(money(q[1])) and \(money(q[2]))."
+    }
+    return text
   }
 
   static func timings(_ r: RunReport) -> ReportSection {

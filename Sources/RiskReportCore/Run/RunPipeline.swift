@@ -149,6 +149,12 @@ struct RunPipeline {
       : try timed("lending", "daily lending update", budget: 86_400) {
         try lendingSection(gbm)
       }
+    let joint =
+      portfolio.positions.isEmpty
+      ? nil
+      : try timed("jointLiquidation", "daily risk update", budget: 86_400) {
+        try jointLiquidation(gbm)
+      }
     let stress = try timed("stress", "daily risk update", budget: 86_400) {
       try StressAnalysis(
         file: prices, portfolio: portfolio, userScenarios: scenarios,
@@ -179,6 +185,7 @@ struct RunPipeline {
       liquidation: liquidation, timings: timings, riskGrid: grid, lending: lending,
       controls: controls, rebalance: rebalance, cadence: cadence)
     report.stress = stress
+    report.jointLiquidation = joint
     return report
   }
 
@@ -476,24 +483,49 @@ struct RunPipeline {
     }
   }
 
+  /// The portfolio's leveraged positions as the library's book entries.
+  private func liquidationEntries(_ model: CorrelatedGBM<Double>) throws
+    -> [LiquidationBook<Double>.Entry]
+  {
+    try portfolio.positions.map { p in
+      let i = assets.firstIndex(of: p.asset)!
+      return .init(
+        asset: i,
+        position: try kernel {
+          try LeveragedPosition(
+            side: p.side, leverage: p.leverage, maintenanceMargin: p.maintenanceMargin ?? 0.005,
+            entryPrice: p.entryPrice ?? model.spot[i])
+        })
+    }
+  }
+
+  /// The book's joint liquidation on the report's model and paths: P(at least one), P(all),
+  /// the expected number, and the liquidated notional when every position gives its margin.
+  private func jointLiquidation(_ model: CorrelatedGBM<Double>) throws
+    -> RunReport.JointLiquidation
+  {
+    let margins = portfolio.positions.compactMap(\.margin)
+    let notionals =
+      margins.count == portfolio.positions.count
+      ? zip(margins, portfolio.positions).map { $0 * $1.leverage } : nil
+    let joint = try kernel {
+      try LiquidationBook(model: model, positions: try liquidationEntries(model)).simulateJoint(
+        settings: simulationSettings, notionals: notionals)
+    }
+    return .init(
+      positions: portfolio.positions.count, horizonDays: settings.horizonDays,
+      anyLiquidated: joint.any, allLiquidated: joint.all, expectedCount: joint.count,
+      atLeast: joint.atLeast, liquidatedNotional: notionals == nil ? nil : joint.notional,
+      liquidatedNotionalQuantiles: notionals == nil ? nil : joint.notionalQuantiles)
+  }
+
   private func liquidationSection(_ model: CorrelatedGBM<Double>) throws -> RunReport.Liquidation {
     let horizon = settings.horizonDays / year
     // Blocks pass in wall-clock time, whatever the price file's periods are.
     let (block400, block12) = (
       0.4 / PriceCalendar.secondsPerYear, 12 / PriceCalendar.secondsPerYear
     )
-    var entries: [LiquidationBook<Double>.Entry] = []
-    for p in portfolio.positions {
-      let i = assets.firstIndex(of: p.asset)!
-      entries.append(
-        .init(
-          asset: i,
-          position: try kernel {
-            try LeveragedPosition(
-              side: p.side, leverage: p.leverage, maintenanceMargin: p.maintenanceMargin ?? 0.005,
-              entryPrice: p.entryPrice ?? model.spot[i])
-          }))
-    }
+    let entries = try liquidationEntries(model)
     let simulated = try kernel {
       try LiquidationBook(model: model, positions: entries).simulate(settings: simulationSettings)
     }

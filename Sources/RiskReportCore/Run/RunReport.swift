@@ -264,6 +264,24 @@ struct RunReport: Codable, Equatable {
     let rules: PortfolioFile.LendingRules?
   }
 
+  /// The leveraged positions liquidated together on the report's paths
+  /// (`LiquidationBook.simulateJoint`); `nil` without positions.
+  var jointLiquidation: JointLiquidation? = nil
+
+  struct JointLiquidation: Codable, Equatable {
+    let positions: Int
+    let horizonDays: Double
+    let anyLiquidated: MonteCarloEstimate
+    let allLiquidated: MonteCarloEstimate
+    let expectedCount: MonteCarloEstimate
+    /// `atLeast[k]`: P(at least k positions liquidated), k = 0 … positions.
+    let atLeast: [MonteCarloEstimate]
+    /// Σ margin × leverage of the liquidated positions (when every position gives its margin):
+    /// mean and the 50/95/99% quantiles.
+    let liquidatedNotional: MonteCarloEstimate?
+    let liquidatedNotionalQuantiles: [Double]?
+  }
+
   /// The stress scenarios (`riskreport stress`'s JSON), historical ones when the prices have
   /// enough complete rows.
   var stress: StressReport? = nil

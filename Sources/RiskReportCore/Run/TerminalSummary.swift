@@ -35,6 +35,11 @@ enum TerminalSummary {
         "liquidation of \(p.asset) \(p.side.rawValue) \(ReportSection.number(p.leverage, 0))× within \(horizon) days: \(ReportSection.percent(p.firstPassage, 2)) (continuous), \(ReportSection.percent(p.terminal, 2)) at the horizon"
       )
     }
+    if let j = r.jointLiquidation {
+      lines.append(
+        "joint liquidation within \(horizon) days: at least one of \(j.positions) positions \(ReportSection.percent(j.anyLiquidated.value, 2)) ± \(ReportSection.percent(j.anyLiquidated.standardError, 2)), all \(ReportSection.percent(j.allLiquidated.value, 2)) ± \(ReportSection.percent(j.allLiquidated.standardError, 2))"
+      )
+    }
     for loan in r.lending?.loans ?? [] {
       lines.append(
         "default of loan \(loan.name) within \(horizon) days: \(ReportSection.percent(loan.defaultProbability, 2)) ± \(ReportSection.percent(loan.defaultProbabilityStandardError, 2)) (continuous), expected cost \(ReportSection.money(loan.expectedDefaultCost))"
