@@ -1,7 +1,7 @@
 # RiskKernels: the two commands the README starts with are `make report` and `make test`.
 SWIFT ?= swift
 
-.PHONY: setup report test mpi build release bench bench-covariance bench-montecarlo bench-riskparity bench-liquidation bench-mpi fixtures format lint clean
+.PHONY: setup report test mpi build release bench bench-covariance bench-montecarlo bench-riskparity bench-liquidation bench-cascade bench-mpi fixtures format lint clean
 
 setup:
 	@bash scripts/install-system-deps.sh
@@ -51,6 +51,10 @@ bench-mpi: setup
 # Per-block liquidation sweep of 10^6 positions vs. SciPy's vectorised closed form.
 bench-liquidation: setup
 	bash Benchmarks/run-liquidation.sh
+
+# Liquidation cascades of 10^5 positions and their Monte Carlo vs. a NumPy loop over rounds.
+bench-cascade: setup
+	bash Benchmarks/run-cascade.sh
 
 # Regenerates Tests/RiskKernelsTests/Fixtures from the pinned Python peers.
 fixtures:

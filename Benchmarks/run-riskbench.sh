@@ -3,7 +3,7 @@
 # on the same inputs, all in one invocation.
 #   bash Benchmarks/run-riskbench.sh [--quick] [--threads N] [--no-peers] [riskbench options…]
 # Creates Benchmarks/peers/.venv with the pinned peers (NumPy/SciPy, scikit-learn,
-# riskparityportfolio, Riskfolio-Lib, QuantLib), runs the four peers scripts (they write the
+# riskparityportfolio, Riskfolio-Lib, QuantLib), runs the five peers scripts (they write the
 # shared inputs and their own times into Benchmarks/results), builds riskbench in release mode
 # and runs it with --kernels on those results. Prints the tables and writes
 # Benchmarks/results/riskbench.json. --no-peers times the pipelines only (no Python needed).
@@ -31,6 +31,7 @@ if [ "$PEERS" = 1 ]; then
   OPENBLAS_NUM_THREADS=$THREADS "$PY" Benchmarks/peers/montecarlo_peers.py "$OUT" $QUICK >&2
   OPENBLAS_NUM_THREADS=1 "$PY" Benchmarks/peers/riskparity_peers.py "$OUT" $QUICK >&2
   OPENBLAS_NUM_THREADS=1 "$PY" Benchmarks/peers/liquidation_peers.py "$OUT" $QUICK >&2
+  OPENBLAS_NUM_THREADS=1 "$PY" Benchmarks/peers/cascade_peers.py "$OUT" $QUICK >&2
   KERNELS=(--kernels "$OUT")
 fi
 OPENBLAS_NUM_THREADS=$THREADS .build/release/riskbench run --threads "$THREADS" $QUICK \

@@ -15,7 +15,7 @@ struct RiskBench: ParsableCommand {
       "Times each risk update against its use case's budget, and the kernels against peers.",
     subcommands: [
       PipelinesCommand.self, CovarianceSuite.self, MonteCarloSuite.self, RiskParitySuite.self,
-      LiquidationSuite.self,
+      LiquidationSuite.self, CascadeSuite.self,
     ],
     defaultSubcommand: PipelinesCommand.self)
 }
@@ -45,7 +45,7 @@ struct PipelinesCommand: ParsableCommand {
       "Override a pipeline's size, e.g. --size quote-update=100 (repeatable).",
       valueName: "name=N"))
   var size: [String] = []
-  @Option(parsing: .unconditional, help: "Paths of the Monte Carlo pipelines (covariance-var-refresh, lending).")
+  @Option(parsing: .unconditional, help: "Paths of the Monte Carlo pipelines (covariance-var-refresh, lending, cascade-montecarlo-12s).")
   var paths: Int?
   @Flag(help: "Skip the largest-size search.") var noSearch = false
   @Option(parsing: .unconditional, help: "OpenBLAS threads (default: all cores).") var threads: Int?
@@ -64,6 +64,8 @@ struct PipelinesCommand: ParsableCommand {
       BayesianUpdateCase(),
       RiskParityRebalanceCase(),
       LendingSimulationCase(paths: paths ?? 10_000),
+      LiquidationCascadeCase(paths: nil),
+      LiquidationCascadeCase(paths: paths ?? 10_000),
     ]
     guard let only else { return all }
     let names = only.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }

@@ -120,7 +120,8 @@ struct RiskBenchTests {
       (QuoteUpdateCase(), 3), (LiquidationSweepCase(blockSeconds: 0.4), 1000),
       (LiquidationSweepCase(blockSeconds: 12), 1000), (CovarianceVaRRefreshCase(paths: 200), 4),
       (BayesianUpdateCase(), 3), (RiskParityRebalanceCase(), 5),
-      (LendingSimulationCase(paths: 100), 3),
+      (LendingSimulationCase(paths: 100), 3), (LiquidationCascadeCase(paths: nil), 1000),
+      (LiquidationCascadeCase(paths: 100), 200),
     ]
     #expect(Set(cases.map { $0.0.name }).count == cases.count)
     for (c, size) in cases {

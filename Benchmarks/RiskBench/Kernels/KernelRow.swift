@@ -44,7 +44,7 @@ struct KernelRow: Codable, Sendable {
   }
 }
 
-/// The four kernel families on the peers' inputs in `data`, each as its own subcommand would run
+/// The five kernel families on the peers' inputs in `data`, each as its own subcommand would run
 /// it (its tables go to stdout, or stderr under `--json`), collected as rows.
 struct KernelSuites {
   let data: String
@@ -79,6 +79,7 @@ struct KernelSuites {
       ),
       ("riskparity", { try RiskParitySuite.with(data: data, quick: quick).measure() }),
       ("liquidation", { try LiquidationSuite.with(data: data, quick: quick).measure() }),
+      ("cascade", { try CascadeSuite.with(data: data, quick: quick).measure() }),
     ]
     for (name, suite) in suites {
       log("\n## \(name)\n")

@@ -70,28 +70,36 @@ public struct LiquidationCascade<Scalar: BLASScalar>: Sendable {
     var entry: [Scalar] = []
     var notional: [Scalar] = []
 
+    @specialized(where Scalar == Double)
+    @specialized(where Scalar == Float)
     init(_ positions: [Position], side: PositionSide) {
-      let order = positions.indices.filter { positions[$0].position.side == side }.sorted {
-        let (a, b) = (
-          positions[$0].position.liquidationPrice, positions[$1].position.liquidationPrice
-        )
+      // The levels once, then the indices sorted by them (ties by index, so the order is fixed).
+      let chosen = positions.indices.filter { positions[$0].position.side == side }
+      let levels = chosen.map { positions[$0].position.liquidationPrice }
+      let order = levels.indices.sorted {
+        let (a, b) = (levels[$0], levels[$1])
         return side == .long ? (a > b || (a == b && $0 < $1)) : (a < b || (a == b && $0 < $1))
       }
-      for k in order {
+      index.reserveCapacity(order.count)
+      for o in order {
+        let k = chosen[o]
         index.append(k)
-        liquidationPrice.append(positions[k].position.liquidationPrice)
+        liquidationPrice.append(levels[o])
         units.append(positions[k].units)
         margin.append(positions[k].margin)
         entry.append(positions[k].position.entryPrice)
         notional.append(positions[k].notional)
       }
     }
+
   }
 
   let longs: Side
   let shorts: Side
 
   /// - Throws: `.parameterOutOfRange` when the book's total size (Σ units) is not finite.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
   public init(pool: ConstantProductAMM<Scalar>, positions: [Position]) throws(RiskKernelsError) {
     let total = positions.reduce(Scalar(0)) { $0 + $1.units }
     guard total.isFinite else {
