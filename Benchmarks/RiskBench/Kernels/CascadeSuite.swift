@@ -114,12 +114,16 @@ struct CascadeSuite: ParsableCommand {
     )
     print("| tool | median | p90 | speedup | headroom in 400 ms |")
     print("|---|---|---|---|---|")
-    print("| \(p.tool) | \(formatSeconds(p.median_s)) | – | 1× | " + String(format: "%.0f×", 0.4 / p.median_s) + " |")
+    print(
+      "| \(p.tool) | \(formatSeconds(p.median_s)) | – | 1× | "
+        + String(format: "%.0f×", 0.4 / p.median_s) + " |")
     print(
       "| RiskKernels LiquidationCascade.run | \(formatSeconds(ours.median)) | \(formatSeconds(ours.p90)) | "
         + String(format: "%.1f×", p.median_s / ours.median) + " | "
         + String(format: "%.0f×", 0.4 / ours.median) + " |")
-    print("| (building and sorting the book) | \(formatSeconds(construction.median)) | \(formatSeconds(construction.p90)) | | |")
+    print(
+      "| (building and sorting the book) | \(formatSeconds(construction.median)) | \(formatSeconds(construction.p90)) | | |"
+    )
     // The Monte Carlo: the first M positions and the peer's pool, the same number of paths.
     let mc = peers.monteCarlo
     let small = try book(mc.positions, mc.pool)
@@ -131,20 +135,27 @@ struct CascadeSuite: ParsableCommand {
     let distribution = try simulation.simulate(settings: settings)[0]
     // Different random numbers: the probability of bad debt agrees within 5 combined SEs.
     let q = distribution.badDebtProbability
-    let peerSE = (mc.badDebtProbability * (1 - mc.badDebtProbability) / Double(mc.paths)).squareRoot()
-    guard abs(q.value - mc.badDebtProbability) <= 5 * (q.standardError * q.standardError + peerSE * peerSE).squareRoot() + 1e-12
+    let peerSE = (mc.badDebtProbability * (1 - mc.badDebtProbability) / Double(mc.paths))
+      .squareRoot()
+    guard
+      abs(q.value - mc.badDebtProbability) <= 5
+        * (q.standardError * q.standardError + peerSE * peerSE).squareRoot() + 1e-12
     else {
-      throw ValidationError("P(bad debt) \(q) disagrees with NumPy's \(mc.badDebtProbability) ± \(peerSE)")
+      throw ValidationError(
+        "P(bad debt) \(q) disagrees with NumPy's \(mc.badDebtProbability) ± \(peerSE)")
     }
     let monteCarlo = try timer.measure(minimumReps: 3) {
       blackHole(try simulation.simulate(settings: settings))
     }
     print(
       "\nCascade Monte Carlo: \(mc.paths) one-day shocks (σ \(mc.volatility)) × \(mc.positions) positions; P(bad debt) "
-        + String(format: "%.4f ± %.4f (NumPy %.4f)", q.value, q.standardError, mc.badDebtProbability))
+        + String(
+          format: "%.4f ± %.4f (NumPy %.4f)", q.value, q.standardError, mc.badDebtProbability))
     print("| tool | median | speedup | headroom in 12 s |")
     print("|---|---|---|---|")
-    print("| \(mc.tool) | \(formatSeconds(mc.median_s)) | 1× | " + String(format: "%.1f×", 12 / mc.median_s) + " |")
+    print(
+      "| \(mc.tool) | \(formatSeconds(mc.median_s)) | 1× | "
+        + String(format: "%.1f×", 12 / mc.median_s) + " |")
     print(
       "| RiskKernels CascadeSimulation | \(formatSeconds(monteCarlo.median)) | "
         + String(format: "%.1f×", mc.median_s / monteCarlo.median) + " | "
@@ -160,7 +171,8 @@ struct CascadeSuite: ParsableCommand {
         ours: ours, peer: p.tool, peerSeconds: p.median_s,
         goal: "≥ 100× headroom in 400 ms (≤ 4 ms)"),
       KernelRow(
-        family: "cascade", kernel: "cascade Monte Carlo", size: "\(mc.paths) paths × \(mc.positions) positions",
+        family: "cascade", kernel: "cascade Monte Carlo",
+        size: "\(mc.paths) paths × \(mc.positions) positions",
         ours: monteCarlo, peer: mc.tool, peerSeconds: mc.median_s, goal: "inside a 12 s block"),
     ]
   }
