@@ -55,6 +55,8 @@ same "simulate antithetic float mt19937" simulate --paths 20500 --steps 3 --anti
   --precision float --generator mt19937 --format json
 same "var monte-carlo" var --weights "$WORK/weights.csv" --method monte-carlo --paths 20500 --format json
 same "var all (table)" var --weights "$WORK/weights.csv" --paths 3000
+# A custom observer's partials (the cascade samples, a failure flag) across ranks.
+same "cascade monte carlo" cascade --paths 20500 --volatility 0.8 --horizon-days 2 --format json
 
 # run: report.json equal but for the timings and the process count.
 strip() {
@@ -112,6 +114,8 @@ else
   fail "Open MPI missing, alone: $(cat "$WORK/err.txt")"
 fi
 expect_error "a bad flag is one line" '^riskreport-mpi: --paths' -np 3 "$MPI" simulate --paths 0
+expect_error "cascade with one shock" '^riskreport-mpi: --paths: one shock' \
+  -np 2 "$MPI" cascade --shock -0.1
 expect_error "a method with nothing to distribute" '^riskreport-mpi: --method' \
   -np 2 "$MPI" var --weights "$WORK/weights.csv" --method historical
 

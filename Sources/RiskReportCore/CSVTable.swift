@@ -55,6 +55,12 @@ struct CSVTable {
         throw InputError(
           location: .cell(file: path, line: 1, column: k + 1), message: "empty asset name")
       }
+      guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+      else {
+        throw InputError(
+          location: .cell(file: path, line: 1, column: k + 1),
+          message: "an asset name with a control character (a tab, an escape, a NUL…)")
+      }
       guard seen.insert(name).inserted else {
         throw InputError(
           location: .cell(file: path, line: 1, column: k + 1),

@@ -75,8 +75,8 @@ struct CascadeCommand: ParsableCommand {
     if volatility != nil, model != nil {
       throw ValidationError("--volatility and --model: give one, not both")
     }
-    if let volatility, !(volatility > 0 && volatility <= 1000) {
-      throw ValidationError("--volatility: \(volatility) must be in (0, 1000]")
+    if let volatility, !(volatility >= 1e-6 && volatility <= 1000) {
+      throw ValidationError("--volatility: \(volatility) must be in [1e-6, 1000]")
     }
     guard abs(drift) <= 1000 else {
       throw ValidationError("--drift: \(drift) must be in [-1000, 1000]")
@@ -168,11 +168,22 @@ struct CascadeCommand: ParsableCommand {
       seed: seed, threads: threads)
     let distributions: [CascadeDistribution]
     do {
-      distributions = try CascadeSimulation(model: gbm, markets: markets).simulate(
-        settings: settings)
+      let simulation = try CascadeSimulation(model: gbm, markets: markets)
+      // Through the runner, so riskreport-mpi splits the paths across ranks.
+      distributions = try simulation.distributions(
+        from: MainSimulation.run(simulation.simulator(settings: settings)))
     } catch {
       if case .parameterOutOfRange(let name, _, _) = error, name.hasPrefix("path ") {
         throw InputError(location: .file(file.path), message: "\(error)")
+      }
+      if case .parameterOutOfRange(let name, _, let allowed) = error, name.hasPrefix("model[") {
+        // The model's volatility and drift over the horizon, not the path count, reach prices
+        // beyond the arithmetic's range.
+        throw InputError(
+          location: model.map { .file($0) } ?? .flag("--volatility"),
+          message:
+            "with \(horizonDays) days (--horizon-days), the model's prices leave \(T.self)'s range (\(allowed)); use a smaller volatility or horizon"
+        )
       }
       throw InputError(location: .flag("--paths"), message: "\(error)")
     }

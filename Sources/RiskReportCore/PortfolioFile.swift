@@ -183,6 +183,16 @@ struct PortfolioFile {
           "\(name).margin",
           "\(margin) must be positive, with a notional (margin × leverage) of at most 1e18")
       }
+      // Today's exposure per unit of margin, L·S/E, and with a margin the position's value
+      // u·S = M·L·S/E: an entry price far below today's makes them overflow the figures.
+      let i = assets.firstIndex(of: p.asset)!
+      let perMargin = p.leverage * spot[i] / (p.entryPrice ?? spot[i])
+      guard perMargin <= 1e12, (p.margin ?? 1) * perMargin <= 1e18 else {
+        throw field(
+          "\(name).entryPrice",
+          "\(p.entryPrice ?? spot[i]) is too far below today's price \(spot[i]): the position is worth \(perMargin) × its margin now (at most 1e12, and 1e18 in all)"
+        )
+      }
     }
     positions = contents.leveragedPositions ?? []
     riskBudgets = try contents.riskBudgets.map { (b) throws(InputError) in

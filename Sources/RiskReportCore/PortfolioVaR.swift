@@ -25,6 +25,10 @@ struct PortfolioVaR {
   let threads: Int?
   /// A stress applied to both covariances, parametric and Monte Carlo (`riskreport stress`).
   var stress: CovarianceStress? = nil
+  /// Whether the Monte Carlo goes through `MainSimulation` (split across riskreport-mpi's
+  /// ranks), or runs in this process: a command's later simulations must, since the MPI job
+  /// distributes one simulation per command (the report's stress scenarios).
+  var distributed = true
 
   /// The driftless model of the Monte Carlo method, from the daily log-return estimate.
   func monteCarloModel() throws -> CorrelatedGBM<Double> {
@@ -40,6 +44,18 @@ struct PortfolioVaR {
     return try CorrelatedGBM(
       assets: file.assets, spot: spot, dailyEstimate: estimate, daysPerYear: 365,
       drift: [Double](repeating: 0, count: spot.count))
+  }
+
+  /// The parametric method's covariance of daily simple returns (`simple`: the complete rows'
+  /// returns), with `stress` applied.
+  func parametricCovariance(simple: Matrix<Double>) throws -> Matrix<Double> {
+    let sigma =
+      histories == .complete
+      ? try estimator.estimate(from: simple).covariance
+      : try file.covariance(
+        kind: .simple, estimator: estimator, histories: histories, as: Double.self
+      ).estimate.covariance
+    return try stress.map { try $0.apply(to: sigma).covariance } ?? sigma
   }
 
   /// The simulation settings of the Monte Carlo method.
@@ -93,13 +109,7 @@ struct PortfolioVaR {
     let root = horizonDays.squareRoot()
     switch m {
     case .parametric:
-      var sigma =
-        histories == .complete
-        ? try estimator.estimate(from: simple).covariance
-        : try file.covariance(
-          kind: .simple, estimator: estimator, histories: histories, as: Double.self
-        ).estimate.covariance
-      if let stress { sigma = try stress.apply(to: sigma).covariance }
+      let sigma = try parametricCovariance(simple: simple)
       let r = try ParametricVaR.normal(
         weights: weights, covariance: sigma, confidence: confidence, horizonDays: horizonDays)
       return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)
@@ -121,7 +131,11 @@ struct PortfolioVaR {
       let model = try monteCarloModel()
       let simulator = MonteCarloVaR.portfolioSimulator(
         model: model, holdings: holdings(spot: model.spot), settings: settings)
-      let r = try MainSimulation.portfolioVaR(simulator, confidence: confidence)
+      let r =
+        distributed
+        ? try MainSimulation.portfolioVaR(simulator, confidence: confidence)
+        : try MonteCarloVaR.portfolio(
+          from: simulator.run(), simulator: simulator, confidence: confidence)
       return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)
     }
   }

@@ -46,7 +46,8 @@ package enum CommandLineMain {
       try command.run()
       finish(0, nil)
     } catch let error as InputError {
-      finish(1, "\(error)")
+      // A quoted cell can hold a NUL or an escape sequence: shown, never sent to the terminal.
+      finish(1, escapingControlCharacters("\(error)"))
     } catch {
       let code = root.exitCode(for: error)
       if code == .success {  // --help, --version
@@ -55,13 +56,17 @@ package enum CommandLineMain {
       }
       // The message alone (no usage), on one line even when the value it quotes holds a
       // line break or another control character.
-      let message = root.message(for: error).unicodeScalars.map {
-        $0.value < 0x20 || $0.value == 0x7F
-          ? "\\u{\(String($0.value, radix: 16))}" : String($0)
-      }.joined()
+      let message = escapingControlCharacters(root.message(for: error))
       finish(
         code.rawValue == 0 ? 1 : code.rawValue,
         message.replacingOccurrences(of: "Error: ", with: ""))
     }
   }
+}
+
+/// `text` on one line: control characters (line breaks, NUL, ESC, DEL) as `\u{…}`.
+func escapingControlCharacters(_ text: String) -> String {
+  text.unicodeScalars.map {
+    $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+  }.joined()
 }

@@ -23,6 +23,31 @@ struct StressAnalysis {
   /// The report's historical window (`riskreport stress --window-days`' default).
   static let reportWindowDays = 10
 
+  /// The report's stressed VaR/ES paths: the run's, at most 10⁶ (a `--paths 10⁸` report
+  /// would otherwise simulate 4·10⁸ more for its stress section).
+  static func reportPaths(_ paths: Int) -> Int { min(paths, 1_000_000) }
+
+  /// The most paths the Monte Carlo VaR/ES of all scenarios may simulate together: today's,
+  /// the three built-in stresses' and one per user scenario with a stress (2·10⁸ paths is about
+  /// a minute here).
+  static let maximumStressedPaths = 200_000_000
+
+  /// Refuses, before any work, a scenario file and a path count that together would simulate
+  /// more than `maximumStressedPaths`.
+  static func checkWork(paths: Int, scenarios: StressScenarioFile?, flag: String) throws(InputError)
+  {
+    let runs =
+      1 + volatilityMultipliers.count + 1
+      + (scenarios?.scenarios.filter { $0.stress != nil }.count ?? 0)
+    guard Double(runs) * Double(paths) <= Double(maximumStressedPaths) else {
+      throw InputError(
+        location: .flag(flag),
+        message:
+          "\(runs) stressed VaR/ES runs (today's, \(volatilityMultipliers.count + 1) built-in, \(runs - volatilityMultipliers.count - 2) of the scenarios) × \(paths) paths is above the \(maximumStressedPaths) paths a stress test may simulate; use fewer paths or scenarios with a stress"
+      )
+    }
+  }
+
   func report() throws -> StressReport {
     let spot = try file.lastCompletePrices()
     var scenarios = try historical()
@@ -45,19 +70,19 @@ struct StressAnalysis {
     for k in Self.volatilityMultipliers {
       scenarios.append(
         try stressed(
-          name: "volatility ×\(Int(k))", kind: .volatility,
+          name: Self.volatilityName(k), kind: .volatility,
           stress: CovarianceStress(volatilityMultiplier: k), today: today))
     }
     scenarios.append(
       try stressed(
-        name: "correlation +½(1 − ρ)", kind: .correlation,
+        name: Self.correlationName, kind: .correlation,
         stress: CovarianceStress(correlationShift: Self.correlationShift), today: today))
-    for (user, moves, stress) in userScenarios?.scenarios ?? [] {
+    for (name, moves, stress) in userScenarios?.scenarios ?? [] {
       var scenario =
-        try moves.map { try priced(name: user.name, kind: .user, moves: $0, spot: spot) }
-        ?? StressReport.Scenario(name: user.name, kind: .user)
+        try moves.map { try priced(name: name, kind: .user, moves: $0, spot: spot) }
+        ?? StressReport.Scenario(name: name, kind: .user)
       if let stress {
-        let s = try stressed(name: user.name, kind: .user, stress: stress, today: today)
+        let s = try stressed(name: name, kind: .user, stress: stress, today: today)
         (scenario.valueAtRisk, scenario.expectedShortfall, scenario.repair) =
           (s.valueAtRisk, s.expectedShortfall, s.repair)
       }
@@ -116,6 +141,11 @@ struct StressAnalysis {
         let amounts = try p.margin.map {
           try PositionShock(position: position, margin: $0, spot: spot[i], move: moves[i])
         }
+        for value in [perMargin.pnl, perMargin.badDebt, amounts?.pnl ?? 0, amounts?.badDebt ?? 0]
+        where !value.isFinite {
+          throw RiskKernelsError.parameterOutOfRange(
+            name: "the scenario \(name)", value: value, allowed: "finite P&L and bad debt")
+        }
         return StressReport.Position(
           asset: p.asset, side: p.side.rawValue, leverage: p.leverage,
           liquidated: perMargin.liquidated, pnl: amounts?.pnl, badDebt: amounts?.badDebt,
@@ -148,8 +178,12 @@ struct StressAnalysis {
     s.expectedShortfall = .init(
       parametric: .init(today: today.es[0], stressed: after.es[0]),
       monteCarlo: .init(today: today.es[1], stressed: after.es[1]))
+    // The repair of the parametric method's covariance (the Monte Carlo one's, of log returns,
+    // differs from it only by the returns' kind).
     let (simple, _) = try file.returns(kind: .simple, as: Double.self)
-    let sigma = try risk.estimator.estimate(from: simple).covariance
+    var today = risk
+    today.stress = nil
+    let sigma = try today.parametricCovariance(simple: simple)
     if let repair = try stress.apply(to: sigma).repair {
       s.repair = .init(distance: repair.distance, iterations: repair.iterations)
     }
@@ -157,4 +191,6 @@ struct StressAnalysis {
   }
 
   static func percent(_ x: Double) -> String { String(format: "%+g%%", 100 * x) }
+  static func volatilityName(_ k: Double) -> String { "volatility ×\(Int(k))" }
+  static let correlationName = "correlation +½(1 − ρ)"
 }

@@ -75,14 +75,17 @@ struct StressCommand: ParsableCommand {
   }
 
   func analysis() throws -> StressAnalysis {
-    try RunSize.check(paths: paths, steps: 1, stepsFlag: nil, assets: 1, keptValuesPerPath: 2)
     let file = try PriceFile(path: estimation.pricePath)
+    // The Monte Carlo keeps each path's portfolio value (and its copy while partials merge).
+    try RunSize.check(
+      paths: paths, steps: 1, stepsFlag: nil, assets: file.assets.count, keptValuesPerPath: 2)
     let spot = try file.lastCompletePrices()
     let portfolio = try PortfolioFile(
       path: self.portfolio ?? BundledData.examplePortfolio, assets: file.assets, spot: spot)
     let user = try scenarios.map { (path) throws(InputError) in
       try StressScenarioFile(path: path, assets: file.assets)
     }
+    try StressAnalysis.checkWork(paths: paths, scenarios: user, flag: "--paths")
     let risk = PortfolioVaR(
       file: file, weights: portfolio.weights, estimator: estimation.covarianceEstimator,
       histories: estimation.histories, confidence: confidence, horizonDays: horizonDays,

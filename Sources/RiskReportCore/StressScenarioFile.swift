@@ -3,18 +3,19 @@ import RiskKernels
 
 /// The user's stress scenarios (`--scenarios`): a JSON array
 /// `[{"name": "...", "shocks": {"ASSET": -0.25, …}, "volatilityMultiplier": 2,
-/// "correlationShift": 0.5}, …]`; every key but `name` optional, at least one of the other three
-/// given. Unknown keys and assets are refused with the file and the field named.
+/// "correlationShift": 0.5}, …]`; every key optional (a scenario without a `name` is called
+/// `scenario k`, 1-based), at least one of the last three given. Unknown keys and assets are refused with the file and the field named.
 struct StressScenarioFile {
   struct Scenario: Decodable {
-    let name: String
+    let name: String?
     let shocks: [String: Double]?
     let volatilityMultiplier: Double?
     let correlationShift: Double?
   }
 
-  /// Each scenario with its shocks per price-file asset (0 for an asset it does not name).
-  let scenarios: [(scenario: Scenario, moves: [Double]?, stress: CovarianceStress?)]
+  /// Each scenario's name, its shocks per price-file asset (0 for an asset it does not name) and
+  /// its covariance stress.
+  let scenarios: [(name: String, moves: [Double]?, stress: CovarianceStress?)]
 
   static let maximumScenarios = 10_000
 
@@ -33,17 +34,20 @@ struct StressScenarioFile {
     guard list.count <= Self.maximumScenarios else {
       throw field("top level", "\(list.count) scenarios; at most \(Self.maximumScenarios)")
     }
-    var names = Set<String>()
-    var out: [(Scenario, [Double]?, CovarianceStress?)] = []
+    var out: [(String, [Double]?, CovarianceStress?)] = []
     for (k, s) in list.enumerated() {
       let name = "[\(k)]"
-      guard !s.name.isEmpty, s.name.count <= 100,
-        !s.name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
-        names.insert(s.name).inserted
+      let title = s.name ?? "scenario \(k + 1)"
+      guard !title.isEmpty, title.count <= 100,
+        !title.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
       else {
-        throw field(
-          "\(name).name",
-          "must be a name of its own, 1 to 100 characters, without control characters")
+        throw field("\(name).name", "must be 1 to 100 characters, without control characters")
+      }
+      if let other = out.firstIndex(where: { $0.0 == title }) {
+        throw field("\(name).name", "\(title) is also [\(other)].name")
+      }
+      guard !Self.builtInNames(assets: assets).contains(title) else {
+        throw field("\(name).name", "\(title) is the name of a built-in scenario")
       }
       guard s.shocks != nil || s.volatilityMultiplier != nil || s.correlationShift != nil else {
         throw field(name, "gives no shocks, volatilityMultiplier or correlationShift")
@@ -65,6 +69,11 @@ struct StressScenarioFile {
         moves = m
       }
       var stress: CovarianceStress?
+      if let k = s.volatilityMultiplier, !(k >= 0.01) {
+        throw field(
+          "\(name).volatilityMultiplier",
+          "\(k) is out of range (at least 0.01: less leaves no risk to measure)")
+      }
       if s.volatilityMultiplier != nil || s.correlationShift != nil {
         do {
           stress = try CovarianceStress(
@@ -77,8 +86,21 @@ struct StressScenarioFile {
           throw field("\(name).\(parameter)", "\(value) is out of range (\(allowed))")
         }
       }
-      out.append((s, moves, stress))
+      out.append((title, moves, stress))
     }
     scenarios = out
+  }
+
+  /// The built-in scenarios' names (`StressAnalysis`), which a user scenario may not take.
+  static func builtInNames(assets: [String]) -> Set<String> {
+    var names = Set(
+      StressAnalysis.shockSizes.flatMap { size in
+        assets.map { "\($0) \(StressAnalysis.percent(size))" } + [
+          "all \(StressAnalysis.percent(size))"
+        ]
+      })
+    for k in StressAnalysis.volatilityMultipliers { names.insert(StressAnalysis.volatilityName(k)) }
+    names.insert(StressAnalysis.correlationName)
+    return names
   }
 }

@@ -165,7 +165,21 @@ import Testing
       (["--paths", "100", "--volatility", "0.5", "--shock", "0.1"], "--shock and --paths"),
       (["--paths", "1000000000", "--volatility", "0.5"], "--paths: 1000000000 must be in"),
       (["--book", "/nonexistent/book.json"], "/nonexistent/book.json: cannot read the file"),
+      (
+        ["--paths", "1000", "--volatility", "1000"], "--volatility: with 1.0 days (--horizon-days)"
+      ),
+      (["--paths", "1000", "--volatility", "1e-300"], "--volatility: 1e-300 must be in"),
     ]
+    // A book that dwarfs its pool (10³⁴ times the base reserve sold): the pool's price falls
+    // toward 0 but stays positive (the reserve is R_q·R_b/(R_b + Δ(1 − f)), not R_q − paid).
+    let (_, dwarf, _) = try runRiskReport([
+      "cascade", "--format", "json", "--shock", "-0.5", "--book",
+      try book(
+        #"{"asset": "ETH", "pool": {"baseReserve": 1e18, "quoteReserve": 1e-30}, "positions": [{"side": "long", "leverage": 20, "margin": 1000, "entryPrice": 1e-48}]}"#
+      ),
+    ])
+    let final = try JSONDecoder().decode(Shock.self, from: Data(dwarf.utf8)).finalPrice
+    #expect(final > 0 && final < 1e-100)
     for (arguments, message) in cases {
       let (code, stdout, stderr) = try runRiskReport(["cascade"] + arguments)
       #expect(code != 0, "\(arguments)")

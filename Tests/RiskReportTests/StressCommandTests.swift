@@ -82,11 +82,12 @@ import Testing
       #"""
       [{"name": "tech crash", "shocks": {"AAPL": -0.4, "MSFT": -0.25}},
        {"name": "panic", "volatilityMultiplier": 2.5, "correlationShift": 0.8},
-       {"name": "both", "shocks": {"IBM": 0.1}, "correlationShift": 0.2}]
+       {"name": "both", "shocks": {"IBM": 0.1}, "correlationShift": 0.2},
+       {"shocks": {"GOOG": -0.5}}]
       """#, name: "scenarios.json")
     let out = try Self.run(["--scenarios", path, "--paths", "5000"])
     let user = out.scenarios.filter { $0.kind == "user" }
-    #expect(user.map(\.name) == ["tech crash", "panic", "both"])
+    #expect(user.map(\.name) == ["tech crash", "panic", "both", "scenario 4"])
     #expect(user[0].valueAtRisk == nil && user[0].assetPnL["GOOG"] == 0)
     #expect(user[1].portfolioPnL == 0 && user[1].valueAtRisk != nil)
     #expect(user[2].portfolioReturn > 0 && user[2].valueAtRisk != nil)
@@ -100,12 +101,21 @@ import Testing
       (#"[{"name": "x", "shocks": {"AAPL": -1.5}}]"#, "[0].shocks.AAPL: -1.5 must be in (-1, 100]"),
       (#"[{"name": "x", "correlationShift": 2}]"#, "[0].correlationShift: 2.0 is out of range"),
       (#"[{"name": "x"}]"#, "[0]: gives no shocks"),
-      (
-        #"[{"name": "x", "shocks": {}}, {"name": "x", "shocks": {}}]"#,
-        "[1].name: must be a name of its own"
-      ),
       (#"{"name": "x"}"#, "expected a JSON array"),
       (#"[]"#, "no scenarios"),
+      (
+        #"[{"name": "all -20%", "shocks": {}}]"#,
+        "[0].name: all -20% is the name of a built-in scenario"
+      ),
+      (
+        #"[{"name": "x", "shocks": {}}, {"name": "x", "shocks": {}}]"#,
+        "[1].name: x is also [0].name"
+      ),
+      (
+        #"[{"name": "x", "volatilityMultiplier": 1e-300}]"#,
+        "[0].volatilityMultiplier: 1e-300 is out of range"
+      ),
+      (#"[{"name": "x", "correlationShift": 1}]"#, "[0].correlationShift: 1.0 is out of range"),
     ]
     for (text, message) in cases {
       let (code, stdout, stderr) = try runRiskReport(["stress", "--scenarios", try scenarios(text)])
@@ -116,6 +126,19 @@ import Testing
     let (code, stdout, stderr) = try runRiskReport(["stress", "--window-days", "5000"])
     #expect(
       code != 0 && stdout.isEmpty && stderr.contains("--window-days: 5000 needs at least 5001"))
+    // Too much simulation for the scenarios, refused before any work.
+    let many = try scenarios(
+      "[" + (1...600).map { _ in #"{"volatilityMultiplier": 1.5}"# }.joined(separator: ",") + "]")
+    let (c2, o2, e2) = try runRiskReport(["stress", "--scenarios", many, "--paths", "1000000"])
+    #expect(c2 != 0 && o2.isEmpty && e2.contains("--paths: 604 stressed VaR/ES runs"), "\(e2)")
+    // A position entered so far below today's price that its figures would overflow.
+    let portfolio = try temporaryFile(
+      #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "short", "leverage": 100, "margin": 1e16, "entryPrice": 1e-300}]}"#,
+      name: "portfolio.json")
+    let (c3, o3, e3) = try runRiskReport(["stress", "--portfolio", portfolio])
+    #expect(
+      c3 != 0 && o3.isEmpty && e3.contains("portfolio.json: leveragedPositions[0].entryPrice"),
+      "\(e3)")
   }
 
   @Test("The table names every scenario, and --threads does not change the JSON")

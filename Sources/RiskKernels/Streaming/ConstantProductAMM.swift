@@ -71,9 +71,14 @@ public struct ConstantProductAMM<Scalar: BLASScalar>: Sendable, Equatable {
     -> Scalar
   {
     let out = try output(amountIn: amountIn, direction)
+    // The output reserve as R_out·R_in/(R_in + Δ(1 − f)), equal to R_out − out but never
+    // cancelling to 0 or below when Δ dwarfs R_in.
+    let effective = amountIn * (1 - fee)
     switch direction {
-    case .xForY: (reserveX, reserveY) = (reserveX + amountIn, reserveY - out)
-    case .yForX: (reserveY, reserveX) = (reserveY + amountIn, reserveX - out)
+    case .xForY:
+      (reserveX, reserveY) = (reserveX + amountIn, reserveY * reserveX / (reserveX + effective))
+    case .yForX:
+      (reserveY, reserveX) = (reserveY + amountIn, reserveX * reserveY / (reserveY + effective))
     }
     return out
   }

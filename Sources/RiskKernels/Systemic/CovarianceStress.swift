@@ -6,8 +6,9 @@
 /// `R' = (1 − c)R + c·11ᵀ` is a convex combination of two positive semi-definite matrices, so it
 /// is a correlation matrix whenever R is. When the input's correlation is not positive definite
 /// (more assets than observations, an indefinite estimate), R' is repaired to the nearest
-/// correlation matrix by Higham's method (`NearestCorrelation`) and the repair is returned, so a
-/// report can say how far the stressed matrix was moved.
+/// correlation matrix by Higham's method (`NearestCorrelation`; N. J. Higham, "Computing the
+/// nearest correlation matrix — a problem from finance", *IMA J. Numer. Anal.* 22(3), 2002) and
+/// the repair is returned, so a report can say how far the stressed matrix was moved.
 ///
 /// ```swift
 /// let stressed = try CovarianceStress(volatilityMultiplier: 2, correlationShift: 0.5)
@@ -17,10 +18,11 @@
 public struct CovarianceStress: Sendable, Equatable {
   /// `k > 0` (1: volatilities unchanged).
   public let volatilityMultiplier: Double
-  /// `0 ≤ c ≤ 1` (0: correlations unchanged, 1: all one).
+  /// `0 ≤ c < 1` (0: correlations unchanged; 1, every correlation one, is a singular matrix no
+  /// simulation can factor).
   public let correlationShift: Double
 
-  /// - Throws: `.parameterOutOfRange` for `k` outside (0, 1000] or `c` outside [0, 1].
+  /// - Throws: `.parameterOutOfRange` for `k` outside (0, 1000] or `c` outside [0, 1).
   public init(volatilityMultiplier: Double = 1, correlationShift: Double = 0)
     throws(RiskKernelsError)
   {
@@ -28,9 +30,10 @@ public struct CovarianceStress: Sendable, Equatable {
       throw .parameterOutOfRange(
         name: "volatilityMultiplier", value: volatilityMultiplier, allowed: "0 < k ≤ 1000")
     }
-    guard correlationShift >= 0, correlationShift <= 1 else {
+    guard correlationShift >= 0, correlationShift < 1 else {
       throw .parameterOutOfRange(
-        name: "correlationShift", value: correlationShift, allowed: "0 ≤ c ≤ 1")
+        name: "correlationShift", value: correlationShift,
+        allowed: "0 ≤ c < 1; 1 makes every correlation one, a singular matrix")
     }
     self.volatilityMultiplier = volatilityMultiplier
     self.correlationShift = correlationShift

@@ -16,6 +16,12 @@
 ///   is bad debt.
 /// - The pool's new mid is the next round's price.
 ///
+/// Source: the pool's swap formulas are Uniswap v2's (Adams, Zinsmeister & Robinson, *Uniswap v2
+/// Core*, 2020, §3.2); the round-by-round mechanics are this library's model of a cascade, the
+/// price-mediated contagion of forced sales (Cont & Wagalath, "Running for the exit:
+/// distressed selling and endogenous correlation in financial markets", *Mathematical Finance*
+/// 23(4), 2013), with the price impact the pool's curve instead of a linear one.
+///
 /// Positions are sorted by liquidation price once, here, so a cascade costs O(rounds + closed
 /// positions) and building the book O(n log n). The type is a value: `run(shock:)` works on a
 /// copy of the pool and can be called from many threads at once.
@@ -43,9 +49,13 @@ public struct LiquidationCascade<Scalar: BLASScalar>: Sendable {
       position = try LeveragedPosition(
         side: side, leverage: leverage, maintenanceMargin: maintenanceMargin,
         entryPrice: entryPrice)
-      guard margin > 0, (margin * leverage / entryPrice).isFinite else {
+      guard margin > 0, margin.isFinite else {
+        throw .parameterOutOfRange(name: "margin", value: Double(margin), allowed: "> 0, finite")
+      }
+      guard (margin * leverage / entryPrice).isFinite else {
         throw .parameterOutOfRange(
-          name: "margin", value: Double(margin), allowed: "> 0, with margin·L/entry finite")
+          name: "entryPrice", value: Double(entryPrice),
+          allowed: "large enough that the size margin·L/entry is finite")
       }
       self.margin = margin
     }
@@ -174,6 +184,15 @@ public struct LiquidationCascade<Scalar: BLASScalar>: Sendable {
         execution = try pool.swap(amountOut: -net, .yForX) / -net
       } else {
         execution = price
+      }
+      // A pool pushed to a price that is 0, subnormal or infinite in `Scalar` (a book that
+      // dwarfs the pool) has no meaningful next round: say so instead of printing it.
+      guard pool.spotPrice.isNormal, pool.spotPrice.isFinite, execution.isNormal, execution.isFinite
+      else {
+        throw .parameterOutOfRange(
+          name: "round \(roundCount): the pool's price", value: Double(pool.spotPrice),
+          allowed: "a positive, normal \(Scalar.self) (the book's trades dwarf the pool's reserves)"
+        )
       }
       var roundBadDebt: Scalar = 0
       var roundNotional: Scalar = 0

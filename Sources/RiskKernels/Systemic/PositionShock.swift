@@ -6,7 +6,9 @@
 /// `p` reaches or crosses (`p ≤ P_liq` long, `p ≥ P_liq` short) is liquidated at `p` (gap-through:
 /// no better fill): the trader's equity goes to zero, so the trader loses what the position was
 /// worth now, and any equity below zero after the move is bad debt. A position not liquidated
-/// gains or loses `s·u(p − S)`.
+/// gains or loses `s·u(p − S)`. The liquidation price is `LeveragedPosition.liquidationPrice`;
+/// the gap-through fill is the standard stress assumption of no liquidation before the move
+/// completes (the worst case for the venue's insurance fund).
 public struct PositionShock<Scalar: BLASScalar>: Sendable, Equatable {
   public let liquidated: Bool
   /// The change of the trader's equity from now (negative: a loss).

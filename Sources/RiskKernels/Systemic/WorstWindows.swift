@@ -7,6 +7,10 @@
 /// window with the lowest return, drop every window that overlaps it (`|t − t'| < w`; windows that
 /// only share an end row do not overlap), and repeat. Ties go to the earlier window.
 ///
+/// Source: historical scenarios as in the Basel Committee's *Principles for sound stress testing
+/// practices and supervision* (2009), principle 9; non-overlapping windows so that one crisis
+/// is not reported three times.
+///
 /// ```swift
 /// let windows = try WorstWindows(window: 10, count: 3).find(prices: prices, exposures: [6e5, 4e5])
 /// windows[0].portfolioReturn   // the worst 10-day return of today's portfolio

@@ -79,11 +79,17 @@ struct RunCommand: ParsableCommand {
     let userScenarios = try scenarios.map { (path) throws(InputError) in
       try StressScenarioFile(path: path, assets: priceFile.assets)
     }
+    try StressAnalysis.checkWork(
+      paths: StressAnalysis.reportPaths(paths), scenarios: userScenarios, flag: "--scenarios")
     // Before any work: a bad --out, or a run too large for this machine, is found now.
     if MainSimulation.writesOutput { try ReportDirectory.check(out) }
     try RunSize.check(
       paths: paths, steps: steps, assets: priceFile.assets.count,
-      keptValuesPerPath: priceFile.assets.count + 8)  // measured: 83 B per path at d = 4
+      // measured: 83 B per path at d = 4; the joint liquidation keeps a count, a notional and a
+      // word per 64 positions per path, twice while its partials merge.
+      keptValuesPerPath: priceFile.assets.count + 8
+        + (portfolioFile.positions.isEmpty
+          ? 0 : 2 * (2 + (portfolioFile.positions.count + 63) / 64)))
     let display = ProgressDisplay.ifTerminal()
     display?.begin("Monte Carlo")
     var progress: (@Sendable (Int, Int) -> Void)? = nil

@@ -162,8 +162,8 @@ struct RunPipeline {
         risk: PortfolioVaR(
           file: prices, weights: portfolio.weights, estimator: estimator,
           histories: settings.histories, confidence: settings.confidence,
-          horizonDays: settings.horizonDays, paths: settings.paths, steps: 1, seed: settings.seed,
-          threads: settings.threads)
+          horizonDays: settings.horizonDays, paths: StressAnalysis.reportPaths(settings.paths),
+          steps: 1, seed: settings.seed, threads: settings.threads, distributed: false)
       ).report()
     }
     var report = RunReport(
@@ -509,6 +509,8 @@ struct RunPipeline {
       margins.count == portfolio.positions.count
       ? zip(margins, portfolio.positions).map { $0 * $1.leverage } : nil
     let joint = try kernel {
+      // In this process: riskreport-mpi distributes one simulation per command (the
+      // portfolio's), and rank 0 alone gets this far.
       try LiquidationBook(model: model, positions: try liquidationEntries(model)).simulateJoint(
         settings: simulationSettings, notionals: notionals)
     }

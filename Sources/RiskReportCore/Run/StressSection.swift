@@ -70,7 +70,8 @@ extension ReportSection {
 }
 
 extension HTMLReport {
-  /// Tornado chart: each price scenario's P&L as a horizontal bar from zero, largest loss on top.
+  /// Tornado chart: each price scenario's P&L as a horizontal bar from zero, the largest in
+  /// size (loss or gain) on top.
   static func stress(_ r: RunReport) -> SVGChart.SVGNode? {
     guard let s = r.stress else { return nil }
     let bars = s.scenarios.filter { !$0.assetPnL.isEmpty }.sorted {

@@ -72,7 +72,14 @@ import _RiskKernelsTestSupport
     let repaired = try CovarianceStress(correlationShift: 0.01).apply(to: bad)
     let repair = try #require(repaired.repair)
     #expect(repair.distance > 0)
-    #expect((try? Cholesky(repaired.covariance)) != nil || repair.matrix[0, 0] == 1)
+    // The repaired matrix is a correlation matrix: unit diagonal, no negative eigenvalue beyond
+    // Higham's tolerance, and the covariance built from it (σ = 1) is that matrix.
+    for i in 0..<3 { #expect(repair.matrix[i, i] == 1) }
+    #expect(try SymmetricEigen(repair.matrix).values.min()! >= -1e-12)
+    for i in 0..<3 {
+      for j in 0..<3 { #expect(abs(repaired.covariance[i, j] - repair.matrix[i, j]) < 1e-12) }
+    }
+    #expect(repair.distance > 0.05)  // an indefinite matrix is moved visibly
     #expect(throws: RiskKernelsError.self) { try CovarianceStress(correlationShift: 1.5) }
     #expect(throws: RiskKernelsError.self) { try CovarianceStress(volatilityMultiplier: 0) }
   }

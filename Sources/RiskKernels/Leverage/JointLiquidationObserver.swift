@@ -1,0 +1,158 @@
+internal import RealModule
+
+/// Per path, in path order: how many positions were liquidated, their notional, and which
+/// (a bit per position, `words` 64-bit words per path).
+struct JointLiquidationSamples: Sendable {
+  var counts: [UInt32] = []
+  var notionals: [Double] = []
+  var bits: [UInt64] = []
+  var words = 1
+
+  func liquidated(path p: Int, position i: Int) -> Bool {
+    bits[p * words + i / 64] & (1 << UInt64(i % 64)) != 0
+  }
+}
+
+/// The `PathObserver` behind `LiquidationBook.simulateJoint`.
+struct JointLiquidationObserver<Scalar: BLASScalar>: PathObserver {
+  /// A position the paths can liquidate (others are fixed: `always` or never).
+  struct Level: Sendable {
+    var position: Int
+    var asset: Int
+    var logLevel: Scalar
+    var down: Bool
+  }
+
+  let levels: [Level]
+  let always: [Int]
+  let notionals: [Double]
+  let volatility: [Scalar]
+  let positionCount: Int
+  let seed: UInt64
+  /// Δt, in years.
+  let interval: Scalar
+
+  init(book: LiquidationBook<Scalar>, notionals: [Double], seed: UInt64, interval: Scalar) {
+    var levels: [Level] = []
+    var always: [Int] = []
+    for (k, entry) in book.positions.enumerated() {
+      let level = entry.position.liquidationPrice
+      let spot = book.model.spot[entry.asset]
+      let long = entry.position.side == .long
+      if long && level <= 0 { continue }  // never
+      if long ? level >= spot : level <= spot {
+        always.append(k)
+        continue
+      }
+      levels.append(Level(position: k, asset: entry.asset, logLevel: Scalar.log(level), down: long))
+    }
+    self.levels = levels
+    self.always = always
+    self.notionals = notionals
+    volatility = book.model.volatility
+    positionCount = book.positions.count
+    self.seed = seed
+    self.interval = interval
+  }
+
+  var needs: PathObserverNeeds { .pricesAtEveryStep }
+
+  var configuration: String {
+    "levels \(levels.map { "\($0.position) \($0.asset) \($0.logLevel) \($0.down)" }), always \(always), notionals \(notionals), seed \(seed), interval \(interval)"
+  }
+
+  var words: Int { Swift.max(1, (positionCount + 63) / 64) }
+
+  func makePartial() -> JointLiquidationSamples { JointLiquidationSamples(words: words) }
+
+  /// A uniform in (0, 1) that depends only on (seed, path, asset, direction): SplitMix64's
+  /// finaliser over the mixed key.
+  func uniform(path: Int, asset: Int, down: Bool) -> Scalar {
+    var z = seed &+ UInt64(truncatingIfNeeded: path) &* 0x9E37_79B9_7F4A_7C15
+    z ^= UInt64(truncatingIfNeeded: 2 * asset + (down ? 1 : 0)) &* 0xD1B5_4A32_D192_ED03
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    z ^= z >> 31
+    return Scalar(Double((z >> 11) | 1) * 0x1p-53)
+  }
+
+  func observe(_ block: PathBlock<Scalar>, into partial: inout JointLiquidationSamples) {
+    let words = self.words
+    for p in 0..<block.pathCount {
+      var bits = [UInt64](repeating: 0, count: words)
+      var count: UInt32 = 0
+      var notional = 0.0
+      func mark(_ k: Int) {
+        bits[k / 64] |= 1 << UInt64(k % 64)
+        count += 1
+        notional += notionals[k]
+      }
+      for k in always { mark(k) }
+      let path = block.firstPath + p
+      for level in levels {
+        let sigma = volatility[level.asset]
+        var survive: Scalar = 1
+        var previous =
+          Scalar.log(block.price(path: p, step: 0, asset: level.asset)) - level.logLevel
+        var hit = false
+        for s in 1...block.steps {
+          let next = Scalar.log(block.price(path: p, step: s, asset: level.asset)) - level.logLevel
+          if level.down ? next <= 0 : next >= 0 {
+            hit = true
+            break
+          }
+          survive *=
+            1
+            - brownianBridgeCrossingProbability(
+              logDistances: previous, next, volatility: sigma, interval: interval)
+          previous = next
+        }
+        if hit || uniform(path: path, asset: level.asset, down: level.down) < 1 - survive {
+          mark(level.position)
+        }
+      }
+      partial.counts.append(count)
+      partial.notionals.append(notional)
+      partial.bits += bits
+    }
+  }
+
+  func merge(_ left: JointLiquidationSamples, _ right: JointLiquidationSamples)
+    -> JointLiquidationSamples
+  {
+    var out = left
+    out.counts += right.counts
+    out.notionals += right.notionals
+    out.bits += right.bits
+    return out
+  }
+
+  func encode(_ partial: JointLiquidationSamples) -> [UInt8] {
+    var writer = PartialWriter()
+    writer.int(partial.counts.count)
+    for c in partial.counts { writer.u32(c) }
+    writer.scalars(partial.notionals)
+    writer.int(partial.bits.count)
+    for b in partial.bits { writer.u64(b) }
+    return writer.bytes
+  }
+
+  func decode(_ bytes: [UInt8]) throws -> JointLiquidationSamples {
+    var reader = PartialReader(bytes: bytes)
+    var s = JointLiquidationSamples(words: words)
+    let n = try reader.int()
+    try reader.check(n, bytesEach: 4)
+    s.counts = try (0..<n).map { _ throws(RiskKernelsError) in try reader.u32() }
+    s.notionals = try reader.scalars(count: n, "notionals")
+    let b = try reader.int()
+    guard b == n * words else {
+      throw RiskKernelsError.invalidPartial(reason: "\(b) liquidation words for \(n) paths")
+    }
+    try reader.check(b, bytesEach: 8)
+    s.bits = try (0..<b).map { _ throws(RiskKernelsError) in try reader.u64() }
+    guard reader.atEnd, s.counts.allSatisfy({ Int($0) <= positionCount }) else {
+      throw RiskKernelsError.invalidPartial(reason: "joint liquidation samples")
+    }
+    return s
+  }
+}
