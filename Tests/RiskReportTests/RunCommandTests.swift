@@ -44,7 +44,8 @@ func numbers(_ r: RunReport) -> RunReport {
     #expect(
       summary.count
         == 1 + 1 + 1 + r.liquidation.positions.count + (r.lending?.loans.count ?? 0) + 1 + 1
-        + (r.stress == nil ? 0 : 1) + (r.jointLiquidation == nil ? 0 : 1),
+        + (r.stress == nil ? 0 : 1) + (r.jointLiquidation == nil ? 0 : 1)
+        + ((r.lending?.loans.count ?? 0) > 1 ? 1 : 0),
       "\(stdout)")
     #expect(summary[1].hasPrefix("VaR 99.0% over 10 days: ") && summary[1].contains(" ± "))
     #expect(summary[2].contains("historical") && summary[2].contains("cornish-fisher"))
@@ -225,6 +226,14 @@ func numbers(_ r: RunReport) -> RunReport {
       baseRate: 0.02, rateSensitivity: 0.1, minimumCollateralRatio: 1.2, ratioSensitivity: 0.5)
     #expect(lending.loans.map(\.rate) == rates && lending.loans.map(\.collateralRatio) == ratios)
     #expect(lending.expectedDefaultCost == risk.expectedDefaultCost)
+    // The book: the loans together, the library's simulateJoint on the same settings.
+    let together = try book.simulateJoint(settings: settings)
+    let b = try #require(lending.book)
+    #expect(b.anyDefault == together.any && b.allDefault == together.all)
+    #expect(b.defaultedDebt == together.notional && b.atLeast == together.atLeast)
+    #expect(
+      b.anyDefault.value >= lending.loans.map(\.defaultProbability).max()! - 4
+        * b.anyDefault.standardError)
 
     // The risk grid: four methods × two horizons × four levels; each daily method's figures
     // are its kernel's (scaled by √h), Monte Carlo's at the report's level agree with the VaR

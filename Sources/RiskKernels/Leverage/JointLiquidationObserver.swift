@@ -13,20 +13,30 @@ struct JointLiquidationSamples: Sendable {
   }
 }
 
-/// The `PathObserver` behind `LiquidationBook.simulateJoint`.
+/// The `PathObserver` behind `LiquidationBook.simulateJoint` and `LendingBook.simulateJoint`:
+/// per path, which of a set of barriers (a position's liquidation price on its asset, a loan's
+/// default threshold on its collateral basket) the path crossed, on the grid or by the bridge.
 struct JointLiquidationObserver<Scalar: BLASScalar>: PathObserver {
-  /// A position the paths can liquidate (others are fixed: `always` or never).
+  /// A barrier the paths can cross (others are fixed: `always` or never).
   struct Level: Sendable {
+    /// The figure's index (position or loan).
     var position: Int
-    var asset: Int
+    /// One asset's price, or (`nil`) the basket `V = Σ hᵢSᵢ` of `holdings`.
+    var asset: Int?
+    var holdings: [Scalar]
     var logLevel: Scalar
     var down: Bool
+    /// The key of the bridge draw's uniform: one per asset and side (so one asset's levels
+    /// nest), one per basket.
+    var group: Int
   }
 
   let levels: [Level]
   let always: [Int]
   let notionals: [Double]
   let volatility: [Scalar]
+  /// The model's covariance factor, for a basket's local volatility `‖Lᵀw‖`.
+  let factor: Cholesky<Scalar>
   let positionCount: Int
   let seed: UInt64
   /// Δt, in years.
@@ -44,13 +54,40 @@ struct JointLiquidationObserver<Scalar: BLASScalar>: PathObserver {
         always.append(k)
         continue
       }
-      levels.append(Level(position: k, asset: entry.asset, logLevel: Scalar.log(level), down: long))
+      levels.append(
+        Level(
+          position: k, asset: entry.asset, holdings: [], logLevel: Scalar.log(level), down: long,
+          group: 2 * entry.asset + (long ? 1 : 0)))
     }
+    self.init(
+      levels: levels, always: always, notionals: notionals, model: book.model,
+      count: book.positions.count, seed: seed, interval: interval)
+  }
+
+  /// Each loan's default threshold `CR·L` on its collateral basket (a loan in default at the
+  /// spot is refused by `LendingBook`).
+  init(book: LendingBook<Scalar>, seed: UInt64, interval: Scalar) {
+    let d = book.model.dimension
+    let levels = book.loans.enumerated().map { k, loan in
+      Level(
+        position: k, asset: nil, holdings: loan.collateral,
+        logLevel: Scalar.log(loan.liquidationRatio * loan.amount), down: true, group: 2 * d + k)
+    }
+    self.init(
+      levels: levels, always: [], notionals: book.loans.map { Double($0.amount) },
+      model: book.model, count: book.loans.count, seed: seed, interval: interval)
+  }
+
+  private init(
+    levels: [Level], always: [Int], notionals: [Double], model: CorrelatedGBM<Scalar>,
+    count: Int, seed: UInt64, interval: Scalar
+  ) {
     self.levels = levels
     self.always = always
     self.notionals = notionals
-    volatility = book.model.volatility
-    positionCount = book.positions.count
+    volatility = model.volatility
+    factor = model.covarianceFactor
+    positionCount = count
     self.seed = seed
     self.interval = interval
   }
@@ -58,18 +95,18 @@ struct JointLiquidationObserver<Scalar: BLASScalar>: PathObserver {
   var needs: PathObserverNeeds { .pricesAtEveryStep }
 
   var configuration: String {
-    "levels \(levels.map { "\($0.position) \($0.asset) \($0.logLevel) \($0.down)" }), always \(always), notionals \(notionals), seed \(seed), interval \(interval)"
+    "levels \(levels.map { "\($0.position) \($0.asset.map(String.init) ?? "\($0.holdings)") \($0.logLevel) \($0.down)" }), always \(always), notionals \(notionals), seed \(seed), interval \(interval)"
   }
 
   var words: Int { Swift.max(1, (positionCount + 63) / 64) }
 
   func makePartial() -> JointLiquidationSamples { JointLiquidationSamples(words: words) }
 
-  /// A uniform in (0, 1) that depends only on (seed, path, asset, direction): SplitMix64's
-  /// finaliser over the mixed key.
-  func uniform(path: Int, asset: Int, down: Bool) -> Scalar {
+  /// A uniform in (0, 1) that depends only on (seed, path, group): SplitMix64's finaliser over
+  /// the mixed key.
+  func uniform(path: Int, group: Int) -> Scalar {
     var z = seed &+ UInt64(truncatingIfNeeded: path) &* 0x9E37_79B9_7F4A_7C15
-    z ^= UInt64(truncatingIfNeeded: 2 * asset + (down ? 1 : 0)) &* 0xD1B5_4A32_D192_ED03
+    z ^= UInt64(truncatingIfNeeded: group) &* 0xD1B5_4A32_D192_ED03
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     z ^= z >> 31
@@ -90,24 +127,42 @@ struct JointLiquidationObserver<Scalar: BLASScalar>: PathObserver {
       for k in always { mark(k) }
       let path = block.firstPath + p
       for level in levels {
-        let sigma = volatility[level.asset]
+        // The level's underlying at date s: the asset's price or the basket's value.
+        func value(_ s: Int) -> Scalar {
+          if let asset = level.asset { return block.price(path: p, step: s, asset: asset) }
+          var v: Scalar = 0
+          for (i, h) in level.holdings.enumerated() where h != 0 {
+            v += h * block.price(path: p, step: s, asset: i)
+          }
+          return v
+        }
         var survive: Scalar = 1
-        var previous =
-          Scalar.log(block.price(path: p, step: 0, asset: level.asset)) - level.logLevel
+        var start = value(0)
+        var previous = Scalar.log(start) - level.logLevel
         var hit = false
         for s in 1...block.steps {
-          let next = Scalar.log(block.price(path: p, step: s, asset: level.asset)) - level.logLevel
+          let end = value(s)
+          let next = Scalar.log(end) - level.logLevel
           if level.down ? next <= 0 : next >= 0 {
             hit = true
             break
           }
+          // One asset's σ is exact; a basket's is its local ‖Lᵀw‖, wᵢ = hᵢSᵢ/V at the
+          // interval's start (the engine's basket barriers do the same).
+          let sigma =
+            level.asset.map { volatility[$0] }
+            ?? MonitoredBarrier<Scalar>.basketVolatility(
+              level.holdings,
+              (0..<volatility.count).map { block.price(path: p, step: s - 1, asset: $0) },
+              value: start, factor)
           survive *=
             1
             - brownianBridgeCrossingProbability(
               logDistances: previous, next, volatility: sigma, interval: interval)
           previous = next
+          start = end
         }
-        if hit || uniform(path: path, asset: level.asset, down: level.down) < 1 - survive {
+        if hit || uniform(path: path, group: level.group) < 1 - survive {
           mark(level.position)
         }
       }

@@ -196,6 +196,11 @@ struct ReportSection {
       "Each loan is in default once its debt exceeds the liquidation threshold times its collateral's value (the collateral falls to debt/LT). Over \(days(r.inputs.horizonDays)) days on the report's model and \(r.inputs.paths) paths: the default probability under continuous monitoring (Brownian bridge with the basket's local volatility; exact for one asset, an approximation for a basket that vanishes as the grid is refined) and on the \(r.inputs.steps) dates of the grid, and the expected default cost E[(L − C(T))⁺ · 1{default}].",
       "Book: expected default cost \(money(l.expectedDefaultCost)) (standard error at most \(money(l.expectedDefaultCostStandardErrorBound))).",
     ]
+    if let b = l.book {
+      paragraphs.append(
+        "On the same paths, the probability that at least one of the \(l.loans.count) loans defaults within \(days(r.inputs.horizonDays)) days is \(percent(b.anyDefault.value)) ± \(percent(b.anyDefault.standardError)), that all do \(percent(b.allDefault.value)) ± \(percent(b.allDefault.standardError)); on average \(number(b.expectedDefaults.value, 3)) loans default, and the defaulted debt averages \(money(b.defaultedDebt.value)) (99% quantile \(money(b.defaultedDebtQuantiles[2])))."
+      )
+    }
     if let rules = l.rules {
       paragraphs.append(
         "Rules: rate r = \(number(rules.baseRate, 4)) + \(number(rules.rateSensitivity, 4))·σ, collateral ratio CR = \(number(rules.minimumCollateralRatio, 4)) + \(number(rules.ratioSensitivity, 4))·σ, with σ the collateral's annual volatility."

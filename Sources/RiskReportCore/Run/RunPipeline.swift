@@ -476,10 +476,18 @@ struct RunPipeline {
           expectedDefaultCostStandardError: loan.expectedDefaultCost.standardError,
           rate: rules?.rates[k], collateralRatio: rules?.collateralRatios[k])
       }
-      return RunReport.Lending(
+      // The book on the same paths: how many loans default together (in this process, like the
+      // joint liquidation).
+      let joint = try book.simulateJoint(settings: simulationSettings)
+      var lending = RunReport.Lending(
         loans: loans, expectedDefaultCost: risk.expectedDefaultCost,
         expectedDefaultCostStandardErrorBound: risk.expectedDefaultCostStandardErrorBound,
         rules: portfolio.lendingRules)
+      lending.book = .init(
+        anyDefault: joint.any, allDefault: joint.all, expectedDefaults: joint.count,
+        atLeast: joint.atLeast, defaultedDebt: joint.notional,
+        defaultedDebtQuantiles: joint.notionalQuantiles)
+      return lending
     }
   }
 

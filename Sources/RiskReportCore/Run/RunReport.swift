@@ -262,6 +262,20 @@ struct RunReport: Codable, Equatable {
     /// Σ of the loans' standard errors: a bound (the loans' estimates are correlated).
     let expectedDefaultCostStandardErrorBound: Double
     let rules: PortfolioFile.LendingRules?
+    /// The loans together on the same paths (`LendingBook.simulateJoint`).
+    var book: Book? = nil
+
+    struct Book: Codable, Equatable {
+      /// P(at least one loan defaults), P(every loan defaults) within the horizon.
+      let anyDefault: MonteCarloEstimate
+      let allDefault: MonteCarloEstimate
+      /// The number of loans in default: mean; `atLeast[k]` = P(at least k).
+      let expectedDefaults: MonteCarloEstimate
+      let atLeast: [MonteCarloEstimate]
+      /// Σ debt of the defaulting loans: mean and its 50/95/99% quantiles.
+      let defaultedDebt: MonteCarloEstimate
+      let defaultedDebtQuantiles: [Double]
+    }
   }
 
   /// The leveraged positions liquidated together on the report's paths

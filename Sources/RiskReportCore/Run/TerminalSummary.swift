@@ -40,6 +40,11 @@ enum TerminalSummary {
         "joint liquidation within \(horizon) days: at least one of \(j.positions) positions \(ReportSection.percent(j.anyLiquidated.value, 2)) ± \(ReportSection.percent(j.anyLiquidated.standardError, 2)), all \(ReportSection.percent(j.allLiquidated.value, 2)) ± \(ReportSection.percent(j.allLiquidated.standardError, 2))"
       )
     }
+    if let b = r.lending?.book, let n = r.lending?.loans.count, n > 1 {
+      lines.append(
+        "loans: at least one of \(n) defaults within \(horizon) days: \(ReportSection.percent(b.anyDefault.value, 2)) ± \(ReportSection.percent(b.anyDefault.standardError, 2))"
+      )
+    }
     for loan in r.lending?.loans ?? [] {
       lines.append(
         "default of loan \(loan.name) within \(horizon) days: \(ReportSection.percent(loan.defaultProbability, 2)) ± \(ReportSection.percent(loan.defaultProbabilityStandardError, 2)) (continuous), expected cost \(ReportSection.money(loan.expectedDefaultCost))"

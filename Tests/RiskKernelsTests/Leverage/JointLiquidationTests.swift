@@ -111,3 +111,60 @@ import Testing
     }
   }
 }
+
+@Suite struct JointDefaultTests {
+  @Test(
+    "Loans on independent single assets: each loan's default matches the book's own estimate, and both match the product within 4 SE"
+  )
+  func independentLoans() throws {
+    let model = try CorrelatedGBM<Double>(
+      spot: [100, 50], drift: [0, 0], volatility: [0.9, 0.7],
+      correlation: Matrix([[1, 0], [0, 1]]))
+    let loans = try [
+      CollateralizedLoan<Double>(amount: 80, collateral: [1, 0], liquidationRatio: 1.1),
+      CollateralizedLoan<Double>(amount: 40, collateral: [0, 1], liquidationRatio: 1.1),
+    ]
+    let book = try LendingBook(model: model, loans: loans)
+    let settings = SimulationSettings(paths: 80_000, steps: 5, horizon: 30.0 / 365, seed: 12)
+    let joint = try book.simulateJoint(settings: settings)
+    let single = try book.simulate(settings: settings)
+    for k in 0..<2 {
+      let a = joint.marginal[k]
+      let b = single.loans[k].defaultProbability
+      #expect(abs(a.value - b.value) <= 4 * a.standardError, "\(a) vs \(b)")
+    }
+    let (p0, p1) = (
+      single.loans[0].defaultProbability.value, single.loans[1].defaultProbability.value
+    )
+    #expect(abs(joint.all.value - p0 * p1) <= 4 * joint.all.standardError + 1e-3)
+    #expect(abs(joint.any.value - (1 - (1 - p0) * (1 - p1))) <= 4 * joint.any.standardError + 1e-3)
+    // The defaulted debt: E = Σ Lₖ P(k defaults).
+    #expect(
+      abs(joint.notional.value - 80 * joint.marginal[0].value - 40 * joint.marginal[1].value) < 1e-9
+    )
+  }
+
+  @Test(
+    "A basket loan's default matches the engine's barrier estimate within 4 SE; split runs give the same bits"
+  )
+  func basketLoan() throws {
+    let model = try CorrelatedGBM<Double>(
+      spot: [100, 50, 20], drift: [0, 0, 0], volatility: [0.8, 0.6, 1.0],
+      correlation: Matrix([[1, 0.6, 0.3], [0.6, 1, 0.4], [0.3, 0.4, 1]]))
+    let loans = try [
+      CollateralizedLoan<Double>(amount: 150, collateral: [1, 1, 2], liquidationRatio: 1.2),
+      CollateralizedLoan<Double>(amount: 60, collateral: [0, 1, 1], liquidationRatio: 1.05),
+    ]
+    let book = try LendingBook(model: model, loans: loans)
+    let settings = SimulationSettings(paths: 40_000, steps: 20, horizon: 20.0 / 365, seed: 5)
+    let joint = try book.simulateJoint(settings: settings)
+    let single = try book.simulate(settings: settings)
+    for k in 0..<2 {
+      let a = joint.marginal[k]
+      #expect(abs(a.value - single.loans[k].defaultProbability.value) <= 4 * a.standardError)
+    }
+    #expect(joint.any.value >= max(joint.marginal[0].value, joint.marginal[1].value))
+    let simulator = book.jointSimulator(settings: settings)
+    #expect(try book.jointDefault(from: SystemicPartialTests.split(simulator)) == joint)
+  }
+}
