@@ -52,6 +52,20 @@ struct CadenceAnalysis {
     /// every run.
     var refreshSeconds: Double
     let budgetSeconds: Double
+    /// The updates the seeds ask the question of — the quote, the per-block VaR, the lending
+    /// parameters and the rebalance — each one refresh of the same covariance forecast followed
+    /// by its own work, timed against its use case's budget. They share the forecast, so the
+    /// recommended interval answers each; the timings say what refreshing every period costs.
+    var updates: [Update] = []
+  }
+
+  /// One update's refresh: what it does, its measured time (median of 9; a timing field) and
+  /// its use case's budget (SPEC).
+  struct Update: Codable, Equatable {
+    let update: String
+    let work: String
+    var refreshSeconds: Double
+    let budgetSeconds: Double
   }
 
   static let budgetSeconds = 0.4
@@ -126,24 +140,72 @@ struct CadenceAnalysis {
       : longer.allSatisfy({ !$0.withinTolerance })
         ? "every interval tried degrades the forecast by more than \(tolerance) a day: refresh every period"
         : "refresh every \(recommended) periods: its forecast loss stays within \(tolerance) a day of refreshing every period"
+    let updates = try updateTimes(rows: Array(rows.suffix(window)), weights: weights)
     return Result(
       window: window, confidence: confidence, tolerance: tolerance, days: days,
       intervals: results,
       recommendedInterval: recommended, recommendation: recommendation,
-      refreshSeconds: try refreshTime(rows: Array(rows.suffix(window)), weights: weights),
-      budgetSeconds: Self.budgetSeconds)
+      refreshSeconds: updates[1].refreshSeconds, budgetSeconds: Self.budgetSeconds,
+      updates: updates)
   }
 
-  /// The median time of one refresh (a window's covariance and the portfolio variance) over
-  /// 9 repetitions.
-  private func refreshTime(rows: [[Double]], weights: [Double]) throws -> Double {
+  /// Each update's refresh on the last window (`rows`): the window's covariance, then
+  /// - the quote: the portfolio's volatility and an Avellaneda–Stoikov spread
+  ///   (`AdaptiveSpread`), budget 1 s (sub-second);
+  /// - the per-block VaR: the portfolio's volatility, budget 400 ms;
+  /// - the lending parameters: each asset's volatility and the rules r = r₀ + βσ,
+  ///   CR = CR_min + γσ (`LeverageControls.lendingParameters`), budget 1 day;
+  /// - the rebalance: the equal-risk-contribution weights (`RiskBudgetingSolver`), budget 1 h.
+  private func updateTimes(rows: [[Double]], weights: [Double]) throws -> [Update] {
     let window = try Matrix(rows)
+    let spread = try AdaptiveSpread<Double>(riskAversion: 0.1, depth: 1.5)
+    let work: [(String, String, Double, () throws -> Void)] = [
+      (
+        "quote", "covariance, portfolio volatility, spread", 1,
+        {
+          let sigma = try estimator.estimate(from: window).covariance
+          let v = try RiskContributions(weights: weights, covariance: sigma).portfolioVolatility
+          _ = try spread.quotes(mid: 1, volatility: v, inventory: 0, timeLeft: 1)
+        }
+      ),
+      (
+        "per-block VaR", "covariance, portfolio volatility", Self.budgetSeconds,
+        {
+          let sigma = try estimator.estimate(from: window).covariance
+          _ = try RiskContributions(weights: weights, covariance: sigma).portfolioVolatility
+        }
+      ),
+      (
+        "lending parameters", "covariance, each asset's volatility, r and CR", 86_400,
+        {
+          let sigma = try estimator.estimate(from: window).covariance
+          _ = try LeverageControls.lendingParameters(
+            volatilities: sigma.diagonal.map { $0.squareRoot() }, baseRate: 0.02,
+            rateSensitivity: 0.1, minimumCollateralRatio: 1.2, ratioSensitivity: 0.5)
+        }
+      ),
+      (
+        "risk-parity rebalance", "covariance, risk-parity weights", 3_600,
+        {
+          let sigma = try estimator.estimate(from: window).covariance
+          _ = try RiskBudgetingSolver().solve(covariance: sigma)
+        }
+      ),
+    ]
+    return try work.map { update, what, budget, body in
+      Update(
+        update: update, work: what, refreshSeconds: try Self.median(of: body),
+        budgetSeconds: budget)
+    }
+  }
+
+  /// The median wall time of 9 runs of `body`.
+  private static func median(of body: () throws -> Void) throws -> Double {
     let clock = ContinuousClock()
     var times: [Double] = []
     for _ in 0..<9 {
       let start = clock.now
-      let sigma = try estimator.estimate(from: window).covariance
-      _ = try RiskContributions(weights: weights, covariance: sigma).portfolioVolatility
+      try body()
       let d = start.duration(to: clock.now)
       times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
     }

@@ -97,9 +97,16 @@ struct CadenceCommand: ParsableCommand {
         + (i.withinTolerance ? "yes" : "no") + "\n"
     }
     out += "\n\(r.recommendation).\n"
-    out += String(
-      format: "One refresh took %.3f ms against the %.0f ms per-block budget.\n",
-      r.refreshSeconds * 1e3, r.budgetSeconds * 1e3)
+    out += "\nupdate                 one refresh (median)  budget     headroom   work\n"
+    for u in r.updates {
+      out +=
+        u.update.padding(toLength: 23, withPad: " ", startingAt: 0)
+        + String(format: "%14.3f ms     ", u.refreshSeconds * 1e3)
+        + ReportSection.budget(u.budgetSeconds).padding(toLength: 11, withPad: " ", startingAt: 0)
+        + String(format: "%.3g×", u.budgetSeconds / u.refreshSeconds).padding(
+          toLength: 11, withPad: " ", startingAt: 0)
+        + u.work + "\n"
+    }
     return out
   }
 }

@@ -41,6 +41,7 @@ import _RiskKernelsTestSupport
     let recommendedInterval: Int
     let recommendation: String
     let refreshSeconds: Double
+    let updates: [CadenceAnalysis.Update]
   }
 
   func cadence(_ prices: String, _ extra: [String] = []) throws -> Output {
@@ -61,6 +62,15 @@ import _RiskKernelsTestSupport
     #expect(out.intervals[0].lossDifference == 0 && out.intervals[0].withinTolerance)
     #expect(out.recommendedInterval < 63)
     #expect(out.refreshSeconds > 0)
+    // The four updates the seeds ask about, each against its use case's budget.
+    #expect(
+      out.updates.map(\.update) == [
+        "quote", "per-block VaR", "lending parameters", "risk-parity rebalance",
+      ])
+    #expect(out.updates.map(\.budgetSeconds) == [1, 0.4, 86_400, 3_600])
+    #expect(
+      out.updates.allSatisfy { $0.refreshSeconds > 0 && $0.refreshSeconds < $0.budgetSeconds })
+    #expect(out.updates[1].refreshSeconds == out.refreshSeconds)
   }
 
   @Test("Constant volatility: no interval loses beyond sampling noise", arguments: [2, 3, 4])
@@ -118,6 +128,8 @@ import _RiskKernelsTestSupport
     ])
     var fromCommand = try JSONDecoder().decode(CadenceAnalysis.Result.self, from: Data(stdout.utf8))
     (fromReport.refreshSeconds, fromCommand.refreshSeconds) = (0, 0)  // timings
+    for k in fromReport.updates.indices { fromReport.updates[k].refreshSeconds = 0 }
+    for k in fromCommand.updates.indices { fromCommand.updates[k].refreshSeconds = 0 }
     #expect(fromReport == fromCommand)
   }
 }

@@ -317,7 +317,7 @@ func numbers(_ r: RunReport) -> RunReport {
     let (ra, rb) = (try readReport(a), try readReport(b))
     #expect(ra.inputs.threads == 1 && rb.inputs.threads == 2)
     let strip = { (r: RunReport) in
-      RunReport(
+      var stripped = RunReport(
         assets: r.assets,
         inputs: .init(
           prices: r.inputs.prices, portfolio: r.inputs.portfolio, estimator: r.inputs.estimator,
@@ -332,12 +332,17 @@ func numbers(_ r: RunReport) -> RunReport {
         riskGrid: r.riskGrid, lending: r.lending, controls: r.controls, rebalance: r.rebalance,
         cadence: r.cadence.map {
           var c = $0
-          c.refreshSeconds = 0  // a timing
+          c.refreshSeconds = 0  // timings
+          for k in c.updates.indices { c.updates[k].refreshSeconds = 0 }
           return c
         })
+      stripped.stress = r.stress
+      stripped.jointLiquidation = r.jointLiquidation
+      return stripped
     }
     #expect(strip(ra) == strip(rb))
     #expect(ra.cadence != nil && ra.lending != nil && ra.controls != nil && !ra.riskGrid.isEmpty)
+    #expect(ra.stress != nil && ra.jointLiquidation != nil && ra.lending?.book != nil)
     let c = temporaryFolder()
     #expect(
       try runRiskReport(["run", "--out", c, "--seed", "7", "--format", "json"] + Self.small).0 == 0)
