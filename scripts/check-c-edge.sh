@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The C edge rule (STYLE.md 6.3): only files under Sources/RiskKernels/CEdge import CShims or
+# The C edge rule: only files under Sources/RiskKernels/CEdge import CShims or
 # name Unsafe*Pointer; in the MPI driver, only MPI/RiskReportMPI/MPIJob.swift imports CMPI.
 # Prints offending lines and fails if there are any.
 set -euo pipefail

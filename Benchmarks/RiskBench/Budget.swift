@@ -1,4 +1,5 @@
-/// The SPEC's use cases and the update budget each allows (SPEC.md, "budgets").
+/// The use cases and the update budget each allows: a sub-second quote, a 400 ms or 12 s block,
+/// a one-minute valuation update, an hourly rebalance, a daily lending update.
 enum UseCase: String, Codable, CaseIterable, Sendable {
   case quote = "market-making quote"
   case fastBlock = "per-block update, fast chain"

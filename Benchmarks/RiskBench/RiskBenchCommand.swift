@@ -1,4 +1,4 @@
-// riskbench: every update of the SPEC's use cases timed against its budget, and the kernels
+// riskbench: every update of the use cases (Budget.swift) timed against its budget, and the kernels
 // against their peers. `riskbench` (= `riskbench run`) times the pipelines; with
 // `--kernels DIR` it also runs the kernel suites on the inputs and peer times the peers script
 // wrote into DIR in the same invocation (Benchmarks/run-riskbench.sh does both). The kernel

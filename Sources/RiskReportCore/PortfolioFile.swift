@@ -44,7 +44,7 @@ struct PortfolioFile {
     let liquidationThreshold: Double
   }
 
-  /// The seeds' lending rules `r = r₀ + βσ`, `CR = CR_min + γσ` (`LeverageControls`).
+  /// The lending rules `r = r₀ + βσ`, `CR = CR_min + γσ` (`LeverageControls`).
   struct LendingRules: Codable, Equatable {
     let baseRate: Double
     let rateSensitivity: Double
@@ -52,7 +52,7 @@ struct PortfolioFile {
     let ratioSensitivity: Double
   }
 
-  /// The seeds' leverage controls (`LeverageControls`, `VolatilityCircuitBreaker`,
+  /// The leverage controls (`LeverageControls`, `VolatilityCircuitBreaker`,
   /// `SystemicVolatility`): `L* = κ/σ · min(100, M/VaR)` with κ `leverageScale` and M `margin`
   /// (a fraction of the position's notional, as the VaR is); `LT(t) = LT₀(1 + ησ(t))`; the
   /// circuit breaker `σ(t) > θ·EMA(σ)` on a `volatilityWindow`-day rolling volatility; the

@@ -130,7 +130,7 @@ def main():
     b = rng.normal(0.8, 0.4, size=(30, 5)) / np.sqrt(5)
     e = rng.standard_normal((120, 30)) * rng.uniform(0.005, 0.02, size=30)
     write("factor_n120_p30", "5-factor model returns, n=120, p=30", 20261121, f_ @ b.T + e)
-    # 3. p > n: 20 x 50 standard normals (REFERENCES.md: LW about 0.866, OAS about 0.930 for such data).
+    # 3. p > n: 20 x 50 standard normals (scikit-learn gives LW about 0.866, OAS about 0.930 for such data).
     rng = np.random.default_rng(42)
     write("normal_n20_p50", "standard normal, n=20 < p=50", 42, rng.standard_normal((20, 50)))
     # 4. One asset: LW and OAS shrinkage are 0 (scikit-learn's p = 1 rule).

@@ -4,7 +4,7 @@ accuracy of RiskKernels' LiquidationSweep (vector kernel) and LiquidationProbabi
 
 p = Phi(a1) + exp(E) Phi(a2), a1 = side (l - nu T)/s, a2 = side (l + nu T)/s, E = 2 nu l / sigma^2,
 l = log of the liquidation price per unit entry price ((1 - 1/L)/(1 - m) long, (1 + 1/L)/(1 + m)
-short), nu = mu - sigma^2/2, s = sigma sqrt(T) (REFERENCES.md section 5), evaluated with mpmath at
+short), nu = mu - sigma^2/2, s = sigma sqrt(T) (the reflection principle with drift; Shreve, Stochastic Calculus for Finance II, 7.2), evaluated with mpmath at
 60 significant digits from the exact double inputs, so the values are exact to the last bit.
 
 Books: per horizon (400 ms, 12 s, 1 hour, 1 day, 30 days, 1 year of a 365-day year), random

@@ -2,9 +2,9 @@
 """Reference liquidation probabilities for RiskKernels' leverage kernels.
 
 Liquidation price: P_liq/P0 = (1 - 1/L)/(1 - m) (long), (1 + 1/L)/(1 + m) (short).
-Terminal and first-passage probabilities under GBM: SciPy's norm.cdf closed forms (REFERENCES.md
-section 5), and independently QuantLib's AnalyticDigitalAmericanEngine one-touch (cash-or-nothing
-paid at expiry, r = mu, q = 0, NPV x e^{rT}). Discrete monitoring: the BGK-shifted barrier
+Terminal and first-passage probabilities under GBM: SciPy's norm.cdf closed forms (the
+reflection principle with drift; Shreve, Stochastic Calculus for Finance II, 7.2), and
+independently QuantLib's AnalyticDigitalAmericanEngine one-touch (cash-or-nothing paid at expiry, r = mu, q = 0, NPV x e^{rT}). Discrete monitoring: the BGK-shifted barrier
 (beta = -zeta(1/2)/sqrt(2 pi)) in the SciPy closed form. Writes
 Tests/RiskKernelsTests/Fixtures/leverage/liquidation.json.
 """

@@ -62,7 +62,7 @@ import _RiskKernelsTestSupport
     #expect(out.intervals[0].lossDifference == 0 && out.intervals[0].withinTolerance)
     #expect(out.recommendedInterval < 63)
     #expect(out.refreshSeconds > 0)
-    // The four updates the seeds ask about, each against its use case's budget.
+    // The four updates the question is asked of, each against its use case's budget.
     #expect(
       out.updates.map(\.update) == [
         "quote", "per-block VaR", "lending parameters", "risk-parity rebalance",

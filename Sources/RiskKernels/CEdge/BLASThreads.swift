@@ -4,7 +4,7 @@ internal import Synchronization
 
 /// The number of threads OpenBLAS uses, global to the process.
 ///
-/// The C edge owns this decision (STYLE.md 6.3 rule 7). RiskKernels leaves OpenBLAS at its default
+/// The C edge owns this decision: only `CEdge/` talks to OpenBLAS (`scripts/check-c-edge.sh`). RiskKernels leaves OpenBLAS at its default
 /// (one thread per core, or `OPENBLAS_NUM_THREADS`) for single large factorisations and products.
 /// Results of BLAS calls above about n = 256 can differ in the last bits between thread counts;
 /// code that promises bit-identical results pins this to 1 and parallelises itself.

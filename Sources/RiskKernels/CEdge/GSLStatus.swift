@@ -3,7 +3,7 @@ internal import CShims
 /// The single translator from GSL status codes to `RiskKernelsError`, and the place that turns
 /// GSL's abort-on-error handler off.
 ///
-/// GSL's default handler prints and calls `abort()` (TOOLCHAIN.md pitfall 8). `GSLStatus.ready`
+/// GSL's default handler prints and calls `abort()` (GSL manual, "Error handling"). `GSLStatus.ready`
 /// is a lazily initialised global (Swift initialises globals once, thread-safely); every GSL
 /// wrapper touches it before its first GSL call, so the handler is off before any GSL code runs.
 enum GSLStatus {

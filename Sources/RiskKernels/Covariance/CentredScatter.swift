@@ -5,7 +5,7 @@
 /// ```
 /// Three ways to the same matrix, each exact to rounding:
 /// - **Unscaled rows near zero mean** (returns): `C = α(Σₜ xₜxₜᵀ − n·m mᵀ)`, one SYRK on the
-///   input in place, no centred copy. Against SYRK on centred data (what SPEC.md asks for, for
+///   input in place, no centred copy. Against SYRK on centred data (the textbook choice, for
 ///   its accuracy), subtracting `n·m mᵀ` enlarges the rounding error bound of `Cᵢⱼ` relative to
 ///   `√(CᵢᵢCⱼⱼ)` by at most `1/(1 − τ)` when every column has `n·mⱼ² ≤ τ·Σₜ xₜⱼ²`, i.e.
 ///   `|mⱼ| ≤ σⱼ/√(1/τ − 1)`. With `τ = 1/16` that is 7 % at most, for `|m| ≤ 0.26σ` (daily

@@ -14,7 +14,7 @@
 /// with a small floor and `restoreUnitDiagonal`.
 ///
 /// Tested against: Higham's published 3×3 example and QuantLib's 4×4 tridiagonal case
-/// (REFERENCES.md §4) to 1e-8; statsmodels `corr_nearest` agrees with both.
+/// (Higham 2002, §4; QuantLib `test-suite/matrices.cpp`) to 1e-8; statsmodels `corr_nearest` agrees with both.
 public struct NearestCorrelation: Sendable, Equatable {
   /// Stop when the relative change `‖Yₖ − Yₖ₋₁‖_F / ‖Yₖ‖_F` falls below this. `nil` means
   /// `100·ε` of the scalar type (2.2e-14 in Double, 1.2e-5 in Float).

@@ -35,7 +35,7 @@ public struct CollateralizedLoan<Scalar: BLASScalar>: Sendable, Equatable {
 /// ```
 /// cost = Σᵢ E[(Lᵢ − Cᵢ(T))⁺ · 1{defaultᵢ}] = Σᵢ P(defaultᵢ) · E[(Lᵢ − Cᵢ(T))⁺ | defaultᵢ]
 /// ```
-/// (the seed's `Σ P(default_i)(L_i − C_i)⁺`, with `Cᵢ` the collateral at the horizon on the
+/// (the lending book's `Σ P(default_i)(L_i − C_i)⁺`, with `Cᵢ` the collateral at the horizon on the
 /// paths where the loan defaulted), plus the rule-based parameters `rᵢ = r₀ + βσᵢ` and
 /// `CRᵢ = CR_min + γσᵢ` from each loan's collateral volatility `σᵢ = √(wᵀΣw)`,
 /// `wⱼ = hⱼSⱼ/C`.

@@ -1,6 +1,6 @@
 internal import RealModule
 
-/// The seed paper's risk controls for leveraged markets, as plain formulas.
+/// Risk controls for leveraged markets on tokenized assets, as plain formulas.
 ///
 /// ```
 /// volatility-adjusted leverage   L* = κ/σ_P · min(100, M/VaR)
@@ -97,7 +97,7 @@ public enum LeverageControls {
   }
 }
 
-/// The seed paper's circuit breaker: trips when the portfolio volatility exceeds `θ` times its
+/// A volatility circuit breaker: trips when the portfolio volatility exceeds `θ` times its
 /// exponential moving average, `σ(t) > θ · EMA(σ)`, with `EMA ← λ EMA + (1 − λ) σ` after each
 /// check (the first observation seeds the average). O(1) per update; a value type, so each
 /// market keeps its own.

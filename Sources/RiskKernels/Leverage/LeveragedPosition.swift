@@ -16,7 +16,7 @@ public enum PositionSide: String, Sendable, Equatable, Codable, CaseIterable {
 /// The position is liquidated when its margin, `1/L` of the entry notional plus the profit and
 /// loss, falls to `m` times the position's value at the current price. Venues differ in fees,
 /// funding and tiers, so the maintenance-margin rate is a parameter. A long with `L ≤ 1` cannot
-/// be liquidated (`P_liq ≤ 0`). Source: REFERENCES.md §5; SPEC "Leverage and liquidation".
+/// be liquidated (`P_liq ≤ 0`). This is the standard isolated-margin liquidation price of a linear perpetual, without the fees and funding that venues add.
 public struct LeveragedPosition<Scalar: BLASScalar>: Sendable, Equatable {
   public let side: PositionSide
   /// `L > 0`; any finite value is accepted (venues offer up to 125× and more).

@@ -13,8 +13,8 @@ internal import RealModule
 ///                kept within [terminal, first passage]; the terminal one when Δ ≥ T
 /// ```
 /// - **Terminal** is the chance of being beyond the liquidation price *at* the horizon. The
-///   seed paper's `P = 1 − Φ((ln(M₀/LT) − (μ − σ²/2)t)/(σ√t))` is exactly the short-side case
-///   (tested).
+///   form often quoted for it, `P = 1 − Φ((ln(M₀/LT) − (μ − σ²/2)t)/(σ√t))`, is exactly the
+///   short-side case (tested).
 /// - **First passage** (reflection principle with drift; Harrison 1985, Shreve II §7.2) is the
 ///   chance of touching it at any time before the horizon: what actually liquidates a
 ///   continuously marked position, always at least the terminal probability.

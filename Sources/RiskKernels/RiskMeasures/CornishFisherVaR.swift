@@ -9,7 +9,7 @@ internal import RealModule
 /// ES  = −(μ + σ/α ∫₀^α z_cf(Φ⁻¹(u)) du)     (the mean of the expanded quantiles in the tail)
 /// ```
 /// The sign of the last term matters: an old PerformanceAnalytics line has it wrong, and copies
-/// of it circulate (REFERENCES.md §7 gives the published values tested here). The ES integral
+/// of it circulate (Cornish & Fisher 1937; Favre & Galeano 2002; PerformanceAnalytics `mVaR.MM` gives the values tested here). The ES integral
 /// uses the closed forms `∫₀^α zᵏ du` for Gaussian tails: with `φ = φ(z)`,
 /// `∫z = −φ`, `∫z² = α − zφ`, `∫z³ = −(z² + 2)φ`, so no quadrature is needed. Moments are the
 /// population (1/n) estimates, as PerformanceAnalytics uses; σ is the 1/n standard deviation.

@@ -5,7 +5,7 @@
 /// g = Σx − b/x,  H = Σ + diag(b/x²) = LLᵀ,  d = H⁻¹g,  λ = √(gᵀd)
 /// x ← x − α d,   α = 1/(1+λ) while λ > λ*, else 1
 /// ```
-/// Source: Spinu (2013), REFERENCES.md §3. A Hessian that fails to factor (possible only when Σ
+/// Source: F. Spinu, "An Algorithm for Computing Risk Parity Weights", SSRN 2297383 (2013). A Hessian that fails to factor (possible only when Σ
 /// is numerically singular) is `.notPositiveDefinite`, never a garbage step.
 extension RiskBudgetingProblem {
   @specialized(where T == Double)

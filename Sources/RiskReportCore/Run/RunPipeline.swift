@@ -446,7 +446,7 @@ struct RunPipeline {
   }
 
   /// The loans as a `LendingBook` (collateral ratio `1/LT`) on the report's model and
-  /// simulation settings, and the seeds' rules from the collateral volatilities.
+  /// simulation settings, and the lending rules from the collateral volatilities.
   private func lendingSection(_ model: CorrelatedGBM<Double>) throws -> RunReport.Lending {
     try kernel {
       let book = try LendingBook(

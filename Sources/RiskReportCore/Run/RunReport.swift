@@ -253,7 +253,7 @@ struct RunReport: Codable, Equatable {
       /// `E[(L − C(T))⁺ · 1{default}]`.
       let expectedDefaultCost: Double
       let expectedDefaultCostStandardError: Double
-      /// The seeds' rules `r = r₀ + βσ` and `CR = CR_min + γσ` (with `lendingRules`).
+      /// The lending rules `r = r₀ + βσ` and `CR = CR_min + γσ` (with `lendingRules`).
       let rate: Double?
       let collateralRatio: Double?
     }

@@ -68,7 +68,7 @@ import Testing
 }
 
 @Suite struct GSLNormalTests {
-  @Test("Φ and Φ⁻¹ through GSL match the REFERENCES.md anchors; p outside (0, 1) throws")
+  @Test("Φ and Φ⁻¹ through GSL match the published Gaussian quantiles; p outside (0, 1) throws")
   func normalDistribution() throws {
     #expect(abs(GSLNormal.cdf(1.96) - 0.9750021048517796) < 1e-15)
     #expect(abs(try GSLNormal.quantile(0.05) + 1.6448536270) < 1e-9)

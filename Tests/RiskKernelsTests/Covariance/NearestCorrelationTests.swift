@@ -3,7 +3,7 @@ import Testing
 import _RiskKernelsTestSupport
 
 @Suite struct NearestCorrelationTests {
-  @Test("Higham's 3×3 example (REFERENCES.md §4)")
+  @Test("Higham's 3×3 example (Higham 2002)")
   func highamExample() throws {
     let a = try Matrix<Double>([[1, 1, 0], [1, 1, 1], [0, 1, 1]])
     let repair = try NearestCorrelation(tolerance: 1e-12).repair(a)
@@ -17,7 +17,7 @@ import _RiskKernelsTestSupport
     #expect(repair.iterations > 0 && repair.residual < 1e-12)
   }
 
-  @Test("QuantLib's 4×4 tridiagonal case (REFERENCES.md §4)")
+  @Test("QuantLib's 4×4 tridiagonal case (test-suite/matrices.cpp)")
   func tridiagonalExample() throws {
     let a = try Matrix<Double>([[2, -1, 0, 0], [-1, 2, -1, 0], [0, -1, 2, -1], [0, 0, -1, 2]])
     let repair = try NearestCorrelation(tolerance: 1e-12).repair(a)

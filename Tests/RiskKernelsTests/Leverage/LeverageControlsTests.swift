@@ -3,7 +3,7 @@ import RiskKernels
 import Testing
 
 @Suite struct LeverageControlsTests {
-  @Test("The seed paper's formulas on hand-computed values")
+  @Test("The controls' formulas on hand-computed values")
   func formulas() throws {
     // L* = κ/σ · min(100, M/VaR): 0.5/0.8 · min(100, 10/0.2 = 50) = 31.25; capped at 100.
     #expect(

@@ -58,7 +58,7 @@ struct LiquidationFixture: Decodable {
     }
   }
 
-  @Test("The seed paper's formula is the short-side terminal probability")
+  @Test("The often-quoted terminal formula is the short-side terminal probability")
   func seedFormulaIsShortTerminal() throws {
     let (sigma, mu, t) = (0.8, 0.1, 3.0 / 365)
     for leverage in [5.0, 20.0, 100.0] {

@@ -10,7 +10,7 @@ let standardErrors = 4.0
 
 func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
 
-/// P(min_{t≤T} S ≤ B) for GBM (REFERENCES.md §5), b = ln(B/S0) < 0, ν = μ − σ²/2.
+/// P(min_{t≤T} S ≤ B) for GBM (reflection principle with drift; Shreve II §7.2), b = ln(B/S0) < 0, ν = μ − σ²/2.
 func firstPassageBelow(
   spot: Double, barrier: Double, drift mu: Double, volatility sigma: Double, horizon t: Double
 ) -> Double {

@@ -73,7 +73,7 @@ struct RiskMeasuresFixture: Decodable {
   }
 
   @Test(
-    "Gaussian anchors: VaR/ES multipliers of σ at 95%, 97.5%, 99% (REFERENCES §7)",
+    "Gaussian anchors: VaR/ES multipliers of σ at 95%, 97.5%, 99% (z and φ(z)/α)",
     arguments: [
       (0.95, 1.6448536270, 2.0627128075), (0.975, 1.9599639845, 2.3378027922),
       (0.99, 2.3263478740, 2.6652142203),

@@ -1,6 +1,6 @@
 import RiskKernels
 
-/// The published pyrb / Richard & Roncalli 8-asset case (REFERENCES.md §3).
+/// The published pyrb / Richard & Roncalli 8-asset case ("Constrained Risk Budgeting Portfolios"; riskParityPortfolio's test-pyrb.R).
 enum PyrbCase {
   static let volatilities = [0.05, 0.05, 0.07, 0.10, 0.15, 0.15, 0.15, 0.18]
   static let correlationPercent: [[Double]] = [
