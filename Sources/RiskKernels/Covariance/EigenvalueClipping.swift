@@ -1,17 +1,3 @@
-/// The result of an explicit repair of a matrix that was not positive semi-definite.
-public struct MatrixRepair<Scalar: BLASScalar>: Sendable, Equatable {
-  /// The repaired matrix.
-  public let matrix: Matrix<Scalar>
-  /// How many eigenvalues were raised (clipping), or 0 for Higham's method.
-  public let adjustedEigenvalues: Int
-  /// `‖input − repaired‖_F`: how far the repair moved the matrix.
-  public let distance: Scalar
-  /// Iterations taken (Higham's method), 0 for one-shot clipping.
-  public let iterations: Int
-  /// The relative change of the last iteration (Higham's method), 0 for clipping.
-  public let residual: Scalar
-}
-
 /// Repairs a symmetric matrix by raising its eigenvalues to a floor: `A = VΛVᵀ → V max(Λ, ε)Vᵀ`.
 ///
 /// ```

@@ -15,7 +15,7 @@ import RealModule
 /// fewer observations than assets, a hand-edited correlation), repair it first
 /// (`EigenvalueClipping`, `NearestCorrelation`) or use `SymmetricEigen`.
 ///
-/// Tested against: NumPy `np.linalg.cholesky` on the fixtures in `cholesky/`; reconstruction,
+/// Tested against: NumPy `np.linalg.cholesky` on the covariance fixtures (`choleskyOfSampleUnbiased` in `Fixtures/covariance/`); reconstruction,
 /// solve residual, log-determinant and failing-minor properties.
 public struct Cholesky<Scalar: BLASScalar>: Sendable, Equatable {
   /// `L`, lower triangular with a positive diagonal; the strict upper triangle is zero.

@@ -9,7 +9,7 @@
 ///
 /// `Σ` must be positive definite: a non-PD correlation or covariance throws
 /// `.notPositiveDefinite` naming the failing leading minor. The documented way out is an
-/// explicit repair (`nearestCorrelation`, `clippingEigenvalues`) before building the model.
+/// explicit repair (`NearestCorrelation`, `EigenvalueClipping`) before building the model.
 public struct CorrelatedGBM<Scalar: BLASScalar>: Sendable, Equatable {
   /// Asset names (`"asset 1"`, … when not given).
   public let assets: [String]
