@@ -45,7 +45,11 @@ struct PipelinesCommand: ParsableCommand {
       "Override a pipeline's size, e.g. --size quote-update=100 (repeatable).",
       valueName: "name=N"))
   var size: [String] = []
-  @Option(parsing: .unconditional, help: "Paths of the Monte Carlo pipelines (covariance-var-refresh, lending, cascade-montecarlo-12s).")
+  @Option(
+    parsing: .unconditional,
+    help:
+      "Paths of the Monte Carlo pipelines (covariance-var-refresh, lending, cascade-montecarlo-12s)."
+  )
   var paths: Int?
   @Flag(help: "Skip the largest-size search.") var noSearch = false
   @Option(parsing: .unconditional, help: "OpenBLAS threads (default: all cores).") var threads: Int?
@@ -71,7 +75,8 @@ struct PipelinesCommand: ParsableCommand {
     let names = only.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
     if names.contains("") {
       throw ValidationError(
-        "--only '\(only)': an empty pipeline name (one of: \(all.map(\.name).joined(separator: ", ")))")
+        "--only '\(only)': an empty pipeline name (one of: \(all.map(\.name).joined(separator: ", ")))"
+      )
     }
     for name in names where !all.contains(where: { $0.name == name }) {
       throw ValidationError(
@@ -156,7 +161,8 @@ struct PipelinesCommand: ParsableCommand {
       log(KernelRow.table(kernelRows))
     }
     let document = BenchmarkDocument(
-      machine: machine, backend: .current, clockOverheadSeconds: overhead, pipelines: results, kernels: kernelRows)
+      machine: machine, backend: .current, clockOverheadSeconds: overhead, pipelines: results,
+      kernels: kernelRows)
     let data = try JSONEncoder.pretty.encode(document)
     if json { print(String(decoding: data, as: UTF8.self)) }
     if let output {

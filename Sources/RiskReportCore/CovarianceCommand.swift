@@ -95,7 +95,8 @@ enum BundledData {
   }
 
   static var exampleCascadeBook: String {
-    Bundle.module.path(forResource: "example_cascade_book", ofType: "json", inDirectory: "Resources")
+    Bundle.module.path(
+      forResource: "example_cascade_book", ofType: "json", inDirectory: "Resources")
       ?? "Sources/RiskReportCore/Resources/example_cascade_book.json"
   }
   static var examplePortfolio: String {

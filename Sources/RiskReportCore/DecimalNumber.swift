@@ -7,7 +7,8 @@ enum DecimalNumber {
   /// The value of `text` if it is a plain decimal whose value is finite, else nil.
   static func parse(_ text: some StringProtocol) -> Double? {
     var bytes = text.utf8.makeIterator()
-    var state = 0  // 0 start, 1 sign, 2 integer digits, 3 point, 4 fraction, 5 e, 6 e-sign, 7 exponent
+    // 0 start, 1 sign, 2 integer digits, 3 point, 4 fraction, 5 e, 6 e-sign, 7 exponent.
+    var state = 0
     var digitsBeforeExponent = false
     while let b = bytes.next() {
       let digit = b >= 0x30 && b <= 0x39
@@ -32,7 +33,11 @@ enum DecimalNumber {
       let value = Double(String(text)), value.isFinite
     else { return nil }
     // A non-zero number below Double's range (2e-324) reads as 0: refused, not silently zero.
-    if value == 0, text.utf8.prefix(while: { $0 != 0x65 && $0 != 0x45 }).contains(where: { $0 >= 0x31 && $0 <= 0x39 }) {
+    if value == 0,
+      text.utf8.prefix(while: { $0 != 0x65 && $0 != 0x45 }).contains(where: {
+        $0 >= 0x31 && $0 <= 0x39
+      })
+    {
       return nil
     }
     return value

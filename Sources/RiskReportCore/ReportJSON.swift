@@ -8,7 +8,9 @@ enum ReportJSON {
   static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting =
-      pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+      pretty
+      ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+      : [.sortedKeys, .withoutEscapingSlashes]
     do {
       return try encoder.encode(WithBackend(report: value)) + Data("\n".utf8)
     } catch EncodingError.invalidValue(let bad, let context) {
@@ -18,7 +20,8 @@ enum ReportJSON {
       throw InputError(
         location: .flag("--format"),
         message:
-          "json: the result \(path.joined(separator: ".")) is not finite (\(bad)) for these inputs; nothing written")
+          "json: the result \(path.joined(separator: ".")) is not finite (\(bad)) for these inputs; nothing written"
+      )
     }
   }
 

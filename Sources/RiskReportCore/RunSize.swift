@@ -25,7 +25,8 @@ enum RunSize {
     keptValues: Int = 0
   ) throws(InputError) {
     guard (1...maximumPaths).contains(paths) else {
-      throw InputError(location: .flag("--paths"), message: "\(paths) must be in 1...\(maximumPaths)")
+      throw InputError(
+        location: .flag("--paths"), message: "\(paths) must be in 1...\(maximumPaths)")
     }
     guard (1...maximumSteps).contains(steps) else {
       throw InputError(

@@ -51,8 +51,9 @@ struct VaRCommand: ParsableCommand {
     let w = try AssetValueFile.weights(path: weights, assets: file.assets)
     let methods = method == .all ? VaRMethodChoice.allCases.filter { $0 != .all } : [method]
     if methods.contains(.monteCarlo) {
+      // Measured: 17 bytes a path.
       try RunSize.check(
-        paths: paths, steps: 1, stepsFlag: nil, assets: file.assets.count, keptValuesPerPath: 4)  // measured: 17 B
+        paths: paths, steps: 1, stepsFlag: nil, assets: file.assets.count, keptValuesPerPath: 4)
     }
     let outcomes = try PortfolioVaR(
       file: file, weights: w, estimator: estimation.covarianceEstimator,

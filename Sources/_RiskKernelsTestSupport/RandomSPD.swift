@@ -16,7 +16,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
   public mutating func normal() -> Double {
     let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
     let u2 = Double.random(in: 0..<1, using: &self)
-    return (-2 * Foundation_log(u1)).squareRoot() * Foundation_cos(2 * .pi * u2)
+    return (-2 * foundationLog(u1)).squareRoot() * foundationCos(2 * .pi * u2)
   }
 }
 

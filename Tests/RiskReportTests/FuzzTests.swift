@@ -25,7 +25,8 @@ import _RiskKernelsTestSupport
       let token = tokens.randomElement(using: &rng)!
       switch Int.random(in: 0..<8, using: &rng) {
       case 0:  // replace one comma-separated field (or a JSON number/word) of a line
-        var fields = lines[l].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var fields = lines[l].split(separator: ",", omittingEmptySubsequences: false).map(
+          String.init)
         fields[Int.random(in: 0..<fields.count, using: &rng)] = token
         lines[l] = fields.joined(separator: ",")
       case 1:  // insert a token at a random place of a line
@@ -90,13 +91,20 @@ import _RiskKernelsTestSupport
       return (["simulate", "--model", path, "--paths", "200", "--steps", "2"], [path], nil)
     default:  // mutated flags
       let bases: [[String]] = [
-        ["liquidation", "--leverage", "20", "--volatility", "0.6", "--horizon-days", "1",
-         "--monitoring-seconds", "12", "--format", "json"],
+        [
+          "liquidation", "--leverage", "20", "--volatility", "0.6", "--horizon-days", "1",
+          "--monitoring-seconds", "12", "--format", "json",
+        ],
         ["simulate", "--paths", "200", "--steps", "4", "--horizon-days", "5", "--seed", "3"],
-        ["simulate", "--paths", "4", "--antithetic", "--steps", "2", "--periods-per-year", "252",
-         "--precision", "float", "--format", "json"],
-        ["liquidation", "--leverage", "3", "--side", "short", "--volatility", "2", "--drift", "0.1",
-         "--horizon-days", "30", "--monitoring-seconds", "3600", "--periods-per-year", "365"],
+        [
+          "simulate", "--paths", "4", "--antithetic", "--steps", "2", "--periods-per-year", "252",
+          "--precision", "float", "--format", "json",
+        ],
+        [
+          "liquidation", "--leverage", "3", "--side", "short", "--volatility", "2", "--drift",
+          "0.1",
+          "--horizon-days", "30", "--monitoring-seconds", "3600", "--periods-per-year", "365",
+        ],
         ["var", "--paths", "200", "--confidence", "0.95", "--horizon-days", "2"],
         ["covariance", "--estimator", "ewma", "--decay", "0.94", "--format", "json"],
       ]
@@ -125,7 +133,9 @@ import _RiskKernelsTestSupport
     }
   }
 
-  @Test("Seeded fuzz: mutated files and flags never trap, never print NaN, always fail in one line", arguments: 0..<600)
+  @Test(
+    "Seeded fuzz: mutated files and flags never trap, never print NaN, always fail in one line",
+    arguments: 0..<600)
   func fuzz(seed: Int) throws {
     let (arguments, files, out) = try Self.makeCase(seed: seed)
     let (reason, status, stdout, stderr) = try runProcess(riskReportBinary, arguments, seconds: 120)

@@ -59,16 +59,25 @@ let exampleModel = """
   @Test(
     "Bad price files: the file, line and column, for every class found by fuzzing",
     arguments: [
-      ("date,A,B\n2020-01-01,5\u{0}7,2\n2020-01-02,6,3\n", ":2:2: price of A is not a finite number"),
+      (
+        "date,A,B\n2020-01-01,5\u{0}7,2\n2020-01-02,6,3\n",
+        ":2:2: price of A is not a finite number"
+      ),
       ("date,A,B\n2020-01-01,0x1p4,2\n2020-01-02,6,3\n", ":2:2: price of A is not a finite number"),
       ("date,A,B\n2020-01-01,1,inf\n2020-01-02,6,3\n", ":2:3: price of B is not a finite number"),
       ("date,A,B\n2020-01-02,1,2\n2020-01-01,6,3\n", ":3:1: 2020-01-01 does not come after"),
       ("date,A,B\n2020-01-01,1,2\n2020-01-01,6,3\n", ":3:1: 2020-01-01 does not come after"),
       ("date,A,B\n2020-01-01,1,2\nyesterday,6,3\n", ":3:1: 'yesterday' is not a date"),
       ("date,A,B\n2020-02-30,1,2\n2020-03-01,6,3\n", ":2:1: '2020-02-30' is neither a date"),
-      ("date,A,B\n2020-01-01T10:00,1,2\n2020-01-01 11:00,6,3\n", ":3:1: '2020-01-01 11:00' is not a date in the form of line 2"),
+      (
+        "date,A,B\n2020-01-01T10:00,1,2\n2020-01-01 11:00,6,3\n",
+        ":3:1: '2020-01-01 11:00' is not a date in the form of line 2"
+      ),
       ("index,A,B\n1,1,2\n3,6,3\n2,6,4\n", ":4:1: 2 does not come after 3"),
-      ("date,A,B\n2020-01-01,1,2\n2020-01-02,1,3\n2020-01-03,1,4\n", ":1:2: the price of A never changes"),
+      (
+        "date,A,B\n2020-01-01,1,2\n2020-01-02,1,3\n2020-01-03,1,4\n",
+        ":1:2: the price of A never changes"
+      ),
     ])
   func badPrices(text: String, message: String) throws {
     let path = try temporaryFile(text)
@@ -86,7 +95,9 @@ let exampleModel = """
       "date,A,B\n2020-01-01,1,10\n2020-01-02,1e300,11\n2020-01-03,1.2,10.5\n2020-01-04,1.1,10.7\n")
     for format in ["csv", "json", "table"] {
       expectOneLineError(
-        try runRiskReport(["covariance", "--prices", jump, "--returns", "simple", "--format", format]),
+        try runRiskReport([
+          "covariance", "--prices", jump, "--returns", "simple", "--format", format,
+        ]),
         naming: jump + ":3:2: the return of A from line 2 to this line is 1e+300", format)
     }
     let weights = try temporaryFile(
@@ -94,7 +105,8 @@ let exampleModel = """
     expectOneLineError(
       try runRiskReport(["var", "--weights", weights, "--paths", "200"]),
       naming: weights + ":2:2: weight of AAPL is 1e+308, beyond ±1e6")
-    let tiny = try temporaryFile(#"{"holdings": {"AAPL": 1, "GOOG": 2e-324}}"#, name: "portfolio.json")
+    let tiny = try temporaryFile(
+      #"{"holdings": {"AAPL": 1, "GOOG": 2e-324}}"#, name: "portfolio.json")
     expectOneLineError(
       try runRiskReport(["run", "--portfolio", tiny, "--out", temporaryFolder(), "--paths", "400"]),
       naming: tiny + ":1:34: the number 2e-324 is below Double's range")
@@ -106,21 +118,28 @@ let exampleModel = """
       naming: model + ": volatility[0]: 1e+308 is out of range")
   }
 
-  @Test("A price file with more assets than this process can hold covariances for is refused up front")
+  @Test(
+    "A price file with more assets than this process can hold covariances for is refused up front")
   func tooManyAssets() throws {
     // 6 000 assets under a 400 MB address-space limit aborted on a 288 MB allocation.
     let path = try temporaryFile(widePrices(assets: 6_000))
     let (_, status, stdout, stderr) = try runProcess(
       URL(fileURLWithPath: "/bin/sh"),
-      ["-c", "ulimit -v 400000; exec \"$0\" covariance --prices \"$1\"", riskReportBinary.path, path])
+      [
+        "-c", "ulimit -v 400000; exec \"$0\" covariance --prices \"$1\"", riskReportBinary.path,
+        path,
+      ])
     expectOneLineError((status, stdout, stderr), naming: path + ": 6000 assets need about")
   }
 
-  @Test("A jump from 1e-300 to 1e300: a finite log return, a simple return that overflows at its line")
+  @Test(
+    "A jump from 1e-300 to 1e300: a finite log return, a simple return that overflows at its line")
   func overflowingReturn() throws {
     let path = try temporaryFile(
       "date,A,B\n2020-01-01,1e-300,2\n2020-01-02,1e300,3\n2020-01-03,2,4\n2020-01-04,3,5\n")
-    let (status, _, stderr) = try runRiskReport(["covariance", "--prices", path, "--format", "json"])
+    let (status, _, stderr) = try runRiskReport([
+      "covariance", "--prices", path, "--format", "json",
+    ])
     #expect(status == 0, "\(stderr)")  // ln(1e600) = 1381.6: log returns need no overflow
     let weights = try temporaryFile("asset,weight\nA,0.5\nB,0.5\n", name: "w.csv")
     expectOneLineError(
@@ -138,7 +157,10 @@ let exampleModel = """
       (#"{"holdings": {"AAPL": 1e309}}"#, ":1:23: the number 1e309 is beyond Double's range"),
       ("null", ":1:1: expected a JSON object"),
       (#"{"holdings": {"AAPL": 1, "AAPL": 2}}"#, ":1:26: holdings.AAPL appears twice"),
-      (#"{"holdings": {"AAPL": 1}, "riskBudget": {}}"#, "unknown field riskBudget (did you mean riskBudgets?)"),
+      (
+        #"{"holdings": {"AAPL": 1}, "riskBudget": {}}"#,
+        "unknown field riskBudget (did you mean riskBudgets?)"
+      ),
       (
         #"{"holdings": {"AAPL": 1}, "leveragedPositions": [{"asset": "AAPL", "side": "long", "leverage": 2, "maintenanceMarginn": 0.1}]}"#,
         "unknown field leveragedPositions[0].maintenanceMarginn"
@@ -146,7 +168,10 @@ let exampleModel = """
       ("{\"holdings\": {\"AA\u{0}PL\": 1}}", ":1:18: a control character"),
       (#"{"holdings": {"AAPL": 1e308}}"#, "holdings.AAPL: 1e+308 units"),
       (#"{"holdings": {"AAPL": 1}, "caps": {"AAPL": 0}}"#, "caps.AAPL: 0.0 must be in (0, 1]"),
-      (#"{"weights": {"AAPL": 1}, "value": 1e308}"#, "value: 1e+308 must be positive and at most 1e18"),
+      (
+        #"{"weights": {"AAPL": 1}, "value": 1e308}"#,
+        "value: 1e+308 must be positive and at most 1e18"
+      ),
     ])
   func badPortfolio(text: String, message: String) throws {
     let path = try temporaryFile(text, name: "portfolio.json")
@@ -160,13 +185,25 @@ let exampleModel = """
   @Test(
     "Bad model files and flags name the model field or the flag that is wrong",
     arguments: [
-      (#"{"assets": ["X", "X"], "spot": [1, 2], "drift": [0, 0], "volatility": [0.2, 0.2], "correlation": [[1, 0], [0, 1]]}"#, [String](), "assets[1]: X is also assets[0]"),
-      (#"{"assets": ["X"], "spot": [1], "drift": [0], "volatility": [0.2], "correlation": [[1]], "correlations": 1}"#, [], "unknown field correlations"),
-      (#"{"assets": ["X"], "spot": [1e308], "drift": [0], "volatility": [0.2], "correlation": [[1]]}"#, [], "X: spot 1e+308"),
+      (
+        #"{"assets": ["X", "X"], "spot": [1, 2], "drift": [0, 0], "volatility": [0.2, 0.2], "correlation": [[1, 0], [0, 1]]}"#,
+        [String](), "assets[1]: X is also assets[0]"
+      ),
+      (
+        #"{"assets": ["X"], "spot": [1], "drift": [0], "volatility": [0.2], "correlation": [[1]], "correlations": 1}"#,
+        [], "unknown field correlations"
+      ),
+      (
+        #"{"assets": ["X"], "spot": [1e308], "drift": [0], "volatility": [0.2], "correlation": [[1]]}"#,
+        [], "X: spot 1e+308"
+      ),
       (exampleModel, ["--paths", "1"], "--paths: 1 must be at least 2"),
       (exampleModel, ["--paths", "-1"], "--paths: -1 must be at least 2"),
       (exampleModel, ["--steps", "1000000000"], "--steps: 1000000000 must be in 1...100000"),
-      (exampleModel, ["--paths", "40000000", "--steps", "100000"], "--steps: 40000000 paths × 100000 steps"),
+      (
+        exampleModel, ["--paths", "40000000", "--steps", "100000"],
+        "--steps: 40000000 paths × 100000 steps"
+      ),
     ])
   func badModel(text: String, flags: [String], message: String) throws {
     let path = try temporaryFile(text, name: "model.json")
@@ -179,12 +216,21 @@ let exampleModel = """
     arguments: [
       (["var", "--paths", "1000000000000"], "--paths: 1000000000000 must be in 1...100000000"),
       (["var", "--paths=-1"], "--paths: -1 must be at least 100"),
-      (["liquidation", "--leverage", "1e-320", "--volatility", "0.5", "--horizon-days", "1"], "--leverage:"),
-      (["liquidation", "--leverage", "nan", "--volatility", "0.5", "--horizon-days", "1"], "--leverage"),
+      (
+        ["liquidation", "--leverage", "1e-320", "--volatility", "0.5", "--horizon-days", "1"],
+        "--leverage:"
+      ),
+      (
+        ["liquidation", "--leverage", "nan", "--volatility", "0.5", "--horizon-days", "1"],
+        "--leverage"
+      ),
       (["run", "--out", ".", "--paths", "400"], "--out: .: is the working folder"),
       (["run", "--paths", "100000000", "--steps", "100000"], "--steps: 100000000 paths"),
       (["simulate", "--paths", "2", "--antithetic"], "--paths: 2 must be even and at least 4"),
-      (["simulate", "--periods-per-year", "1e-320"], "--periods-per-year: 1e-320 must be in [1, 525600]"),
+      (
+        ["simulate", "--periods-per-year", "1e-320"],
+        "--periods-per-year: 1e-320 must be in [1, 525600]"
+      ),
       (["simulate", "--periods-per-year", "nan"], "--periods-per-year: nan must be in"),
       (["run", "--periods-per-year", "1e9"], "--periods-per-year: 1000000000.0 must be in"),
       (
@@ -192,7 +238,10 @@ let exampleModel = """
         "--volatility: volatility = 1e+200 is out of range"
       ),
       (
-        ["liquidation", "--leverage", "2", "--volatility", "0.5", "--horizon-days", "1", "--periods-per-year", "1e-310"],
+        [
+          "liquidation", "--leverage", "2", "--volatility", "0.5", "--horizon-days", "1",
+          "--periods-per-year", "1e-310",
+        ],
         "--periods-per-year:"
       ),
     ])

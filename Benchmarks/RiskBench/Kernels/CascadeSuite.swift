@@ -24,6 +24,8 @@ struct CascadeSuite: ParsableCommand {
   }
   struct CascadePeer: Codable {
     let tool: String
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (the peers script's JSON key)
     let median_s: Double
     let rounds: Int
     let liquidatedPositions: Int
@@ -38,6 +40,8 @@ struct CascadeSuite: ParsableCommand {
     let pool: Pool
     let volatility: Double
     let horizonYears: Double
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (the peers script's JSON key)
     let median_s: Double
     let meanBadDebt: Double
     let badDebtProbability: Double

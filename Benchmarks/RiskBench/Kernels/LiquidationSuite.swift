@@ -23,12 +23,16 @@ struct LiquidationSuite: ParsableCommand {
     let horizon: String
     let horizonYears: Double
     let tool: String
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (the peers script's JSON key)
     let median_s: Double
     let checksum: Double
   }
   struct VaRPeer: Codable {
     let values: Int
     let confidence: Double
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (the peers script's JSON key)
     let median_s: Double
     let `var`: Double
     let expectedShortfall: Double
@@ -41,6 +45,8 @@ struct LiquidationSuite: ParsableCommand {
     let horizonYears: Double
     let leverage: Double
     let maintenanceMargin: Double
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (the peers script's JSON key)
     let median_s: Double
     let probability: Double
     let standardError: Double

@@ -16,7 +16,9 @@ struct MonteCarloSuite: ParsableCommand {
 
   @Option(help: "Folder with mc_peers.json.") var data: String
   @Option(parsing: .unconditional) var threads: Int = 2
-  @Option(parsing: .unconditional, help: "Paths per block (default: the engine's automatic choice).") var blockPaths: Int?
+  @Option(
+    parsing: .unconditional, help: "Paths per block (default: the engine's automatic choice).")
+  var blockPaths: Int?
   @Option(help: "Only the cases with these asset counts, e.g. 500.") var assets: [Int] = []
   @Flag var quick = false
 
@@ -210,7 +212,11 @@ extension MonteCarloSuite {
     let kernel: String
     let size: String
     let tool: String
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (the peers script's JSON key)
     let median_s: Double
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (the peers script's JSON key)
     let per_path_us: Double?
     let throughput: Double?
   }

@@ -40,7 +40,8 @@ func checkSuiteOptions(data: String, peersFile: String, threads: Int? = nil) thr
     throw ValidationError("--data \(data): no such folder (the suite's run-*.sh script writes it)")
   }
   guard FileManager.default.isReadableFile(atPath: data + "/" + peersFile) else {
-    throw ValidationError("--data \(data): has no \(peersFile) (run the suite's peers script first)")
+    throw ValidationError(
+      "--data \(data): has no \(peersFile) (run the suite's peers script first)")
   }
   if let threads, !(1...1024).contains(threads) {
     throw ValidationError("--threads \(threads): 1 to 1024")

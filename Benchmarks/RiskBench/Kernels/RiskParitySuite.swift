@@ -140,6 +140,8 @@ extension RiskParitySuite {
   struct PeerRow: Codable {
     let tool: String
     let assets: Int
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (the peers script's JSON key)
     let median_s: Double
     let reps: Int
     let residual: Double

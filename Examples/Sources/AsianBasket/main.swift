@@ -117,6 +117,8 @@ let parts = try (0..<3).map { rank in
     ).encoded())
 }
 let merged = try engine.result(from: SimulationPartial.merging(parts))
-check(merged.observed(0, as: Moments.self)! == average, "3 partials through bytes give the bits of the whole run")
+check(
+  merged.observed(0, as: Moments.self)! == average,
+  "3 partials through bytes give the bits of the whole run")
 
 exit(failures == 0 ? 0 : 1)

@@ -68,10 +68,13 @@ print(
     format: "Monte Carlo VaR %.4f%%, ES %.4f%% at %.1f%% over %g days", 100 * tail.valueAtRisk,
     100 * tail.expectedShortfall, 100 * report.inputs.confidence, report.inputs.horizonDays))
 var ok = true
-for (ours, theirs) in zip(parity.weights, report.riskParity.weights) where abs(ours - theirs) > 1e-9 {
+for (ours, theirs) in zip(parity.weights, report.riskParity.weights) where abs(ours - theirs) > 1e-9
+{
   ok = false
 }
-if abs(tail.valueAtRisk - reported.var) > 1e-12 || abs(tail.expectedShortfall - reported.expectedShortfall) > 1e-12 {
+if abs(tail.valueAtRisk - reported.var) > 1e-12
+  || abs(tail.expectedShortfall - reported.expectedShortfall) > 1e-12
+{
   ok = false
 }
 print(ok ? "matches the report" : "DIFFERS from the report")

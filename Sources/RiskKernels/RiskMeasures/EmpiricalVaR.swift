@@ -142,10 +142,8 @@ public enum EmpiricalVaR {
     let ranking = try tailRanking(totals: totals, confidence: confidence)
     return allocate(
       count: totals.count, ranking: ranking, quantile: totals[ranking.ranked[ranking.k - 1]],
-      assets: d, confidence: confidence, totalAtRank: { totals[ranking.ranked[$0]] }
-    ) {
-      contribution(ranking.ranked[$0], $1)
-    }
+      assets: d, confidence: confidence, totalAtRank: { totals[ranking.ranked[$0]] },
+      contributionAtRank: { contribution(ranking.ranked[$0], $1) })
   }
 
   /// The same from the contribution of the scenario at each rank position (`rank < k + m`, the

@@ -72,8 +72,8 @@ public enum MonteCarloVaR {
     return EmpiricalVaR.allocate(
       count: totals.count, ranking: ranking, quantile: totals[ranking.ranked[ranking.k - 1]],
       assets: model.dimension, confidence: confidence,
-      totalAtRank: { totals[ranking.ranked[$0]] }
-    ) { scale[$1] * (prices[$0, $1] - model.spot[$1]) }
+      totalAtRank: { totals[ranking.ranked[$0]] },
+      contributionAtRank: { scale[$1] * (prices[$0, $1] - model.spot[$1]) })
   }
 
   /// The tail candidates of a partial of `simulator`'s run (a `portfolioSimulator(…)`'s): each
@@ -148,8 +148,8 @@ public enum MonteCarloVaR {
     let scale = holdings.map { $0 / initial }
     return EmpiricalVaR.allocate(
       count: n, ranking: ranking, quantile: candidates.returns[k - 1], assets: model.dimension,
-      confidence: confidence, totalAtRank: { candidates.returns[$0] }
-    ) { scale[$1] * (prices[$0, $1] - model.spot[$1]) }
+      confidence: confidence, totalAtRank: { candidates.returns[$0] },
+      contributionAtRank: { scale[$1] * (prices[$0, $1] - model.spot[$1]) })
   }
 
   /// The same VaR/ES and components from terminal prices a simulation already kept

@@ -21,4 +21,3 @@ public struct RiskBudgetingSolution<Scalar: BLASScalar>: Sendable, Equatable {
   /// `RC_i / σ_p`, summing to 1: the quantity the budgets target.
   public var relativeRiskContributions: [Scalar] { risk.relative }
 }
-

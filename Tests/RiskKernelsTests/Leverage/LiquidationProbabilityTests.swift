@@ -130,7 +130,8 @@ struct LiquidationFixture: Decodable {
                 position: position, volatility: sigma, drift: 0.03, horizon: horizon,
                 monitoringInterval: ratio * horizon)
               let d = try #require(p.discreteMonitoring)
-              #expect(p.terminal <= d && d <= p.firstPassage, "\(side) \(leverage) \(sigma) \(ratio)")
+              #expect(
+                p.terminal <= d && d <= p.firstPassage, "\(side) \(leverage) \(sigma) \(ratio)")
               if ratio >= 1 {
                 #expect(d == p.terminal && p.discreteMonitoringMethod == .exact)
               }

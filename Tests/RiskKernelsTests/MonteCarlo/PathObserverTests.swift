@@ -29,7 +29,9 @@ struct Moments: Sendable, Equatable {
   var standardError: Double { (squares / (count - 1) / count).squareRoot() }
 
   var bytes: [UInt8] {
-    [count, mean, squares].flatMap { x in (0..<8).map { UInt8(truncatingIfNeeded: x.bitPattern >> (8 * $0)) } }
+    [count, mean, squares].flatMap { x in
+      (0..<8).map { UInt8(truncatingIfNeeded: x.bitPattern >> (8 * $0)) }
+    }
   }
 
   init() {}
@@ -61,7 +63,9 @@ struct AverageBasket<Scalar: BLASScalar>: PathObserver {
     func average(_ p: Int) -> Double {
       var sum = 0.0
       for s in 1...block.steps {
-        for i in 0..<block.dimension { sum += weights[i] * Double(block.price(path: p, step: s, asset: i)) }
+        for i in 0..<block.dimension {
+          sum += weights[i] * Double(block.price(path: p, step: s, asset: i))
+        }
       }
       return sum / Double(block.steps)
     }
@@ -90,7 +94,9 @@ struct BasketBelow<Scalar: BLASScalar>: PathObserver {
   func observe(_ block: PathBlock<Scalar>, into partial: inout Int) {
     for p in 0..<block.pathCount {
       var v = 0.0
-      for i in 0..<block.dimension { v += weights[i] * Double(block.terminalPrice(path: p, asset: i)) }
+      for i in 0..<block.dimension {
+        v += weights[i] * Double(block.terminalPrice(path: p, asset: i))
+      }
       if v < level { partial += 1 }
     }
   }
@@ -120,7 +126,8 @@ struct BasketBelow<Scalar: BLASScalar>: PathObserver {
     let settings = SimulationSettings(
       paths: paths, steps: steps, horizon: 0.5, seed: 9, antithetic: antithetic,
       generator: generator, threads: threads, blockPaths: block)
-    return PathSimulator(model: try threeAssetModel(T.self), settings: settings, observers: observers)
+    return PathSimulator(
+      model: try threeAssetModel(T.self), settings: settings, observers: observers)
   }
 
   @Test("A custom observer's mean matches the closed form E[(1/S) Σₛ Σᵢ wᵢ Sᵢ(tₛ)] within 4 SE")
@@ -159,7 +166,9 @@ struct BasketBelow<Scalar: BLASScalar>: PathObserver {
         let other = try simulator(
           T.self, threads: threads, block: block, antithetic: antithetic, generator: generator
         ).run()
-        #expect(other.observed(0, as: Moments.self) == expected, "\(T.self) \(threads) \(String(describing: block))")
+        #expect(
+          other.observed(0, as: Moments.self) == expected,
+          "\(T.self) \(threads) \(String(describing: block))")
         #expect(other.observed(1, as: Int.self) == reference.observed(1, as: Int.self))
       }
       let simulator = try simulator(T.self, antithetic: antithetic, generator: generator)
@@ -194,12 +203,14 @@ struct BasketBelow<Scalar: BLASScalar>: PathObserver {
     #expect(throws: RiskKernelsError.self) { try SimulationPartial<Double>(encoded: bytes) }
     var observers = simulator.observers
     observers.custom = [BasketBelow<Double>(weights: weights, level: 300)]
-    let other = PathSimulator(model: simulator.model, settings: simulator.settings, observers: observers)
+    let other = PathSimulator(
+      model: simulator.model, settings: simulator.settings, observers: observers)
     #expect(throws: RiskKernelsError.self) { try other.partial(encoded: bytes) }
     observers.custom = [
       AverageBasket<Double>(weights: weights), BasketBelow<Double>(weights: weights, level: 300),
     ]
-    let shifted = PathSimulator(model: simulator.model, settings: simulator.settings, observers: observers)
+    let shifted = PathSimulator(
+      model: simulator.model, settings: simulator.settings, observers: observers)
     let theirs = try shifted.run(groups: 1..<simulator.groupCount)
     #expect(throws: RiskKernelsError.self) {
       try simulator.partial(encoded: bytes).merging(theirs)

@@ -177,7 +177,8 @@ func expectIdentical<T: BLASScalar>(
           {
             known[node] = v
           }
-          #expect(tree.reduce(over: 0..<g, known: { known[$0] }) { "(\($0) \($1))" } == root)
+          #expect(
+            tree.reduce(over: 0..<g, known: { known[$0] }, merge: { "(\($0) \($1))" }) == root)
         }
       }
     }
