@@ -1,3 +1,5 @@
+import RiskKernels
+
 /// One pipeline of `riskbench`: a use case's whole update, timed at a size against its budget.
 ///
 /// `setUp(size:)` builds the inputs and state (not timed); `run()` is one update (timed) and

@@ -1,4 +1,5 @@
 import Foundation
+import RiskKernels
 
 /// One pipeline's row: its latency at the default size against the budget, and the largest
 /// size within the budget.

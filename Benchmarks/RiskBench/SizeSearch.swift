@@ -1,4 +1,5 @@
 import Foundation
+import RiskKernels
 
 /// The largest size of a pipeline whose update still fits its budget, found by search.
 ///

@@ -68,7 +68,7 @@ struct CadenceAnalysis {
     let budgetSeconds: Double
   }
 
-  static let budgetSeconds = 0.4
+  static let budgetSeconds = UseCase.fastBlock.budgetSeconds
 
   /// - Throws: `InputError` for `--window` when fewer than 2 days remain to test, or an
   ///   interval longer than the days tested; what the estimator rejects.
@@ -161,7 +161,7 @@ struct CadenceAnalysis {
     let spread = try AdaptiveSpread<Double>(riskAversion: 0.1, depth: 1.5)
     let work: [(String, String, Double, () throws -> Void)] = [
       (
-        "quote", "covariance, portfolio volatility, spread", 1,
+        "quote", "covariance, portfolio volatility, spread", UseCase.quote.budgetSeconds,
         {
           let sigma = try estimator.estimate(from: window).covariance
           let v = try RiskContributions(weights: weights, covariance: sigma).portfolioVolatility
@@ -176,7 +176,8 @@ struct CadenceAnalysis {
         }
       ),
       (
-        "lending parameters", "covariance, each asset's volatility, r and CR", 86_400,
+        "lending parameters", "covariance, each asset's volatility, r and CR",
+        UseCase.lending.budgetSeconds,
         {
           let sigma = try estimator.estimate(from: window).covariance
           _ = try LeverageControls.lendingParameters(
@@ -185,7 +186,7 @@ struct CadenceAnalysis {
         }
       ),
       (
-        "risk-parity rebalance", "covariance, risk-parity weights", 3_600,
+        "risk-parity rebalance", "covariance, risk-parity weights", UseCase.rebalance.budgetSeconds,
         {
           let sigma = try estimator.estimate(from: window).covariance
           _ = try RiskBudgetingSolver().solve(covariance: sigma)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RiskKernels
 import Testing
 
 @testable import RiskBench

@@ -51,7 +51,7 @@ struct RunPipeline {
   func run() throws -> RunReport {
     var timings: [RunReport.Timing] = []
     func timed<T>(
-      _ step: String, _ useCase: String, budget: Double, _ body: () throws -> T
+      _ step: String, _ useCase: String, budget: UseCase, _ body: () throws -> T
     ) rethrows -> T {
       let clock = ContinuousClock()
       let start = clock.now
@@ -59,13 +59,15 @@ struct RunPipeline {
       let seconds = (clock.now - start).inSeconds
       timings.append(
         RunReport.Timing(
-          step: step, useCase: useCase, seconds: seconds, budgetSeconds: budget,
-          headroom: budget / max(seconds, 1e-9), withinBudget: seconds <= budget))
+          step: step, useCase: useCase, seconds: seconds, budgetSeconds: budget.budgetSeconds,
+          headroom: budget.budgetSeconds / max(seconds, 1e-9),
+          withinBudget: seconds <= budget.budgetSeconds))
       return value
     }
     let estimator = settings.estimator.make(decay: settings.decay)
     let spot = try prices.lastCompletePrices()
-    let (covariance, model) = try timed("covariance", "per-block risk refresh", budget: 0.4) {
+    let (covariance, model) = try timed("covariance", "per-block risk refresh", budget: .fastBlock)
+    {
       try kernel {
         let estimated = try prices.covariance(
           kind: .log, estimator: estimator, histories: settings.histories, as: Double.self)
@@ -83,13 +85,13 @@ struct RunPipeline {
       }
     }
     let (gbm, daily) = model
-    let parity = try timed("riskParity", "risk-parity rebalance", budget: 3_600) {
+    let parity = try timed("riskParity", "risk-parity rebalance", budget: .rebalance) {
       try riskParity(daily)
     }
     let (monteCarlo, monteCarloVaR, simulatedReturns) = try timed(
-      "monteCarlo", "per-block VaR refresh", budget: 0.4
+      "monteCarlo", "per-block VaR refresh", budget: .fastBlock
     ) { try simulatePortfolio(gbm) }
-    let varSection = try timed("varOtherMethods", "per-block VaR refresh", budget: 0.4) {
+    let varSection = try timed("varOtherMethods", "per-block VaR refresh", budget: .fastBlock) {
       try valueAtRisk(estimator, monteCarlo: monteCarloVaR)
     }
     // The complete rows' daily simple returns, read once for every section that uses them.
@@ -99,18 +101,18 @@ struct RunPipeline {
         assets: simple, portfolio: try simple.multiplied(by: portfolio.weights),
         dates: prices.completeReturnLabels())
     }
-    let backtest = try timed("backtest", "daily risk update", budget: 86_400) {
+    let backtest = try timed("backtest", "daily risk update", budget: .lending) {
       try rollingBacktest(dailyReturns)
     }
-    let grid = try timed("riskGrid", "daily risk update", budget: 86_400) {
+    let grid = try timed("riskGrid", "daily risk update", budget: .lending) {
       try riskGrid(
         gbm, estimator: estimator, horizonReturns: simulatedReturns,
         daily: dailyReturns.portfolio)
     }
-    let liquidation = try timed("liquidation", "per-block liquidation sweep", budget: 0.4) {
+    let liquidation = try timed("liquidation", "per-block liquidation sweep", budget: .fastBlock) {
       try liquidationSection(gbm)
     }
-    let cadence = try timed("cadence", "daily risk update", budget: 86_400) {
+    let cadence = try timed("cadence", "daily risk update", budget: .lending) {
       try kernel {
         let simple = dailyReturns.assets
         return try CadenceAnalysis(
@@ -121,7 +123,7 @@ struct RunPipeline {
       }
     }
     let rebalance = try portfolio.rebalance.map { r in
-      try timed("rebalance", "hourly rebalance", budget: 3_600) {
+      try timed("rebalance", "hourly rebalance", budget: .rebalance) {
         try kernel {
           let annual = try Matrix(daily.rowArrays.map { $0.map { $0 * year } })
           let solution = try CostAwareRebalance().solve(
@@ -139,23 +141,23 @@ struct RunPipeline {
       }
     }
     let controls = try portfolio.controls.map { c in
-      try timed("controls", "per-block risk refresh", budget: 0.4) {
+      try timed("controls", "per-block risk refresh", budget: .fastBlock) {
         try controlsSection(c, model: gbm, dailyCovariance: daily, returns: dailyReturns)
       }
     }
     let lending =
       portfolio.loans.isEmpty
       ? nil
-      : try timed("lending", "daily lending update", budget: 86_400) {
+      : try timed("lending", "daily lending update", budget: .lending) {
         try lendingSection(gbm)
       }
     let joint =
       portfolio.positions.isEmpty
       ? nil
-      : try timed("jointLiquidation", "daily risk update", budget: 86_400) {
+      : try timed("jointLiquidation", "daily risk update", budget: .lending) {
         try jointLiquidation(gbm)
       }
-    let stress = try timed("stress", "daily risk update", budget: 86_400) {
+    let stress = try timed("stress", "daily risk update", budget: .lending) {
       try StressAnalysis(
         file: prices, portfolio: portfolio, userScenarios: scenarios,
         windowDays: StressAnalysis.reportWindowDays, requiresHistory: false,
