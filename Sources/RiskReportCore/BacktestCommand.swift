@@ -73,18 +73,18 @@ struct BacktestCommand: ParsableCommand {
   }
 }
 
+/// The `--method` of `backtest` (and the report's backtest): the library's `RollingVaR.Method`
+/// by the same names.
 enum BacktestMethod: String, ExpressibleByArgument, CaseIterable {
   case parametric
   case cornishFisher = "cornish-fisher"
   case historical
-  /// RiskMetrics: normal with zero mean and the window's EWMA variance, λ = 0.94 (J.P. Morgan
-  /// 1996), the most recent day weighted most.
   case ewma
 
-  /// For each day after the first `window`, the one-day VaR from the previous `window`
-  /// returns, and its backtest against the realised returns.
-  ///
-  /// - Throws: `InputError` for `--window` when fewer than 2 days remain to test.
+  var method: RollingVaR.Method { RollingVaR.Method(rawValue: rawValue)! }
+
+  /// The library's rolling backtest, with a window that leaves fewer than 2 days to test
+  /// reported against `--window`.
   func rolling(_ portfolio: [Double], window: Int, confidence: Double) throws
     -> (backtest: VaRBacktest, valueAtRisk: [Double])
   {
@@ -93,40 +93,14 @@ enum BacktestMethod: String, ExpressibleByArgument, CaseIterable {
         location: .flag("--window"),
         message: "\(window) leaves fewer than 2 days to test in \(portfolio.count) returns")
     }
-    var series: [Double] = []
-    for t in window..<portfolio.count {
-      series.append(try valueAtRisk(Array(portfolio[(t - window)..<t]), confidence: confidence))
-    }
-    let backtest = try VaRBacktest(
-      valueAtRisk: series, returns: Array(portfolio[window...]), confidence: confidence)
-    return (backtest, series)
+    let result = try RollingVaR(method: method, window: window, confidence: confidence).backtest(
+      portfolio)
+    return (result.backtest, result.valueAtRisk)
   }
 
+  /// One window's VaR by this method at `confidence`.
   func valueAtRisk(_ returns: [Double], confidence: Double) throws -> Double {
-    switch self {
-    case .parametric:
-      let n = Double(returns.count)
-      let mean = returns.reduce(0, +) / n
-      let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
-      return try ParametricVaR.normal(
-        weights: [1.0], covariance: try Matrix([[variance]]), confidence: confidence
-      ).valueAtRisk
-    case .cornishFisher:
-      return try CornishFisherVaR.fromSample(returns, confidence: confidence).valueAtRisk
-    case .historical:
-      return try EmpiricalVaR.fromSample(returns, confidence: confidence).valueAtRisk
-    case .ewma:
-      // σ² = (1 − λ) Σₖ λᵏ r²_{t−1−k} / (1 − λⁿ): normalised over the window's n days.
-      let lambda = 0.94
-      var (sum, weight, w) = (0.0, 0.0, 1 - lambda)
-      for r in returns.reversed() {
-        sum += w * r * r
-        weight += w
-        w *= lambda
-      }
-      return try ParametricVaR.normal(
-        weights: [1.0], covariance: try Matrix([[sum / weight]]), confidence: confidence
-      ).valueAtRisk
-    }
+    try RollingVaR(method: method, window: max(returns.count, 2), confidence: confidence)
+      .valueAtRisk(ofWindow: returns)
   }
 }
