@@ -1,7 +1,7 @@
 # RiskKernels: the two commands the README starts with are `make report` and `make test`.
 SWIFT ?= swift
 
-.PHONY: setup report test mpi build release bench bench-covariance bench-montecarlo bench-riskparity bench-liquidation bench-cascade bench-mpi fixtures format lint clean
+.PHONY: setup report test docs mpi build release bench bench-covariance bench-montecarlo bench-riskparity bench-liquidation bench-cascade bench-mpi fixtures format lint clean
 
 setup:
 	@bash scripts/install-system-deps.sh
@@ -10,7 +10,7 @@ report: setup
 	$(SWIFT) build -c release --product riskreport
 	.build/release/riskreport run
 
-test: setup lint
+test: setup lint docs
 	$(SWIFT) test --disable-xctest
 	SWIFT=$(SWIFT) bash scripts/test-vector-levels.sh
 	SWIFT=$(SWIFT) bash scripts/check-examples.sh
@@ -62,6 +62,11 @@ fixtures:
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks MPI Examples/Sources Package.swift
+
+# The library's DocC documentation (swift-docc-plugin); any warning is an error. The archive is
+# .build/plugins/Swift-DocC/outputs/RiskKernels.doccarchive.
+docs:
+	$(SWIFT) package generate-documentation --target RiskKernels --warnings-as-errors
 
 # The house rules (the committed .swift-format, and unsafe code only at the C edge); make test
 # runs this first.

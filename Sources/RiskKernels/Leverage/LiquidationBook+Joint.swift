@@ -17,8 +17,10 @@ extension LiquidationBook {
   /// `steps` grows (use ≥ 10 steps for correlated assets). Source for the bridge: Glasserman,
   /// *Monte Carlo Methods in Financial Engineering* (2004), §6.4.
   ///
-  /// - Parameter notionals: each position's notional for the liquidated notional (default 1
-  ///   each: the notional is then the count).
+  /// - Parameters:
+  ///   - settings: the paths, grid (its steps are the bridge's intervals), seed and threads.
+  ///   - notionals: each position's notional for the liquidated notional (default 1 each: the
+  ///     notional is then the count).
   /// - Throws: as `PathSimulator.run`; `.dimensionMismatch` for a notional per position missing;
   ///   `.parameterOutOfRange` for a notional that is negative or not finite.
   public func simulateJoint(settings: SimulationSettings, notionals: [Double]? = nil)

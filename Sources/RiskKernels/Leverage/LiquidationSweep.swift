@@ -57,7 +57,10 @@ public struct LiquidationSweep: Sendable, Equatable {
 
   /// First-passage probabilities over `horizon` years, one per position, into `out` (resized).
   ///
-  /// - Parameter threads: worker threads (default: all cores).
+  /// - Parameters:
+  ///   - horizon: `T` in years (400 ms is `0.4 / (365 · 86 400)`).
+  ///   - threads: worker threads (default: all cores).
+  ///   - out: the probabilities, one per position (resized; reused between calls).
   /// - Throws: `.dimensionMismatch` if `volatility` or `drift` no longer has one entry per
   ///   position; `.nonFiniteInput` for a non-finite drift; `.parameterOutOfRange` for a
   ///   non-positive horizon, a non-positive volatility or a thread count outside `1...1024`;

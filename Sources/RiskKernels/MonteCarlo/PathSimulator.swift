@@ -64,7 +64,9 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
   /// cover `0..<groupCount`, `result(from:)` gives the same bits as `run()`, however the groups
   /// were split between calls, threads or processes.
   ///
-  /// - Parameter progress: as in `run(progress:)`, counting this call's paths.
+  /// - Parameters:
+  ///   - groups: a range within `0..<groupCount`.
+  ///   - progress: as in `run(progress:)`, counting this call's paths.
   /// - Throws: as `run(progress:)`, and `.parameterOutOfRange` for groups outside
   ///   `0..<groupCount`.
   @specialized(where Scalar == Double)

@@ -12,6 +12,10 @@ public enum MonteCarloVaR {
   ///   `.nonFiniteInput` for the holdings; `.parameterOutOfRange` for a confidence outside
   ///   `[0.5, 1)` or `V₀ ≤ 0` (a net short book has no return on value; pass P&L weights instead).
   /// - Parameters:
+  ///   - model: the correlated GBM of the assets.
+  ///   - holdings: units `hᵢ` of each asset (`V₀ = Σ hᵢS₀ᵢ > 0`).
+  ///   - settings: the paths, horizon, seed and threads.
+  ///   - confidence: `c` in `[0.5, 1)`.
   ///   - progress: passed to `PathSimulator.run`.
   ///   - scratch: kept arrays for callers that refresh the VaR often (`SimulationScratch`).
   @specialized(where T == Double)

@@ -17,6 +17,7 @@ public struct PositionShock<Scalar: BLASScalar>: Sendable, Equatable {
   public let badDebt: Scalar
 
   /// - Parameters:
+  ///   - position: side, leverage, maintenance margin and entry price.
   ///   - margin: `M > 0`; 1 gives the figures per unit of margin (returns on margin).
   ///   - spot: today's price `S > 0`.
   ///   - move: the relative move `r > −1`.
