@@ -12,11 +12,17 @@
 /// `riskbench` times its pipelines against these, `riskreport run` each step of the report, and
 /// `riskreport cadence` each update's refresh.
 public enum UseCase: String, Codable, CaseIterable, Sendable {
+  /// A market maker's quote: TWAP, volatility and the adaptive spread (1 s).
   case quote = "market-making quote"
+  /// A liquidation or margin sweep, or a risk refresh, per block of a fast chain (400 ms).
   case fastBlock = "per-block update, fast chain"
+  /// The same per block of a slow chain (12 s).
   case slowBlock = "per-block update, slow chain"
+  /// A valuation model's Bayesian update (1 minute).
   case valuation = "valuation model update"
+  /// A risk-parity rebalance and the systemic volatility (1 hour).
   case rebalance = "risk-parity rebalance"
+  /// The lending parameters from correlated collateral risk, and the daily risk updates (1 day).
   case lending = "lending parameters"
 
   /// The budget: "sub-second" is taken as 1 s (a per-order market maker wants far less).

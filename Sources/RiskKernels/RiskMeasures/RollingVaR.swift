@@ -17,10 +17,15 @@
 /// result.backtest.zone; result.valueAtRisk   // one VaR per tested day
 /// ```
 public struct RollingVaR: Sendable, Equatable {
+  /// How each window's VaR is estimated.
   public enum Method: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Normal, zero mean, the window's sample standard deviation.
     case parametric
+    /// The Cornish–Fisher expansion of the window's skewness and excess kurtosis.
     case cornishFisher = "cornish-fisher"
+    /// The window's empirical quantile.
     case historical
+    /// Normal with RiskMetrics' exponentially weighted variance (λ = `ewmaDecay`).
     case ewma
   }
 
