@@ -66,7 +66,12 @@ struct StressAnalysis {
           name: "all \(Self.percent(size))", kind: .shock,
           moves: [Double](repeating: size, count: file.assets.count), spot: spot))
     }
-    let today = try measures(stress: nil)
+    // Today's figures and the parametric covariance the repairs are measured on, once.
+    let (simple, _) = try file.returns(kind: .simple, as: Double.self)
+    let todayMeasures = try measures(stress: nil)
+    let today = Today(
+      var: todayMeasures.var, es: todayMeasures.es,
+      covariance: try risk.parametricCovariance(simple: simple))
     for k in Self.volatilityMultipliers {
       scenarios.append(
         try stressed(
@@ -141,11 +146,6 @@ struct StressAnalysis {
         let amounts = try p.margin.map {
           try PositionShock(position: position, margin: $0, spot: spot[i], move: moves[i])
         }
-        for value in [perMargin.pnl, perMargin.badDebt, amounts?.pnl ?? 0, amounts?.badDebt ?? 0]
-        where !value.isFinite {
-          throw RiskKernelsError.parameterOutOfRange(
-            name: "the scenario \(name)", value: value, allowed: "finite P&L and bad debt")
-        }
         return StressReport.Position(
           asset: p.asset, side: p.side.rawValue, leverage: p.leverage,
           liquidated: perMargin.liquidated, pnl: amounts?.pnl, badDebt: amounts?.badDebt,
@@ -166,9 +166,15 @@ struct StressAnalysis {
     return (results.map(\.var), results.map(\.expectedShortfall))
   }
 
+  /// Today's parametric and Monte Carlo VaR and ES, and today's parametric covariance.
+  struct Today {
+    let `var`: [Double]
+    let es: [Double]
+    let covariance: Matrix<Double>
+  }
+
   func stressed(
-    name: String, kind: StressReport.Kind, stress: CovarianceStress,
-    today: (var: [Double], es: [Double])
+    name: String, kind: StressReport.Kind, stress: CovarianceStress, today: Today
   ) throws -> StressReport.Scenario {
     var s = StressReport.Scenario(name: name, kind: kind)
     let after = try measures(stress: stress)
@@ -180,11 +186,7 @@ struct StressAnalysis {
       monteCarlo: .init(today: today.es[1], stressed: after.es[1]))
     // The repair of the parametric method's covariance (the Monte Carlo one's, of log returns,
     // differs from it only by the returns' kind).
-    let (simple, _) = try file.returns(kind: .simple, as: Double.self)
-    var today = risk
-    today.stress = nil
-    let sigma = try today.parametricCovariance(simple: simple)
-    if let repair = try stress.apply(to: sigma).repair {
+    if let repair = try stress.apply(to: today.covariance).repair {
       s.repair = .init(distance: repair.distance, iterations: repair.iterations)
     }
     return s

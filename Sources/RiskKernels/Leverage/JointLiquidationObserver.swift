@@ -115,8 +115,14 @@ struct JointLiquidationObserver<Scalar: BLASScalar>: PathObserver {
 
   func observe(_ block: PathBlock<Scalar>, into partial: inout JointLiquidationSamples) {
     let words = self.words
+    // One buffer each for the block, not an allocation per path, step and level.
+    var bits = [UInt64](repeating: 0, count: words)
+    var prices = [Scalar](repeating: 0, count: volatility.count)
+    partial.counts.reserveCapacity(partial.counts.count + block.pathCount)
+    partial.notionals.reserveCapacity(partial.notionals.count + block.pathCount)
+    partial.bits.reserveCapacity(partial.bits.count + block.pathCount * words)
     for p in 0..<block.pathCount {
-      var bits = [UInt64](repeating: 0, count: words)
+      for w in 0..<words { bits[w] = 0 }
       var count: UInt32 = 0
       var notional = 0.0
       func mark(_ k: Int) {
@@ -149,12 +155,14 @@ struct JointLiquidationObserver<Scalar: BLASScalar>: PathObserver {
           }
           // One asset's σ is exact; a basket's is its local ‖Lᵀw‖, wᵢ = hᵢSᵢ/V at the
           // interval's start (the engine's basket barriers do the same).
-          let sigma =
-            level.asset.map { volatility[$0] }
-            ?? MonitoredBarrier<Scalar>.basketVolatility(
-              level.holdings,
-              (0..<volatility.count).map { block.price(path: p, step: s - 1, asset: $0) },
-              value: start, factor)
+          let sigma: Scalar
+          if let asset = level.asset {
+            sigma = volatility[asset]
+          } else {
+            for i in prices.indices { prices[i] = block.price(path: p, step: s - 1, asset: i) }
+            sigma = MonitoredBarrier<Scalar>.basketVolatility(
+              level.holdings, prices, value: start, factor)
+          }
           survive *=
             1
             - brownianBridgeCrossingProbability(
@@ -168,7 +176,7 @@ struct JointLiquidationObserver<Scalar: BLASScalar>: PathObserver {
       }
       partial.counts.append(count)
       partial.notionals.append(notional)
-      partial.bits += bits
+      partial.bits.append(contentsOf: bits)
     }
   }
 

@@ -79,7 +79,12 @@ public struct RollingVaR: Sendable, Equatable {
   }
 
   /// The one-day VaR (a positive loss) from one window of returns, by `method`.
+  ///
+  /// - Throws: `.insufficientData` for fewer than 2 returns; what the method throws.
   public func valueAtRisk(ofWindow returns: [Double]) throws(RiskKernelsError) -> Double {
+    guard returns.count >= 2 else {
+      throw .insufficientData(argument: "returns", required: 2, actual: returns.count)
+    }
     switch method {
     case .parametric:
       let n = Double(returns.count)

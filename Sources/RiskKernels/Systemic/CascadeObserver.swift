@@ -58,10 +58,13 @@ struct CascadeObserver<Scalar: BLASScalar>: PathObserver {
         let shock = block.terminalPrice(path: p, asset: market.asset) / spot[market.asset] - 1
         do {
           let o = try market.cascade.cascade(shock: shock, recording: false)
-          partial.values += [
-            Double(o.rounds), Double(o.liquidatedPositions), Double(o.liquidatedNotional),
-            Double(o.finalPrice), Double(o.badDebt), o.amplification.map { Double($0) } ?? .nan,
-          ]
+          // In `CascadeDistribution`'s order, appended one by one (no array per path).
+          partial.values.append(Double(o.rounds))
+          partial.values.append(Double(o.liquidatedPositions))
+          partial.values.append(Double(o.liquidatedNotional))
+          partial.values.append(Double(o.finalPrice))
+          partial.values.append(Double(o.badDebt))
+          partial.values.append(o.amplification.map { Double($0) } ?? .nan)
         } catch {
           var failure = CascadeSamples.Failure(
             path: block.firstPath + p, name: "cascade", value: Double(shock), allowed: "\(error)")

@@ -21,8 +21,8 @@ public struct PositionShock<Scalar: BLASScalar>: Sendable, Equatable {
   ///   - margin: `M > 0`; 1 gives the figures per unit of margin (returns on margin).
   ///   - spot: today's price `S > 0`.
   ///   - move: the relative move `r > −1`.
-  /// - Throws: `.parameterOutOfRange` for a margin or spot that is not positive and finite, or a
-  ///   move that is not finite and above −1.
+  /// - Throws: `.parameterOutOfRange` for a margin or spot that is not positive and finite, a
+  ///   move that is not finite and above −1, or figures that are not finite in `Scalar`.
   public init(position: LeveragedPosition<Scalar>, margin: Scalar, spot: Scalar, move: Scalar)
     throws(RiskKernelsError)
   {
@@ -44,6 +44,13 @@ public struct PositionShock<Scalar: BLASScalar>: Sendable, Equatable {
     } else {
       pnl = sign * units * (price - spot)
       badDebt = 0
+    }
+    // A size or a move so large that the figures leave `Scalar`'s range (an entry price far
+    // below the spot, a spot near its largest value) is refused, not returned as ±∞ or NaN.
+    guard price.isFinite, pnl.isFinite, badDebt.isFinite else {
+      throw .parameterOutOfRange(
+        name: "move", value: Double(move),
+        allowed: "one whose P&L and bad debt are finite in \(Scalar.self) for this position")
     }
   }
 }

@@ -57,5 +57,11 @@ import _RiskKernelsTestSupport
     }
     let rolling = try RollingVaR(method: .parametric, window: 10, confidence: 0.99)
     #expect(throws: RiskKernelsError.self) { try rolling.backtest(Self.returns(11, seed: 1)) }
+    // A window of fewer than 2 returns has no variance (parametric divided by n − 1 = 0).
+    for method in RollingVaR.Method.allCases {
+      let r = try RollingVaR(method: method, window: 10, confidence: 0.99)
+      #expect(throws: RiskKernelsError.self) { try r.valueAtRisk(ofWindow: []) }
+      #expect(throws: RiskKernelsError.self) { try r.valueAtRisk(ofWindow: [0.01]) }
+    }
   }
 }

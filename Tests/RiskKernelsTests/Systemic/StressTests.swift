@@ -110,5 +110,14 @@ import _RiskKernelsTestSupport
     #expect(throws: RiskKernelsError.self) {
       try PositionShock(position: long, margin: 1, spot: 100, move: -1)
     }
+    // Figures that overflow are refused, not returned as ∞: a spot near the largest Double
+    // moved up, and a size of 1e306 units (an entry price of 1e-300) moved by half.
+    #expect(throws: RiskKernelsError.self) {
+      try PositionShock(position: long, margin: 1, spot: 1e308, move: 10)
+    }
+    let tiny = try LeveragedPosition<Double>(side: .short, leverage: 100, entryPrice: 1e-300)
+    #expect(throws: RiskKernelsError.self) {
+      try PositionShock(position: tiny, margin: 1e16, spot: 100, move: -0.5)
+    }
   }
 }
