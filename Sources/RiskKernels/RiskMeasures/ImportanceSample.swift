@@ -1,0 +1,72 @@
+internal import RealModule
+
+/// A portfolio's simulated returns with their likelihood ratios (`PortfolioImportanceSampling`):
+/// one run serves the tail risk at several confidence levels, tail probabilities and the
+/// weights' own diagnostics.
+public struct ImportanceSample<Scalar: BLASScalar>: Sendable {
+  /// Path k's portfolio return `(V_T − V₀)/V₀`.
+  public let returns: [Scalar]
+  /// Path k's likelihood ratio `wₖ = dP/dQ` (mean 1 under the sampling distribution).
+  public let weights: [Double]
+  /// The run's terminal prices (N × d) and what turns them into per-asset contributions
+  /// `hᵢ(Sᵢ − Sᵢ(0))/V₀`, for the Euler components.
+  let prices: Matrix<Scalar>
+  let spot: [Scalar]
+  let scale: [Scalar]
+
+  init(returns: [Scalar], weights: [Double], prices: Matrix<Scalar>, spot: [Scalar], scale: [Scalar])
+  {
+    self.returns = returns
+    self.weights = weights
+    self.prices = prices
+    self.spot = spot
+    self.scale = scale
+  }
+
+  /// The sample mean of the weights and its standard error: 1 within a few standard errors for
+  /// a sound shift (a check of the likelihood ratios, not an estimate of anything).
+  public var meanWeight: MonteCarloEstimate { Self.mean(weights.lazy.map { $0 }, weights.count) }
+
+  /// Kish's effective sample size `(Σw)² / Σw²`: how many unweighted paths the weights are worth
+  /// for a mean over the whole sample (the tail gains, the body loses).
+  public var effectiveSampleSize: Double {
+    var (sum, squares) = (0.0, 0.0)
+    for w in weights {
+      sum += w
+      squares += w * w
+    }
+    return squares > 0 ? sum * sum / squares : 0
+  }
+
+  /// `P(R ≤ x) = (1/N) Σ wₖ 1{Rₖ ≤ x}` with its standard error.
+  public func probability(atOrBelow x: Scalar) -> MonteCarloEstimate {
+    Self.mean(returns.indices.lazy.map { self.returns[$0] <= x ? self.weights[$0] : 0 }, returns.count)
+  }
+
+  /// VaR and ES at `confidence` from the weighted sample
+  /// (`EmpiricalVaR.fromWeightedSample`'s rule), with Euler components and standard errors.
+  ///
+  /// - Throws: `.parameterOutOfRange` for a confidence outside `[0.5, 1)`.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  public func tailRisk(confidence: Double) throws(RiskKernelsError) -> TailRisk<Scalar> {
+    try EmpiricalVaR.checkWeightedSample(returns, weights: weights, confidence: confidence)
+    let n = returns.count
+    return EmpiricalVaR.weightedAllocate(
+      totals: returns, weights: weights, assets: spot.count, confidence: confidence,
+      contribution: { scale[$1] * (prices.storage[$0 + $1 * n] - spot[$1]) })
+  }
+
+  private static func mean<S: Sequence>(_ values: S, _ n: Int) -> MonteCarloEstimate
+  where S.Element == Double {
+    var (sum, squares) = (0.0, 0.0)
+    for v in values {
+      sum += v
+      squares += v * v
+    }
+    let count = Double(Swift.max(1, n))
+    let mean = sum / count
+    let variance = n > 1 ? Swift.max(0, squares - count * mean * mean) / (count - 1) : 0
+    return MonteCarloEstimate(value: mean, standardError: (variance / count).squareRoot())
+  }
+}

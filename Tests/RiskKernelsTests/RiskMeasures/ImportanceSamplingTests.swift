@@ -1,0 +1,256 @@
+import Foundation
+import Testing
+
+@testable import RiskKernels
+
+@Suite struct ImportanceSamplingTests {
+  typealias Lognormal = TailStandardErrorsTests.Lognormal
+
+  func lognormalSampling(paths: Int, confidence: Double, seed: UInt64, threads: Int? = 1)
+    throws -> PortfolioImportanceSampling<Double>
+  {
+    let l = Lognormal()
+    let model = try CorrelatedGBM<Double>(
+      spot: [100], drift: [l.mu], volatility: [l.sigma], correlation: Matrix([[1]]))
+    return try PortfolioImportanceSampling(
+      model: model, holdings: [1],
+      settings: SimulationSettings(
+        paths: paths, steps: 1, horizon: l.horizon, seed: seed, threads: threads),
+      confidence: confidence)
+  }
+
+  /// Four correlated assets with a short, like a small book.
+  func book<T: BLASScalar>(_: T.Type) throws -> (CorrelatedGBM<T>, [T]) {
+    let rho: [[T]] = [
+      [1, 0.6, 0.3, 0.2], [0.6, 1, 0.4, 0.1], [0.3, 0.4, 1, 0.5], [0.2, 0.1, 0.5, 1],
+    ]
+    let model = try CorrelatedGBM<T>(
+      spot: [100, 50, 20, 200], drift: [0.02, 0.01, 0.03, 0], volatility: [0.3, 0.5, 0.8, 0.2],
+      correlation: Matrix(rho))
+    return (model, [0.4, 0.6, 1.5, -0.05])
+  }
+
+  @Test("Weighted estimator by hand: quantile where the weights reach Np, ES with the remainder")
+  func weightedByHand() throws {
+    // Sorted: −0.5 (w 0.2), −0.3 (w 0.5), −0.1 (w 1), 0.2 (w 1.3); N = 4, c = 0.75: Np = 1.
+    let r = try EmpiricalVaR.fromWeightedSample(
+      [0.2, -0.3, -0.5, -0.1], weights: [1.3, 0.5, 0.2, 1], confidence: 0.75)
+    // Cumulative 0.2, 0.7, 1.7: J is −0.1's rank; ES = −(0.2·(−0.5) + 0.5·(−0.3) + 0.3·(−0.1))/1.
+    #expect(r.valueAtRisk == 0.1)
+    #expect(abs(r.expectedShortfall - 0.28) < 1e-15)
+  }
+
+  @Test(
+    "Unit weights give fromSample's VaR and ES, and TailStandardErrors' standard errors to O(1/k)",
+    arguments: [0.99, 0.95, 0.5])
+  func unitWeights(confidence: Double) throws {
+    let returns = try standardNormals(count: 10_000, seed: 7, as: Double.self).map { $0 * 0.02 }
+    let plain = try EmpiricalVaR.fromContributions(
+      Matrix(uncheckedRows: returns.count, columns: 1, storage: returns), confidence: confidence)
+    let weighted = try EmpiricalVaR.fromWeightedSample(
+      returns, weights: [Double](repeating: 1, count: returns.count), confidence: confidence)
+    #expect(weighted.valueAtRisk == plain.valueAtRisk)
+    #expect(abs(weighted.expectedShortfall - plain.expectedShortfall) < 1e-15)
+    let (pv, we) = (
+      try #require(plain.valueAtRiskStandardError), try #require(weighted.valueAtRiskStandardError)
+    )
+    #expect(abs(we / pv - 1) < 1e-3, "\(we) vs \(pv)")
+    let (pe, wes) = (
+      try #require(plain.expectedShortfallStandardError),
+      try #require(weighted.expectedShortfallStandardError)
+    )
+    // The same asymptotic variance; the tail's sample variance divides by k − 1 there, by N
+    // here: they differ by O(1/k).
+    #expect(abs(wes / pe - 1) < 1e-2, "\(wes) vs \(pe)")
+  }
+
+  @Test("Bad weighted samples throw")
+  func badWeightedSamples() {
+    #expect(throws: RiskKernelsError.self) {
+      try EmpiricalVaR.fromWeightedSample([Double](), weights: [], confidence: 0.99)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try EmpiricalVaR.fromWeightedSample([0.1, 0.2], weights: [1], confidence: 0.99)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try EmpiricalVaR.fromWeightedSample([0.1, 0.2], weights: [1, -1], confidence: 0.99)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try EmpiricalVaR.fromWeightedSample([0.1, 0.2], weights: [1, .nan], confidence: 0.99)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try EmpiricalVaR.fromWeightedSample([0.1, 0.2], weights: [1, 1], confidence: 1)
+    }
+  }
+
+  @Test("Unbiased: the weighted tail probability at the exact 1% quantile is 1% within 4 s.e.")
+  func tailProbability() throws {
+    let exact = try Lognormal().exact(confidence: 0.99)
+    let sample = try lognormalSampling(paths: 20_000, confidence: 0.99, seed: 11).run()
+    let p = sample.probability(atOrBelow: -exact.valueAtRisk)
+    #expect(abs(p.value - 0.01) < 4 * p.standardError, "\(p.value) ± \(p.standardError)")
+    // Plain sampling would give s.e. √(0.01·0.99/20 000) = 7.0e-4; the shift cuts it severalfold.
+    #expect(p.standardError < 2.5e-4, "\(p.standardError)")
+  }
+
+  @Test("The likelihood ratios average 1 within 4 standard errors (Double and Float)")
+  func meanWeight() throws {
+    let double = try lognormalSampling(paths: 20_000, confidence: 0.99, seed: 5).run().meanWeight
+    #expect(abs(double.value - 1) < 4 * double.standardError, "\(double)")
+    let (model, holdings) = try book(Float.self)
+    let float = try PortfolioImportanceSampling(
+      model: model, holdings: holdings,
+      settings: SimulationSettings(paths: 20_000, steps: 2, horizon: 10.0 / 365, seed: 5),
+      confidence: 0.99
+    ).run().meanWeight
+    #expect(abs(float.value - 1) < 4 * float.standardError, "\(float)")
+  }
+
+  @Test(
+    "Closed form: IS VaR and ES of a lognormal within 4 s.e., with a smaller s.e. than plain",
+    arguments: [(0.99, 2_000), (0.999, 5_000)])
+  func lognormal(confidence: Double, paths: Int) throws {
+    let exact = try Lognormal().exact(confidence: confidence)
+    let risk = try lognormalSampling(paths: paths, confidence: confidence, seed: 21).run()
+      .tailRisk(confidence: confidence)
+    let (v, e) = (
+      try #require(risk.valueAtRiskStandardError),
+      try #require(risk.expectedShortfallStandardError)
+    )
+    #expect(abs(risk.valueAtRisk - exact.valueAtRisk) < 4 * v, "\(risk.valueAtRisk) ± \(v)")
+    #expect(
+      abs(risk.expectedShortfall - exact.expectedShortfall) < 4 * e,
+      "\(risk.expectedShortfall) ± \(e)")
+    let plain = try Lognormal().risk(paths: paths, confidence: confidence, seed: 21)
+    let plainVaR = try #require(plain.valueAtRiskStandardError)
+    let plainES = try #require(plain.expectedShortfallStandardError)
+    #expect(v < plainVaR / 2, "IS \(v) vs plain \(plainVaR)")
+    #expect(e < plainES / 2, "IS \(e) vs plain \(plainES)")
+  }
+
+  @Test("Coverage: over 200 seeds the IS 95% intervals hold the closed-form VaR and ES 90–99%")
+  func coverage() throws {
+    let exact = try Lognormal().exact(confidence: 0.99)
+    var (coveredVaR, coveredES) = (0, 0)
+    for seed in 0..<200 {
+      let risk = try lognormalSampling(paths: 2_000, confidence: 0.99, seed: UInt64(500 + seed))
+        .run().tailRisk(confidence: 0.99)
+      if try #require(try risk.valueAtRiskInterval()).contains(exact.valueAtRisk) {
+        coveredVaR += 1
+      }
+      if try #require(try risk.expectedShortfallInterval()).contains(exact.expectedShortfall) {
+        coveredES += 1
+      }
+    }
+    #expect((180...198).contains(coveredVaR), "VaR covered \(coveredVaR) of 200")
+    #expect((180...198).contains(coveredES), "ES covered \(coveredES) of 200")
+  }
+
+  @Test("A book: IS and plain agree within their s.e.; components sum to the totals; Float too")
+  func bookAgreement() throws {
+    let (model, holdings) = try book(Double.self)
+    let settings = SimulationSettings(paths: 50_000, steps: 1, horizon: 1.0 / 365, seed: 9)
+    let plain = try MonteCarloVaR.portfolio(
+      model: model, holdings: holdings, settings: settings, confidence: 0.99)
+    let sampled = try MonteCarloVaR.importanceSampled(
+      model: model, holdings: holdings, settings: settings, confidence: 0.99)
+    for (a, b, ea, eb) in [
+      (
+        plain.valueAtRisk, sampled.valueAtRisk, plain.valueAtRiskStandardError!,
+        sampled.valueAtRiskStandardError!
+      ),
+      (
+        plain.expectedShortfall, sampled.expectedShortfall,
+        plain.expectedShortfallStandardError!, sampled.expectedShortfallStandardError!
+      ),
+    ] {
+      #expect(abs(a - b) < 4 * (ea * ea + eb * eb).squareRoot(), "\(a) ± \(ea) vs \(b) ± \(eb)")
+      #expect(eb < ea, "IS s.e. \(eb) not below plain \(ea)")
+    }
+    let v = try #require(sampled.valueAtRiskComponents)
+    let e = try #require(sampled.expectedShortfallComponents)
+    #expect(abs(v.reduce(0, +) - sampled.valueAtRisk) < 1e-12)
+    #expect(abs(e.reduce(0, +) - sampled.expectedShortfall) < 1e-12)
+    // The short (asset 4) hedges: its ES component is a gain in the tail.
+    #expect(e[3] < 0)
+
+    let (floatModel, floatHoldings) = try book(Float.self)
+    let float = try MonteCarloVaR.importanceSampled(
+      model: floatModel, holdings: floatHoldings, settings: settings, confidence: 0.99)
+    #expect(abs(Double(float.valueAtRisk) - sampled.valueAtRisk) < 1e-3 * sampled.valueAtRisk)
+    #expect(
+      abs(Double(float.expectedShortfall) - sampled.expectedShortfall)
+        < 1e-3 * sampled.expectedShortfall)
+  }
+
+  @Test("The same bits on 1 and 2 threads and from a run split into two partials")
+  func reproducible() throws {
+    let (model, holdings) = try book(Double.self)
+    func sampling(threads: Int) throws -> PortfolioImportanceSampling<Double> {
+      try PortfolioImportanceSampling(
+        model: model, holdings: holdings,
+        settings: SimulationSettings(
+          paths: 5_000, steps: 3, horizon: 5.0 / 365, seed: 4, threads: threads),
+        confidence: 0.975)
+    }
+    let one = try sampling(threads: 1).run()
+    let two = try sampling(threads: 2).run()
+    #expect(one.returns == two.returns)
+    #expect(one.weights == two.weights)
+    let s = try sampling(threads: 2)
+    let g = s.simulator.groupCount
+    let merged = try s.simulator.run(groups: 0..<2).merging(s.simulator.run(groups: 2..<g))
+    let split = try s.sample(from: s.simulator.result(from: merged))
+    #expect(split.returns == one.returns)
+    #expect(try split.tailRisk(confidence: 0.975) == one.tailRisk(confidence: 0.975))
+  }
+
+  @Test("θ = 0 is plain Monte Carlo: unit weights and fromSample's VaR")
+  func noShift() throws {
+    let (model, holdings) = try book(Double.self)
+    let settings = SimulationSettings(paths: 3_000, steps: 1, horizon: 1.0 / 365, seed: 2)
+    let sample = try PortfolioImportanceSampling(
+      model: model, holdings: holdings, settings: settings, confidence: 0.99, shiftSize: 0
+    ).run()
+    #expect(sample.weights.allSatisfy { $0 == 1 })
+    let plain = try MonteCarloVaR.portfolio(
+      model: model, holdings: holdings, settings: settings, confidence: 0.99)
+    #expect(try sample.tailRisk(confidence: 0.99).valueAtRisk == plain.valueAtRisk)
+  }
+
+  @Test("Bad settings throw before any path is drawn")
+  func badSettings() throws {
+    let (model, holdings) = try book(Double.self)
+    let settings = SimulationSettings(paths: 1_000, steps: 1, horizon: 1.0 / 365, seed: 2)
+    var antithetic = settings
+    antithetic.antithetic = true
+    #expect(throws: RiskKernelsError.self) {
+      try PortfolioImportanceSampling(
+        model: model, holdings: holdings, settings: antithetic, confidence: 0.99)
+    }
+    for bad in [-1.0, 11, .nan, .infinity] {
+      #expect(throws: RiskKernelsError.self) {
+        try PortfolioImportanceSampling(
+          model: model, holdings: holdings, settings: settings, confidence: 0.99, shiftSize: bad)
+      }
+    }
+    for c in [0.3, 1.0] {
+      #expect(throws: RiskKernelsError.self) {
+        try PortfolioImportanceSampling(
+          model: model, holdings: holdings, settings: settings, confidence: c)
+      }
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try PortfolioImportanceSampling(
+        model: model, holdings: [-1, 0, 0, 0], settings: settings, confidence: 0.99)
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try PortfolioImportanceSampling(
+        model: model, holdings: [1, 1], settings: settings, confidence: 0.99)
+    }
+    let s = try PortfolioImportanceSampling(
+      model: model, holdings: holdings, settings: settings, confidence: 0.99)
+    let other = try PathSimulator(model: model, settings: settings).run()
+    #expect(throws: RiskKernelsError.self) { try s.sample(from: other) }
+  }
+}
