@@ -55,6 +55,10 @@ same "simulate antithetic float mt19937" simulate --paths 20500 --steps 3 --anti
   --precision float --generator mt19937 --format json
 same "var monte-carlo" var --weights "$WORK/weights.csv" --method monte-carlo --paths 20500 --format json
 same "var all (table)" var --weights "$WORK/weights.csv" --paths 3000
+same "var importance sampling" var --weights "$WORK/weights.csv" --method monte-carlo \
+  --paths 20500 --variance-reduction importance --format json
+same "var antithetic" var --weights "$WORK/weights.csv" --method monte-carlo --paths 20500 \
+  --variance-reduction antithetic --format json
 # A custom observer's partials (the cascade samples, a failure flag) across ranks.
 same "cascade monte carlo" cascade --paths 20500 --volatility 0.8 --horizon-days 2 --format json
 

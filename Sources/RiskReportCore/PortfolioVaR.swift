@@ -29,6 +29,8 @@ struct PortfolioVaR {
   /// ranks), or runs in this process: a command's later simulations must, since the MPI job
   /// distributes one simulation per command (the report's stress scenarios).
   var distributed = true
+  /// How the Monte Carlo method draws its paths (`--variance-reduction`).
+  var varianceReduction: VarianceReductionChoice = .none
 
   /// The driftless model of the Monte Carlo method, from the daily log-return estimate.
   func monteCarloModel() throws -> CorrelatedGBM<Double> {
@@ -61,7 +63,8 @@ struct PortfolioVaR {
   /// The simulation settings of the Monte Carlo method.
   var settings: SimulationSettings {
     SimulationSettings(
-      paths: paths, steps: steps, horizon: horizonDays / 365, seed: seed, threads: threads)
+      paths: paths, steps: steps, horizon: horizonDays / 365, seed: seed,
+      antithetic: varianceReduction == .antithetic, threads: threads)
   }
 
   /// Holdings worth `weights` of a unit portfolio at the model's spot.
@@ -129,14 +132,29 @@ struct PortfolioVaR {
         standardErrors: false)
     case .monteCarlo, .all:
       let model = try monteCarloModel()
-      let simulator = MonteCarloVaR.portfolioSimulator(
-        model: model, holdings: holdings(spot: model.spot), settings: settings)
-      let r =
-        distributed
-        ? try MainSimulation.portfolioVaR(simulator, confidence: confidence)
-        : try MonteCarloVaR.portfolio(
-          from: simulator.run(), simulator: simulator, confidence: confidence)
-      return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)
+      let r = try monteCarloRisk(model)
+      var result = VaRReport.Result(
+        method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)
+      result.varianceReduction = varianceReduction.rawValue
+      return result
     }
+  }
+
+  /// The Monte Carlo method's VaR/ES of `model`, drawn as `varianceReduction` says.
+  func monteCarloRisk(_ model: CorrelatedGBM<Double>) throws -> TailRisk<Double> {
+    let holdings = holdings(spot: model.spot)
+    if varianceReduction == .importance {
+      let sampling = try PortfolioImportanceSampling(
+        model: model, holdings: holdings, settings: settings, confidence: confidence)
+      let result =
+        distributed ? try MainSimulation.run(sampling.simulator) : try sampling.simulator.run()
+      return try sampling.sample(from: result).tailRisk(confidence: confidence)
+    }
+    let simulator = MonteCarloVaR.portfolioSimulator(
+      model: model, holdings: holdings, settings: settings)
+    return distributed
+      ? try MainSimulation.portfolioVaR(simulator, confidence: confidence)
+      : try MonteCarloVaR.portfolio(
+        from: simulator.run(), simulator: simulator, confidence: confidence)
   }
 }

@@ -33,6 +33,8 @@ struct VaRCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Horizon in days.") var horizonDays: Double = 1
   @Option(parsing: .unconditional, help: "Monte Carlo paths.") var paths: Int = 100_000
   @Option(parsing: .unconditional, help: "Monte Carlo seed.") var seed: UInt64 = 42
+  @Option(help: ArgumentHelp(stringLiteral: VarianceReductionChoice.help))
+  var varianceReduction: VarianceReductionChoice = .none
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
   func validate() throws {
@@ -43,6 +45,7 @@ struct VaRCommand: ParsableCommand {
       throw ValidationError("--horizon-days: \(horizonDays) must be positive")
     }
     guard paths >= 100 else { throw ValidationError("--paths: \(paths) must be at least 100") }
+    try varianceReduction.check(paths: paths)
   }
 
   func run() throws {
@@ -53,13 +56,15 @@ struct VaRCommand: ParsableCommand {
     if methods.contains(.monteCarlo) {
       // Measured: 17 bytes a path.
       try RunSize.check(
-        paths: paths, steps: 1, stepsFlag: nil, assets: file.assets.count, keptValuesPerPath: 4)
+        paths: paths, steps: 1, stepsFlag: nil, assets: file.assets.count,
+        keptValuesPerPath: 4 + varianceReduction.extraValuesPerPath(assets: file.assets.count))
     }
-    let outcomes = try PortfolioVaR(
+    var calculation = PortfolioVaR(
       file: file, weights: w, estimator: estimation.covarianceEstimator,
       histories: estimation.histories, confidence: confidence,
-      horizonDays: horizonDays, paths: paths, steps: 1, seed: seed, threads: nil
-    ).computeEach(methods)
+      horizonDays: horizonDays, paths: paths, steps: 1, seed: seed, threads: nil)
+    calculation.varianceReduction = varianceReduction
+    let outcomes = try calculation.computeEach(methods)
     // One method asked for: its failure is the command's. All of them: what can be computed is
     // reported, with each other method's reason; only when none can is it an error.
     let results = outcomes.compactMap { try? $0.result.get() }
@@ -86,8 +91,9 @@ enum VaRMethodChoice: String, ExpressibleByArgument, CaseIterable {
 
 /// `{"confidence", "horizonDays", "results": [{"method", "var", "expectedShortfall", "components",
 /// "varStandardError", "expectedShortfallStandardError", "varInterval",
-/// "expectedShortfallInterval"}], "unavailable": [{"method", "reason"}]}`; the standard errors
-/// and the 95% intervals are the Monte Carlo method's (absent for the others).
+/// "expectedShortfallInterval", "varianceReduction"}], "unavailable": [{"method", "reason"}]}`;
+/// the standard errors, the 95% intervals and the variance reduction are the Monte Carlo
+/// method's (absent for the others).
 struct VaRReport: Encodable {
   /// A method that could not run with this input, and why.
   struct Unavailable: Codable, Equatable {
@@ -109,6 +115,9 @@ struct VaRReport: Encodable {
     var expectedShortfallStandardError: Double?
     var varInterval: [Double]?
     var expectedShortfallInterval: [Double]?
+    /// How the Monte Carlo paths were drawn (`none`, `importance`, `antithetic`); absent for
+    /// the other methods.
+    var varianceReduction: String?
 
     init(
       method: String, risk: TailRisk<Double>, assets: [String], scale: Double,
@@ -157,25 +166,31 @@ struct VaRReport: Encodable {
     try ReportJSON.text(self)
   }
 
+  /// The table's method column: "monte-carlo (importance)" and a space.
+  static let methodWidth = 25
+
   func table(assets: [String]) -> String {
     var out =
       "VaR and expected shortfall at \(confidence * 100)% over \(horizonDays) days (fractions of portfolio value)\n\n"
     out +=
-      "method".padding(toLength: 16, withPad: " ", startingAt: 0) + "VaR".leftPadded(12)
+      "method".padding(toLength: Self.methodWidth, withPad: " ", startingAt: 0)
+      + "VaR".leftPadded(12)
       + "± s.e.".leftPadded(10) + "ES".leftPadded(12) + "± s.e.".leftPadded(10) + "\n"
     func error(_ e: Double?) -> String {
       (e.map { String(format: "%.4f%%", 100 * $0) } ?? "").leftPadded(10)
     }
     for r in results {
+      let name = r.varianceReduction.map { $0 == "none" ? r.method : "\(r.method) (\($0))" }
       out +=
-        r.method.padding(toLength: 16, withPad: " ", startingAt: 0)
+        (name ?? r.method).padding(toLength: Self.methodWidth, withPad: " ", startingAt: 0)
         + String(format: "%.4f%%", 100 * r.var).leftPadded(12) + error(r.varStandardError)
         + String(format: "%.4f%%", 100 * r.expectedShortfall).leftPadded(12)
         + error(r.expectedShortfallStandardError) + "\n"
     }
     for u in unavailable {
       out +=
-        u.method.padding(toLength: 16, withPad: " ", startingAt: 0) + "not computed: \(u.reason)\n"
+        u.method.padding(toLength: Self.methodWidth, withPad: " ", startingAt: 0)
+        + "not computed: \(u.reason)\n"
     }
     for r in results {
       guard let c = r.components else { continue }

@@ -29,6 +29,39 @@ func numbers(_ r: RunReport) -> RunReport {
 @Suite(.serialized) struct RunCommandTests {
   static let small = ["--paths", "4000", "--steps", "5"]
 
+  @Test(
+    "--variance-reduction: importance re-estimates the Monte Carlo VaR/ES with a smaller s.e.; antithetic pairs the paths; both named in the report"
+  )
+  func varianceReduction() throws {
+    var reports: [String: RunReport] = [:]
+    for reduction in ["none", "importance", "antithetic"] {
+      let out = temporaryFolder()
+      let (status, _, stderr) = try runRiskReport(
+        ["run", "--out", out, "--format", "all", "--variance-reduction", reduction] + Self.small)
+      #expect(status == 0, "\(stderr)")
+      let r = try readReport(out)
+      #expect(r.inputs.varianceReduction == reduction)
+      let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+      if reduction != "none" {
+        #expect(markdown.contains("monte-carlo (\(reduction))"), "\(reduction)")
+      }
+      reports[reduction] = r
+    }
+    func monteCarlo(_ r: RunReport?) throws -> VaRReport.Result {
+      try #require(r?.var.results.first { $0.method == "monte-carlo" })
+    }
+    let plain = try monteCarlo(reports["none"])
+    for reduction in ["importance", "antithetic"] {
+      let r = try monteCarlo(reports[reduction])
+      #expect(r.varianceReduction == reduction)
+      let (ea, eb) = (plain.varStandardError!, r.varStandardError!)
+      #expect(abs(plain.var - r.var) < 4 * (ea * ea + eb * eb).squareRoot(), "\(reduction)")
+      if reduction == "importance" { #expect(eb < ea / 3, "\(eb) vs \(ea)") }
+    }
+    // Importance sampling leaves the portfolio simulation itself alone.
+    #expect(reports["importance"]?.monteCarlo == reports["none"]?.monteCarlo)
+  }
+
   @Test("End to end on the bundled example: every section agrees with the kernels called directly")
   func endToEnd() throws {
     let out = temporaryFolder()
@@ -326,7 +359,8 @@ func numbers(_ r: RunReport) -> RunReport {
           calendarReason: r.inputs.calendarReason,
           confidence: r.inputs.confidence, seed: r.inputs.seed,
           backtestWindow: r.inputs.backtestWindow,
-          threads: nil, processes: r.inputs.processes, versions: r.inputs.versions),
+          threads: nil, varianceReduction: r.inputs.varianceReduction,
+          processes: r.inputs.processes, versions: r.inputs.versions),
         covariance: r.covariance, weights: r.weights, riskParity: r.riskParity, var: r.var,
         monteCarlo: r.monteCarlo, backtest: r.backtest, liquidation: r.liquidation, timings: [],
         riskGrid: r.riskGrid, lending: r.lending, controls: r.controls, rebalance: r.rebalance,

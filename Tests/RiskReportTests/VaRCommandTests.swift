@@ -15,6 +15,7 @@ import Testing
       let expectedShortfallStandardError: Double?
       let varInterval: [Double]?
       let expectedShortfallInterval: [Double]?
+      let varianceReduction: String?
     }
     struct Unavailable: Decodable {
       let method: String
@@ -122,6 +123,14 @@ import Testing
         "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n", ["--confidence", "1.5"],
         "--confidence"
       ),
+      (
+        "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n",
+        ["--variance-reduction", "importnace"], "--variance-reduction"
+      ),
+      (
+        "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n",
+        ["--variance-reduction", "antithetic", "--paths", "1001"], "--paths: 1001 must be even"
+      ),
     ])
   func badInput(content: String, extra: [String], expected: String) throws {
     let weights = try temporaryFile(content, name: "weights.csv")
@@ -129,5 +138,46 @@ import Testing
     #expect(code != 0 && stdout.isEmpty)
     #expect(stderr.contains(expected), "\(stderr)")
     #expect(stderr.split(separator: "\n").count == 1)
+  }
+
+  @Test(
+    "--variance-reduction: importance and antithetic agree with plain within their s.e.; importance's s.e. is several times smaller"
+  )
+  func varianceReduction() throws {
+    let weights = try temporaryFile(
+      "asset,weight\nAAPL,0.4\nGOOG,0.3\nIBM,0.2\nMSFT,0.1\n", name: "weights.csv")
+    func monteCarlo(_ reduction: String?) throws -> Output.Result {
+      let (code, stdout, stderr) = try runRiskReport(
+        [
+          "var", "--weights", weights, "--method", "monte-carlo", "--paths", "40000",
+          "--format", "json",
+        ] + (reduction.map { ["--variance-reduction", $0] } ?? []))
+      #expect(code == 0, "\(stderr)")
+      return try JSONDecoder().decode(Output.self, from: Data(stdout.utf8)).results[0]
+    }
+    let plain = try monteCarlo(nil)
+    #expect(plain.varianceReduction == "none")
+    for reduction in ["importance", "antithetic"] {
+      let r = try monteCarlo(reduction)
+      #expect(r.varianceReduction == reduction)
+      for (a, b, ea, eb) in [
+        (plain.var, r.var, plain.varStandardError!, r.varStandardError!),
+        (
+          plain.expectedShortfall, r.expectedShortfall, plain.expectedShortfallStandardError!,
+          r.expectedShortfallStandardError!
+        ),
+      ] {
+        #expect(abs(a - b) < 4 * (ea * ea + eb * eb).squareRoot(), "\(reduction): \(a) vs \(b)")
+        if reduction == "importance" { #expect(eb < ea / 3, "\(reduction): \(eb) vs \(ea)") }
+      }
+      let c = try #require(r.components)
+      #expect(abs(c.values.map { $0["var"]! }.reduce(0, +) - r.var) <= 1e-12)
+    }
+    // The table names the variance reduction.
+    let (_, table, _) = try runRiskReport([
+      "var", "--weights", weights, "--method", "monte-carlo", "--paths", "1000",
+      "--variance-reduction", "importance",
+    ])
+    #expect(table.contains("monte-carlo (importance)"), "\(table)")
   }
 }

@@ -14,8 +14,9 @@ public struct ImportanceSample<Scalar: BLASScalar>: Sendable {
   let spot: [Scalar]
   let scale: [Scalar]
 
-  init(returns: [Scalar], weights: [Double], prices: Matrix<Scalar>, spot: [Scalar], scale: [Scalar])
-  {
+  init(
+    returns: [Scalar], weights: [Double], prices: Matrix<Scalar>, spot: [Scalar], scale: [Scalar]
+  ) {
     self.returns = returns
     self.weights = weights
     self.prices = prices
@@ -40,7 +41,8 @@ public struct ImportanceSample<Scalar: BLASScalar>: Sendable {
 
   /// `P(R ≤ x) = (1/N) Σ wₖ 1{Rₖ ≤ x}` with its standard error.
   public func probability(atOrBelow x: Scalar) -> MonteCarloEstimate {
-    Self.mean(returns.indices.lazy.map { self.returns[$0] <= x ? self.weights[$0] : 0 }, returns.count)
+    Self.mean(
+      returns.indices.lazy.map { self.returns[$0] <= x ? self.weights[$0] : 0 }, returns.count)
   }
 
   /// VaR and ES at `confidence` from the weighted sample

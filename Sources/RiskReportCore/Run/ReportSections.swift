@@ -115,9 +115,15 @@ struct ReportSection {
 
   static func valueAtRisk(_ r: RunReport) -> ReportSection {
     let v = r.var
+    func name(_ result: VaRReport.Result) -> String {
+      guard let reduction = result.varianceReduction, reduction != "none" else {
+        return result.method
+      }
+      return "\(result.method) (\(reduction))"
+    }
     let rows = v.results.map {
       [
-        $0.method, percent($0.var, 3), $0.varStandardError.map { percent($0, 3) } ?? "",
+        name($0), percent($0.var, 3), $0.varStandardError.map { percent($0, 3) } ?? "",
         percent($0.expectedShortfall, 3),
         $0.expectedShortfallStandardError.map { percent($0, 3) } ?? "",
       ]
@@ -130,7 +136,7 @@ struct ReportSection {
       tables.append(
         Table(
           header: [
-            "asset (\(result.method))", "component VaR", "component ES", "marginal VaR",
+            "asset (\(name(result)))", "component VaR", "component ES", "marginal VaR",
           ],
           rows: r.assets.map {
             [
@@ -142,8 +148,19 @@ struct ReportSection {
     return ReportSection(
       id: "var", title: "Value at risk and expected shortfall",
       paragraphs: [
-        "At \(percent(v.confidence, 1)) over \(days(v.horizonDays)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals; the marginal VaR is ∂VaR/∂wᵢ, the component over the weight. The Monte Carlo figures carry their standard errors (asymptotic, from the order statistics around the VaR and the tail's spread; a 95% interval is ±1.96 s.e.)."
+        "At \(percent(v.confidence, 1)) over \(days(v.horizonDays)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals; the marginal VaR is ∂VaR/∂wᵢ, the component over the weight. The Monte Carlo figures carry their standard errors (asymptotic, from the order statistics around the VaR and the tail's spread; a 95% interval is ±1.96 s.e.).\(varianceReductionNote(r.inputs.varianceReduction))"
       ], tables: tables, charts: [])
+  }
+
+  /// What `--variance-reduction` changed, for the VaR paragraph.
+  static func varianceReductionNote(_ reduction: String) -> String {
+    switch reduction {
+    case "importance":
+      " The Monte Carlo VaR/ES is importance-sampled: a second run of the same number of paths draws the horizon with the normals shifted toward the portfolio's losses (the linearised VaR at the mean) and weighs each path by its likelihood ratio, so its standard errors are smaller than plain sampling's."
+    case "antithetic":
+      " The paths come in antithetic pairs (z, −z); the standard errors treat the paths as independent, which overstates them when a pair's tail outcomes are negatively correlated (as for non-negatively correlated assets)."
+    default: ""
+    }
   }
 
   static func riskGrid(_ r: RunReport) -> ReportSection {

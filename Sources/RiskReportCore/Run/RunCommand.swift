@@ -31,6 +31,8 @@ struct RunCommand: ParsableCommand {
     parsing: .unconditional, help: "Confidence level of VaR/ES and the backtest, in [0.5, 1).")
   var confidence: Double = 0.99
   @Option(parsing: .unconditional, help: "Monte Carlo seed.") var seed: UInt64 = 42
+  @Option(help: ArgumentHelp(stringLiteral: VarianceReductionChoice.help))
+  var varianceReduction: VarianceReductionChoice = .none
   @Option(help: "Estimator: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
   var estimator: EstimatorChoice = .ledoitWolf
   @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).") var decay: Double =
@@ -55,6 +57,7 @@ struct RunCommand: ParsableCommand {
     guard steps >= 1, steps <= 100_000 else {
       throw ValidationError("--steps: \(steps) must be in 1...100000")
     }
+    try varianceReduction.check(paths: paths)
     guard horizonDays > 0, horizonDays.isFinite, horizonDays <= 3_650 else {
       throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 3650]")
     }
@@ -88,6 +91,7 @@ struct RunCommand: ParsableCommand {
       // measured: 83 B per path at d = 4; the joint liquidation keeps a count, a notional and a
       // word per 64 positions per path, twice while its partials merge.
       keptValuesPerPath: priceFile.assets.count + 8
+        + varianceReduction.extraValuesPerPath(assets: priceFile.assets.count)
         + (portfolioFile.positions.isEmpty
           ? 0 : 2 * (2 + (portfolioFile.positions.count + 63) / 64)))
     let display = ProgressDisplay.ifTerminal()
@@ -99,7 +103,7 @@ struct RunCommand: ParsableCommand {
       settings: .init(
         estimator: estimator, decay: decay, paths: paths, steps: steps, horizonDays: horizonDays,
         confidence: confidence, seed: seed, window: window, threads: threads,
-        histories: histories, calendar: periods),
+        histories: histories, calendar: periods, varianceReduction: varianceReduction),
       scenarios: userScenarios, progress: progress)
     let report: RunReport
     do {

@@ -20,6 +20,9 @@ struct RunPipeline {
     let histories: HistoriesChoice
     /// What annualises the daily estimates and converts the horizon in days.
     let calendar: PriceCalendar
+    /// How the Monte Carlo VaR/ES draws its paths (`--variance-reduction`): antithetic pairs
+    /// for the whole portfolio simulation, or a second, importance-sampled run for the VaR/ES.
+    var varianceReduction: VarianceReductionChoice = .none
   }
 
   /// Leverage points of the liquidation-vs-leverage curves.
@@ -177,7 +180,8 @@ struct RunPipeline {
         periodsPerYear: year, calendar: settings.calendar.kind,
         calendarReason: settings.calendar.reason,
         confidence: settings.confidence, seed: settings.seed, backtestWindow: settings.window,
-        threads: settings.threads, processes: MainSimulation.processCount,
+        threads: settings.threads, varianceReduction: settings.varianceReduction.rawValue,
+        processes: MainSimulation.processCount,
         versions: Versions.current),
       covariance: covariance,
       weights: .init(
@@ -226,7 +230,8 @@ struct RunPipeline {
   private var simulationSettings: SimulationSettings {
     SimulationSettings(
       paths: settings.paths, steps: settings.steps, horizon: settings.horizonDays / year,
-      seed: settings.seed, threads: settings.threads)
+      seed: settings.seed, antithetic: settings.varianceReduction == .antithetic,
+      threads: settings.threads)
   }
 
   private func riskParity(_ daily: Matrix<Double>) throws -> RunReport.RiskParity {
@@ -289,7 +294,16 @@ struct RunPipeline {
         progress: pathProgress)
     }
     let tail = try kernel {
-      try MonteCarloVaR.portfolio(
+      if settings.varianceReduction == .importance {
+        // A second run, in this process (an MPI job distributes one simulation per command).
+        var isSettings = simulationSettings
+        isSettings.steps = 1  // the VaR reads the horizon only
+        return try PortfolioImportanceSampling(
+          model: model, holdings: holdings, settings: isSettings,
+          confidence: settings.confidence
+        ).run().tailRisk(confidence: settings.confidence)
+      }
+      return try MonteCarloVaR.portfolio(
         terminalPrices: result.terminalPrices!, spot: model.spot, holdings: holdings,
         confidence: settings.confidence)
     }
@@ -297,8 +311,9 @@ struct RunPipeline {
     let pnl = result.portfolioValues!.map { $0 / stats.initial - 1 }
     // As many paths as keepPaths allows (10⁷ values), at most fanPaths.
     let perPath = (settings.steps + 1) * model.dimension
-    let fanCount = max(
+    var fanCount = max(
       1, min(settings.paths, Self.fanPaths, PathObservers<Double>.keptPathValuesLimit / perPath))
+    if settings.varianceReduction == .antithetic { fanCount = max(2, fanCount & ~1) }
     var fanSettings = simulationSettings
     fanSettings.paths = fanCount
     let kept = try kernel {
@@ -324,12 +339,10 @@ struct RunPipeline {
       histogram: Self.histogram(pnl, bins: 40), fanPaths: fanCount, fan: fan)
     // Each path's return (V − V₀)/V₀, as MonteCarloVaR computes it, for the risk grid.
     let returns = result.portfolioValues!.map { ($0 - stats.initial) / stats.initial }
-    return (
-      section,
-      .init(
-        method: "monte-carlo", risk: tail, assets: assets, scale: 1, weights: portfolio.weights),
-      returns
-    )
+    var row = VaRReport.Result(
+      method: "monte-carlo", risk: tail, assets: assets, scale: 1, weights: portfolio.weights)
+    row.varianceReduction = settings.varianceReduction.rawValue
+    return (section, row, returns)
   }
 
   static func histogram(_ values: [Double], bins: Int) -> RunReport.MonteCarlo.Histogram {

@@ -20,6 +20,8 @@ struct RunReport: Codable, Equatable {
     let seed: UInt64
     let backtestWindow: Int
     let threads: Int?
+    /// `--variance-reduction` of the Monte Carlo VaR/ES: none, importance or antithetic.
+    let varianceReduction: String
     /// Processes that shared the simulation (`riskreport-mpi`'s ranks; 1 for `riskreport`).
     let processes: Int
     /// `riskkernels`, `swift`, and the system libraries' packages.

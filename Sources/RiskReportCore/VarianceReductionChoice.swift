@@ -1,0 +1,28 @@
+import ArgumentParser
+import RiskKernels
+
+/// `--variance-reduction` of `var` and `run`: how the Monte Carlo VaR/ES draws its paths.
+///
+/// - `none`: plain pseudo-random paths (`MonteCarloVaR.portfolio`).
+/// - `importance`: normals shifted toward the portfolio's losses, weighted by their likelihood
+///   ratios (`PortfolioImportanceSampling`); the same paths' count, a smaller standard error in
+///   the tail.
+/// - `antithetic`: paths in pairs (z, −z) (`SimulationSettings.antithetic`); `--paths` even.
+enum VarianceReductionChoice: String, ExpressibleByArgument, CaseIterable, Codable {
+  case none
+  case importance
+  case antithetic
+
+  static let help = "Monte Carlo variance reduction: none, importance or antithetic."
+
+  /// Values kept per path beyond the plain run's, for `RunSize` (importance keeps the terminal
+  /// prices, then each path's return, weight, score, rank and cumulative weight).
+  func extraValuesPerPath(assets d: Int) -> Int { self == .importance ? d + 5 : 0 }
+
+  /// Throws unless `paths` suits this choice (even, for antithetic pairs).
+  func check(paths: Int) throws {
+    if self == .antithetic, !paths.isMultiple(of: 2) {
+      throw ValidationError("--paths: \(paths) must be even with --variance-reduction antithetic")
+    }
+  }
+}
