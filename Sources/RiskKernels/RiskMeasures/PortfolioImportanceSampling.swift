@@ -29,12 +29,8 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
   public let model: CorrelatedGBM<Scalar>
   /// Units hᵢ of each asset.
   public let holdings: [Scalar]
-  /// θ, the shift in standard deviations of the linearised return (0 when it has none).
-  public let shiftSize: Double
-  /// `δ/T` per asset, the annualised drift added to the model.
-  public let driftShift: [Double]
-  /// s, the standard deviation of the linearised return aᵀX over the horizon.
-  let deviation: Double
+  /// The shift and its likelihood ratios.
+  let shift: MeanShift
 
   /// The shift for `confidence`'s tail, and the simulator that draws under it.
   ///
@@ -74,34 +70,20 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
         name: "portfolio value Σ hᵢ Sᵢ(0)", value: initial, allowed: "> 0")
     }
     let a = (0..<d).map { Double(holdings[$0]) * Double(model.spot[$0]) / initial }
-    // Σa, with Σᵢⱼ = σᵢσⱼρᵢⱼ, in Double.
-    var covarianceTimesA = [Double](repeating: 0, count: d)
-    for i in 0..<d {
-      for j in 0..<d {
-        covarianceTimesA[i] +=
-          Double(model.volatility[i]) * Double(model.volatility[j])
-          * Double(model.correlation[i, j]) * a[j]
-      }
-    }
-    let horizon = settings.horizon
-    let variance = horizon * zip(a, covarianceTimesA).reduce(0) { $0 + $1.0 * $1.1 }
-    let s = variance > 0 ? variance.squareRoot() : 0
-    let size = s > 0 && s.isFinite ? theta : 0
-    let shift = covarianceTimesA.map { size > 0 ? -size * $0 / s : 0 }
-    let shifted = try CorrelatedGBM(
-      assets: model.assets, spot: model.spot,
-      drift: (0..<d).map { model.drift[$0] + Scalar(shift[$0]) }, volatility: model.volatility,
-      correlation: model.correlation)
+    let shift = MeanShift(model: model, direction: a, size: theta, horizon: settings.horizon)
     var observers = PathObservers<Scalar>(keepTerminalPrices: true, extremes: false)
     observers.moments = false
     self.simulator = PathSimulator(
-      model: shifted, settings: settings, observers: observers, scratch: scratch)
+      model: try shift.shifted(model), settings: settings, observers: observers, scratch: scratch)
     self.model = model
     self.holdings = holdings
-    self.shiftSize = size
-    self.driftShift = shift
-    self.deviation = s
+    self.shift = shift
   }
+
+  /// θ, the shift in standard deviations of the linearised return (0 when it has none).
+  public var shiftSize: Double { shift.size }
+  /// `δ/T` per asset, the annualised drift added to the model.
+  public var driftShift: [Double] { shift.driftShift }
 
   /// Draws the paths and weighs them: `sample(from: simulator.run(progress:))`.
   ///
@@ -128,36 +110,15 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
       throw .invalidPartial(reason: "the result does not hold the simulator's terminal prices")
     }
     let initial = Self.initialValue(model: model, holdings: holdings)
-    let horizon = simulator.settings.horizon
-    // w = exp(θ aᵀX/s + θ²/2), aᵀX/s = Σᵢ (aᵢ/s)(log(Sᵢ(T)/Sᵢ(0)) − (μᵢ − σᵢ²/2)T).
-    var loadings = [Double](repeating: 0, count: d)
-    var centre = 0.0
-    if shiftSize > 0 {
-      let s = deviation
-      for i in 0..<d {
-        let sigma = Double(model.volatility[i])
-        loadings[i] = Double(holdings[i]) * Double(model.spot[i]) / initial / s
-        centre +=
-          loadings[i]
-          * (Double.log(Double(model.spot[i])) + (Double(model.drift[i]) - sigma * sigma / 2)
-            * horizon)
-      }
-    }
     var returns = [Scalar](repeating: 0, count: n)
-    var weights = [Double](repeating: 1, count: n)
-    var score = [Double](repeating: -centre, count: n)
     for i in 0..<d {
-      let (h, loading) = (holdings[i], loadings[i])
-      for k in 0..<n {
-        let price = prices.storage[k + i * n]
-        returns[k] += h * price
-        if loading != 0 { score[k] += loading * Double.log(Double(price)) }
-      }
+      let h = holdings[i]
+      for k in 0..<n { returns[k] += h * prices.storage[k + i * n] }
     }
     let value0 = Scalar(initial)
-    for k in 0..<n {
-      returns[k] = (returns[k] - value0) / value0
-      if shiftSize > 0 { weights[k] = Double.exp(shiftSize * score[k] + shiftSize * shiftSize / 2) }
+    for k in 0..<n { returns[k] = (returns[k] - value0) / value0 }
+    let weights = (0..<n).map { k in
+      shift.weight(terminalPrice: { Double(prices.storage[k + $0 * n]) })
     }
     try checkAllFinite(returns, "portfolio returns")
     try checkAllFinite(weights, "likelihood ratios")

@@ -1,0 +1,82 @@
+internal import RealModule
+
+/// A change of drift for importance sampling: the model's log-returns at the horizon,
+/// `X = log(S(T)/S(0)) − (μ − σ²/2)T ~ N(0, TΣ)`, are drawn with mean
+/// ```
+/// δ = −θ TΣa / s,   s = √(T aᵀΣa)
+/// ```
+/// instead of 0: θ standard deviations of `aᵀX` in the direction that lowers it fastest. As a
+/// constant change of drift (`μ + δ/T` at every step) the likelihood ratio of a whole path depends
+/// on its horizon alone (Girsanov; Glasserman 2004, §4.6):
+/// ```
+/// w = dP/dQ = exp(θ aᵀX / s + θ²/2)
+/// ```
+/// which needs no inverse of Σ. Computed in Double; the shifted drifts are rounded to `Scalar`.
+struct MeanShift: Sendable, Equatable {
+  /// θ (0: no shift, every weight 1).
+  let size: Double
+  /// `δ/T` per asset.
+  let driftShift: [Double]
+  /// `aᵢ/s` per asset, and `Σᵢ (aᵢ/s)(log Sᵢ(0) + (μᵢ − σᵢ²/2)T)`, so that
+  /// `aᵀX/s = Σᵢ loadingᵢ · log Sᵢ(T) − centre`.
+  let loadings: [Double]
+  let centre: Double
+
+  /// The shift of θ = `size` along `direction` (a); none when `aᵀΣa` is 0.
+  init<Scalar: BLASScalar>(
+    model: CorrelatedGBM<Scalar>, direction a: [Double], size theta: Double, horizon: Double
+  ) {
+    let d = model.dimension
+    var covarianceTimesA = [Double](repeating: 0, count: d)
+    for i in 0..<d {
+      for j in 0..<d where a[j] != 0 {
+        covarianceTimesA[i] +=
+          Double(model.volatility[i]) * Double(model.volatility[j])
+          * Double(model.correlation[i, j]) * a[j]
+      }
+    }
+    let variance = horizon * zip(a, covarianceTimesA).reduce(0) { $0 + $1.0 * $1.1 }
+    let s = variance.squareRoot()
+    guard theta > 0, variance > 0, s.isFinite else {
+      (size, driftShift, loadings, centre) = (0, [Double](repeating: 0, count: d), [], 0)
+      return
+    }
+    size = theta
+    driftShift = covarianceTimesA.map { -theta * $0 / s }
+    loadings = a.map { $0 / s }
+    var centre = 0.0
+    for i in 0..<d where loadings[i] != 0 {
+      let sigma = Double(model.volatility[i])
+      centre +=
+        loadings[i]
+        * (Double.log(Double(model.spot[i])) + (Double(model.drift[i]) - sigma * sigma / 2)
+          * horizon)
+    }
+    self.centre = centre
+  }
+
+  /// The model with the drifts raised by `driftShift`.
+  func shifted<Scalar: BLASScalar>(_ model: CorrelatedGBM<Scalar>) throws(RiskKernelsError)
+    -> CorrelatedGBM<Scalar>
+  {
+    try CorrelatedGBM(
+      assets: model.assets, spot: model.spot,
+      drift: (0..<model.dimension).map { model.drift[$0] + Scalar(driftShift[$0]) },
+      volatility: model.volatility, correlation: model.correlation)
+  }
+
+  /// w from `aᵀX/s`.
+  func weight(score: Double) -> Double {
+    size > 0 ? Double.exp(size * score + size * size / 2) : 1
+  }
+
+  /// w of a path from its terminal prices.
+  func weight(terminalPrice: (_ asset: Int) -> Double) -> Double {
+    guard size > 0 else { return 1 }
+    var score = -centre
+    for i in loadings.indices where loadings[i] != 0 {
+      score += loadings[i] * Double.log(terminalPrice(i))
+    }
+    return weight(score: score)
+  }
+}
