@@ -16,7 +16,7 @@ extension LiquidationBook {
   /// weighted samples (Glasserman 2004, §4.6).
   ///
   /// - Parameters:
-  ///   - position: the index of the position in `positions`.
+  ///   - k: the index of the position in `positions`.
   ///   - settings: paths, steps (the monitoring grid), horizon, seed and threads; antithetic
   ///     variates are refused.
   ///   - shiftSize: θ in `[0, 10]`; `nil` for the default above.
