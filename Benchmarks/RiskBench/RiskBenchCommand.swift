@@ -15,7 +15,7 @@ struct RiskBench: ParsableCommand {
       "Times each risk update against its use case's budget, and the kernels against peers.",
     subcommands: [
       PipelinesCommand.self, CovarianceSuite.self, MonteCarloSuite.self, RiskParitySuite.self,
-      LiquidationSuite.self, CascadeSuite.self,
+      LiquidationSuite.self, CascadeSuite.self, AccuracySuite.self,
     ],
     defaultSubcommand: PipelinesCommand.self)
 }

@@ -1,0 +1,137 @@
+// Monte Carlo VaR and ES to a stated precision, run through Benchmarks/run-accuracy.sh (never
+// alone): for each model accuracy_peers.py wrote, the paths and the time plain Monte Carlo and
+// importance sampling need for the 99% VaR and the 97.5% ES to reach the target relative
+// standard error, against NumPy's plain Monte Carlo timed in the same invocation.
+import ArgumentParser
+import Foundation
+import RiskKernels
+
+struct AccuracySuite: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "accuracy",
+    abstract: "VaR/ES to 1% relative standard error: paths and time, against NumPy.")
+
+  @Option(help: "Folder with acc_peers.json.") var data: String
+  @Flag var quick = false
+
+  struct Model: Codable {
+    let name: String
+    let assets: [String]
+    let spot: [Double]
+    let covariance: [[Double]]
+    let weights: [Double]
+  }
+  struct Peer: Codable {
+    let model: String
+    let tool: String
+    let paths: Int
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (the peers script's JSON key)
+    let median_s: Double
+    let `var`: Double
+    let es: Double
+    let relativeError: Double
+  }
+  struct PeerFile: Codable {
+    let python: String
+    let versions: [String: String]
+    let horizonYears: Double
+    let targetRelativeError: Double
+    let models: [Model]
+    let numpy: [Peer]
+  }
+
+  func validate() throws { try checkSuiteOptions(data: data, peersFile: "acc_peers.json") }
+
+  func run() throws { _ = try measure() }
+
+  /// VaR at 99% and ES at 97.5% of one run, with the larger relative standard error.
+  struct Figures {
+    let valueAtRisk: TailRisk<Double>
+    let expectedShortfall: TailRisk<Double>
+    var relativeError: Double {
+      max(
+        (valueAtRisk.valueAtRiskStandardError ?? .infinity) / valueAtRisk.valueAtRisk,
+        (expectedShortfall.expectedShortfallStandardError ?? .infinity)
+          / expectedShortfall.expectedShortfall)
+    }
+  }
+
+  func measure() throws -> [KernelRow] {
+    let peers = try JSONDecoder().decode(
+      PeerFile.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/acc_peers.json")))
+    let m = Machine.describe(threads: ProcessInfo.processInfo.activeProcessorCount)
+    print(
+      "RiskKernels VaR/ES to \(peers.targetRelativeError * 100)% relative s.e. — \(m["cpu"]!), \(m["cores"]!) cores, \(m["build"]!), git \(m["git"]!), load \(m["loadavg"]!)"
+    )
+    print("peers: Python \(peers.python), numpy \(peers.versions["numpy"]!)")
+    print(
+      "\n| model | method | paths needed | median | p90 | achieved rel. s.e. | fewer paths than plain | speedup vs NumPy |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    let timer = BenchTimer(quick: quick)
+    var rows: [KernelRow] = []
+    for model in peers.models {
+      guard let peer = peers.numpy.first(where: { $0.model == model.name }) else { continue }
+      let gbm = try CorrelatedGBM<Double>(
+        assets: model.assets, spot: model.spot,
+        drift: [Double](repeating: 0, count: model.spot.count), covariance: Matrix(model.covariance)
+      )
+      let holdings = zip(model.weights, model.spot).map { $0 / $1 }
+      func settings(_ paths: Int, seed: UInt64) -> SimulationSettings {
+        SimulationSettings(paths: paths, steps: 1, horizon: peers.horizonYears, seed: seed)
+      }
+      func plain(_ paths: Int, seed: UInt64) throws -> Figures {
+        let simulator = MonteCarloVaR.portfolioSimulator(
+          model: gbm, holdings: holdings, settings: settings(paths, seed: seed))
+        let result = try simulator.run()
+        return Figures(
+          valueAtRisk: try MonteCarloVaR.portfolio(
+            from: result, simulator: simulator, confidence: 0.99),
+          expectedShortfall: try MonteCarloVaR.portfolio(
+            from: result, simulator: simulator, confidence: 0.975))
+      }
+      func importance(_ paths: Int, seed: UInt64) throws -> Figures {
+        let sample = try PortfolioImportanceSampling(
+          model: gbm, holdings: holdings, settings: settings(paths, seed: seed), confidence: 0.99
+        ).run()
+        return Figures(
+          valueAtRisk: try sample.tailRisk(confidence: 0.99),
+          expectedShortfall: try sample.tailRisk(confidence: 0.975))
+      }
+      var plainPaths = 0
+      for (method, pilotPaths, draw) in [
+        ("plain Monte Carlo", 200_000, plain), ("importance sampling", 20_000, importance),
+      ] as [(String, Int, (Int, UInt64) throws -> Figures)] {
+        let pilot = try draw(pilotPaths, 1)
+        var needed = Int(
+          (Double(pilotPaths) * pow(pilot.relativeError / peers.targetRelativeError, 2))
+            .rounded(.up))
+        if quick { needed = min(needed, 20_000) }
+        needed = max(needed, 256)  // below this the asymptotic errors are not to be trusted
+        if plainPaths == 0 { plainPaths = needed }
+        var achieved = 0.0
+        let ours = try timer.measure(minimumReps: 5) {
+          let figures = try draw(needed, 2)
+          achieved = figures.relativeError
+        }
+        let fewer = Double(plainPaths) / Double(needed)
+        print(
+          "| \(model.name) (d = \(model.spot.count)) | \(method) | \(needed) | \(formatSeconds(ours.median)) | \(formatSeconds(ours.p90)) | "
+            + String(format: "%.2f%%", 100 * achieved) + " | " + String(format: "%.1f×", fewer)
+            + " | " + String(format: "%.1f×", peer.median_s / ours.median) + " |")
+        rows.append(
+          KernelRow(
+            family: "accuracy", kernel: "VaR 99% + ES 97.5%, \(method)",
+            size: "\(model.name), \(needed) paths", ours: ours,
+            peer: "\(peer.tool) (\(peer.paths) paths)", peerSeconds: peer.median_s,
+            goal: method == "importance sampling"
+              ? "≥ 20× fewer paths than plain; ≥ 50× NumPy's speed" : nil))
+      }
+      print(
+        "| \(model.name) (d = \(model.spot.count)) | \(peer.tool) | \(peer.paths) | \(formatSeconds(peer.median_s)) | – | "
+          + String(format: "%.2f%%", 100 * peer.relativeError) + " | | 1× |")
+    }
+    return rows
+  }
+}
