@@ -15,3 +15,4 @@ fi
 "$VENV/bin/python" make_riskmeasures.py
 "$VENV/bin/python" make_stambaugh.py
 python3 make_cascade.py
+"$VENV/bin/python" make_sobol.py

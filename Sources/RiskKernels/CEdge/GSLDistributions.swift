@@ -16,6 +16,12 @@ enum GSLNormal {
     }
     return gsl_cdf_ugaussian_Pinv(p)
   }
+
+  /// Φ⁻¹(p) for a p the caller knows is in (0, 1) (a quasi-random point's cell centre).
+  static func quantile(inside p: Double) -> Double {
+    _ = GSLStatus.ready
+    return gsl_cdf_ugaussian_Pinv(p)
+  }
 }
 
 /// The χ² distribution through GSL (handler off first).

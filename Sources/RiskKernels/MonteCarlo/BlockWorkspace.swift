@@ -45,7 +45,8 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     self.scratch = scratch
     let (d, blockPaths) = (plan.d, plan.blockPaths)
     stream = try NormalStream(
-      generator: plan.settings.generator, seed: plan.settings.seed, slots: blockPaths)
+      generator: plan.settings.generator, seed: plan.settings.seed, slots: blockPaths,
+      steps: plan.settings.steps, assets: d)
     // The two large arrays come from the caller's scratch (no fresh pages to fault in) and go
     // back to it in `recycle()`; both are overwritten before they are read.
     let columns = Self.paddedColumns(blockPaths * plan.chunkSteps)

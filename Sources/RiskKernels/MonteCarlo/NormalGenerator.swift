@@ -1,6 +1,6 @@
 /// Where a simulation's standard normals come from.
 ///
-/// Both are split into one stream per path, so path `k`'s numbers depend only on `(seed, k)`
+/// Each is split into one stream per path, so path `k`'s numbers depend only on `(seed, k)`
 /// and results are the same on any number of threads.
 ///
 /// - `.philox` (default): counter-based Philox4x32-10 (Salmon et al., "Parallel random numbers:
@@ -21,9 +21,17 @@
 ///   normals; path `k`'s generator is seeded through its whole state from SplitMix64 of
 ///   `(seed, k)`. For users who need a classic generator; sequential, so slower to start per
 ///   path.
+/// - `.sobol`: randomized quasi-Monte Carlo. Path `k` is point `k` of a scrambled Sobol' sequence
+///   in S·d dimensions (`SobolSequence`, scrambled from `seed`), turned into normals by Φ⁻¹ and
+///   into each asset's Brownian increments by the Brownian-bridge construction along the grid
+///   (`BridgeConstruction`: the horizon first, then midpoints level by level, all assets at each
+///   rank). S·d is at most `SobolSequence.maximumDimensions`. The paths are not independent:
+///   a standard error comes from independent scramblings (`PathSimulator.runReplicates`), not
+///   from one run's spread. Use a power of two paths per scrambling.
 public enum NormalGenerator: String, Sendable, CaseIterable, Codable {
   case philox
   case mt19937
+  case sobol
 }
 
 /// Standard normals `first ..< first + count` of path `path`'s stream: the numbers a simulation
@@ -58,6 +66,11 @@ public func fillStandardNormals<T: BLASScalar>(
   guard !overflow else {
     throw .parameterOutOfRange(name: "first", value: Double(first), allowed: "first + count ≤ 2⁶⁴")
   }
+  if generator == .sobol {
+    throw .parameterOutOfRange(
+      name: "generator", value: 2,
+      allowed: "philox or mt19937 (Sobol' normals depend on the grid: use a PathSimulator)")
+  }
   if generator == .mt19937, first >= 1 << 32 {
     throw .parameterOutOfRange(name: "first", value: Double(first), allowed: "< 2³² for mt19937")
   }
@@ -66,20 +79,48 @@ public func fillStandardNormals<T: BLASScalar>(
 }
 
 /// The per-thread source of normals: stateless for Philox; for mt19937 one generator per path
-/// slot of a block, so a path's stream continues across step chunks.
+/// slot of a block, so a path's stream continues across step chunks; for Sobol' a path's S·d
+/// normals computed whole (the bridge needs them all) and served by windows.
 struct NormalStream<Scalar: BLASScalar> {
   let generator: NormalGenerator
   let seed: UInt64
   private var twisters: [GSLMersenneTwister] = []
   private var positions: [(path: UInt64, next: UInt64)?] = []
   private var doubles: [Double] = []
+  private var sobol: SobolSequence?
+  private var bridge: BridgeConstruction?
+  private var assets = 0
+  /// The Sobol' path whose increments `doubles` holds, and the bridge's scratch.
+  private var sobolPath: UInt64?
+  private var uniforms: [Double] = []
+  private var bridgePath: [Double] = []
 
-  init(generator: NormalGenerator, seed: UInt64, slots: Int) throws(RiskKernelsError) {
+  /// - Parameters:
+  ///   - steps: S, and `assets`: d — the grid of the Sobol' paths (ignored by the others).
+  /// - Throws: `.parameterOutOfRange` for Sobol' with S·d above
+  ///   `SobolSequence.maximumDimensions`; `.backend` if GSL cannot allocate a generator.
+  init(generator: NormalGenerator, seed: UInt64, slots: Int, steps: Int = 1, assets: Int = 1)
+    throws(RiskKernelsError)
+  {
     self.generator = generator
     self.seed = seed
     if generator == .mt19937 {
       for _ in 0..<slots { twisters.append(try GSLMersenneTwister()) }
       positions = Array(repeating: nil, count: slots)
+    }
+    if generator == .sobol {
+      let (dimensions, overflow) = steps.multipliedReportingOverflow(by: assets)
+      guard !overflow, dimensions <= SobolSequence.maximumDimensions else {
+        throw .parameterOutOfRange(
+          name: "steps × assets", value: Double(steps) * Double(assets),
+          allowed: "≤ \(SobolSequence.maximumDimensions) with Sobol' points")
+      }
+      sobol = try SobolSequence(dimensions: dimensions, scramble: seed)
+      bridge = BridgeConstruction(steps: steps)
+      self.assets = assets
+      doubles = Array(repeating: 0, count: dimensions)
+      uniforms = Array(repeating: 0, count: dimensions)
+      bridgePath = Array(repeating: 0, count: (steps + 1) * assets)
     }
   }
 
@@ -103,6 +144,14 @@ struct NormalStream<Scalar: BLASScalar> {
       twister.fill(&doubles, 0..<range.count)
       for (j, i) in range.enumerated() { x[i] = Scalar(doubles[j]) }
       positions[slot] = (path, first + UInt64(range.count))
+    case .sobol:
+      if sobolPath != path {
+        sobol!.point(Int(path), into: &uniforms)
+        for c in uniforms.indices { uniforms[c] = GSLNormal.quantile(inside: uniforms[c]) }
+        bridge!.increments(from: uniforms, assets: assets, path: &bridgePath, into: &doubles)
+        sobolPath = path
+      }
+      for (j, i) in range.enumerated() { x[i] = Scalar(doubles[Int(first) + j]) }
     }
   }
 
