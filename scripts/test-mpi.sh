@@ -122,6 +122,10 @@ expect_error "cascade with one shock" '^riskreport-mpi: --paths: one shock' \
   -np 2 "$MPI" cascade --shock -0.1
 expect_error "a method with nothing to distribute" '^riskreport-mpi: --method' \
   -np 2 "$MPI" var --weights "$WORK/weights.csv" --method historical
+expect_error "simulate by Sobol' scramblings" '^riskreport-mpi: --sampler: sobol runs' \
+  -np 2 "$MPI" simulate --sampler sobol --paths 1024
+expect_error "var by Sobol' scramblings" '^riskreport-mpi: --sampler: sobol runs' \
+  -np 2 "$MPI" var --weights "$WORK/weights.csv" --method monte-carlo --sampler sobol
 
 # Failures during and after the simulation: the same flags, other files on one rank's node
 # (mpirun -wdir gives each rank its own folder, so a relative --model names different files).

@@ -31,6 +31,9 @@ struct PortfolioVaR {
   var distributed = true
   /// How the Monte Carlo method draws its paths (`--variance-reduction`).
   var varianceReduction: VarianceReductionChoice = .none
+  /// Pseudo-random or Sobol' points (`--sampler`), and the Sobol' scramblings (`--replicates`).
+  var sampler: SamplerChoice = .pseudo
+  var replicates = SamplerChoice.defaultReplicates
 
   /// The driftless model of the Monte Carlo method, from the daily log-return estimate.
   func monteCarloModel() throws -> CorrelatedGBM<Double> {
@@ -136,6 +139,8 @@ struct PortfolioVaR {
       var result = VaRReport.Result(
         method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)
       result.varianceReduction = varianceReduction.rawValue
+      result.sampler = sampler.rawValue
+      if sampler == .sobol { result.replicates = replicates }
       return result
     }
   }
@@ -143,6 +148,11 @@ struct PortfolioVaR {
   /// The Monte Carlo method's VaR/ES of `model`, drawn as `varianceReduction` says.
   func monteCarloRisk(_ model: CorrelatedGBM<Double>) throws -> TailRisk<Double> {
     let holdings = holdings(spot: model.spot)
+    if sampler == .sobol {
+      // The replicates run in this process (riskreport-mpi refuses --sampler sobol for var).
+      return try RandomizedQMC(replicates: replicates).portfolioVaR(
+        model: model, holdings: holdings, settings: settings, confidence: confidence)
+    }
     if varianceReduction == .importance {
       let sampling = try PortfolioImportanceSampling(
         model: model, holdings: holdings, settings: settings, confidence: confidence)

@@ -29,6 +29,20 @@ package struct RiskReportMPICommand: ParsableCommand {
           "one shock has no simulation to distribute; riskreport-mpi cascade needs --paths (use riskreport for one shock)"
       )
     }
+    if let s = command as? SimulateCommand, s.sampler == .sobol {
+      throw InputError(
+        location: .flag("--sampler"),
+        message:
+          "sobol runs its scramblings in one process; riskreport-mpi simulate distributes pseudo-random runs (use riskreport for sobol)"
+      )
+    }
+    if let v = command as? VaRCommand, v.sampler == .sobol {
+      throw InputError(
+        location: .flag("--sampler"),
+        message:
+          "sobol runs its scramblings in one process; riskreport-mpi var distributes pseudo-random runs (use riskreport for sobol)"
+      )
+    }
     if let v = command as? VaRCommand, v.method != .monteCarlo, v.method != .all {
       throw InputError(
         location: .flag("--method"),

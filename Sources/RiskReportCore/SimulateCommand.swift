@@ -45,6 +45,11 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "Normal generator: philox or mt19937.")
   var generator: GeneratorChoice = .philox
 
+  @Option(help: ArgumentHelp(stringLiteral: SamplerChoice.help)) var sampler: SamplerChoice =
+    .pseudo
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SamplerChoice.replicatesHelp))
+  var replicates: Int?
+
   @Option(help: "Arithmetic: double or float.")
   var precision: PrecisionChoice = .double
 
@@ -79,6 +84,12 @@ struct SimulateCommand: ParsableCommand {
       throw ValidationError("--paths: \(paths) must be even and at least 4 with --antithetic")
     }
     guard steps >= 1 else { throw ValidationError("--steps: \(steps) must be at least 1") }
+    try sampler.check(
+      replicates: replicates, paths: paths, varianceReduction: antithetic ? .antithetic : .none)
+    if sampler == .sobol, generator != .philox {
+      throw ValidationError(
+        "--generator: \(generator.rawValue) does not apply with --sampler sobol")
+    }
     guard horizonDays > 0, horizonDays <= 36_500 else {
       throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500] (100 years)")
     }
@@ -103,6 +114,7 @@ struct SimulateCommand: ParsableCommand {
 
   func simulate<T: BLASScalar>(_: T.Type) throws -> SimulationReport {
     let (gbm, calendar) = try loadModel(T.self)
+    if sampler == .sobol { return try simulateSobol(gbm, calendar: calendar) }
     // The quantiles' selection holds at most --quantile-values prices (four copies at most:
     // the tree's merges, the result, the selection's working copy), never the N × d of the run.
     let (prices, overflow) = paths.multipliedReportingOverflow(by: gbm.dimension)
@@ -147,6 +159,52 @@ struct SimulateCommand: ParsableCommand {
       result: result, quantiles: quantiles, model: gbm, horizonDays: horizonDays,
       calendar: calendar,
       precision: precision.rawValue, source: model ?? estimation.prices ?? "bundled example")
+  }
+
+  /// `--sampler sobol`: the replicates one after the other in this process, each keeping its
+  /// terminal prices for the pooled quantiles (N × d values in all).
+  func simulateSobol<T: BLASScalar>(_ gbm: CorrelatedGBM<T>, calendar: PriceCalendar) throws
+    -> SimulationReport
+  {
+    let d = gbm.dimension
+    let (dimensions, overflow) = steps.multipliedReportingOverflow(by: d)
+    guard !overflow, dimensions <= SobolSequence.maximumDimensions else {
+      throw InputError(
+        location: .flag("--steps"),
+        message:
+          "\(steps) steps × \(d) assets need \(Double(steps) * Double(d)) Sobol' dimensions; the shipped table has \(SobolSequence.maximumDimensions)"
+      )
+    }
+    try RunSize.check(paths: paths, steps: steps, assets: d, keptValuesPerPath: d)
+    let settings = SimulationSettings(
+      paths: paths, steps: steps,
+      horizon: SimulationSettings.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
+      seed: seed, generator: .sobol, threads: threads)
+    let results: [SimulationResult<T>]
+    var quantiles: [[T]] = []
+    do {
+      results = try RandomizedQMC(replicates: replicates ?? SamplerChoice.defaultReplicates).run(
+        PathSimulator(
+          model: gbm, settings: settings, observers: PathObservers(keepTerminalPrices: true)))
+      var byAsset: [[T]] = []
+      for i in 0..<d {
+        var pooled: [T] = []
+        pooled.reserveCapacity(paths)
+        for r in results { pooled += r.terminalPrices!.column(i) }
+        byAsset.append(
+          try linearQuantiles(
+            of: pooled, probabilities: SimulationReport.probabilities.map(\.value)))
+      }
+      quantiles = SimulationReport.probabilities.indices.map { q in byAsset.map { $0[q] } }
+    } catch {
+      throw InputError(location: .flag(Self.flag(for: error)), message: "\(error)")
+    }
+    var report = SimulationReport(
+      replicates: results, quantiles: quantiles, model: gbm, horizonDays: horizonDays,
+      calendar: calendar, precision: precision.rawValue,
+      source: model ?? estimation.prices ?? "bundled example")
+    report.seed = seed
+    return report
   }
 
   /// The flag a settings error is about (the library names the setting, not the flag).

@@ -13,23 +13,27 @@ struct SimulationReport: Encodable {
     var quantiles: [String: [Double]]?
   }
 
-  let paths: Int
+  var paths: Int
   let steps: Int
   let horizonDays: Double
   /// Periods per year, `trading` or `calendar`, and why (`PriceCalendar`).
   let periodsPerYear: Double
   let calendar: PriceCalendar.Kind
   let calendarReason: String
-  let seed: UInt64
+  var seed: UInt64
   let antithetic: Bool
   let generator: String
+  /// `pseudo` or `sobol`; with sobol the means and standard errors are over `replicates`
+  /// independent scramblings (`RandomizedQMC`), and `generator` is `sobol`.
+  var sampler = "pseudo"
+  var replicates: Int?
   let precision: String
   let source: String
   let assets: [String]
   let spot: [Double]
-  let terminal: Statistics
-  let minimum: Statistics
-  let maximum: Statistics
+  var terminal: Statistics
+  var minimum: Statistics
+  var maximum: Statistics
 
   static let probabilities: [(key: String, value: Double)] = [
     ("0.01", 0.01), ("0.05", 0.05), ("0.5", 0.5), ("0.95", 0.95), ("0.99", 0.99),
@@ -66,13 +70,40 @@ struct SimulationReport: Encodable {
     maximum = Statistics(mean: maxima.map(\.value), standardError: maxima.map(\.standardError))
   }
 
+  /// The report of `replicates.count` Sobol' scramblings (`RandomizedQMC.run`): each mean
+  /// over the scramblings with its standard error from their spread; `quantiles` from all the
+  /// scramblings' terminal prices pooled.
+  init<T: BLASScalar>(
+    replicates results: [SimulationResult<T>], quantiles: [[T]], model: CorrelatedGBM<T>,
+    horizonDays: Double, calendar: PriceCalendar, precision: String, source: String
+  ) {
+    self.init(
+      result: results[0], quantiles: quantiles, model: model, horizonDays: horizonDays,
+      calendar: calendar, precision: precision, source: source)
+    func combined(_ part: (SimulationResult<T>) -> [MonteCarloEstimate]?) -> Statistics {
+      guard let first = part(results[0]) else { return Statistics(mean: [], standardError: []) }
+      let estimates = first.indices.map { i in
+        RandomizedQMC.estimate(results.map { part($0)![i].value })
+      }
+      return Statistics(mean: estimates.map(\.value), standardError: estimates.map(\.standardError))
+    }
+    var t = combined { $0.terminal }
+    t.quantiles = terminal.quantiles
+    terminal = t
+    minimum = combined { $0.minimum }
+    maximum = combined { $0.maximum }
+    paths = results.reduce(0) { $0 + $1.settings.paths }
+    sampler = "sobol"
+    replicates = results.count
+  }
+
   func json() throws -> String {
     try ReportJSON.text(self)
   }
 
   func table() -> String {
     var out =
-      "Correlated GBM: \(paths) paths\(antithetic ? " (antithetic)" : ""), \(steps) steps over "
+      "Correlated GBM: \(paths) paths\(antithetic ? " (antithetic)" : "")\(replicates.map { " (\($0) Sobol' scramblings)" } ?? ""), \(steps) steps over "
     out +=
       "\(number(horizonDays)) days (\(number(periodsPerYear)) per year), seed \(seed), \(generator), \(precision)\n"
     out += "model: \(source)\ncalendar: \(calendarReason)\n\n"

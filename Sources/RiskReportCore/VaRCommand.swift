@@ -35,6 +35,10 @@ struct VaRCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Monte Carlo seed.") var seed: UInt64 = 42
   @Option(help: ArgumentHelp(stringLiteral: VarianceReductionChoice.help))
   var varianceReduction: VarianceReductionChoice = .none
+  @Option(help: ArgumentHelp(stringLiteral: SamplerChoice.help)) var sampler: SamplerChoice =
+    .pseudo
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SamplerChoice.replicatesHelp))
+  var replicates: Int?
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
   func validate() throws {
@@ -46,6 +50,8 @@ struct VaRCommand: ParsableCommand {
     }
     guard paths >= 100 else { throw ValidationError("--paths: \(paths) must be at least 100") }
     try varianceReduction.check(paths: paths)
+    try sampler.check(
+      replicates: replicates, paths: paths, varianceReduction: varianceReduction)
   }
 
   func run() throws {
@@ -54,6 +60,13 @@ struct VaRCommand: ParsableCommand {
     let w = try AssetValueFile.weights(path: weights, assets: file.assets)
     let methods = method == .all ? VaRMethodChoice.allCases.filter { $0 != .all } : [method]
     if methods.contains(.monteCarlo) {
+      if sampler == .sobol, file.assets.count > SobolSequence.maximumDimensions {
+        throw InputError(
+          location: .flag("--sampler"),
+          message:
+            "sobol covers \(SobolSequence.maximumDimensions) assets; the price file has \(file.assets.count)"
+        )
+      }
       // Measured: 17 bytes a path.
       try RunSize.check(
         paths: paths, steps: 1, stepsFlag: nil, assets: file.assets.count,
@@ -64,6 +77,8 @@ struct VaRCommand: ParsableCommand {
       histories: estimation.histories, confidence: confidence,
       horizonDays: horizonDays, paths: paths, steps: 1, seed: seed, threads: nil)
     calculation.varianceReduction = varianceReduction
+    calculation.sampler = sampler
+    calculation.replicates = replicates ?? SamplerChoice.defaultReplicates
     let outcomes = try calculation.computeEach(methods)
     // One method asked for: its failure is the command's. All of them: what can be computed is
     // reported, with each other method's reason; only when none can is it an error.
@@ -118,6 +133,18 @@ struct VaRReport: Encodable {
     /// How the Monte Carlo paths were drawn (`none`, `importance`, `antithetic`); absent for
     /// the other methods.
     var varianceReduction: String?
+    /// `pseudo` or `sobol` for the Monte Carlo method, and the scramblings behind a Sobol'
+    /// figure's standard errors; absent for the other methods.
+    var sampler: String?
+    var replicates: Int?
+
+    /// The method with how its points were drawn: "monte-carlo (importance)",
+    /// "monte-carlo (sobol × 16)".
+    var displayName: String {
+      if sampler == "sobol" { return "\(method) (sobol × \(replicates ?? 0))" }
+      guard let reduction = varianceReduction, reduction != "none" else { return method }
+      return "\(method) (\(reduction))"
+    }
 
     init(
       method: String, risk: TailRisk<Double>, assets: [String], scale: Double,
@@ -166,8 +193,8 @@ struct VaRReport: Encodable {
     try ReportJSON.text(self)
   }
 
-  /// The table's method column: "monte-carlo (importance)" and a space.
-  static let methodWidth = 25
+  /// The table's method column: "monte-carlo (sobol × 1024)" and a space.
+  static let methodWidth = 28
 
   func table(assets: [String]) -> String {
     var out =
@@ -180,9 +207,9 @@ struct VaRReport: Encodable {
       (e.map { String(format: "%.4f%%", 100 * $0) } ?? "").leftPadded(10)
     }
     for r in results {
-      let name = r.varianceReduction.map { $0 == "none" ? r.method : "\(r.method) (\($0))" }
+      let name = r.displayName
       out +=
-        (name ?? r.method).padding(toLength: Self.methodWidth, withPad: " ", startingAt: 0)
+        name.padding(toLength: Self.methodWidth, withPad: " ", startingAt: 0)
         + String(format: "%.4f%%", 100 * r.var).leftPadded(12) + error(r.varStandardError)
         + String(format: "%.4f%%", 100 * r.expectedShortfall).leftPadded(12)
         + error(r.expectedShortfallStandardError) + "\n"

@@ -30,19 +30,27 @@ func numbers(_ r: RunReport) -> RunReport {
   static let small = ["--paths", "4000", "--steps", "5"]
 
   @Test(
-    "--variance-reduction: importance re-estimates the Monte Carlo VaR/ES with a smaller s.e.; antithetic pairs the paths; both named in the report"
+    "--variance-reduction and --sampler: importance and sobol re-estimate the Monte Carlo VaR/ES; antithetic pairs the paths; each named in the report"
   )
   func varianceReduction() throws {
     var reports: [String: RunReport] = [:]
-    for reduction in ["none", "importance", "antithetic"] {
+    for reduction in ["none", "importance", "antithetic", "sobol"] {
       let out = temporaryFolder()
+      let flags =
+        reduction == "sobol"
+        ? ["--sampler", "sobol"] : ["--variance-reduction", reduction]
       let (status, _, stderr) = try runRiskReport(
-        ["run", "--out", out, "--format", "all", "--variance-reduction", reduction] + Self.small)
+        ["run", "--out", out, "--format", "all"] + flags + Self.small)
       #expect(status == 0, "\(stderr)")
       let r = try readReport(out)
-      #expect(r.inputs.varianceReduction == reduction)
       let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
-      if reduction != "none" {
+      if reduction == "sobol" {
+        #expect(r.inputs.sampler == "sobol" && r.inputs.replicates == 16)
+        #expect(markdown.contains("monte-carlo (sobol × 16)"))
+      } else {
+        #expect(r.inputs.varianceReduction == reduction && r.inputs.sampler == "pseudo")
+      }
+      if reduction != "none" && reduction != "sobol" {
         #expect(markdown.contains("monte-carlo (\(reduction))"), "\(reduction)")
       }
       reports[reduction] = r
@@ -51,15 +59,16 @@ func numbers(_ r: RunReport) -> RunReport {
       try #require(r?.var.results.first { $0.method == "monte-carlo" })
     }
     let plain = try monteCarlo(reports["none"])
-    for reduction in ["importance", "antithetic"] {
+    for reduction in ["importance", "antithetic", "sobol"] {
       let r = try monteCarlo(reports[reduction])
-      #expect(r.varianceReduction == reduction)
+      #expect(r.varianceReduction == (reduction == "sobol" ? "none" : reduction))
       let (ea, eb) = (plain.varStandardError!, r.varStandardError!)
       #expect(abs(plain.var - r.var) < 4 * (ea * ea + eb * eb).squareRoot(), "\(reduction)")
       if reduction == "importance" { #expect(eb < ea / 3, "\(eb) vs \(ea)") }
     }
-    // Importance sampling leaves the portfolio simulation itself alone.
+    // Importance sampling and Sobol' leave the portfolio simulation itself alone.
     #expect(reports["importance"]?.monteCarlo == reports["none"]?.monteCarlo)
+    #expect(reports["sobol"]?.monteCarlo == reports["none"]?.monteCarlo)
   }
 
   @Test("End to end on the bundled example: every section agrees with the kernels called directly")
@@ -360,6 +369,7 @@ func numbers(_ r: RunReport) -> RunReport {
           confidence: r.inputs.confidence, seed: r.inputs.seed,
           backtestWindow: r.inputs.backtestWindow,
           threads: nil, varianceReduction: r.inputs.varianceReduction,
+          sampler: r.inputs.sampler, replicates: r.inputs.replicates,
           processes: r.inputs.processes, versions: r.inputs.versions),
         covariance: r.covariance, weights: r.weights, riskParity: r.riskParity, var: r.var,
         monteCarlo: r.monteCarlo, backtest: r.backtest, liquidation: r.liquidation, timings: [],

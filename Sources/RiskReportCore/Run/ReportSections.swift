@@ -115,12 +115,7 @@ struct ReportSection {
 
   static func valueAtRisk(_ r: RunReport) -> ReportSection {
     let v = r.var
-    func name(_ result: VaRReport.Result) -> String {
-      guard let reduction = result.varianceReduction, reduction != "none" else {
-        return result.method
-      }
-      return "\(result.method) (\(reduction))"
-    }
+    func name(_ result: VaRReport.Result) -> String { result.displayName }
     let rows = v.results.map {
       [
         name($0), percent($0.var, 3), $0.varStandardError.map { percent($0, 3) } ?? "",
@@ -148,8 +143,15 @@ struct ReportSection {
     return ReportSection(
       id: "var", title: "Value at risk and expected shortfall",
       paragraphs: [
-        "At \(percent(v.confidence, 1)) over \(days(v.horizonDays)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals; the marginal VaR is ∂VaR/∂wᵢ, the component over the weight. The Monte Carlo figures carry their standard errors (asymptotic, from the order statistics around the VaR and the tail's spread; a 95% interval is ±1.96 s.e.).\(varianceReductionNote(r.inputs.varianceReduction))"
+        "At \(percent(v.confidence, 1)) over \(days(v.horizonDays)) days, as positive losses in fractions of portfolio value. Parametric (normal), Cornish-Fisher and historical scale a one-day figure by √h; Monte Carlo simulates the horizon. Components are Euler allocations and sum to the totals; the marginal VaR is ∂VaR/∂wᵢ, the component over the weight. The Monte Carlo figures carry their standard errors (asymptotic, from the order statistics around the VaR and the tail's spread; a 95% interval is ±1.96 s.e.).\(varianceReductionNote(r.inputs.varianceReduction))\(samplerNote(r.inputs))"
       ], tables: tables, charts: [])
+  }
+
+  /// What `--sampler sobol` changed, for the VaR paragraph.
+  static func samplerNote(_ inputs: RunReport.Inputs) -> String {
+    guard inputs.sampler == "sobol", let r = inputs.replicates else { return "" }
+    return
+      " The Monte Carlo VaR/ES is randomized quasi-Monte Carlo: a second run of the same number of paths as \(r) independently scrambled Sobol' sequences (Brownian-bridge construction), each giving a VaR (at rank np + ½) and an ES; the figures are their means and the standard errors their spread over √\(r)."
   }
 
   /// What `--variance-reduction` changed, for the VaR paragraph.

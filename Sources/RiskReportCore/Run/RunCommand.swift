@@ -33,6 +33,10 @@ struct RunCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Monte Carlo seed.") var seed: UInt64 = 42
   @Option(help: ArgumentHelp(stringLiteral: VarianceReductionChoice.help))
   var varianceReduction: VarianceReductionChoice = .none
+  @Option(help: ArgumentHelp(stringLiteral: SamplerChoice.help)) var sampler: SamplerChoice =
+    .pseudo
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SamplerChoice.replicatesHelp))
+  var replicates: Int?
   @Option(help: "Estimator: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
   var estimator: EstimatorChoice = .ledoitWolf
   @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).") var decay: Double =
@@ -58,6 +62,8 @@ struct RunCommand: ParsableCommand {
       throw ValidationError("--steps: \(steps) must be in 1...100000")
     }
     try varianceReduction.check(paths: paths)
+    try sampler.check(
+      replicates: replicates, paths: paths, varianceReduction: varianceReduction)
     guard horizonDays > 0, horizonDays.isFinite, horizonDays <= 3_650 else {
       throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 3650]")
     }
@@ -74,6 +80,13 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let priceFile = try PriceFile(path: prices ?? BundledData.examplePrices)
+    if sampler == .sobol, priceFile.assets.count > SobolSequence.maximumDimensions {
+      throw InputError(
+        location: .flag("--sampler"),
+        message:
+          "sobol covers \(SobolSequence.maximumDimensions) assets; the price file has \(priceFile.assets.count)"
+      )
+    }
     let periods = try PriceCalendar.resolve(
       flag: calendar.periodsPerYear, labels: priceFile.labels, path: priceFile.path)
     let spot = try priceFile.lastCompletePrices()
@@ -103,7 +116,8 @@ struct RunCommand: ParsableCommand {
       settings: .init(
         estimator: estimator, decay: decay, paths: paths, steps: steps, horizonDays: horizonDays,
         confidence: confidence, seed: seed, window: window, threads: threads,
-        histories: histories, calendar: periods, varianceReduction: varianceReduction),
+        histories: histories, calendar: periods, varianceReduction: varianceReduction,
+        sampler: sampler, replicates: replicates ?? SamplerChoice.defaultReplicates),
       scenarios: userScenarios, progress: progress)
     let report: RunReport
     do {

@@ -23,6 +23,9 @@ struct RunPipeline {
     /// How the Monte Carlo VaR/ES draws its paths (`--variance-reduction`): antithetic pairs
     /// for the whole portfolio simulation, or a second, importance-sampled run for the VaR/ES.
     var varianceReduction: VarianceReductionChoice = .none
+    /// `--sampler sobol`: the VaR/ES from a second run of `replicates` Sobol' scramblings.
+    var sampler: SamplerChoice = .pseudo
+    var replicates = SamplerChoice.defaultReplicates
   }
 
   /// Leverage points of the liquidation-vs-leverage curves.
@@ -181,6 +184,8 @@ struct RunPipeline {
         calendarReason: settings.calendar.reason,
         confidence: settings.confidence, seed: settings.seed, backtestWindow: settings.window,
         threads: settings.threads, varianceReduction: settings.varianceReduction.rawValue,
+        sampler: settings.sampler.rawValue,
+        replicates: settings.sampler == .sobol ? settings.replicates : nil,
         processes: MainSimulation.processCount,
         versions: Versions.current),
       covariance: covariance,
@@ -294,6 +299,14 @@ struct RunPipeline {
         progress: pathProgress)
     }
     let tail = try kernel {
+      if settings.sampler == .sobol {
+        // A second run, in this process, of one step (the VaR reads the horizon only).
+        var qmcSettings = simulationSettings
+        qmcSettings.steps = 1
+        return try RandomizedQMC(replicates: settings.replicates).portfolioVaR(
+          model: model, holdings: holdings, settings: qmcSettings,
+          confidence: settings.confidence)
+      }
       if settings.varianceReduction == .importance {
         // A second run, in this process (an MPI job distributes one simulation per command).
         var isSettings = simulationSettings
@@ -342,6 +355,8 @@ struct RunPipeline {
     var row = VaRReport.Result(
       method: "monte-carlo", risk: tail, assets: assets, scale: 1, weights: portfolio.weights)
     row.varianceReduction = settings.varianceReduction.rawValue
+    row.sampler = settings.sampler.rawValue
+    if settings.sampler == .sobol { row.replicates = settings.replicates }
     return (section, row, returns)
   }
 

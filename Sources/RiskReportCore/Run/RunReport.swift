@@ -22,6 +22,9 @@ struct RunReport: Codable, Equatable {
     let threads: Int?
     /// `--variance-reduction` of the Monte Carlo VaR/ES: none, importance or antithetic.
     let varianceReduction: String
+    /// `--sampler` (pseudo or sobol) and, with sobol, `--replicates`.
+    let sampler: String
+    let replicates: Int?
     /// Processes that shared the simulation (`riskreport-mpi`'s ranks; 1 for `riskreport`).
     let processes: Int
     /// `riskkernels`, `swift`, and the system libraries' packages.
