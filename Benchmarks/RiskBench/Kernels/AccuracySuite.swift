@@ -32,6 +32,20 @@ struct AccuracySuite: ParsableCommand {
     let es: Double
     let relativeError: Double
   }
+  struct LiquidationPeer: Codable {
+    let tool: String
+    let volatility: Double
+    let horizonYears: Double
+    let steps: Int
+    let leverage: Double
+    let maintenanceMargin: Double
+    let paths: Int
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (the peers script's JSON key)
+    let median_s: Double
+    let perPathSeconds: Double
+    let continuous: Double
+  }
   struct PeerFile: Codable {
     let python: String
     let versions: [String: String]
@@ -39,6 +53,7 @@ struct AccuracySuite: ParsableCommand {
     let targetRelativeError: Double
     let models: [Model]
     let numpy: [Peer]
+    let liquidation: LiquidationPeer
   }
 
   func validate() throws { try checkSuiteOptions(data: data, peersFile: "acc_peers.json") }
@@ -145,6 +160,81 @@ struct AccuracySuite: ParsableCommand {
         "| \(model.name) (d = \(model.spot.count)) | \(peer.tool) | \(peer.paths) | \(formatSeconds(peer.median_s)) | – | "
           + String(format: "%.2f%%", 100 * peer.relativeError) + " | | 1× |")
     }
+    rows += try liquidation(peers.liquidation, target: peers.targetRelativeError, timer: timer)
+    return rows
+  }
+
+  /// The first-passage probability of the peers' 50× long to the target relative error: plain
+  /// paths, importance sampling and Sobol' RQMC, against QuantLib's Sobol' Brownian-bridge
+  /// generator priced at the paths our RQMC (the same construction, randomized) needs.
+  func liquidation(_ peer: LiquidationPeer, target: Double, timer: BenchTimer) throws
+    -> [KernelRow]
+  {
+    let model = try CorrelatedGBM<Double>(
+      spot: [100], drift: [0], volatility: [peer.volatility], correlation: Matrix([[1]]))
+    let position = try LeveragedPosition(
+      side: .long, leverage: peer.leverage, maintenanceMargin: peer.maintenanceMargin,
+      entryPrice: 100.0)
+    let book = try LiquidationBook(model: model, positions: [.init(asset: 0, position: position)])
+    func settings(_ paths: Int, seed: UInt64) -> SimulationSettings {
+      SimulationSettings(paths: paths, steps: peer.steps, horizon: peer.horizonYears, seed: seed)
+    }
+    func plain(_ paths: Int, seed: UInt64) throws -> MonteCarloEstimate {
+      try book.simulate(settings: settings(paths, seed: seed))[0].continuous
+    }
+    func importance(_ paths: Int, seed: UInt64) throws -> MonteCarloEstimate {
+      try book.importanceSampled(position: 0, settings: settings(paths, seed: seed))
+        .liquidation.continuous
+    }
+    func sobol(_ paths: Int, seed: UInt64) throws -> MonteCarloEstimate {
+      let observers = PathObservers<Double>(
+        extremes: false,
+        barriers: [Barrier(.asset(0), level: position.liquidationPrice, direction: .down)])
+      let results = try RandomizedQMC(replicates: 16).run(
+        PathSimulator(model: model, settings: settings(paths, seed: seed), observers: observers))
+      return RandomizedQMC.estimate(results.map { $0.barrierHits![0].continuous.value })
+    }
+    print(
+      "\nFirst passage of a \(Int(peer.leverage))× long, σ = \(peer.volatility), \(peer.steps) steps over \(Int((peer.horizonYears * 365).rounded())) days, to \(target * 100)% relative s.e. (QuantLib: \(String(format: "%.1f", peer.perPathSeconds * 1e6)) µs a path, P ≈ \(String(format: "%.4f", peer.continuous)))"
+    )
+    print("| method | paths needed | median | achieved rel. s.e. | speedup vs QuantLib |")
+    print("|---|---|---|---|---|")
+    var rows: [KernelRow] = []
+    var quantLibSeconds = 0.0
+    var lines: [(String, Int, Timing, Double)] = []
+    for (method, pilotPaths, draw) in [
+      ("plain Monte Carlo", 100_000, plain), ("importance sampling", 100_000, importance),
+      ("Sobol' RQMC × 16", 16 * 4096, sobol),
+    ] as [(String, Int, (Int, UInt64) throws -> MonteCarloEstimate)] {
+      let pilot = try draw(pilotPaths, 1)
+      let relative = pilot.standardError / pilot.value
+      var needed = Int((Double(pilotPaths) * pow(relative / target, 2)).rounded(.up))
+      needed = max(needed, 256)
+      if method.hasPrefix("Sobol") {
+        needed = (needed + 15) / 16 * 16
+        quantLibSeconds = peer.perPathSeconds * Double(needed)
+      }
+      var achieved = 0.0
+      let ours = try timer.measure(minimumReps: 5) {
+        let e = try draw(needed, 2)
+        achieved = e.standardError / e.value
+      }
+      lines.append((method, needed, ours, achieved))
+    }
+    for (method, needed, ours, achieved) in lines {
+      print(
+        "| RiskKernels \(method) | \(needed) | \(formatSeconds(ours.median)) | "
+          + String(format: "%.2f%%", 100 * achieved) + " | "
+          + String(format: "%.1f×", quantLibSeconds / ours.median) + " |")
+      rows.append(
+        KernelRow(
+          family: "accuracy", kernel: "first passage, \(method)", size: "\(needed) paths",
+          ours: ours, peer: peer.tool, peerSeconds: quantLibSeconds,
+          goal: method == "importance sampling" ? nil : "≥ 10× QuantLib's time"))
+    }
+    print(
+      "| \(peer.tool), at the Sobol' paths | \(lines.last!.1) | \(formatSeconds(quantLibSeconds)) | (unrandomized) | 1× |"
+    )
     return rows
   }
 }

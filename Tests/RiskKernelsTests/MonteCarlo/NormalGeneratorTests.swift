@@ -110,7 +110,11 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
     }
   }
 
-  @Test("Float streams are the Double streams rounded", arguments: NormalGenerator.allCases)
+  // The streams of `standardNormals`: Sobol' normals depend on the grid, so it refuses `.sobol`
+  // (SobolTests); the engine's tests run all three generators.
+
+  @Test(
+    "Float streams are the Double streams rounded", arguments: [NormalGenerator.philox, .mt19937])
   func floatIsRoundedDouble(generator: NormalGenerator) throws {
     let d = try standardNormals(
       count: 77, seed: 3, path: 2, first: 5, generator: generator, as: Double.self)
@@ -121,7 +125,7 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
 
   @Test(
     "Moments and distribution of 10⁶ normals within 4 standard errors",
-    arguments: NormalGenerator.allCases)
+    arguments: [NormalGenerator.philox, .mt19937])
   func moments(generator: NormalGenerator) throws {
     let n = 1_000_000
     let z = try standardNormals(
@@ -142,7 +146,7 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
 
   @Test(
     "Distinct paths and seeds give distinct streams; one path is reproducible",
-    arguments: NormalGenerator.allCases)
+    arguments: [NormalGenerator.philox, .mt19937])
   func streamsDiffer(generator: NormalGenerator) throws {
     let a = try standardNormals(count: 8, seed: 1, path: 0, generator: generator, as: Double.self)
     let b = try standardNormals(count: 8, seed: 1, path: 1, generator: generator, as: Double.self)
