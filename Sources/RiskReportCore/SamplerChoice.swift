@@ -16,8 +16,12 @@ enum SamplerChoice: String, ExpressibleByArgument, CaseIterable, Codable {
   static let defaultReplicates = 16
 
   /// Throws unless the flags fit together: `--replicates` only with Sobol', in 2...1024, dividing
-  /// `--paths`; Sobol' only without a variance reduction.
-  func check(replicates: Int?, paths: Int, varianceReduction: VarianceReductionChoice) throws {
+  /// `--paths`; Sobol' only without a variance reduction (named by `reductionFlag`); with a
+  /// `confidence`, at least `RandomizedQMC.minimumTailPoints` tail points per scrambling.
+  func check(
+    replicates: Int?, paths: Int, varianceReduction: VarianceReductionChoice,
+    reductionFlag: String = "--variance-reduction", confidence: Double? = nil
+  ) throws {
     guard self == .sobol else {
       if replicates != nil {
         throw ValidationError("--replicates: only with --sampler sobol")
@@ -25,9 +29,11 @@ enum SamplerChoice: String, ExpressibleByArgument, CaseIterable, Codable {
       return
     }
     if varianceReduction != .none {
+      let given =
+        reductionFlag == "--variance-reduction"
+        ? "--variance-reduction (\(varianceReduction.rawValue))" : reductionFlag
       throw ValidationError(
-        "--sampler sobol: takes no --variance-reduction (\(varianceReduction.rawValue)); the scramblings are the randomization"
-      )
+        "--sampler sobol: takes no \(given); the scramblings are the randomization")
     }
     let r = replicates ?? Self.defaultReplicates
     guard (2...1024).contains(r) else {
@@ -37,6 +43,14 @@ enum SamplerChoice: String, ExpressibleByArgument, CaseIterable, Codable {
       throw ValidationError(
         "--paths: \(paths) must be a multiple of the \(r) replicates with --sampler sobol (\(r) × 2^m is best)"
       )
+    }
+    if let confidence {
+      let needed = Int((RandomizedQMC.minimumTailPoints / (1 - confidence)).rounded(.up))
+      guard paths / r >= needed else {
+        throw ValidationError(
+          "--paths: \(paths) gives \(paths / r) point\(paths / r == 1 ? "" : "s") per scrambling; the \(confidence) tail needs at least \(needed) (\(Int(RandomizedQMC.minimumTailPoints)) in the tail) with --sampler sobol"
+        )
+      }
     }
   }
 }

@@ -85,7 +85,8 @@ struct SimulateCommand: ParsableCommand {
     }
     guard steps >= 1 else { throw ValidationError("--steps: \(steps) must be at least 1") }
     try sampler.check(
-      replicates: replicates, paths: paths, varianceReduction: antithetic ? .antithetic : .none)
+      replicates: replicates, paths: paths, varianceReduction: antithetic ? .antithetic : .none,
+      reductionFlag: "--antithetic")
     if sampler == .sobol, generator != .philox {
       throw ValidationError(
         "--generator: \(generator.rawValue) does not apply with --sampler sobol")
@@ -175,7 +176,16 @@ struct SimulateCommand: ParsableCommand {
           "\(steps) steps × \(d) assets need \(Double(steps) * Double(d)) Sobol' dimensions; the shipped table has \(SobolSequence.maximumDimensions)"
       )
     }
-    try RunSize.check(paths: paths, steps: steps, assets: d, keptValuesPerPath: d)
+    // Every terminal price is kept for the pooled quantiles: --quantile-values caps them too.
+    let (prices, pricesOverflow) = paths.multipliedReportingOverflow(by: d)
+    guard !pricesOverflow, prices <= quantileValues else {
+      throw InputError(
+        location: .flag("--quantile-values"),
+        message:
+          "--sampler sobol keeps every terminal price for the quantiles: \(paths) paths × \(d) assets exceed \(quantileValues); raise it or use fewer paths"
+      )
+    }
+    try RunSize.check(paths: paths, steps: steps, assets: d, keptValuesPerPath: 2 * d)
     let settings = SimulationSettings(
       paths: paths, steps: steps,
       horizon: SimulationSettings.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),

@@ -49,9 +49,13 @@ struct VaRCommand: ParsableCommand {
       throw ValidationError("--horizon-days: \(horizonDays) must be positive")
     }
     guard paths >= 100 else { throw ValidationError("--paths: \(paths) must be at least 100") }
-    try varianceReduction.check(paths: paths)
-    try sampler.check(
-      replicates: replicates, paths: paths, varianceReduction: varianceReduction)
+    // The Monte Carlo flags matter only when the Monte Carlo method runs.
+    if method == .monteCarlo || method == .all {
+      try varianceReduction.check(paths: paths)
+      try sampler.check(
+        replicates: replicates, paths: paths, varianceReduction: varianceReduction,
+        confidence: confidence)
+    }
   }
 
   func run() throws {

@@ -152,6 +152,7 @@ let twoAssetModel = """
       (["--sampler", "sobol", "--antithetic", "--paths", "1024"], "--sampler sobol"),
       (["--replicates", "4"], "--replicates"),
       (["--sampler", "sobol", "--paths", "1024", "--steps", "1025"], "--steps"),
+      (["--sampler", "sobol", "--paths", "1024", "--quantile-values", "100"], "--quantile-values"),
     ])
   func badFlags(arguments: [String], named: String) throws {
     let (status, stdout, stderr) = try runRiskReport(["simulate"] + arguments)

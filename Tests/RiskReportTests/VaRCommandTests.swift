@@ -143,6 +143,11 @@ import Testing
       ),
       (
         "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n",
+        ["--sampler", "sobol", "--paths", "1024", "--replicates", "1024"],
+        "--paths: 1024 gives 1 point per scrambling"
+      ),
+      (
+        "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n",
         ["--sampler", "sobol", "--variance-reduction", "antithetic"], "--sampler sobol: takes no"
       ),
     ])

@@ -32,3 +32,19 @@ enum GSLChiSquared {
     return gsl_cdf_chisq_Q(x, degrees)
   }
 }
+
+/// Student's t distribution through GSL (handler off first).
+enum GSLStudentT {
+  /// The quantile for 0 < p < 1 and `degrees ≥ 1`. GSL: `gsl_cdf_tdist_Pinv`.
+  static func quantile(_ p: Double, degrees: Int) throws(RiskKernelsError) -> Double {
+    _ = GSLStatus.ready
+    guard p > 0, p < 1 else {
+      throw .parameterOutOfRange(name: "probability", value: p, allowed: "0 < p < 1")
+    }
+    guard degrees >= 1 else {
+      throw .parameterOutOfRange(
+        name: "degrees of freedom", value: Double(degrees), allowed: "≥ 1")
+    }
+    return gsl_cdf_tdist_Pinv(p, Double(degrees))
+  }
+}

@@ -17,9 +17,11 @@ struct MeanShift: Sendable, Equatable {
   let size: Double
   /// `δ/T` per asset.
   let driftShift: [Double]
-  /// `aᵢ/s` per asset, and `Σᵢ (aᵢ/s)(log Sᵢ(0) + (μᵢ − σᵢ²/2)T)`, so that
-  /// `aᵀX/s = Σᵢ loadingᵢ · log Sᵢ(T) − centre`.
+  /// `aᵢ/s` per asset, the spots, and `Σᵢ (aᵢ/s)(μᵢ − σᵢ²/2)T`, so that
+  /// `aᵀX/s = Σᵢ loadingᵢ · log(Sᵢ(T)/Sᵢ(0)) − centre` (log-returns, not log-prices, so the
+  /// sum does not lose digits to large log-prices).
   let loadings: [Double]
+  let spots: [Double]
   let centre: Double
 
   /// The shift of θ = `size` along `direction` (a); none when `aᵀΣa` is 0.
@@ -38,19 +40,19 @@ struct MeanShift: Sendable, Equatable {
     let variance = horizon * zip(a, covarianceTimesA).reduce(0) { $0 + $1.0 * $1.1 }
     let s = variance.squareRoot()
     guard theta > 0, variance > 0, s.isFinite else {
-      (size, driftShift, loadings, centre) = (0, [Double](repeating: 0, count: d), [], 0)
+      (size, driftShift, loadings, spots, centre) = (
+        0, [Double](repeating: 0, count: d), [], [], 0
+      )
       return
     }
     size = theta
     driftShift = covarianceTimesA.map { -theta * $0 / s }
     loadings = a.map { $0 / s }
+    spots = model.spot.map { Double($0) }
     var centre = 0.0
     for i in 0..<d where loadings[i] != 0 {
       let sigma = Double(model.volatility[i])
-      centre +=
-        loadings[i]
-        * (Double.log(Double(model.spot[i])) + (Double(model.drift[i]) - sigma * sigma / 2)
-          * horizon)
+      centre += loadings[i] * (Double(model.drift[i]) - sigma * sigma / 2) * horizon
     }
     self.centre = centre
   }
@@ -75,7 +77,7 @@ struct MeanShift: Sendable, Equatable {
     guard size > 0 else { return 1 }
     var score = -centre
     for i in loadings.indices where loadings[i] != 0 {
-      score += loadings[i] * Double.log(terminalPrice(i))
+      score += loadings[i] * Double.log(terminalPrice(i) / spots[i])
     }
     return weight(score: score)
   }

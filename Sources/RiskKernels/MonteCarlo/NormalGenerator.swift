@@ -26,7 +26,7 @@
 ///   into each asset's Brownian increments by the Brownian-bridge construction along the grid
 ///   (`BridgeConstruction`: the horizon first, then midpoints level by level, all assets at each
 ///   rank). S·d is at most `SobolSequence.maximumDimensions`. The paths are not independent:
-///   a standard error comes from independent scramblings (`PathSimulator.runReplicates`), not
+///   a standard error comes from independent scramblings (`RandomizedQMC.run`), not
 ///   from one run's spread. Use a power of two paths per scrambling.
 public enum NormalGenerator: String, Sendable, CaseIterable, Codable {
   case philox
@@ -92,6 +92,9 @@ struct NormalStream<Scalar: BLASScalar> {
   private var assets = 0
   /// The Sobol' path whose increments `doubles` holds, and the bridge's scratch.
   private var sobolPath: UInt64?
+  /// The digits of the last Sobol' point drawn, and its index: the next path's are one XOR away.
+  private var pointDigits: [UInt64] = []
+  private var digitsPoint: UInt64?
   private var uniforms: [Double] = []
   private var bridgePath: [Double] = []
 
@@ -120,6 +123,7 @@ struct NormalStream<Scalar: BLASScalar> {
       self.assets = assets
       doubles = Array(repeating: 0, count: dimensions)
       uniforms = Array(repeating: 0, count: dimensions)
+      pointDigits = Array(repeating: 0, count: dimensions)
       bridgePath = Array(repeating: 0, count: (steps + 1) * assets)
     }
   }
@@ -146,8 +150,12 @@ struct NormalStream<Scalar: BLASScalar> {
       positions[slot] = (path, first + UInt64(range.count))
     case .sobol:
       if sobolPath != path {
-        sobol!.point(Int(path), into: &uniforms)
-        for c in uniforms.indices { uniforms[c] = GSLNormal.quantile(inside: uniforms[c]) }
+        sobol!.digits(
+          point: path, into: &pointDigits, followsPrevious: digitsPoint.map { $0 &+ 1 } == path)
+        digitsPoint = path
+        for c in uniforms.indices {
+          uniforms[c] = GSLNormal.quantile(inside: SobolSequence.uniform(pointDigits[c]))
+        }
         bridge!.increments(from: uniforms, assets: assets, path: &bridgePath, into: &doubles)
         sobolPath = path
       }

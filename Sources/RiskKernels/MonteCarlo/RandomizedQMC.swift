@@ -59,7 +59,12 @@ public struct RandomizedQMC: Sendable {
     return results
   }
 
-  /// The mean of the replicates' values and its standard error `s_R/√R`.
+  /// The fewest tail points n(1 − c) a scrambling may have for `portfolioVaR`: below it each
+  /// scrambling's quantile is mostly its bias, which averaging over scramblings does not remove.
+  public static var minimumTailPoints: Double { 10 }
+
+  /// The mean of the replicates' values and its standard error `s_R/√R` (a t interval with
+  /// R − 1 degrees of freedom for so few values).
   public static func estimate(_ values: [Double]) -> MonteCarloEstimate {
     let r = Double(values.count)
     guard values.count >= 2 else {
@@ -88,6 +93,15 @@ public struct RandomizedQMC: Sendable {
   public func portfolioVaR<T: BLASScalar>(
     model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings, confidence: Double
   ) throws(RiskKernelsError) -> TailRisk<T> {
+    try checkConfidence(confidence)
+    let perReplicate = settings.paths / replicates
+    guard Double(perReplicate) * (1 - confidence) >= Self.minimumTailPoints else {
+      throw .parameterOutOfRange(
+        name: "paths", value: Double(settings.paths),
+        allowed:
+          "at least \(Int((Self.minimumTailPoints / (1 - confidence)).rounded(.up))) points per scrambling (\(Int(Self.minimumTailPoints)) in the tail) × \(replicates) scramblings"
+      )
+    }
     var risks: [TailRisk<T>] = []
     var valuesAtRisk: [Double] = []
     for r in 0..<replicates {
@@ -141,6 +155,7 @@ public struct RandomizedQMC: Sendable {
       valueAtRiskComponents: averaged { $0.valueAtRiskComponents },
       expectedShortfallComponents: averaged { $0.expectedShortfallComponents },
       valueAtRiskStandardError: T(valueAtRisk.standardError),
-      expectedShortfallStandardError: T(shortfall.standardError))
+      expectedShortfallStandardError: T(shortfall.standardError),
+      standardErrorDegreesOfFreedom: replicates - 1)
   }
 }

@@ -102,6 +102,18 @@ public struct SobolSequence: Sendable {
     return x
   }
 
+  /// Point k's digits in every dimension, into `digits`. When `digits` holds point k − 1's
+  /// (`followsPrevious`), one XOR per dimension suffices: the Gray codes of k − 1 and k differ in
+  /// bit `ctz(k)` only (Antonov & Saleev 1979); otherwise each is computed directly.
+  func digits(point k: UInt64, into digits: inout [UInt64], followsPrevious: Bool) {
+    if followsPrevious, k > 0 {
+      let b = k.trailingZeroBitCount
+      for j in 0..<dimensions { digits[j] ^= directions[j * Self.indexBits + b] }
+    } else {
+      for j in 0..<dimensions { digits[j] = self.digits(point: k, dimension: j) }
+    }
+  }
+
   /// Point k's coordinates in (0, 1): the centre of its cell of width 2⁻⁵³, so never 0 or 1.
   ///
   /// - Precondition: `0 ≤ k < 2⁴⁸` and `out.count ≥ dimensions`.

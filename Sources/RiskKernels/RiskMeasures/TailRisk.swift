@@ -21,11 +21,16 @@ public struct TailRisk<Scalar: BLASScalar>: Sendable, Equatable, Codable {
   /// Cornish-Fisher, `EmpiricalVaR.fromSample`) or where the tail is too short to estimate them.
   public let valueAtRiskStandardError: Scalar?
   public let expectedShortfallStandardError: Scalar?
+  /// The degrees of freedom of the standard errors when they come from a few independent
+  /// estimates (R − 1 for R scramblings, `RandomizedQMC`): the intervals then use Student's t
+  /// quantile instead of the normal's. `nil`: large-sample errors, normal intervals.
+  public let standardErrorDegreesOfFreedom: Int?
 
   public init(
     confidence: Double, valueAtRisk: Scalar, expectedShortfall: Scalar,
     valueAtRiskComponents: [Scalar]? = nil, expectedShortfallComponents: [Scalar]? = nil,
-    valueAtRiskStandardError: Scalar? = nil, expectedShortfallStandardError: Scalar? = nil
+    valueAtRiskStandardError: Scalar? = nil, expectedShortfallStandardError: Scalar? = nil,
+    standardErrorDegreesOfFreedom: Int? = nil
   ) {
     self.confidence = confidence
     self.valueAtRisk = valueAtRisk
@@ -34,33 +39,42 @@ public struct TailRisk<Scalar: BLASScalar>: Sendable, Equatable, Codable {
     self.expectedShortfallComponents = expectedShortfallComponents
     self.valueAtRiskStandardError = valueAtRiskStandardError
     self.expectedShortfallStandardError = expectedShortfallStandardError
+    self.standardErrorDegreesOfFreedom = standardErrorDegreesOfFreedom
   }
 
-  /// The normal confidence interval `VaR ± z·s.e.` with `z = Φ⁻¹((1 + coverage)/2)` (1.96 for
-  /// 95%), or `nil` without a standard error.
+  /// The confidence interval `VaR ± z·s.e.` with `z = Φ⁻¹((1 + coverage)/2)` (1.96 for 95%), or
+  /// Student's t quantile with `standardErrorDegreesOfFreedom` when set (2.13 for 95% and 15);
+  /// `nil` without a standard error.
   ///
   /// - Throws: `.parameterOutOfRange` unless `0 < coverage < 1`.
   public func valueAtRiskInterval(coverage: Double = 0.95) throws(RiskKernelsError)
     -> ClosedRange<Scalar>?
   {
-    try Self.interval(valueAtRisk, valueAtRiskStandardError, coverage: coverage)
+    try interval(valueAtRisk, valueAtRiskStandardError, coverage: coverage)
   }
 
   /// `ES ± z·s.e.`, as `valueAtRiskInterval(coverage:)`.
   public func expectedShortfallInterval(coverage: Double = 0.95) throws(RiskKernelsError)
     -> ClosedRange<Scalar>?
   {
-    try Self.interval(expectedShortfall, expectedShortfallStandardError, coverage: coverage)
+    try interval(expectedShortfall, expectedShortfallStandardError, coverage: coverage)
   }
 
-  private static func interval(_ value: Scalar, _ error: Scalar?, coverage: Double)
+  private func interval(_ value: Scalar, _ error: Scalar?, coverage: Double)
     throws(RiskKernelsError) -> ClosedRange<Scalar>?
   {
     guard coverage > 0, coverage < 1 else {
       throw .parameterOutOfRange(name: "coverage", value: coverage, allowed: "0 < coverage < 1")
     }
     guard let error else { return nil }
-    let half = Scalar(try GSLNormal.quantile((1 + coverage) / 2)) * error
+    let level = (1 + coverage) / 2
+    let z: Double
+    if let degrees = standardErrorDegreesOfFreedom {
+      z = try GSLStudentT.quantile(level, degrees: degrees)
+    } else {
+      z = try GSLNormal.quantile(level)
+    }
+    let half = Scalar(z) * error
     return (value - half)...(value + half)
   }
 }

@@ -151,16 +151,16 @@ struct ReportSection {
   static func samplerNote(_ inputs: RunReport.Inputs) -> String {
     guard inputs.sampler == "sobol", let r = inputs.replicates else { return "" }
     return
-      " The Monte Carlo VaR/ES is randomized quasi-Monte Carlo: a second run of the same number of paths as \(r) independently scrambled Sobol' sequences (Brownian-bridge construction), each giving a VaR (at rank np + ½) and an ES; the figures are their means and the standard errors their spread over √\(r)."
+      " The Monte Carlo VaR/ES is randomized quasi-Monte Carlo: a second run of the same number of paths as \(r) independently scrambled Sobol' sequences (Brownian-bridge construction), each giving a VaR (at rank np + ½) and an ES; the figures are their means and the standard errors their spread over √\(r) (t intervals with \(r - 1) degrees of freedom). The risk grid's Monte Carlo entries still come from the plain portfolio simulation."
   }
 
   /// What `--variance-reduction` changed, for the VaR paragraph.
   static func varianceReductionNote(_ reduction: String) -> String {
     switch reduction {
     case "importance":
-      " The Monte Carlo VaR/ES is importance-sampled: a second run of the same number of paths draws the horizon with the normals shifted toward the portfolio's losses (the linearised VaR at the mean) and weighs each path by its likelihood ratio, so its standard errors are smaller than plain sampling's."
+      " The Monte Carlo VaR/ES is importance-sampled: a second run of the same number of paths draws the horizon with the normals shifted toward the portfolio's losses (the linearised VaR at the mean) and weighs each path by its likelihood ratio, so its standard errors are smaller than plain sampling's. The risk grid's Monte Carlo entries still come from the plain portfolio simulation."
     case "antithetic":
-      " The paths come in antithetic pairs (z, −z); the standard errors treat the paths as independent, which overstates them when a pair's tail outcomes are negatively correlated (as for non-negatively correlated assets)."
+      " The paths come in antithetic pairs (z, −z); the standard errors treat the paths as independent (a pair rarely has both paths in the tail)."
     default: ""
     }
   }

@@ -61,15 +61,16 @@ struct RunCommand: ParsableCommand {
     guard steps >= 1, steps <= 100_000 else {
       throw ValidationError("--steps: \(steps) must be in 1...100000")
     }
-    try varianceReduction.check(paths: paths)
-    try sampler.check(
-      replicates: replicates, paths: paths, varianceReduction: varianceReduction)
     guard horizonDays > 0, horizonDays.isFinite, horizonDays <= 3_650 else {
       throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 3650]")
     }
     guard confidence >= 0.5, confidence < 1 else {
       throw ValidationError("--confidence: \(confidence) must be in [0.5, 1)")
     }
+    try varianceReduction.check(paths: paths)
+    try sampler.check(
+      replicates: replicates, paths: paths, varianceReduction: varianceReduction,
+      confidence: confidence)
     guard decay > 0, decay < 1 else { throw ValidationError("--decay: \(decay) must be in (0, 1)") }
     try EstimationOptions.checkHistories(histories, estimator: estimator)
     guard window >= 20 else { throw ValidationError("--window: \(window) must be at least 20") }

@@ -53,6 +53,23 @@ import Testing
     #expect(chi2 < 310.5, "χ² = \(chi2)")
   }
 
+  @Test("Stepping from point k − 1 by one XOR gives point k's digits, across powers of two")
+  func grayCodeSteps() throws {
+    let sequence = try SobolSequence(dimensions: 30, scramble: 4)
+    var digits = [UInt64](repeating: 0, count: 30)
+    let starts: [UInt64] = [0, 1000, (1 << 20) - 3]
+    for start in starts {
+      sequence.digits(point: start, into: &digits, followsPrevious: false)
+      for k in (start + 1)...(start + 2100) {
+        sequence.digits(point: k, into: &digits, followsPrevious: true)
+        for j in 0..<30 {
+          #expect(
+            digits[j] == sequence.digits(point: k, dimension: j), "point \(k), dimension \(j)")
+        }
+      }
+    }
+  }
+
   @Test("Scrambling: the seed fixes every point, another seed moves it; points in (0, 1)")
   func scrambling() throws {
     let a = try SobolSequence(dimensions: 8, scramble: 1)
@@ -142,6 +159,17 @@ import Testing
     let plain = try l.risk(paths: settings.paths, confidence: 0.99, seed: 5)
     let plainError = try #require(plain.valueAtRiskStandardError)
     #expect(v < plainError, "\(v) vs plain \(plainError)")
+    // The intervals are t intervals with R − 1 = 15 degrees of freedom.
+    #expect(risk.standardErrorDegreesOfFreedom == 15)
+    let interval = try #require(try risk.valueAtRiskInterval())
+    #expect(abs((interval.upperBound - interval.lowerBound) / 2 - 2.131449545559323 * v) < 1e-12)
+    // Too few points per scrambling for the 1% tail is refused.
+    #expect(throws: RiskKernelsError.self) {
+      try RandomizedQMC(replicates: 16).portfolioVaR(
+        model: gbm, holdings: [1],
+        settings: SimulationSettings(paths: 16 * 512, steps: 1, horizon: 1, seed: 1),
+        confidence: 0.99)
+    }
   }
 
   @Test("The RQMC standard error of a smooth payoff falls at least as fast as N^−0.75")
@@ -200,7 +228,6 @@ import Testing
     "Coverage: over 100 seeds the RQMC 95% intervals hold the closed-form VaR and ES 85–100% of the time"
   )
   func coverage() throws {
-    // With 16 replicates the interval ±1.96 s.e. is a t₁₅ interval's 93.4% nominally.
     let l = TailStandardErrorsTests.Lognormal()
     let exact = try l.exact(confidence: 0.99)
     let gbm = try CorrelatedGBM<Double>(
@@ -219,7 +246,7 @@ import Testing
         coveredES += 1
       }
     }
-    #expect(coveredVaR >= 85, "VaR covered \(coveredVaR) of 100")
-    #expect(coveredES >= 85, "ES covered \(coveredES) of 100")
+    #expect(coveredVaR >= 88, "VaR covered \(coveredVaR) of 100")
+    #expect(coveredES >= 88, "ES covered \(coveredES) of 100")
   }
 }
