@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
-SUITES='PathSimulatorTests|PathResimulationTests|NormalGeneratorTests|MonitoredBarrierTests|GBMAdvanceTests|BackendTests|Liquidation|LendingBookTests|MonteCarloVaRTests|VectorLevelTests|SimulationPartialTests|PathObserverTests|TailCandidatesTests|SimulationScratch|TerminalQuantileSelectionTests|TailStandardErrorsTests|ImportanceSamplingTests|SobolTests|CascadeSimulationTests|SystemicPartialTests'
+SUITES='PathSimulatorTests|PathResimulationTests|NormalGeneratorTests|MonitoredBarrierTests|GBMAdvanceTests|BackendTests|Liquidation|LendingBookTests|LoanImportanceSamplingTests|MonteCarloVaRTests|VectorLevelTests|SimulationPartialTests|PathObserverTests|TailCandidatesTests|SimulationScratch|TerminalQuantileSelectionTests|TailStandardErrorsTests|ImportanceSamplingTests|SobolTests|CascadeSimulationTests|SystemicPartialTests'
 # The CPU's level as the library itself detects it (the backend object of riskreport's JSON,
 # built by the swift test that ran before this script).
 cpu=$(.build/debug/riskreport liquidation --leverage 2 --volatility 0.5 --horizon-days 1 \

@@ -29,14 +29,7 @@ extension LiquidationBook {
       throw .parameterOutOfRange(
         name: "position", value: Double(k), allowed: "0..<\(positions.count)")
     }
-    guard !settings.antithetic else {
-      throw .parameterOutOfRange(
-        name: "antithetic", value: 1, allowed: "false with importance sampling")
-    }
-    if let shiftSize, !(shiftSize >= 0 && shiftSize <= 10) {
-      throw .parameterOutOfRange(name: "shiftSize", value: shiftSize, allowed: "0 … 10")
-    }
-    try settings.validate()
+    try WeightedBarrierObserver<Scalar>.check(settings: settings, shiftSize: shiftSize)
     let entry = positions[k]
     let (i, level) = (entry.asset, entry.position.liquidationPrice)
     let spot = model.spot[i]
@@ -62,18 +55,9 @@ extension LiquidationBook {
     var direction = [Double](repeating: 0, count: model.dimension)
     direction[i] = long ? 1 : -1
     let shift = MeanShift(model: model, direction: direction, size: theta, horizon: horizon)
-    let observer = WeightedBarrierObserver(
-      asset: i, level: level, down: long, volatility: model.volatility[i],
-      interval: Scalar(horizon / Double(settings.steps)), shift: shift)
-    var observers = PathObservers<Scalar>(extremes: false)
-    observers.moments = false
-    observers.custom = [observer]
-    let result = try PathSimulator(
-      model: try shift.shifted(model), settings: settings, observers: observers
-    ).run()
-    guard let sums = result.observed(0, as: WeightedSums.self) else {
-      throw .invalidPartial(reason: "the run lost its weighted barrier sums")
-    }
+    let sums = try WeightedBarrierObserver.run(
+      Barrier(.asset(i), level: level, direction: long ? .down : .up), model: model,
+      settings: settings, shift: shift)
     return ImportanceSampledLiquidation(
       liquidation: SimulatedLiquidation(
         liquidationPrice: price, onGrid: sums.estimate(0), continuous: sums.estimate(1)),
