@@ -13,6 +13,9 @@ struct AccuracySuite: ParsableCommand {
 
   @Option(help: "Folder with acc_peers.json.") var data: String
   @Flag var quick = false
+  @Option(
+    help: "Only the methods whose names start with this (plain, importance, Sobol), for profiling.")
+  var only: String?
 
   struct Model: Codable {
     let name: String
@@ -104,9 +107,11 @@ struct AccuracySuite: ParsableCommand {
       func settings(_ paths: Int, seed: UInt64) -> SimulationSettings {
         SimulationSettings(paths: paths, steps: 1, horizon: peers.horizonYears, seed: seed)
       }
+      // A refreshing user keeps a scratch between runs (SimulationScratch): no page faults.
+      let scratch = SimulationScratch()
       func plain(_ paths: Int, seed: UInt64) throws -> Figures {
         let simulator = MonteCarloVaR.portfolioSimulator(
-          model: gbm, holdings: holdings, settings: settings(paths, seed: seed))
+          model: gbm, holdings: holdings, settings: settings(paths, seed: seed), scratch: scratch)
         let result = try simulator.run()
         return Figures(
           valueAtRisk: try MonteCarloVaR.portfolio(
@@ -116,7 +121,8 @@ struct AccuracySuite: ParsableCommand {
       }
       func importance(_ paths: Int, seed: UInt64) throws -> Figures {
         let sample = try PortfolioImportanceSampling(
-          model: gbm, holdings: holdings, settings: settings(paths, seed: seed), confidence: 0.99
+          model: gbm, holdings: holdings, settings: settings(paths, seed: seed), confidence: 0.99,
+          scratch: scratch
         ).run()
         return Figures(
           valueAtRisk: try sample.tailRisk(confidence: 0.99),
@@ -138,6 +144,7 @@ struct AccuracySuite: ParsableCommand {
         ("plain Monte Carlo", 200_000, plain), ("importance sampling", 20_000, importance),
         ("Sobol' RQMC × 16", 16 * 4096, sobol),
       ] as [(String, Int, (Int, UInt64) throws -> Figures)] {
+        if let only, !method.hasPrefix(only) { continue }
         let pilot = try draw(pilotPaths, 1)
         var needed = Int(
           (Double(pilotPaths) * pow(pilot.relativeError / peers.targetRelativeError, 2))
@@ -168,7 +175,9 @@ struct AccuracySuite: ParsableCommand {
         "| \(model.name) (d = \(model.spot.count)) | \(peer.tool) | \(peer.paths) | \(formatSeconds(peer.median_s)) | – | "
           + String(format: "%.2f%%", 100 * peer.relativeError) + " | | 1× |")
     }
-    rows += try liquidation(peers.liquidation, target: peers.targetRelativeError, timer: timer)
+    if only == nil {
+      rows += try liquidation(peers.liquidation, target: peers.targetRelativeError, timer: timer)
+    }
     return rows
   }
 

@@ -117,8 +117,20 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
     }
     let value0 = Scalar(initial)
     for k in 0..<n { returns[k] = (returns[k] - value0) / value0 }
-    let weights = (0..<n).map { k in
-      shift.weight(terminalPrice: { Double(prices.storage[k + $0 * n]) })
+    // The scores aᵀX/s column by column, with SLEEF's vector log: N·d logs are most of a small
+    // run's cost otherwise.
+    var weights = [Double](repeating: 1, count: n)
+    if shift.size > 0 {
+      var score = [Double](repeating: -shift.centre, count: n)
+      var logs = [Double](repeating: 0, count: n)
+      for i in 0..<d where shift.loadings[i] != 0 {
+        let spot = shift.spots[i]
+        for k in 0..<n { logs[k] = Double(prices.storage[k + i * n]) / spot }
+        Double._vlog(&logs)
+        let loading = shift.loadings[i]
+        for k in 0..<n { score[k] += loading * logs[k] }
+      }
+      for k in 0..<n { weights[k] = shift.weight(score: score[k]) }
     }
     try checkAllFinite(returns, "portfolio returns")
     try checkAllFinite(weights, "likelihood ratios")
