@@ -40,13 +40,15 @@ struct BlockWorkspace<Scalar: BLASScalar> {
 
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
-  init(plan: SimulationPlan<Scalar>, scratch: SimulationScratch?) throws(RiskKernelsError) {
+  init(plan: SimulationPlan<Scalar>, scratch: SimulationScratch?, sobol: SobolSequence? = nil)
+    throws(RiskKernelsError)
+  {
     self.plan = plan
     self.scratch = scratch
     let (d, blockPaths) = (plan.d, plan.blockPaths)
     stream = try NormalStream(
       generator: plan.settings.generator, seed: plan.settings.seed, slots: blockPaths,
-      steps: plan.settings.steps, assets: d)
+      steps: plan.settings.steps, assets: d, sequence: sobol)
     // The two large arrays come from the caller's scratch (no fresh pages to fault in) and go
     // back to it in `recycle()`; both are overwritten before they are read.
     let columns = Self.paddedColumns(blockPaths * plan.chunkSteps)

@@ -102,9 +102,12 @@ struct NormalStream<Scalar: BLASScalar> {
   ///   - steps: S, and `assets`: d — the grid of the Sobol' paths (ignored by the others).
   /// - Throws: `.parameterOutOfRange` for Sobol' with S·d above
   ///   `SobolSequence.maximumDimensions`; `.backend` if GSL cannot allocate a generator.
-  init(generator: NormalGenerator, seed: UInt64, slots: Int, steps: Int = 1, assets: Int = 1)
-    throws(RiskKernelsError)
-  {
+  ///   - sequence: the run's scrambled Sobol' sequence, built once per run and shared by its
+  ///     threads (`makeSobol`); built here when `nil`.
+  init(
+    generator: NormalGenerator, seed: UInt64, slots: Int, steps: Int = 1, assets: Int = 1,
+    sequence: SobolSequence? = nil
+  ) throws(RiskKernelsError) {
     self.generator = generator
     self.seed = seed
     if generator == .mt19937 {
@@ -118,7 +121,11 @@ struct NormalStream<Scalar: BLASScalar> {
           name: "steps × assets", value: Double(steps) * Double(assets),
           allowed: "≤ \(SobolSequence.maximumDimensions) with Sobol' points")
       }
-      sobol = try SobolSequence(dimensions: dimensions, scramble: seed)
+      if let sequence {
+        sobol = sequence
+      } else {
+        sobol = try SobolSequence(dimensions: dimensions, scramble: seed)
+      }
       bridge = BridgeConstruction(steps: steps)
       self.assets = assets
       doubles = Array(repeating: 0, count: dimensions)
@@ -171,6 +178,22 @@ struct NormalStream<Scalar: BLASScalar> {
       twister.fill(&doubles, 0..<take)
       left -= UInt64(take)
     }
+  }
+
+  /// The scrambled sequence of a Sobol' run of `steps` × `assets` dimensions (`nil` for the
+  /// other generators), to build once and hand to every thread's stream: the scramble costs
+  /// 64 parities per direction number and dimension.
+  static func makeSobol(
+    generator: NormalGenerator, seed: UInt64, steps: Int, assets: Int
+  ) throws(RiskKernelsError) -> SobolSequence? {
+    guard generator == .sobol else { return nil }
+    let (dimensions, overflow) = steps.multipliedReportingOverflow(by: assets)
+    guard !overflow, dimensions <= SobolSequence.maximumDimensions else {
+      throw .parameterOutOfRange(
+        name: "steps × assets", value: Double(steps) * Double(assets),
+        allowed: "≤ \(SobolSequence.maximumDimensions) with Sobol' points")
+    }
+    return try SobolSequence(dimensions: dimensions, scramble: seed)
   }
 
   /// SplitMix64's finaliser of the seed, xor the path: distinct paths get distinct seeds.

@@ -84,6 +84,10 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
     }
     let plan = SimulationPlan(model: model, settings: settings, observers: observers)
     try plan.checkObservedPrices()
+    // A Sobol' run's scrambled sequence, built once for all its threads.
+    let sobol = try NormalStream<Scalar>.makeSobol(
+      generator: settings.generator, seed: settings.seed, steps: settings.steps,
+      assets: model.dimension)
     let count = groups.count
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let workers = Swift.max(1, Swift.min(settings.threads ?? cores, count))
@@ -99,7 +103,7 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
       BLASThreads.withOneThread {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
           do throws(RiskKernelsError) {
-            var workspace = try BlockWorkspace(plan: plan, scratch: scratch)
+            var workspace = try BlockWorkspace(plan: plan, scratch: scratch, sobol: sobol)
             defer { workspace.recycle() }
             while true {
               let k = nextGroup.add(1, ordering: .relaxed).oldValue
