@@ -9,6 +9,9 @@ public struct CollateralizedLoan<Scalar: BLASScalar>: Sendable, Equatable {
   /// `CR > 0` (1.2: in default below 120% collateralisation).
   public let liquidationRatio: Scalar
 
+  /// A loan of `amount` against `collateral` units of each asset, in default at
+  /// `liquidationRatio` × `amount` of collateral value.
+  ///
   /// - Throws: `.parameterOutOfRange` for an amount or ratio that is not positive and finite,
   ///   or negative or all-zero collateral; `.nonFiniteInput`.
   public init(amount: Scalar, collateral: [Scalar], liquidationRatio: Scalar)
@@ -48,6 +51,8 @@ public struct LendingBook<Scalar: BLASScalar>: Sendable {
   public let model: CorrelatedGBM<Scalar>
   public let loans: [CollateralizedLoan<Scalar>]
 
+  /// A book of loans on the model's assets.
+  ///
   /// - Throws: `.dimensionMismatch` for collateral that does not have one entry per model asset;
   ///   `.parameterOutOfRange` for a loan already at or below its threshold at the spot (it is
   ///   in default now, not a risk to simulate).
@@ -139,6 +144,7 @@ public struct LendingRisk: Sendable, Equatable, Codable {
 
 /// One loan's simulated risk.
 public struct LoanRisk: Sendable, Equatable, Codable {
+  /// The loan amount L.
   public let amount: Double
   /// `C(0)`.
   public let collateralValue: Double

@@ -26,6 +26,7 @@ public struct LiquidationBook<Scalar: BLASScalar>: Sendable {
     public var asset: Int
     public var position: LeveragedPosition<Scalar>
 
+    /// Position `position` on the model's asset `asset`.
     public init(asset: Int, position: LeveragedPosition<Scalar>) {
       self.asset = asset
       self.position = position
@@ -35,6 +36,8 @@ public struct LiquidationBook<Scalar: BLASScalar>: Sendable {
   public let model: CorrelatedGBM<Scalar>
   public let positions: [Entry]
 
+  /// A book of positions on the model's assets.
+  ///
   /// - Throws: `.parameterOutOfRange` for a position on an asset the model does not have.
   public init(model: CorrelatedGBM<Scalar>, positions: [Entry]) throws(RiskKernelsError) {
     for (k, entry) in positions.enumerated() where !(0..<model.dimension).contains(entry.asset) {

@@ -29,8 +29,11 @@
 ///   a standard error comes from independent scramblings (`RandomizedQMC.run`), not
 ///   from one run's spread. Use a power of two paths per scrambling.
 public enum NormalGenerator: String, Sendable, CaseIterable, Codable {
+  /// Philox4x32-10 with Box–Muller (the default; random access, vectorised).
   case philox
+  /// GSL's Mersenne Twister with the ziggurat, one generator per path.
   case mt19937
+  /// Scrambled Sobol' points with Brownian-bridge construction (randomized QMC).
   case sobol
 }
 

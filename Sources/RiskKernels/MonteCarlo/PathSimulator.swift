@@ -31,6 +31,8 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
   /// own). Pass the same one to simulators you run many times, e.g. on every market update.
   public var scratch: SimulationScratch?
 
+  /// A simulator of `model` with `settings`, recording what `observers` ask for (nothing is
+  /// checked until a run).
   public init(
     model: CorrelatedGBM<Scalar>, settings: SimulationSettings,
     observers: PathObservers<Scalar> = PathObservers(), scratch: SimulationScratch? = nil

@@ -13,6 +13,8 @@ public struct RandomizedQMC: Sendable {
   /// R, the number of independent scramblings.
   public let replicates: Int
 
+  /// R independent scramblings (16 by default: a t interval with 15 degrees of freedom).
+  ///
   /// - Throws: `.parameterOutOfRange` unless `2 ≤ replicates ≤ 1024`.
   public init(replicates: Int = 16) throws(RiskKernelsError) {
     guard replicates >= 2, replicates <= 1024 else {

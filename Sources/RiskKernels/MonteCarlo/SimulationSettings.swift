@@ -21,6 +21,7 @@ public struct SimulationSettings: Sendable, Equatable {
   /// of steps and each exponentiation one SLEEF call. Results do not depend on it.
   public var blockPaths: Int?
 
+  /// The settings as given; `PathSimulator.run` checks them before drawing.
   public init(
     paths: Int, steps: Int, horizon: Double, seed: UInt64, antithetic: Bool = false,
     generator: NormalGenerator = .philox, threads: Int? = nil, blockPaths: Int? = nil

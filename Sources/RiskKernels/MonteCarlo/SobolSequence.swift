@@ -26,6 +26,7 @@ public struct SobolSequence: Sendable {
   /// Digits of the point index: points 0 ..< 2⁴⁸ (the simulator's path limit).
   static let indexBits = 48
 
+  /// D, the coordinates of each point.
   public let dimensions: Int
   /// The scrambling's seed; `nil` for the plain sequence.
   public let scramble: UInt64?
@@ -35,6 +36,8 @@ public struct SobolSequence: Sendable {
   /// The digital shift of each dimension (0 unscrambled).
   private let shifts: [UInt64]
 
+  /// The first `dimensions` of the Joe–Kuo sequence, scrambled from `scramble` (or plain).
+  ///
   /// - Throws: `.parameterOutOfRange` unless `1 ≤ dimensions ≤ maximumDimensions`.
   public init(dimensions: Int, scramble: UInt64? = nil) throws(RiskKernelsError) {
     guard dimensions >= 1, dimensions <= Self.maximumDimensions else {

@@ -20,12 +20,15 @@ public struct TailRisk<Scalar: BLASScalar>: Sendable, Equatable, Codable {
   /// independent scenarios: `TailStandardErrors`); `nil` where not computed (parametric,
   /// Cornish-Fisher, `EmpiricalVaR.fromSample`) or where the tail is too short to estimate them.
   public let valueAtRiskStandardError: Scalar?
+  /// The standard error of `expectedShortfall`, likewise.
   public let expectedShortfallStandardError: Scalar?
   /// The degrees of freedom of the standard errors when they come from a few independent
   /// estimates (R − 1 for R scramblings, `RandomizedQMC`): the intervals then use Student's t
   /// quantile instead of the normal's. `nil`: large-sample errors, normal intervals.
   public let standardErrorDegreesOfFreedom: Int?
 
+  /// The figures as given (no checks: a result type, built by the library's methods or by a
+  /// caller's own).
   public init(
     confidence: Double, valueAtRisk: Scalar, expectedShortfall: Scalar,
     valueAtRiskComponents: [Scalar]? = nil, expectedShortfallComponents: [Scalar]? = nil,

@@ -1,9 +1,12 @@
 /// A Monte Carlo estimate of an expectation with its standard error `s/√n` (`s` the sample
 /// standard deviation over the `n` independent samples: paths, or antithetic pairs).
 public struct MonteCarloEstimate: Sendable, Equatable, Codable {
+  /// The estimate: a sample mean.
   public var value: Double
+  /// Its standard error `s/√n` (NaN with fewer than two samples).
   public var standardError: Double
 
+  /// An estimate and its standard error.
   public init(value: Double, standardError: Double) {
     self.value = value
     self.standardError = standardError
