@@ -48,7 +48,9 @@ public struct CollateralizedLoan<Scalar: BLASScalar>: Sendable, Equatable {
 /// volatility, which is exact for single-asset collateral and an approximation that vanishes
 /// as the grid is refined for a basket (use daily steps or finer).
 public struct LendingBook<Scalar: BLASScalar>: Sendable {
+  /// The collateral assets' model.
   public let model: CorrelatedGBM<Scalar>
+  /// The loans, each on a basket of the model's assets.
   public let loans: [CollateralizedLoan<Scalar>]
 
   /// A book of loans on the model's assets.

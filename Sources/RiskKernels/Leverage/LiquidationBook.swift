@@ -24,6 +24,7 @@ public struct LiquidationBook<Scalar: BLASScalar>: Sendable {
   public struct Entry: Sendable, Equatable {
     /// The asset's index in the model.
     public var asset: Int
+    /// The position: side, leverage, maintenance margin and entry price.
     public var position: LeveragedPosition<Scalar>
 
     /// Position `position` on the model's asset `asset`.
@@ -33,7 +34,9 @@ public struct LiquidationBook<Scalar: BLASScalar>: Sendable {
     }
   }
 
+  /// The assets' model.
   public let model: CorrelatedGBM<Scalar>
+  /// The positions, each on one of the model's assets.
   public let positions: [Entry]
 
   /// A book of positions on the model's assets.

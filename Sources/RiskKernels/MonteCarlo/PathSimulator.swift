@@ -24,8 +24,11 @@ internal import Synchronization
 /// print(result.terminal[0].value, "±", result.terminal[0].standardError)
 /// ```
 public struct PathSimulator<Scalar: BLASScalar>: Sendable {
+  /// The model the paths follow.
   public let model: CorrelatedGBM<Scalar>
+  /// Paths, grid, horizon, seed, generator and threads.
   public var settings: SimulationSettings
+  /// What each run records.
   public var observers: PathObservers<Scalar>
   /// Where runs keep their large arrays between runs (`nil`: each run allocates and frees its
   /// own). Pass the same one to simulators you run many times, e.g. on every market update.

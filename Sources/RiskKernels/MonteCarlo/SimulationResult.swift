@@ -57,8 +57,11 @@ public struct SimulationResult<Scalar: BLASScalar>: Sendable {
 public struct PortfolioStatistics: Sendable, Equatable {
   /// V(0).
   public let initial: Double
+  /// `E[V(T)]`.
   public let terminal: MonteCarloEstimate
+  /// `E[minₜ V(t)]` over the grid and time 0 (with `extremes`).
   public let minimum: MonteCarloEstimate?
+  /// `E[maxₜ V(t)]` (with `extremes` and `maxima`).
   public let maximum: MonteCarloEstimate?
 }
 

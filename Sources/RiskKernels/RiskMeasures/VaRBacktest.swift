@@ -25,17 +25,31 @@ internal import RealModule
 public struct VaRBacktest: Sendable, Equatable, Codable {
   /// Basel traffic-light zone for the number of exceedances.
   public enum Zone: String, Sendable, Equatable, Codable {
-    case green, yellow, red
+    /// `P(X ≤ x) < 95%` for X ~ Bin(T, p).
+    case green
+    /// `95% ≤ P(X ≤ x) < 99.99%`.
+    case yellow
+    /// `P(X ≤ x) ≥ 99.99%`.
+    case red
   }
 
+  /// T, the days backtested.
   public let observations: Int
+  /// x, the days with `r_t < −VaR_t`.
   public let exceedances: Int
+  /// `T·p`, the exceedances a calibrated VaR has on average.
   public let expectedExceedances: Double
+  /// Kupiec's `LR_POF` and its χ²(1) p-value.
   public let kupiecStatistic: Double
+  /// The p-value of `kupiecStatistic`.
   public let kupiecPValue: Double
+  /// Christoffersen's `LR_ind` (χ²(1)).
   public let independenceStatistic: Double
+  /// The p-value of `independenceStatistic`.
   public let independencePValue: Double
+  /// `LR_cc = LR_POF + LR_ind` (χ²(2)).
   public let conditionalCoverageStatistic: Double
+  /// The p-value of `conditionalCoverageStatistic`.
   public let conditionalCoveragePValue: Double
   /// The Basel zone: green while the binomial probability of at most `x` exceedances is below
   /// 95%, red from 99.99% (for T = 250 at 99%: green 0–4, yellow 5–9, red ≥ 10).

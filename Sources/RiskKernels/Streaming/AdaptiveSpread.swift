@@ -20,10 +20,15 @@ public struct AdaptiveSpread<Scalar: BLASScalar>: Sendable, Equatable {
   /// `k > 0`.
   public let depth: Scalar
 
+  /// One update's quotes.
   public struct Quotes: Sendable, Equatable {
+    /// `r = S − qγσ²τ`, the mid adjusted for the inventory.
     public let reservationPrice: Scalar
+    /// `s = γσ²τ + (2/γ) ln(1 + γ/k)`, the bid–ask width.
     public let spread: Scalar
+    /// `r − s/2`.
     public let bid: Scalar
+    /// `r + s/2`.
     public let ask: Scalar
   }
 

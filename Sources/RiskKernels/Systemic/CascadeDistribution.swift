@@ -2,16 +2,25 @@
 public struct CascadeDistribution: Sendable, Equatable, Codable {
   /// One figure's mean (with its standard error) and upper quantiles over the paths.
   public struct Summary: Sendable, Equatable, Codable {
+    /// The mean over the paths, with its standard error.
     public let mean: MonteCarloEstimate
+    /// The 95% quantile over the paths.
     public let quantile95: Double
+    /// The 99% quantile over the paths.
     public let quantile99: Double
   }
 
+  /// The simulated paths.
   public let paths: Int
+  /// Rounds that closed a position.
   public let rounds: Summary
+  /// Positions closed.
   public let liquidatedPositions: Summary
+  /// `Σ margin·L` of the closed positions.
   public let liquidatedNotional: Summary
+  /// The pool's mid after the last round.
   public let finalPrice: Summary
+  /// `Σ max(0, −equity)` of the closed positions.
   public let badDebt: Summary
   /// Over the paths whose shock moved the price (`nil` when none did).
   public let amplification: Summary?

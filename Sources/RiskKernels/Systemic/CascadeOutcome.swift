@@ -2,12 +2,15 @@
 public struct CascadeOutcome<Scalar: BLASScalar>: Sendable, Equatable {
   /// Rounds that closed at least one position.
   public let rounds: Int
+  /// Positions closed, over all rounds.
   public let liquidatedPositions: Int
   /// `Σ margin·L` of the closed positions.
   public let liquidatedNotional: Scalar
   /// The pool's mid before the shock, after it, and after the last round.
   public let initialPrice: Scalar
+  /// The mid after the shock, before any liquidation.
   public let shockedPrice: Scalar
+  /// The mid after the last round.
   public let finalPrice: Scalar
   /// `Σ max(0, −equity)` over the closed positions: what the venue's insurance fund covers.
   public let badDebt: Scalar
@@ -31,7 +34,9 @@ public struct CascadeOutcome<Scalar: BLASScalar>: Sendable, Equatable {
 public struct CascadeRound<Scalar: BLASScalar>: Sendable, Equatable {
   /// The pool's mid at which the round's positions were found liquidated.
   public let price: Scalar
+  /// Longs closed in the round.
   public let longsClosed: Int
+  /// Shorts closed in the round.
   public let shortsClosed: Int
   /// `Σ_long u − Σ_short u`: base units sold into the pool (negative: bought from it).
   public let netUnitsSold: Scalar
@@ -40,5 +45,6 @@ public struct CascadeRound<Scalar: BLASScalar>: Sendable, Equatable {
   public let executionPrice: Scalar
   /// The pool's mid after the round's swap.
   public let priceAfter: Scalar
+  /// The round's `Σ max(0, −equity)`.
   public let badDebt: Scalar
 }

@@ -69,6 +69,8 @@ public struct CovarianceStress: Sendable, Equatable {
 
 /// A covariance after `CovarianceStress`, with the repair its correlation needed (`nil`: none).
 public struct StressedCovariance<T: BLASScalar>: Sendable, Equatable {
+  /// The stressed covariance, positive definite.
   public let covariance: Matrix<T>
+  /// Higham's repair of the stressed correlation, when it needed one.
   public let repair: MatrixRepair<T>?
 }

@@ -90,7 +90,9 @@ public struct WorstWindows: Sendable, Equatable {
 
 /// One historical stress window: rows `start … end` of the price history.
 public struct StressWindow<Scalar: BLASScalar>: Sendable, Equatable {
+  /// The price row the window starts on.
   public let start: Int
+  /// The price row it ends on (`start + window`).
   public let end: Int
   /// `Σᵢ eᵢrᵢ / Σᵢ eᵢ`.
   public let portfolioReturn: Scalar
