@@ -209,7 +209,7 @@ struct SimulateCommand: ParsableCommand {
     } catch {
       throw InputError(location: .flag(Self.flag(for: error)), message: "\(error)")
     }
-    var report = SimulationReport(
+    var report = try SimulationReport(
       replicates: results, quantiles: quantiles, model: gbm, horizonDays: horizonDays,
       calendar: calendar, precision: precision.rawValue,
       source: model ?? estimation.prices ?? "bundled example")

@@ -76,22 +76,22 @@ struct SimulationReport: Encodable {
   init<T: BLASScalar>(
     replicates results: [SimulationResult<T>], quantiles: [[T]], model: CorrelatedGBM<T>,
     horizonDays: Double, calendar: PriceCalendar, precision: String, source: String
-  ) {
+  ) throws {
     self.init(
       result: results[0], quantiles: quantiles, model: model, horizonDays: horizonDays,
       calendar: calendar, precision: precision, source: source)
-    func combined(_ part: (SimulationResult<T>) -> [MonteCarloEstimate]?) -> Statistics {
+    func combined(_ part: (SimulationResult<T>) -> [MonteCarloEstimate]?) throws -> Statistics {
       guard let first = part(results[0]) else { return Statistics(mean: [], standardError: []) }
-      let estimates = first.indices.map { i in
-        RandomizedQMC.estimate(results.map { part($0)![i].value })
+      let estimates = try first.indices.map { i in
+        try RandomizedQMC.estimate(results.map { part($0)![i].value })
       }
       return Statistics(mean: estimates.map(\.value), standardError: estimates.map(\.standardError))
     }
-    var t = combined { $0.terminal }
+    var t = try combined { $0.terminal }
     t.quantiles = terminal.quantiles
     terminal = t
-    minimum = combined { $0.minimum }
-    maximum = combined { $0.maximum }
+    minimum = try combined { $0.minimum }
+    maximum = try combined { $0.maximum }
     paths = results.reduce(0) { $0 + $1.settings.paths }
     sampler = "sobol"
     replicates = results.count

@@ -209,7 +209,7 @@ struct AccuracySuite: ParsableCommand {
         barriers: [Barrier(.asset(0), level: position.liquidationPrice, direction: .down)])
       let results = try RandomizedQMC(replicates: 16).run(
         PathSimulator(model: model, settings: settings(paths, seed: seed), observers: observers))
-      return RandomizedQMC.estimate(results.map { $0.barrierHits![0].continuous.value })
+      return try RandomizedQMC.estimate(results.map { $0.barrierHits![0].continuous.value })
     }
     print(
       "\nFirst passage of a \(Int(peer.leverage))× long, σ = \(peer.volatility), \(peer.steps) steps over \(Int((peer.horizonYears * 365).rounded())) days, to \(target * 100)% relative s.e. (QuantLib: \(String(format: "%.1f", peer.perPathSeconds * 1e6)) µs a path, P ≈ \(String(format: "%.4f", peer.continuous)))"

@@ -67,11 +67,14 @@ public struct RandomizedQMC: Sendable {
 
   /// The mean of the replicates' values and its standard error `s_R/√R` (a t interval with
   /// R − 1 degrees of freedom for so few values).
-  public static func estimate(_ values: [Double]) -> MonteCarloEstimate {
-    let r = Double(values.count)
+  ///
+  /// - Throws: `.insufficientData` for fewer than two values; `.nonFiniteInput`.
+  public static func estimate(_ values: [Double]) throws(RiskKernelsError) -> MonteCarloEstimate {
     guard values.count >= 2 else {
-      return MonteCarloEstimate(value: values.first ?? .nan, standardError: .nan)
+      throw .insufficientData(argument: "replicate values", required: 2, actual: values.count)
     }
+    try checkAllFinite(values, "replicate values")
+    let r = Double(values.count)
     let mean = values.reduce(0, +) / r
     let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
     return MonteCarloEstimate(value: mean, standardError: (squares / (r - 1) / r).squareRoot())
@@ -104,30 +107,32 @@ public struct RandomizedQMC: Sendable {
           "at least \(Int((Self.minimumTailPoints / (1 - confidence)).rounded(.up))) points per scrambling (\(Int(Self.minimumTailPoints)) in the tail) × \(replicates) scramblings"
       )
     }
+    let initial = try MonteCarloVaR.initialValue(
+      holdings: holdings, spot: model.spot, confidence: confidence)
     var risks: [TailRisk<T>] = []
     var valuesAtRisk: [Double] = []
     for r in 0..<replicates {
       let simulator = MonteCarloVaR.portfolioSimulator(
         model: model, holdings: holdings, settings: try self.settings(settings, replicate: r))
       let result = try simulator.run()
-      var initial: T = 0
-      for i in 0..<model.dimension { initial += holdings[i] * model.spot[i] }
-      var returns = (result.portfolioValues ?? []).map { ($0 - initial) / initial }
+      // The returns sorted once: VaR and ES both read them in rank order.
+      var sorted = (result.portfolioValues ?? []).map { Double(($0 - initial) / initial) }
       let risk = try MonteCarloVaR.portfolio(
         from: result, simulator: simulator, confidence: confidence)
-      // ES with the fractional tail: mass 1/n per point, np of it (not ⌈np⌉ points).
-      let expectedShortfall = Double(
-        try EmpiricalVaR.fromWeightedSample(
-          returns, weights: [Double](repeating: 1, count: returns.count), confidence: confidence
-        ).expectedShortfall)
-      // 0-based position np − ½ of the sorted returns, clamped to the sample.
-      let n = returns.count
-      let position = Swift.min(
-        Double(n - 1), Swift.max(0, Double(n) * (1 - confidence) - 0.5))
+      sorted.sort()
+      let n = sorted.count
+      let mass = Double(n) * (1 - confidence)  // np points' worth of tail
+      // VaR at the 0-based position np − ½, interpolated, clamped to the sample.
+      let position = Swift.min(Double(n - 1), Swift.max(0, mass - 0.5))
       let lower = Int(position)
-      let below = Double(select(&returns, rank: lower))
-      let above = lower + 1 < n ? Double(select(&returns, rank: lower + 1)) : below
-      let valueAtRisk = -(below + (position - Double(lower)) * (above - below))
+      let above = sorted[Swift.min(n - 1, lower + 1)]
+      let valueAtRisk = -(sorted[lower] + (position - Double(lower)) * (above - sorted[lower]))
+      // ES with the fractional tail: the k − 1 worst whole, the k-th for what np still lacks
+      // (`EmpiricalVaR.fromWeightedSample`'s rule with unit weights).
+      let k = EmpiricalVaR.tailCount(n: n, confidence: confidence)
+      var tail = 0.0
+      for j in 0..<(k - 1) { tail += sorted[j] }
+      let expectedShortfall = -(tail + (mass - Double(k - 1)) * sorted[k - 1]) / mass
       valuesAtRisk.append(valueAtRisk)
       let scale = risk.valueAtRisk != 0 ? valueAtRisk / Double(risk.valueAtRisk) : 0
       let esScale =
@@ -141,8 +146,8 @@ public struct RandomizedQMC: Sendable {
             T(Double($0) * esScale)
           }))
     }
-    let valueAtRisk = Self.estimate(valuesAtRisk)
-    let shortfall = Self.estimate(risks.map { Double($0.expectedShortfall) })
+    let valueAtRisk = try Self.estimate(valuesAtRisk)
+    let shortfall = try Self.estimate(risks.map { Double($0.expectedShortfall) })
     func averaged(_ parts: (TailRisk<T>) -> [T]?) -> [T]? {
       guard let first = parts(risks[0]) else { return nil }
       var sum = [Double](repeating: 0, count: first.count)

@@ -119,17 +119,12 @@ public struct SobolSequence: Sendable {
 
   /// Point k's coordinates in (0, 1): the centre of its cell of width 2⁻⁵³, so never 0 or 1.
   ///
-  /// - Precondition: `0 ≤ k < 2⁴⁸` and `out.count ≥ dimensions`.
-  public func point(_ k: Int, into out: inout [Double]) {
-    precondition(k >= 0 && k < 1 << Self.indexBits, "Sobol' point index")
-    for j in 0..<dimensions { out[j] = Self.uniform(digits(point: UInt64(k), dimension: j)) }
-  }
-
-  /// Point k's coordinates (`point(_:into:)`).
-  public func point(_ k: Int) -> [Double] {
-    var out = [Double](repeating: 0, count: dimensions)
-    point(k, into: &out)
-    return out
+  /// - Throws: `.parameterOutOfRange` unless `0 ≤ k < 2⁴⁸`.
+  public func point(_ k: Int) throws(RiskKernelsError) -> [Double] {
+    guard k >= 0, k < 1 << Self.indexBits else {
+      throw .parameterOutOfRange(name: "point", value: Double(k), allowed: "0 ..< 2⁴⁸")
+    }
+    return (0..<dimensions).map { Self.uniform(digits(point: UInt64(k), dimension: $0)) }
   }
 
   @inline(__always)

@@ -36,7 +36,7 @@ import Testing
   func scrambledNet() throws {
     let sequence = try SobolSequence(dimensions: 40, scramble: 99)
     let n = 4096
-    let points = (0..<n).map { sequence.point($0) }
+    let points = try (0..<n).map { try sequence.point($0) }
     for j in [0, 1, 7, 39] {
       var seen = Set<Int>()
       for p in points { seen.insert(Int(p[j] * Double(n))) }
@@ -75,11 +75,14 @@ import Testing
     let a = try SobolSequence(dimensions: 8, scramble: 1)
     let b = try SobolSequence(dimensions: 8, scramble: 1)
     let c = try SobolSequence(dimensions: 8, scramble: 2)
-    #expect(a.point(12345) == b.point(12345))
-    #expect(a.point(12345) != c.point(12345))
-    #expect(a.point(0) != [Double](repeating: 0, count: 8))
+    #expect(try a.point(12345) == b.point(12345))
+    #expect(try a.point(12345) != c.point(12345))
+    #expect(try a.point(0) != [Double](repeating: 0, count: 8))
     for k in [0, 1, 2, 1 << 20, (1 << 48) - 1] {
-      #expect(a.point(k).allSatisfy { $0 > 0 && $0 < 1 })
+      #expect(try a.point(k).allSatisfy { $0 > 0 && $0 < 1 })
+    }
+    for bad in [-1, 1 << 48] {
+      #expect(throws: RiskKernelsError.self) { try a.point(bad) }
     }
     #expect(throws: RiskKernelsError.self) { try SobolSequence(dimensions: 0) }
     #expect(throws: RiskKernelsError.self) { try SobolSequence(dimensions: 4097) }
@@ -124,7 +127,7 @@ import Testing
       PathSimulator(model: model(), settings: settings))
     let m = try model()
     for i in 0..<3 {
-      let e = RandomizedQMC.estimate(results.map { $0.terminal[i].value })
+      let e = try RandomizedQMC.estimate(results.map { $0.terminal[i].value })
       let exact = m.spot[i] * Foundation.exp(m.drift[i])
       #expect(abs(e.value - exact) < 4 * e.standardError, "asset \(i): \(e) vs \(exact)")
       #expect(e.standardError < 0.2 * results[0].terminal[i].standardError)
@@ -135,7 +138,7 @@ import Testing
       PathSimulator(
         model: floatModel,
         settings: SimulationSettings(paths: 8 * 1024, steps: 2, horizon: 1, seed: 1)))
-    let e = RandomizedQMC.estimate(float.map { $0.terminal[0].value })
+    let e = try RandomizedQMC.estimate(float.map { $0.terminal[0].value })
     #expect(abs(e.value - 100 * Foundation.exp(0.05)) < 4 * e.standardError + 1e-4, "\(e)")
   }
 
@@ -183,7 +186,7 @@ import Testing
           model: model(),
           settings: SimulationSettings(
             paths: 16 * perReplicate, steps: 4, horizon: 1, seed: 8), observers: observers))
-      return RandomizedQMC.estimate(results.map { $0.portfolio!.terminal.value }).standardError
+      return try RandomizedQMC.estimate(results.map { $0.portfolio!.terminal.value }).standardError
     }
     let small = try error(1 << 10)
     let large = try error(1 << 14)
@@ -218,6 +221,8 @@ import Testing
       try standardNormals(count: 4, seed: 1, generator: .sobol, as: Double.self)
     }
     #expect(throws: RiskKernelsError.self) { try RandomizedQMC(replicates: 1) }
+    #expect(throws: RiskKernelsError.self) { try RandomizedQMC.estimate([1]) }
+    #expect(throws: RiskKernelsError.self) { try RandomizedQMC.estimate([1, .nan]) }
     #expect(throws: RiskKernelsError.self) {
       try RandomizedQMC(replicates: 16).settings(
         SimulationSettings(paths: 1000, steps: 1, horizon: 1, seed: 1), replicate: 0)
