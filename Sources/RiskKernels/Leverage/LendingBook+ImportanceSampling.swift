@@ -34,19 +34,10 @@ extension LendingBook {
     let a = (0..<d).map { Double(loan.collateral[$0]) * Double(model.spot[$0]) / value }
     let threshold = Double(loan.liquidationRatio * loan.amount)
     let horizon = settings.horizon
-    var variance = 0.0
-    var drift = 0.0
-    for i in 0..<d where a[i] != 0 {
-      let sigma = Double(model.volatility[i])
-      drift += a[i] * (Double(model.drift[i]) - sigma * sigma / 2) * horizon
-      for j in 0..<d where a[j] != 0 {
-        variance +=
-          a[i] * a[j] * sigma * Double(model.volatility[j]) * Double(model.correlation[i, j])
-      }
-    }
-    let s = (variance * horizon).squareRoot()
     let theta =
-      shiftSize ?? Swift.min(10, Swift.max(0, (drift - Double.log(threshold / value)) / s))
+      shiftSize
+      ?? MeanShift.size(
+        reaching: Double.log(threshold / value), model: model, direction: a, horizon: horizon)
     let shift = MeanShift(model: model, direction: a, size: theta, horizon: horizon)
     let sums = try WeightedBarrierObserver.run(
       Barrier(

@@ -44,16 +44,14 @@ extension LiquidationBook {
         meanWeight: MonteCarloEstimate(value: 1, standardError: 0))
     }
     let horizon = settings.horizon
-    let sigma = Double(model.volatility[i])
-    let nu = Double(model.drift[i]) - sigma * sigma / 2
-    let distance = Double.log(price / Double(spot))  // ℓ
-    let deviation = sigma * horizon.squareRoot()
-    let theta =
-      shiftSize
-      ?? Swift.min(
-        10, Swift.max(0, (long ? nu * horizon - distance : distance - nu * horizon) / deviation))
     var direction = [Double](repeating: 0, count: model.dimension)
     direction[i] = long ? 1 : -1
+    let distance = Double.log(price / Double(spot))  // ℓ; along a = −eᵢ for a short: −ℓ
+    let theta =
+      shiftSize
+      ?? MeanShift.size(
+        reaching: long ? distance : -distance, model: model, direction: direction,
+        horizon: horizon)
     let shift = MeanShift(model: model, direction: direction, size: theta, horizon: horizon)
     let sums = try WeightedBarrierObserver.run(
       Barrier(.asset(i), level: level, direction: long ? .down : .up), model: model,

@@ -116,13 +116,7 @@ struct WeightedSums: Sendable, Equatable {
 
   /// The mean and standard error of quantity `k` (0 grid, 1 continuous, 2 weight, 3 shortfall).
   func estimate(_ k: Int) -> MonteCarloEstimate {
-    let n = Double(count)
-    guard count > 1 else {
-      return MonteCarloEstimate(value: count == 1 ? sums[2 * k] : 0, standardError: .nan)
-    }
-    let mean = sums[2 * k] / n
-    let variance = Swift.max(0, sums[2 * k + 1] - n * mean * mean) / (n - 1)
-    return MonteCarloEstimate(value: mean, standardError: (variance / n).squareRoot())
+    MonteCarloEstimate(sum: sums[2 * k], squares: sums[2 * k + 1], count: count)
   }
 }
 

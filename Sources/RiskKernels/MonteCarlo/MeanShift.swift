@@ -57,6 +57,28 @@ struct MeanShift: Sendable, Equatable {
     self.centre = centre
   }
 
+  /// The default θ that puts a threshold at the shifted mean: `(νT − ℓ)/s`, clamped to
+  /// [0, 10], with `νT = Σ aᵢ(μᵢ − σᵢ²/2)T` the linearised log-value's mean, ℓ the threshold's
+  /// log-distance along a (`ln(B/S₀)` for a fall, its negative for a rise with a = −eᵢ) and
+  /// `s = √(T aᵀΣa)`; 0 when s is.
+  static func size<Scalar: BLASScalar>(
+    reaching distance: Double, model: CorrelatedGBM<Scalar>, direction a: [Double],
+    horizon: Double
+  ) -> Double {
+    var (drift, variance) = (0.0, 0.0)
+    for i in a.indices where a[i] != 0 {
+      let sigma = Double(model.volatility[i])
+      drift += a[i] * (Double(model.drift[i]) - sigma * sigma / 2) * horizon
+      for j in a.indices where a[j] != 0 {
+        variance +=
+          a[i] * a[j] * sigma * Double(model.volatility[j]) * Double(model.correlation[i, j])
+      }
+    }
+    let s = (variance * horizon).squareRoot()
+    guard s > 0, s.isFinite else { return 0 }
+    return Swift.min(10, Swift.max(0, (drift - distance) / s))
+  }
+
   /// The model with the drifts raised by `driftShift`.
   func shifted<Scalar: BLASScalar>(_ model: CorrelatedGBM<Scalar>) throws(RiskKernelsError)
     -> CorrelatedGBM<Scalar>

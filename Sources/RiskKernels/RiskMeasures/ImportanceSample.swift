@@ -66,9 +66,6 @@ public struct ImportanceSample<Scalar: BLASScalar>: Sendable {
       sum += v
       squares += v * v
     }
-    let count = Double(Swift.max(1, n))
-    let mean = sum / count
-    let variance = n > 1 ? Swift.max(0, squares - count * mean * mean) / (count - 1) : 0
-    return MonteCarloEstimate(value: mean, standardError: (variance / count).squareRoot())
+    return MonteCarloEstimate(sum: sum, squares: squares, count: n)
   }
 }

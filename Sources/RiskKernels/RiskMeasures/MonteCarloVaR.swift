@@ -190,8 +190,9 @@ public enum MonteCarloVaR {
     }
   }
 
-  /// `V₀ = Σ hᵢ Sᵢ(0)` after checking the confidence and the holdings.
-  private static func initialValue<T: BLASScalar>(
+  /// `V₀ = Σ hᵢ Sᵢ(0)` after checking the confidence and the holdings (also the importance-
+  /// sampled and RQMC forms' check).
+  static func initialValue<T: BLASScalar>(
     holdings: [T], spot: [T], confidence: Double
   ) throws(RiskKernelsError) -> T {
     try checkConfidence(confidence)

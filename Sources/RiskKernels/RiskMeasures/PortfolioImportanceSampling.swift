@@ -31,6 +31,8 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
   public let holdings: [Scalar]
   /// The shift and its likelihood ratios.
   let shift: MeanShift
+  /// `V₀ = Σ hᵢSᵢ(0)`, summed as `MonteCarloVaR` sums it.
+  let initialValue: Scalar
 
   /// The shift for `confidence`'s tail, and the simulator that draws under it.
   ///
@@ -51,9 +53,8 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
     model: CorrelatedGBM<Scalar>, holdings: [Scalar], settings: SimulationSettings,
     confidence: Double, shiftSize: Double? = nil, scratch: SimulationScratch? = nil
   ) throws(RiskKernelsError) {
-    try checkConfidence(confidence)
-    try checkCount(holdings, model.dimension, "holdings")
-    try checkAllFinite(holdings, "holdings")
+    let initial = try MonteCarloVaR.initialValue(
+      holdings: holdings, spot: model.spot, confidence: confidence)
     guard !settings.antithetic else {
       throw .parameterOutOfRange(
         name: "antithetic", value: 1, allowed: "false with importance sampling")
@@ -64,12 +65,7 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
       throw .parameterOutOfRange(name: "shiftSize", value: theta, allowed: "0 … 10")
     }
     let d = model.dimension
-    let initial = Self.initialValue(model: model, holdings: holdings)
-    guard initial > 0 else {
-      throw .parameterOutOfRange(
-        name: "portfolio value Σ hᵢ Sᵢ(0)", value: initial, allowed: "> 0")
-    }
-    let a = (0..<d).map { Double(holdings[$0]) * Double(model.spot[$0]) / initial }
+    let a = (0..<d).map { Double(holdings[$0]) * Double(model.spot[$0]) / Double(initial) }
     let shift = MeanShift(model: model, direction: a, size: theta, horizon: settings.horizon)
     var observers = PathObservers<Scalar>(keepTerminalPrices: true, extremes: false)
     observers.moments = false
@@ -78,6 +74,7 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
     self.model = model
     self.holdings = holdings
     self.shift = shift
+    self.initialValue = initial
   }
 
   /// θ, the shift in standard deviations of the linearised return (0 when it has none).
@@ -109,13 +106,12 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
     else {
       throw .invalidPartial(reason: "the result does not hold the simulator's terminal prices")
     }
-    let initial = Self.initialValue(model: model, holdings: holdings)
     var returns = [Scalar](repeating: 0, count: n)
     for i in 0..<d {
       let h = holdings[i]
       for k in 0..<n { returns[k] += h * prices.storage[k + i * n] }
     }
-    let value0 = Scalar(initial)
+    let value0 = initialValue
     for k in 0..<n { returns[k] = (returns[k] - value0) / value0 }
     // The scores aᵀX/s column by column, with SLEEF's vector log: N·d logs are most of a small
     // run's cost otherwise.
@@ -139,11 +135,6 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
       scale: holdings.map { $0 / value0 })
   }
 
-  private static func initialValue(model: CorrelatedGBM<Scalar>, holdings: [Scalar]) -> Double {
-    var initial = 0.0
-    for i in 0..<model.dimension { initial += Double(holdings[i]) * Double(model.spot[i]) }
-    return initial
-  }
 }
 
 extension MonteCarloVaR {

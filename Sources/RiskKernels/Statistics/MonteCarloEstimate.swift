@@ -11,6 +11,20 @@ public struct MonteCarloEstimate: Sendable, Equatable, Codable {
     self.value = value
     self.standardError = standardError
   }
+
+  /// The sample mean of n values from their sum and sum of squares, with `s/√n` (NaN for
+  /// n < 2). For bounded or moderate values (probabilities, likelihood ratios); sums merged
+  /// from far-apart means go through `MomentAccumulator` instead.
+  init(sum: Double, squares: Double, count n: Int) {
+    let count = Double(Swift.max(1, n))
+    let mean = n > 0 ? sum / count : 0
+    guard n > 1 else {
+      self.init(value: mean, standardError: .nan)
+      return
+    }
+    let variance = Swift.max(0, squares - count * mean * mean) / (count - 1)
+    self.init(value: mean, standardError: (variance / count).squareRoot())
+  }
 }
 
 /// Mean and sum of squared deviations of a set of samples (from `ShiftedSums`); two
