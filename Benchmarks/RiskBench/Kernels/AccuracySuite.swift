@@ -145,12 +145,22 @@ struct AccuracySuite: ParsableCommand {
         ("Sobol' RQMC × 16", 16 * 4096, sobol),
       ] as [(String, Int, (Int, UInt64) throws -> Figures)] {
         if let only, !method.hasPrefix(only) { continue }
-        let pilot = try draw(pilotPaths, 1)
-        var needed = Int(
-          (Double(pilotPaths) * pow(pilot.relativeError / peers.targetRelativeError, 2))
-            .rounded(.up))
-        if quick { needed = min(needed, 20_000) }
-        needed = max(needed, 256)  // below this the asymptotic errors are not to be trusted
+        // N = N₀ (r₀/target)^β. β = 2 for plain and Sobol' (error ∝ N^−½ at these sizes).
+        // Importance sampling's post-strata grow with N (K = N/64), so its error falls as
+        // N^−α with α between ½ and 1: from the pilot, then four steps with β = 1.5, which
+        // converge for any such α.
+        func paths(from n: Int, error: Double, power: Double = 2) -> Int {
+          var needed = Int(
+            (Double(n) * pow(error / peers.targetRelativeError, power)).rounded(.up))
+          if quick { needed = min(needed, 20_000) }
+          return max(needed, 256)  // below this the asymptotic errors are not to be trusted
+        }
+        var needed = paths(from: pilotPaths, error: try draw(pilotPaths, 1).relativeError)
+        if method.hasPrefix("importance") {
+          for _ in 0..<4 {
+            needed = paths(from: needed, error: try draw(needed, 1).relativeError, power: 1.5)
+          }
+        }
         if method.hasPrefix("Sobol") { needed = Self.sobolPaths(needed) }
         if plainPaths == 0 { plainPaths = needed }
         var achieved = 0.0

@@ -80,7 +80,7 @@ public struct LiquidationSweep: Sendable, Equatable {
       throw .parameterOutOfRange(
         name: "volatility[\(i)]", value: volatility[i], allowed: "> 0, finite")
     }
-    let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+    let workers = threads ?? Backend.processorCount
     guard (1...1024).contains(workers) else {
       throw .parameterOutOfRange(name: "threads", value: Double(workers), allowed: "1...1024")
     }

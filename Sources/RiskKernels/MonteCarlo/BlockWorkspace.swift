@@ -406,9 +406,13 @@ struct BlockWorkspace<Scalar: BLASScalar> {
         at: first)
     }
     if observers.keepTerminalPrices {
+      // Asset-major into the group's columns, through spans (no uniqueness check per element).
       let (first, stride) = (blockStart - tally.firstPath, tally.pathCount)
-      for p in 0..<count {
-        for i in 0..<d { tally.terminalPrices[i * stride + first + p] = logPrice[i + p * d] }
+      let source = logPrice.span
+      var kept = tally.terminalPrices.mutableSpan
+      for i in 0..<d {
+        let column = i * stride + first
+        for p in 0..<count { kept[column + p] = source[i + p * d] }
       }
     }
     if !plan.custom.isEmpty {

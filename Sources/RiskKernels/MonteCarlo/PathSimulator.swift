@@ -94,7 +94,7 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
       generator: settings.generator, seed: settings.seed, steps: settings.steps,
       assets: model.dimension)
     let count = groups.count
-    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cores = Backend.processorCount
     let workers = Swift.max(1, Swift.min(settings.threads ?? cores, count))
     let tallies = Mutex<[GroupTally<Scalar>?]>(Array(repeating: nil, count: count))
     let reduction = NodeReduction(

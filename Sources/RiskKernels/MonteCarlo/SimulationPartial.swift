@@ -69,6 +69,7 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
   static func concatenatedAssetMajor(_ arrays: [[Scalar]], pathCounts: [Int], assets d: Int)
     -> [Scalar]
   {
+    if arrays.count == 1 { return arrays[0] }  // one group: already in order, no copy
     var out = [Scalar](repeating: 0, count: pathCounts.reduce(0, +) * d)
     var at = 0
     for i in 0..<d {

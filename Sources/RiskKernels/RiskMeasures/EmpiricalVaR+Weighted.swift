@@ -20,7 +20,8 @@
 /// s.e.(ES)  = s.d.(w (q − x)⁺) / (√N p)
 /// ```
 /// over the window `lo, hi = J ∓ m`, `m = ⌊√(J+1)⌋` ranks (Siddiqui 1960's spacing estimate of
-/// the density). With unit weights these are `TailStandardErrors`' formulas.
+/// the density), the variances over N − 1. With unit weights these are `TailStandardErrors`'
+/// formulas to O(1/N).
 extension EmpiricalVaR {
   /// VaR and ES of `returns` weighted by `weights` (likelihood ratios, mean about 1), with their
   /// standard errors.
@@ -35,8 +36,8 @@ extension EmpiricalVaR {
   ) throws(RiskKernelsError) -> TailRisk<T> {
     try checkWeightedSample(returns, weights: weights, confidence: confidence)
     return weightedAllocate(
-      totals: returns, weights: weights, assets: 0, confidence: confidence,
-      contribution: { _, _ in 0 })
+      totals: returns, order: ascendingOrder(returns), weights: weights, assets: 0,
+      confidence: confidence, contribution: { _, _ in 0 })
   }
 
   static func checkWeightedSample<T: BLASScalar>(
@@ -54,21 +55,30 @@ extension EmpiricalVaR {
     }
   }
 
+  /// The indices of `totals` in ascending order of their values, ties by index: one order
+  /// whatever the sort's algorithm, so the figures are the same bits however they were reached.
+  /// (A sort of (value, index) pairs: a third of the time of indices compared through the
+  /// array.)
+  static func ascendingOrder<T: BLASScalar>(_ totals: [T]) -> [Int] {
+    var pairs = totals.indices.map { (value: totals[$0], index: $0) }
+    pairs.sort { $0.value < $1.value || ($0.value == $1.value && $0.index < $1.index) }
+    return pairs.map(\.index)
+  }
+
   /// The weighted figures with Euler components (`d > 0`): ES's are the tail's weighted mean
   /// contributions, summing exactly to ES; VaR's the weighted mean contributions over the
-  /// window `J ∓ m`, rescaled to sum to VaR. Inputs already checked.
+  /// window `J ∓ m`, rescaled to sum to VaR. Inputs already checked; `order` is
+  /// `ascendingOrder(totals)`. With `strata` the weights are post-stratified (`c_h·wₖ`) and the
+  /// standard errors are the strata's (`PostStratification`).
   static func weightedAllocate<T: BLASScalar>(
-    totals: [T], weights: [Double], assets d: Int, confidence: Double,
-    contribution: (_ row: Int, _ asset: Int) -> T
+    totals: [T], order: [Int], weights: [Double], strata: PostStratification? = nil,
+    assets d: Int, confidence: Double, contribution: (_ row: Int, _ asset: Int) -> T
   ) -> TailRisk<T> {
     let n = totals.count
     let p = 1 - confidence
     let target = Double(n) * p
     // The ceiling's guard of `tailCount`: N·p a hair above an integer counts as that integer.
     let reach = target - 1e-9 * Swift.max(1, target)
-    let order = (0..<n).sorted {
-      totals[$0] < totals[$1] || (totals[$0] == totals[$1] && $0 < $1)
-    }
     var cumulative = [Double](repeating: 0, count: n)
     var running = 0.0
     var rank = n - 1
@@ -118,28 +128,35 @@ extension EmpiricalVaR {
     }
 
     // Standard errors from the sample variances of w·1{x ≤ q} and w·(q − x)⁺ (both zero above
-    // the quantile, so only ranks ≤ J contribute).
-    let count = Double(n)
-    var (indicatorSquares, excess, excessSquares) = (0.0, 0.0, 0.0)
+    // the quantile, so only ranks ≤ J contribute), within each stratum when post-stratified.
+    let sizes = strata?.sizes ?? [n]
+    var (indicator, indicatorSquares) = (
+      [Double](repeating: 0, count: sizes.count), [Double](repeating: 0, count: sizes.count)
+    )
+    var (excess, excessSquares) = (indicator, indicatorSquares)
     for j in 0...rank {
-      let w = weights[order[j]]
-      indicatorSquares += w * w
-      let e = w * (quantile - Double(totals[order[j]]))
-      excess += e
-      excessSquares += e * e
+      let k = order[j]
+      let h = strata?.stratum[k] ?? 0
+      let w = weights[k]
+      indicator[h] += w
+      indicatorSquares[h] += w * w
+      let e = w * (quantile - Double(totals[k]))
+      excess[h] += e
+      excessSquares[h] += e * e
     }
-    let mass = cumulative[rank] / count
-    let indicatorVariance = Swift.max(0, indicatorSquares / count - mass * mass)
-    let excessMean = excess / count
-    let excessVariance = Swift.max(0, excessSquares / count - excessMean * excessMean)
+    let indicatorVariance = PostStratification.varianceOfMean(
+      sizes: sizes, sums: indicator, squares: indicatorSquares)
+    let excessVariance = PostStratification.varianceOfMean(
+      sizes: sizes, sums: excess, squares: excessSquares)
+    let count = Double(n)
     var varError: T?
     let spread = Double(totals[order[hi]]) - Double(totals[order[lo]])
     let between = cumulative[hi] - cumulative[lo]  // n·(F̂(x₍hi₎) − F̂(x₍lo₎))
     if hi > lo, spread > 0, between > 0 {
       let density = between / count / spread
-      varError = T((indicatorVariance / count).squareRoot() / density)
+      varError = T(indicatorVariance.squareRoot() / density)
     }
-    let esError: T? = rank >= 1 ? T((excessVariance / count).squareRoot() / p) : nil
+    let esError: T? = rank >= 1 ? T(excessVariance.squareRoot() / p) : nil
     return TailRisk(
       confidence: confidence, valueAtRisk: T(valueAtRisk), expectedShortfall: T(expectedShortfall),
       valueAtRiskComponents: d > 0 ? varComponents : nil,

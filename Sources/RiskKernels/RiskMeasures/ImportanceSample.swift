@@ -13,10 +13,27 @@ public struct ImportanceSample<Scalar: BLASScalar>: Sendable {
   let prices: Matrix<Scalar>
   let spot: [Scalar]
   let scale: [Scalar]
+  /// The paths by ascending return (`EmpiricalVaR.ascendingOrder`), sorted once for every
+  /// confidence level asked of the sample.
+  let order: [Int]
+  /// The post-strata on the linearised return (`nil`: none), and each path's weight times its
+  /// stratum's factor `c_h·wₖ`, which every estimate uses.
+  let stratification: PostStratification?
+  let estimateWeights: [Double]
 
   init(
-    returns: [Scalar], weights: [Double], prices: Matrix<Scalar>, spot: [Scalar], scale: [Scalar]
+    returns: [Scalar], weights: [Double], stratification: PostStratification? = nil,
+    prices: Matrix<Scalar>, spot: [Scalar], scale: [Scalar]
   ) {
+    self.order = EmpiricalVaR.ascendingOrder(returns)
+    self.stratification = stratification
+    if let stratification {
+      estimateWeights = weights.indices.map {
+        weights[$0] * stratification.factors[stratification.stratum[$0]]
+      }
+    } else {
+      estimateWeights = weights
+    }
     self.returns = returns
     self.weights = weights
     self.prices = prices
@@ -39,10 +56,27 @@ public struct ImportanceSample<Scalar: BLASScalar>: Sendable {
     return squares > 0 ? sum * sum / squares : 0
   }
 
-  /// `P(R ≤ x) = (1/N) Σ wₖ 1{Rₖ ≤ x}` with its standard error.
+  /// The number of post-strata on the linearised return the estimates use (1: none;
+  /// `PortfolioImportanceSampling.strata`).
+  public var strata: Int { stratification?.sizes.count ?? 1 }
+
+  /// `P(R ≤ x) = (1/N) Σ c_h wₖ 1{Rₖ ≤ x}` with its standard error (post-stratified as the
+  /// tail risk is).
   public func probability(atOrBelow x: Scalar) -> MonteCarloEstimate {
-    Self.mean(
-      returns.indices.lazy.map { self.returns[$0] <= x ? self.weights[$0] : 0 }, returns.count)
+    let sizes = stratification?.sizes ?? [returns.count]
+    var (sums, squares) = (
+      [Double](repeating: 0, count: sizes.count), [Double](repeating: 0, count: sizes.count)
+    )
+    var total = 0.0
+    for k in returns.indices where returns[k] <= x {
+      let (h, y) = (stratification?.stratum[k] ?? 0, estimateWeights[k])
+      sums[h] += y
+      squares[h] += y * y
+      total += y
+    }
+    let variance = PostStratification.varianceOfMean(sizes: sizes, sums: sums, squares: squares)
+    return MonteCarloEstimate(
+      value: total / Double(returns.count), standardError: variance.squareRoot())
   }
 
   /// VaR and ES at `confidence` from the weighted sample
@@ -52,10 +86,13 @@ public struct ImportanceSample<Scalar: BLASScalar>: Sendable {
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
   public func tailRisk(confidence: Double) throws(RiskKernelsError) -> TailRisk<Scalar> {
-    try EmpiricalVaR.checkWeightedSample(returns, weights: weights, confidence: confidence)
+    // The returns and weights were checked finite (and the weights are exponentials) when the
+    // sample was made.
+    try checkConfidence(confidence)
     let n = returns.count
     return EmpiricalVaR.weightedAllocate(
-      totals: returns, weights: weights, assets: spot.count, confidence: confidence,
+      totals: returns, order: order, weights: estimateWeights, strata: stratification,
+      assets: spot.count, confidence: confidence,
       contribution: { scale[$1] * (prices.storage[$0 + $1 * n] - spot[$1]) })
   }
 

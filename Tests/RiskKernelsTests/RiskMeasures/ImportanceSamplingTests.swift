@@ -6,9 +6,9 @@ import Testing
 @Suite struct ImportanceSamplingTests {
   typealias Lognormal = TailStandardErrorsTests.Lognormal
 
-  func lognormalSampling(paths: Int, confidence: Double, seed: UInt64, threads: Int? = 1)
-    throws -> PortfolioImportanceSampling<Double>
-  {
+  func lognormalSampling(
+    paths: Int, confidence: Double, seed: UInt64, threads: Int? = 1, strata: Int? = nil
+  ) throws -> PortfolioImportanceSampling<Double> {
     let l = Lognormal()
     let model = try CorrelatedGBM<Double>(
       spot: [100], drift: [l.mu], volatility: [l.sigma], correlation: Matrix([[1]]))
@@ -16,7 +16,7 @@ import Testing
       model: model, holdings: [1],
       settings: SimulationSettings(
         paths: paths, steps: 1, horizon: l.horizon, seed: seed, threads: threads),
-      confidence: confidence)
+      confidence: confidence, strata: strata)
   }
 
   /// Four correlated assets with a short, like a small book.
@@ -128,13 +128,17 @@ import Testing
     #expect(e < plainES / 2, "IS \(e) vs plain \(plainES)")
   }
 
-  @Test("Coverage: over 200 seeds the IS 95% intervals hold the closed-form VaR and ES 90–99%")
-  func coverage() throws {
+  @Test(
+    "Coverage: over 200 seeds the IS 95% intervals hold the closed-form VaR and ES 90–99%, with the automatic post-strata (31) and without",
+    arguments: [nil, 1])
+  func coverage(strata: Int?) throws {
     let exact = try Lognormal().exact(confidence: 0.99)
     var (coveredVaR, coveredES) = (0, 0)
     for seed in 0..<200 {
-      let risk = try lognormalSampling(paths: 2_000, confidence: 0.99, seed: UInt64(500 + seed))
-        .run().tailRisk(confidence: 0.99)
+      let sampling = try lognormalSampling(
+        paths: 2_000, confidence: 0.99, seed: UInt64(500 + seed), strata: strata)
+      #expect(sampling.strata == (strata ?? 31))
+      let risk = try sampling.run().tailRisk(confidence: 0.99)
       if try #require(try risk.valueAtRiskInterval()).contains(exact.valueAtRisk) {
         coveredVaR += 1
       }
@@ -181,6 +185,57 @@ import Testing
     #expect(
       abs(Double(float.expectedShortfall) - sampled.expectedShortfall)
         < 1e-3 * sampled.expectedShortfall)
+  }
+
+  @Test(
+    "Post-strata: on a book the s.e. of VaR and ES fall at least 2× against none, and the figures agree"
+  )
+  func postStrata() throws {
+    let (model, holdings) = try book(Double.self)
+    let settings = SimulationSettings(paths: 20_000, steps: 1, horizon: 1.0 / 365, seed: 3)
+    func risk(strata: Int?) throws -> TailRisk<Double> {
+      let sampling = try PortfolioImportanceSampling(
+        model: model, holdings: holdings, settings: settings, confidence: 0.99, strata: strata)
+      let sample = try sampling.run()
+      #expect(sample.strata == (strata ?? 312))
+      return try sample.tailRisk(confidence: 0.99)
+    }
+    let (plain, stratified) = (try risk(strata: 1), try risk(strata: nil))
+    for (a, b, ea, eb) in [
+      (
+        plain.valueAtRisk, stratified.valueAtRisk, plain.valueAtRiskStandardError!,
+        stratified.valueAtRiskStandardError!
+      ),
+      (
+        plain.expectedShortfall, stratified.expectedShortfall,
+        plain.expectedShortfallStandardError!, stratified.expectedShortfallStandardError!
+      ),
+    ] {
+      #expect(abs(a - b) < 4 * ea, "\(a) ± \(ea) vs \(b) ± \(eb)")
+      #expect(eb < ea / 2, "post-stratified s.e. \(eb) vs \(ea)")
+    }
+    let e = try #require(stratified.expectedShortfallComponents)
+    #expect(abs(e.reduce(0, +) - stratified.expectedShortfall) < 1e-12)
+  }
+
+  @Test("Post-strata by hand: cut at the sampling law's quantiles, merged to two paths each")
+  func strataByHand() throws {
+    // Scores N(0, 1) under the sampling law, K = 4: cuts at Φ⁻¹(¼, ½, ¾) = ∓0.674, 0.
+    let scores = [-2.0, -1.0, -0.5, -0.3, 0.1, 0.2, 0.3, 5.0]
+    let strata = try #require(PostStratification(scores: scores, mean: 0, strata: 4))
+    #expect(strata.stratum == [0, 0, 1, 1, 2, 2, 2, 2])  // the last fine stratum (1 path) merged
+    #expect(strata.sizes == [2, 2, 4])
+    // c_h = N q_h / n_h: 8·¼/2, 8·¼/2, 8·½/4.
+    #expect(strata.factors == [1, 1, 1])
+    let skewed = try #require(PostStratification(scores: scores, mean: 0.25, strata: 2))
+    #expect(skewed.sizes == [6, 2])
+    let expected: [Double] = [4.0 / 6, 2]  // 8·½/6, 8·½/2
+    #expect(skewed.factors == expected)
+    #expect(PostStratification(scores: scores, mean: 0, strata: 1) == nil)
+    #expect(PostStratification(scores: [0, 0, 0, 0], mean: 0, strata: 8) == nil)  // one stratum
+    // One stratum of N is plain sampling's s²/N, with s² over N − 1.
+    let v = PostStratification.varianceOfMean(sizes: [4], sums: [10], squares: [30])
+    #expect(abs(v - (30 - 25.0) / 3 / 4) < 1e-15)
   }
 
   @Test("The same bits on 1 and 2 threads and from a run split into two partials")
@@ -232,6 +287,12 @@ import Testing
       #expect(throws: RiskKernelsError.self) {
         try PortfolioImportanceSampling(
           model: model, holdings: holdings, settings: settings, confidence: 0.99, shiftSize: bad)
+      }
+    }
+    for strata in [0, PortfolioImportanceSampling<Double>.strataLimit + 1] {
+      #expect(throws: RiskKernelsError.self) {
+        try PortfolioImportanceSampling(
+          model: model, holdings: holdings, settings: settings, confidence: 0.99, strata: strata)
       }
     }
     for c in [0.3, 1.0] {
