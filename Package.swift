@@ -24,8 +24,8 @@ let package = Package(
   ],
   targets: [
     // MARK: - C edge
-    // One plain C target: OpenBLAS's CBLAS and GSL's CBLAS headers collide across modules
-    // (TOOLCHAIN.md pitfall 1), and the SLEEF AVX2 dispatch and the CBLAS provider check need
+    // One plain C target: OpenBLAS's CBLAS and GSL's CBLAS headers declare the same enums and
+    // collide across modules, and the SLEEF AVX2 dispatch and the CBLAS provider check need
     // compiled C. Link order matters: openblas before gsl so CBLAS binds to OpenBLAS; never
     // gslcblas.
     .target(

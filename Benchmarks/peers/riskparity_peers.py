@@ -68,6 +68,9 @@ def main():
     for d in sizes + large:
         returns, sigma = covariance(d)
         sigma.astype("<f8").tofile(os.path.join(args.out, f"rp_sigma_{d}.f64"))
+        # The returns too (column-major), so riskbench estimates Ledoit-Wolf itself and times
+        # the solver's default call path on the library's own estimate.
+        returns.astype("<f8").T.copy().tofile(os.path.join(args.out, f"rp_returns_{d}.f64"))
         if d in large:
             continue
         b = np.full(d, 1.0 / d)

@@ -1,9 +1,10 @@
 // CShims: the one C module of RiskKernels. Umbrella header over OpenBLAS's CBLAS, LAPACKE, GSL,
 // Random123 and SLEEF, plus a few compiled helpers (shims.c).
 //
-// Order matters (TOOLCHAIN.md, pitfall 1): OpenBLAS's <cblas.h> first, then define
-// __GSL_CBLAS_H__ so that GSL headers that include <gsl/gsl_cblas.h> do not redefine the CBLAS
-// enums.
+// Order matters: OpenBLAS's <cblas.h> first, then define __GSL_CBLAS_H__ so that GSL headers
+// that include <gsl/gsl_cblas.h> do not redefine the CBLAS enums (without it:
+// "gsl_cblas.h:46:6: error: redefinition of 'CBLAS_ORDER'"; split into two Swift modules, the
+// enums have "different definitions in different modules").
 #ifndef RISKKERNELS_CSHIMS_H
 #define RISKKERNELS_CSHIMS_H
 

@@ -54,7 +54,7 @@ struct ParityCommand: ParsableCommand {
   }
 
   func run() throws {
-    let (assets, sigma, source) = try loadCovariance()
+    let (assets, sigma, estimate, source) = try loadCovariance()
     let b = try budgets.map { (path) throws(InputError) in
       try AssetValueFile.load(path: path, assets: assets, what: "budget")
     }
@@ -65,7 +65,13 @@ struct ParityCommand: ParsableCommand {
       tolerance: tolerance, maxIterations: maxIterations, method: method.method)
     let solution: RiskBudgetingSolution<Double>
     do {
-      solution = try solver.solve(covariance: sigma, budgets: b, caps: u)
+      // An estimate its estimator proves positive definite skips the up-front factorisation;
+      // a covariance file is verified.
+      if let estimate {
+        solution = try solver.solve(estimate: estimate, budgets: b, caps: u)
+      } else {
+        solution = try solver.solve(covariance: sigma, budgets: b, caps: u)
+      }
     } catch {
       throw InputError(
         location: Self.location(of: error, source: source, budgets: budgets, caps: caps),
@@ -77,17 +83,21 @@ struct ParityCommand: ParsableCommand {
     FileHandle.standardOutput.write(Data(text.utf8))
   }
 
-  func loadCovariance() throws -> (assets: [String], sigma: Matrix<Double>, source: String) {
+  /// The covariance to solve for: a `--covariance` file's matrix, or the estimate from the
+  /// prices (with it, so its estimator's proof of definiteness travels).
+  func loadCovariance() throws -> (
+    assets: [String], sigma: Matrix<Double>, estimate: CovarianceEstimate<Double>?, source: String
+  ) {
     if let covariance {
       let file = try CovarianceFile(path: covariance)
-      return (file.assets, try Matrix(file.covariance), covariance)
+      return (file.assets, try Matrix(file.covariance), nil, covariance)
     }
     let path = estimation.pricePath
     let file = try PriceFile(path: path)
     let estimated = try file.covariance(
       kind: .log, estimator: estimation.covarianceEstimator, histories: estimation.histories,
       as: Double.self)
-    return (file.assets, estimated.estimate.covariance, path)
+    return (file.assets, estimated.estimate.covariance, estimated.estimate, path)
   }
 
   /// Where a solver error comes from: the budgets or caps file, the tolerance, or Σ's source.

@@ -12,13 +12,40 @@ public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
   public let observationCount: Int
   /// The shrinkage intensity in [0, 1] for shrinkage estimators, `nil` otherwise.
   public let shrinkage: Scalar?
+  /// A lower bound on Σ's smallest eigenvalue that the estimator proves, or `nil` when it proves
+  /// none. Shrinkage toward a scaled identity (`LedoitWolf`, `OracleApproximatingShrinkage`)
+  /// proves, by Weyl's inequality on `Σ = (1 − s)S + sμI` with S positive semidefinite up to
+  /// the rounding of its sums (|ΔS| ≤ γₙ|X|ᵀ|X|/n; Higham 2002, §3.1) and of the shrink,
+  /// ```
+  /// λ_min(Σ) ≥ sμ − 4(n + p + 4)·u·tr(S)      (u the unit roundoff)
+  /// ```
+  /// and gives it when positive.
+  public let eigenvalueLowerBound: Scalar?
 
-  public init(covariance: Matrix<Scalar>, mean: [Scalar], observationCount: Int, shrinkage: Scalar?)
-  {
+  /// An estimate; `eigenvalueLowerBound` only when the caller can prove it.
+  public init(
+    covariance: Matrix<Scalar>, mean: [Scalar], observationCount: Int, shrinkage: Scalar?,
+    eigenvalueLowerBound: Scalar? = nil
+  ) {
     self.covariance = covariance
     self.mean = mean
     self.observationCount = observationCount
     self.shrinkage = shrinkage
+    self.eigenvalueLowerBound = eigenvalueLowerBound
+  }
+
+  /// Whether the estimator proves Σ positive definite (a positive `eigenvalueLowerBound`):
+  /// `RiskBudgetingSolver.solve(estimate:…)` then skips its up-front factorisation.
+  public var isKnownPositiveDefinite: Bool { (eigenvalueLowerBound ?? 0) > 0 }
+
+  /// The bound `sμ − 4(n + p + 4)·u·tr(S)` of a shrinkage toward `μI` with intensity s, from
+  /// n observations of p assets; `nil` unless positive.
+  static func shrinkageEigenvalueBound(
+    intensity s: Scalar, scale mu: Scalar, trace: Scalar, observations n: Int, assets p: Int
+  ) -> Scalar? {
+    let u = Scalar.ulpOfOne / 2
+    let bound = s * mu * (1 - u) - 4 * Scalar(n + p + 4) * u * trace
+    return bound > 0 && bound.isFinite ? bound : nil
   }
 
   /// The number of assets `d`.

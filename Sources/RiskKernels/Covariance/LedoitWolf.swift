@@ -45,9 +45,12 @@ public struct LedoitWolf: CovarianceEstimator, Equatable {
       let clipped = Swift.min(beta, delta)
       shrinkage = (clipped == 0 || delta == 0) ? 0 : clipped / delta
     }
+    let bound = CovarianceEstimate<T>.shrinkageEigenvalueBound(
+      intensity: shrinkage, scale: mu, trace: s.trace, observations: n, assets: p)
     s.shrinkTowardScaledIdentity(intensity: shrinkage, scale: mu)
     return CovarianceEstimate(
-      covariance: s, mean: mean, observationCount: n, shrinkage: shrinkage)
+      covariance: s, mean: mean, observationCount: n, shrinkage: shrinkage,
+      eigenvalueLowerBound: bound)
   }
 }
 

@@ -38,9 +38,12 @@ public struct OracleApproximatingShrinkage: CovarianceEstimator, Equatable {
     // scikit-learn: one feature is never shrunk (the target equals S anyway).
     let shrinkage: T =
       p == 1 ? 0 : denominator == 0 ? 1 : Swift.min(numerator / denominator, 1)
+    let bound = CovarianceEstimate<T>.shrinkageEigenvalueBound(
+      intensity: shrinkage, scale: mu, trace: s.trace, observations: n, assets: p)
     s.shrinkTowardScaledIdentity(intensity: shrinkage, scale: mu)
     return CovarianceEstimate(
-      covariance: s, mean: mean, observationCount: n, shrinkage: shrinkage)
+      covariance: s, mean: mean, observationCount: n, shrinkage: shrinkage,
+      eigenvalueLowerBound: bound)
   }
 }
 

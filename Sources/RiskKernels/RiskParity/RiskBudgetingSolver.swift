@@ -35,8 +35,9 @@ public enum RiskBudgetingMethod: String, Sendable, Equatable, Codable, CaseItera
 /// - Only the lower triangle of Σ is read. By default Σ is factored once up front, so a Σ that
 ///   is not positive definite is `.notPositiveDefinite(failingMinor:)`. That factorisation costs
 ///   O(d³/3), more than the `newtonCG` solve itself at d ≥ 100 (1.3 ms at d = 500 against about
-///   0.35 ms), so a caller whose Σ is positive definite by construction (a Ledoit-Wolf or OAS
-///   estimate, a `StreamingCovariance` whose factor is current, a Σ already factored) sets
+///   0.35 ms). An estimate whose estimator proves Σ positive definite (a Ledoit-Wolf or OAS
+///   estimate) skips it by default through `solve(estimate:…)`; a caller who knows it otherwise
+///   (a `StreamingCovariance` whose factor is current, a Σ already factored) sets
 ///   `verifiesPositiveDefiniteness = false`. The `newtonCG` path then still diagnoses any sign of
 ///   trouble it meets (negative curvature, `xᵀΣx ≤ 0`, a non-positive diagonal) with a Cholesky
 ///   factorisation, but an indefinite Σ that happens to admit a solution `x > 0` with
@@ -73,6 +74,22 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
   /// The tolerance used for scalar type `T`.
   public func effectiveTolerance<T: BLASScalar>(for _: T.Type) -> Double {
     tolerance ?? (T.self == Float.self ? 1e-6 : 1e-10)
+  }
+
+  /// Solves the risk-budgeting problem for an estimate's covariance: `solve(covariance:…)` on
+  /// `estimate.covariance`, except that an estimate whose estimator proves Σ positive definite
+  /// (`CovarianceEstimate.isKnownPositiveDefinite`: Ledoit-Wolf and OAS with a positive
+  /// shrinkage) is not factored up front. The proof stands in for the factorisation, so the
+  /// default is both safe and fast; other estimates are verified as a bare matrix is.
+  ///
+  /// - Throws: as `solve(covariance:budgets:caps:warmStart:)`.
+  public func solve<T: BLASScalar>(
+    estimate: CovarianceEstimate<T>, budgets: [T]? = nil, caps: [T]? = nil, warmStart: [T]? = nil
+  ) throws(RiskKernelsError) -> RiskBudgetingSolution<T> {
+    var solver = self
+    if estimate.isKnownPositiveDefinite { solver.verifiesPositiveDefiniteness = false }
+    return try solver.solve(
+      covariance: estimate.covariance, budgets: budgets, caps: caps, warmStart: warmStart)
   }
 
   /// Solves the risk-budgeting problem for `covariance`.

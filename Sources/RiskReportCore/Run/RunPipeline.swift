@@ -87,12 +87,13 @@ struct RunPipeline {
           annualVolatility: model.volatility, correlation: rows(model.correlation),
           shrinkage: estimate.shrinkage, histories: settings.histories.rawValue,
           assetObservations: estimated.observations)
-        return (section, (model, estimate.covariance))
+        return (section, (model, estimate))
       }
     }
-    let (gbm, daily) = model
+    let (gbm, dailyEstimate) = model
+    let daily = dailyEstimate.covariance
     let parity = try timed("riskParity", "risk-parity rebalance", budget: .rebalance) {
-      try riskParity(daily)
+      try riskParity(dailyEstimate)
     }
     let (monteCarlo, monteCarloVaR, simulatedReturns) = try timed(
       "monteCarlo", "per-block VaR refresh", budget: .fastBlock
@@ -239,11 +240,13 @@ struct RunPipeline {
       threads: settings.threads)
   }
 
-  private func riskParity(_ daily: Matrix<Double>) throws -> RunReport.RiskParity {
+  /// The risk-parity weights of the daily estimate (not factored first when its estimator
+  /// proves it positive definite: `RiskBudgetingSolver.solve(estimate:…)`).
+  private func riskParity(_ daily: CovarianceEstimate<Double>) throws -> RunReport.RiskParity {
     let solution: RiskBudgetingSolution<Double>
     do {
       solution = try RiskBudgetingSolver().solve(
-        covariance: daily, budgets: portfolio.riskBudgets, caps: portfolio.caps)
+        estimate: daily, budgets: portfolio.riskBudgets, caps: portfolio.caps)
     } catch {
       // Budgets and caps are blamed only when the portfolio gives them; otherwise the
       // covariance estimated from the prices is what the solver could not use.
@@ -254,7 +257,7 @@ struct RunPipeline {
         location: .file(prices.path), message: "risk parity on the estimated covariance: \(error)")
     }
     let current = try kernel {
-      try RiskContributions(weights: portfolio.weights, covariance: daily)
+      try RiskContributions(weights: portfolio.weights, covariance: daily.covariance)
     }
     let annual = year.squareRoot()
     return .init(
