@@ -1,4 +1,5 @@
 package import ArgumentParser
+import RiskKernels
 
 /// `riskreport-mpi`: `simulate`, `var`, `run` and `cascade` with exactly `riskreport`'s flags, their Monte
 /// Carlo split by reduction groups across MPI ranks; rank 0 alone prints or writes, the same
@@ -14,6 +15,7 @@ package struct RiskReportMPICommand: ParsableCommand {
       simulates the reduction groups ⌊G·r/P⌋ ..< ⌊G·(r+1)/P⌋; rank 0 merges the partials along \
       the fixed merge tree and prints exactly what riskreport prints.
       """,
+    version: RiskKernelsVersion.current,
     subcommands: [SimulateCommand.self, VaRCommand.self, RunCommand.self, CascadeCommand.self]
   )
 

@@ -640,7 +640,7 @@ struct RunPipeline {
 
 /// The versions report.json records.
 enum Versions {
-  static let riskKernels = "0.5.0"
+  static var riskKernels: String { RiskKernelsVersion.current }
 
   static var current: [String: String] {
     var out = ["riskkernels": riskKernels]
