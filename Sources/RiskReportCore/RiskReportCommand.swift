@@ -7,7 +7,7 @@ package struct RiskReportCommand: ParsableCommand {
   package static let configuration = CommandConfiguration(
     commandName: "riskreport",
     abstract: "Portfolio and leverage risk from price histories.",
-    version: RiskKernelsVersion.current,
+    version: PackageVersion.current,
     subcommands: [
       RunCommand.self, CovarianceCommand.self, SimulateCommand.self, ParityCommand.self,
       LiquidationCommand.self, VaRCommand.self, BacktestCommand.self, CadenceCommand.self,

@@ -15,7 +15,7 @@ package struct RiskReportMPICommand: ParsableCommand {
       simulates the reduction groups ⌊G·r/P⌋ ..< ⌊G·(r+1)/P⌋; rank 0 merges the partials along \
       the fixed merge tree and prints exactly what riskreport prints.
       """,
-    version: RiskKernelsVersion.current,
+    version: PackageVersion.current,
     subcommands: [SimulateCommand.self, VaRCommand.self, RunCommand.self, CascadeCommand.self]
   )
 

@@ -15,10 +15,10 @@ import Testing
   func commandLine() throws {
     let (status, stdout, stderr) = try runRiskReport(["--version"])
     #expect(status == 0, "\(stderr)")
-    #expect(stdout == RiskKernelsVersion.current + "\n")
+    #expect(stdout == PackageVersion.current + "\n")
     #expect(
-      RiskKernelsVersion.current
-        == "\(RiskKernelsVersion.major).\(RiskKernelsVersion.minor).\(RiskKernelsVersion.patch)")
+      PackageVersion.current
+        == "\(PackageVersion.major).\(PackageVersion.minor).\(PackageVersion.patch)")
   }
 
   @Test("CHANGELOG.md's latest release and the README's dependency line name the same version")
@@ -29,9 +29,9 @@ import Testing
       $0.hasPrefix("## ") && $0 != "## Unreleased"
     }
     #expect(
-      releases.first?.hasPrefix("## \(RiskKernelsVersion.current) ") == true,
+      releases.first?.hasPrefix("## \(PackageVersion.current) ") == true,
       "\(releases.first ?? "none")")
     let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-    #expect(readme.contains("from: \"\(RiskKernelsVersion.current)\""))
+    #expect(readme.contains("from: \"\(PackageVersion.current)\""))
   }
 }

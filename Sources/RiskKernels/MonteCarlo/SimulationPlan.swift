@@ -140,7 +140,6 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     from tallies: [GroupTally<Scalar>], scratch: SimulationScratch?
   ) -> SimulationPartial<Scalar> {
     let tree = MergeTree(groupCount: settings.groupCount)
-    let paths = SimulationPartial<Scalar>.paths(ofGroups: groups, totalPaths: settings.paths)
     let terminalPrices =
       observers.keepTerminalPrices
       ? SimulationPartial.concatenatedAssetMajor(

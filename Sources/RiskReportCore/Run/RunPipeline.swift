@@ -640,7 +640,7 @@ struct RunPipeline {
 
 /// The versions report.json records.
 enum Versions {
-  static var riskKernels: String { RiskKernelsVersion.current }
+  static var riskKernels: String { PackageVersion.current }
 
   static var current: [String: String] {
     var out = ["riskkernels": riskKernels]

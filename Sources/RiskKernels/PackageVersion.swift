@@ -1,7 +1,7 @@
 /// The library's release version, as `CHANGELOG.md` names it and as a package that depends on
 /// RiskKernels asks for it (`.package(url:from:)`). RiskKernels is 0.x: a minor release may change
 /// the public API, and the changelog says what changed.
-public enum RiskKernelsVersion {
+public enum PackageVersion {
   /// Major, minor and patch.
   public static let major = 0
   public static let minor = 5
