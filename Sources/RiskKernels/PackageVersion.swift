@@ -4,7 +4,9 @@
 public enum PackageVersion {
   /// Major, minor and patch.
   public static let major = 0
+  /// The minor version (a 0.x minor release may change the public API).
   public static let minor = 5
+  /// The patch version.
   public static let patch = 0
 
   /// `major.minor.patch`, e.g. "0.5.0".

@@ -187,7 +187,7 @@ struct StressAnalysis {
     // The repair of the parametric method's covariance (the Monte Carlo one's, of log returns,
     // differs from it only by the returns' kind).
     if let repair = try stress.apply(to: today.covariance).repair {
-      s.repair = .init(distance: repair.distance, iterations: repair.iterations)
+      s.repair = .init(distance: repair.distance, iterations: repair.convergence?.iterations ?? 0)
     }
     return s
   }

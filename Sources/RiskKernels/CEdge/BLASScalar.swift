@@ -13,14 +13,14 @@ where Self.RawSignificand: FixedWidthInteger {
   /// C edge; public only because protocol requirements must be; not API.
   /// `c = alpha·op(a)·op(b) + beta·c`. The corresponding BLAS routine is `?gemm`.
   static func _gemm(
-    _ a: Matrix<Self>, _ ta: Transpose, _ b: Matrix<Self>, _ tb: Transpose,
+    _ a: Matrix<Self>, _ ta: BLASFlags.Transpose, _ b: Matrix<Self>, _ tb: BLASFlags.Transpose,
     alpha: Self, beta: Self, into c: inout Matrix<Self>
   ) throws(RiskKernelsError)
 
   /// C edge; public only because protocol requirements must be; not API.
   /// `y = alpha·op(a)·x + beta·y`. The corresponding BLAS routine is `?gemv`.
   static func _gemv(
-    _ a: Matrix<Self>, _ ta: Transpose, _ x: [Self], alpha: Self, beta: Self,
+    _ a: Matrix<Self>, _ ta: BLASFlags.Transpose, _ x: [Self], alpha: Self, beta: Self,
     into y: inout [Self]
   ) throws(RiskKernelsError)
 
@@ -28,7 +28,7 @@ where Self.RawSignificand: FixedWidthInteger {
   /// `y = alpha·a·x + beta·y` for symmetric `a`, reading only its `uplo` triangle (half the
   /// memory traffic of `?gemv`). The corresponding BLAS routine is `?symv`.
   static func _symv(
-    _ a: Matrix<Self>, _ uplo: UpLo, _ x: [Self], alpha: Self, beta: Self,
+    _ a: Matrix<Self>, _ uplo: BLASFlags.UpLo, _ x: [Self], alpha: Self, beta: Self,
     into y: inout [Self]
   ) throws(RiskKernelsError)
 
@@ -36,7 +36,8 @@ where Self.RawSignificand: FixedWidthInteger {
   /// `c = alpha·op(a)·op(a)ᵀ + beta·c` on the `uplo` triangle of `c`, with `op(a) = aᵀ` when
   /// `trans == .transpose` (so `c = aᵀa`). The corresponding BLAS routine is `?syrk`.
   static func _syrk(
-    _ a: Matrix<Self>, _ trans: Transpose, alpha: Self, beta: Self, _ uplo: UpLo,
+    _ a: Matrix<Self>, _ trans: BLASFlags.Transpose, alpha: Self, beta: Self,
+    _ uplo: BLASFlags.UpLo,
     into c: inout Matrix<Self>
   ) throws(RiskKernelsError)
 
@@ -51,7 +52,8 @@ where Self.RawSignificand: FixedWidthInteger {
   /// `b = alpha·op(a)·b` (side `.left`) or `alpha·b·op(a)` (`.right`) with `a` triangular.
   /// The corresponding BLAS routine is `?trmm`.
   static func _trmm(
-    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Self,
+    _ side: BLASFlags.Side, _ uplo: BLASFlags.UpLo, _ ta: BLASFlags.Transpose,
+    _ diagonal: BLASFlags.Diagonal, alpha: Self,
     _ a: Matrix<Self>, _ b: inout Matrix<Self>
   ) throws(RiskKernelsError)
 
@@ -59,19 +61,21 @@ where Self.RawSignificand: FixedWidthInteger {
   /// Solves `op(a)·x = alpha·b` (side `.left`) or `x·op(a) = alpha·b` (`.right`) in place, `a`
   /// triangular. The corresponding BLAS routine is `?trsm`.
   static func _trsm(
-    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Self,
+    _ side: BLASFlags.Side, _ uplo: BLASFlags.UpLo, _ ta: BLASFlags.Transpose,
+    _ diagonal: BLASFlags.Diagonal, alpha: Self,
     _ a: Matrix<Self>, _ b: inout Matrix<Self>
   ) throws(RiskKernelsError)
 
   /// C edge; public only because protocol requirements must be; not API.
   /// Cholesky factorisation in place; returns the failing leading minor (1-based) or `nil`.
   /// The corresponding LAPACK routine is `?potrf`.
-  static func _potrf(_ a: inout Matrix<Self>, _ uplo: UpLo) throws(RiskKernelsError) -> Int?
+  static func _potrf(_ a: inout Matrix<Self>, _ uplo: BLASFlags.UpLo) throws(RiskKernelsError)
+    -> Int?
 
   /// C edge; public only because protocol requirements must be; not API.
   /// Solves `a·x = b` in place from the Cholesky factor of `a`. LAPACK routine `?potrs`.
   static func _potrs(
-    _ factor: Matrix<Self>, _ uplo: UpLo, _ b: inout Matrix<Self>
+    _ factor: Matrix<Self>, _ uplo: BLASFlags.UpLo, _ b: inout Matrix<Self>
   ) throws(RiskKernelsError)
 
   /// C edge; public only because protocol requirements must be; not API.
@@ -79,7 +83,7 @@ where Self.RawSignificand: FixedWidthInteger {
   /// orthonormal eigenvectors (column `j` for value `j`). The corresponding LAPACK routine is
   /// `?syevd`.
   static func _syevd(
-    _ a: inout Matrix<Self>, _ uplo: UpLo, vectors: Bool
+    _ a: inout Matrix<Self>, _ uplo: BLASFlags.UpLo, vectors: Bool
   ) throws(RiskKernelsError) -> [Self]
 
   /// C edge; public only because protocol requirements must be; not API.
@@ -119,29 +123,47 @@ where Self.RawSignificand: FixedWidthInteger {
 
 // MARK: - Operand flags
 
-/// Whether a BLAS operand is used as stored or transposed.
-public enum Transpose: Sendable, Equatable {
-  case noTranspose
-  case transpose
+/// The operand flags of the BLAS and LAPACK routines behind `BLASScalar`'s underscored
+/// requirements: part of the C edge, public only because those requirements must be. Inside the
+/// library they go by their short names (`Transpose`, `UpLo`, `Side`, `Diagonal`).
+public enum BLASFlags {
+  /// Whether a BLAS operand is used as stored or transposed.
+  public enum Transpose: Sendable, Equatable {
+    /// As stored.
+    case noTranspose
+    /// Transposed.
+    case transpose
+  }
+
+  /// Which triangle of a symmetric or triangular matrix is referenced.
+  public enum UpLo: Sendable, Equatable {
+    /// The upper triangle.
+    case upper
+    /// The lower triangle.
+    case lower
+  }
+
+  /// Which side a triangular operand multiplies from.
+  public enum Side: Sendable, Equatable {
+    /// `op(A)·B`.
+    case left
+    /// `B·op(A)`.
+    case right
+  }
+
+  /// Whether a triangular matrix has an implicit unit diagonal.
+  public enum Diagonal: Sendable, Equatable {
+    /// The stored diagonal.
+    case nonUnit
+    /// Ones, whatever is stored.
+    case unit
+  }
 }
 
-/// Which triangle of a symmetric or triangular matrix is referenced.
-public enum UpLo: Sendable, Equatable {
-  case upper
-  case lower
-}
-
-/// Which side a triangular operand multiplies from.
-public enum Side: Sendable, Equatable {
-  case left
-  case right
-}
-
-/// Whether a triangular matrix has an implicit unit diagonal.
-public enum Diagonal: Sendable, Equatable {
-  case nonUnit
-  case unit
-}
+typealias Transpose = BLASFlags.Transpose
+typealias UpLo = BLASFlags.UpLo
+typealias Side = BLASFlags.Side
+typealias Diagonal = BLASFlags.Diagonal
 
 // MARK: - Conversions to the C vocabulary (used by the twin conformances)
 

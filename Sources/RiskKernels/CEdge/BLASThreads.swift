@@ -154,9 +154,11 @@ public enum Backend {
 public struct BackendSummary: Codable, Equatable, Sendable {
   /// The level in use (`Backend.vectorLevel`) and the CPU's highest.
   public let vectorLevel: VectorLevel
+  /// The CPU's highest level (`Backend.cpuVectorLevel`).
   public let cpuVectorLevel: VectorLevel
   /// The library that provides CBLAS (its file name), and OpenBLAS's kernel family.
   public let blas: String
+  /// OpenBLAS's kernel family (`Backend.blasCore`).
   public let blasCore: String
 
   /// The backends of this process.
@@ -180,5 +182,6 @@ public enum VectorLevel: String, CaseIterable, Comparable, Sendable, Codable {
 
   private var rank: Int { Self.allCases.firstIndex(of: self)! }
 
+  /// Orders the levels scalar < avx2 < avx512.
   public static func < (a: VectorLevel, b: VectorLevel) -> Bool { a.rank < b.rank }
 }

@@ -4,7 +4,7 @@ public import RealModule
 // The `d` routines. Line-for-line twin of Float+BLASScalar.swift: a diff shows only s/d.
 extension Double: BLASScalar {
   public static func _gemm(
-    _ a: Matrix<Double>, _ ta: Transpose, _ b: Matrix<Double>, _ tb: Transpose,
+    _ a: Matrix<Double>, _ ta: BLASFlags.Transpose, _ b: Matrix<Double>, _ tb: BLASFlags.Transpose,
     alpha: Double, beta: Double, into c: inout Matrix<Double>
   ) throws(RiskKernelsError) {
     try checkGEMM(a, ta, b, tb, c)
@@ -27,7 +27,7 @@ extension Double: BLASScalar {
   }
 
   public static func _gemv(
-    _ a: Matrix<Double>, _ ta: Transpose, _ x: [Double], alpha: Double, beta: Double,
+    _ a: Matrix<Double>, _ ta: BLASFlags.Transpose, _ x: [Double], alpha: Double, beta: Double,
     into y: inout [Double]
   ) throws(RiskKernelsError) {
     try checkGEMV(a, ta, x, y)
@@ -47,7 +47,7 @@ extension Double: BLASScalar {
   }
 
   public static func _symv(
-    _ a: Matrix<Double>, _ uplo: UpLo, _ x: [Double], alpha: Double, beta: Double,
+    _ a: Matrix<Double>, _ uplo: BLASFlags.UpLo, _ x: [Double], alpha: Double, beta: Double,
     into y: inout [Double]
   ) throws(RiskKernelsError) {
     try checkSquare(a, "symmetric matrix-vector product")
@@ -66,7 +66,8 @@ extension Double: BLASScalar {
   }
 
   public static func _syrk(
-    _ a: Matrix<Double>, _ trans: Transpose, alpha: Double, beta: Double, _ uplo: UpLo,
+    _ a: Matrix<Double>, _ trans: BLASFlags.Transpose, alpha: Double, beta: Double,
+    _ uplo: BLASFlags.UpLo,
     into c: inout Matrix<Double>
   ) throws(RiskKernelsError) {
     try checkSYRK(a, trans, c)
@@ -106,7 +107,8 @@ extension Double: BLASScalar {
   }
 
   public static func _trmm(
-    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Double,
+    _ side: BLASFlags.Side, _ uplo: BLASFlags.UpLo, _ ta: BLASFlags.Transpose,
+    _ diagonal: BLASFlags.Diagonal, alpha: Double,
     _ a: Matrix<Double>, _ b: inout Matrix<Double>
   ) throws(RiskKernelsError) {
     try checkTriangular(side, a, b)
@@ -123,7 +125,8 @@ extension Double: BLASScalar {
   }
 
   public static func _trsm(
-    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Double,
+    _ side: BLASFlags.Side, _ uplo: BLASFlags.UpLo, _ ta: BLASFlags.Transpose,
+    _ diagonal: BLASFlags.Diagonal, alpha: Double,
     _ a: Matrix<Double>, _ b: inout Matrix<Double>
   ) throws(RiskKernelsError) {
     try checkTriangular(side, a, b)
@@ -140,7 +143,7 @@ extension Double: BLASScalar {
   }
 
   public static func _potrf(
-    _ a: inout Matrix<Double>, _ uplo: UpLo
+    _ a: inout Matrix<Double>, _ uplo: BLASFlags.UpLo
   ) throws(RiskKernelsError) -> Int? {
     try checkSquare(a, "Cholesky factorisation")
     let (n, lda) = (try cInt(a.rows, "order"), try leadingDimension(a))
@@ -152,7 +155,7 @@ extension Double: BLASScalar {
   }
 
   public static func _potrs(
-    _ factor: Matrix<Double>, _ uplo: UpLo, _ b: inout Matrix<Double>
+    _ factor: Matrix<Double>, _ uplo: BLASFlags.UpLo, _ b: inout Matrix<Double>
   ) throws(RiskKernelsError) {
     try checkTriangular(.left, factor, b)
     let (n, nrhs) = (try cInt(b.rows, "order"), try cInt(b.columns, "right-hand sides"))
@@ -168,7 +171,7 @@ extension Double: BLASScalar {
   }
 
   public static func _syevd(
-    _ a: inout Matrix<Double>, _ uplo: UpLo, vectors: Bool
+    _ a: inout Matrix<Double>, _ uplo: BLASFlags.UpLo, vectors: Bool
   ) throws(RiskKernelsError) -> [Double] {
     try checkSquare(a, "symmetric eigendecomposition")
     let (n, lda) = (try cInt(a.rows, "order"), try leadingDimension(a))

@@ -4,7 +4,7 @@ public import RealModule
 // The `s` routines. Line-for-line twin of Double+BLASScalar.swift: a diff shows only s/d.
 extension Float: BLASScalar {
   public static func _gemm(
-    _ a: Matrix<Float>, _ ta: Transpose, _ b: Matrix<Float>, _ tb: Transpose,
+    _ a: Matrix<Float>, _ ta: BLASFlags.Transpose, _ b: Matrix<Float>, _ tb: BLASFlags.Transpose,
     alpha: Float, beta: Float, into c: inout Matrix<Float>
   ) throws(RiskKernelsError) {
     try checkGEMM(a, ta, b, tb, c)
@@ -27,7 +27,7 @@ extension Float: BLASScalar {
   }
 
   public static func _gemv(
-    _ a: Matrix<Float>, _ ta: Transpose, _ x: [Float], alpha: Float, beta: Float,
+    _ a: Matrix<Float>, _ ta: BLASFlags.Transpose, _ x: [Float], alpha: Float, beta: Float,
     into y: inout [Float]
   ) throws(RiskKernelsError) {
     try checkGEMV(a, ta, x, y)
@@ -47,7 +47,8 @@ extension Float: BLASScalar {
   }
 
   public static func _symv(
-    _ a: Matrix<Float>, _ uplo: UpLo, _ x: [Float], alpha: Float, beta: Float, into y: inout [Float]
+    _ a: Matrix<Float>, _ uplo: BLASFlags.UpLo, _ x: [Float], alpha: Float, beta: Float,
+    into y: inout [Float]
   ) throws(RiskKernelsError) {
     try checkSquare(a, "symmetric matrix-vector product")
     try checkGEMV(a, .noTranspose, x, y)
@@ -65,7 +66,8 @@ extension Float: BLASScalar {
   }
 
   public static func _syrk(
-    _ a: Matrix<Float>, _ trans: Transpose, alpha: Float, beta: Float, _ uplo: UpLo,
+    _ a: Matrix<Float>, _ trans: BLASFlags.Transpose, alpha: Float, beta: Float,
+    _ uplo: BLASFlags.UpLo,
     into c: inout Matrix<Float>
   ) throws(RiskKernelsError) {
     try checkSYRK(a, trans, c)
@@ -105,7 +107,8 @@ extension Float: BLASScalar {
   }
 
   public static func _trmm(
-    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Float,
+    _ side: BLASFlags.Side, _ uplo: BLASFlags.UpLo, _ ta: BLASFlags.Transpose,
+    _ diagonal: BLASFlags.Diagonal, alpha: Float,
     _ a: Matrix<Float>, _ b: inout Matrix<Float>
   ) throws(RiskKernelsError) {
     try checkTriangular(side, a, b)
@@ -122,7 +125,8 @@ extension Float: BLASScalar {
   }
 
   public static func _trsm(
-    _ side: Side, _ uplo: UpLo, _ ta: Transpose, _ diagonal: Diagonal, alpha: Float,
+    _ side: BLASFlags.Side, _ uplo: BLASFlags.UpLo, _ ta: BLASFlags.Transpose,
+    _ diagonal: BLASFlags.Diagonal, alpha: Float,
     _ a: Matrix<Float>, _ b: inout Matrix<Float>
   ) throws(RiskKernelsError) {
     try checkTriangular(side, a, b)
@@ -139,7 +143,7 @@ extension Float: BLASScalar {
   }
 
   public static func _potrf(
-    _ a: inout Matrix<Float>, _ uplo: UpLo
+    _ a: inout Matrix<Float>, _ uplo: BLASFlags.UpLo
   ) throws(RiskKernelsError) -> Int? {
     try checkSquare(a, "Cholesky factorisation")
     let (n, lda) = (try cInt(a.rows, "order"), try leadingDimension(a))
@@ -151,7 +155,7 @@ extension Float: BLASScalar {
   }
 
   public static func _potrs(
-    _ factor: Matrix<Float>, _ uplo: UpLo, _ b: inout Matrix<Float>
+    _ factor: Matrix<Float>, _ uplo: BLASFlags.UpLo, _ b: inout Matrix<Float>
   ) throws(RiskKernelsError) {
     try checkTriangular(.left, factor, b)
     let (n, nrhs) = (try cInt(b.rows, "order"), try cInt(b.columns, "right-hand sides"))
@@ -167,7 +171,7 @@ extension Float: BLASScalar {
   }
 
   public static func _syevd(
-    _ a: inout Matrix<Float>, _ uplo: UpLo, vectors: Bool
+    _ a: inout Matrix<Float>, _ uplo: BLASFlags.UpLo, vectors: Bool
   ) throws(RiskKernelsError) -> [Float] {
     try checkSquare(a, "symmetric eigendecomposition")
     let (n, lda) = (try cInt(a.rows, "order"), try leadingDimension(a))

@@ -17,8 +17,11 @@
 /// Tested against: an independent NumPy transcription of `covCor.m` on the fixtures in
 /// `covariance/`; δ ∈ [0, 1]; symmetry and PSD; the target's constant correlation.
 public struct ConstantCorrelationShrinkage: CovarianceEstimator, Equatable {
+  /// The estimator (it has no settings).
   public init() {}
 
+  /// The estimate shrunk toward constant correlation, of the columns of `returns`.
+  ///
   /// - Throws: `.insufficientData` for fewer than 2 assets or 2 observations;
   ///   `.nonFiniteInput`; `.parameterOutOfRange` for an asset with zero variance (its correlation
   ///   is undefined).

@@ -28,6 +28,7 @@ public struct EWMACovariance: CovarianceEstimator, Equatable {
   /// About zero (default) or about the weighted mean.
   public var centering: EWMACentering
 
+  /// RiskMetrics EWMA with decay λ (0.94 by default) about `centering`.
   public init(decay: Double = 0.94, centering: EWMACentering = .zeroMean) {
     self.decay = decay
     self.centering = centering
@@ -53,6 +54,8 @@ public struct EWMACovariance: CovarianceEstimator, Equatable {
     return w.map { $0 / total }
   }
 
+  /// The EWMA covariance of the columns of `returns` (the last row weighted most).
+  ///
   /// - Throws: `.parameterOutOfRange` unless `0 < decay < 1`; `.insufficientData` for no assets
   ///   or no observations (2 for `.weightedMean`); `.nonFiniteInput`.
   /// - Complexity: O(n·d²) (SYRK) plus O(n·d).

@@ -17,11 +17,14 @@ public struct EigenvalueClipping: Sendable, Equatable {
   /// Rescale to a unit diagonal afterwards (for correlation matrices).
   public var restoreUnitDiagonal: Bool
 
+  /// A repair raising eigenvalues below `floor`, optionally back to a unit diagonal.
   public init(floor: Double = 0, restoreUnitDiagonal: Bool = false) {
     self.floor = floor
     self.restoreUnitDiagonal = restoreUnitDiagonal
   }
 
+  /// `matrix` with its eigenvalues below `floor` raised to it (and a unit diagonal restored when asked).
+  ///
   /// - Throws: `.parameterOutOfRange` for a negative floor or an asymmetric input;
   ///   `.dimensionMismatch`; `.nonFiniteInput`.
   /// - Complexity: O(d³) (one eigendecomposition).
@@ -40,7 +43,6 @@ public struct EigenvalueClipping: Sendable, Equatable {
     }
     let distance = repaired.frobeniusDistance(to: matrix)
     return MatrixRepair(
-      matrix: repaired, adjustedEigenvalues: adjusted, distance: distance, iterations: 0,
-      residual: 0)
+      matrix: repaired, adjustedEigenvalues: adjusted, distance: distance, convergence: nil)
   }
 }

@@ -18,10 +18,13 @@ public struct LedoitWolf: CovarianceEstimator, Equatable {
   /// Whether the returns are already centred (sklearn `assume_centered`): no mean is removed.
   public var assumeCentered: Bool
 
+  /// The estimator; `assumeCentered` as scikit-learn's `assume_centered`.
   public init(assumeCentered: Bool = false) {
     self.assumeCentered = assumeCentered
   }
 
+  /// The Ledoit-Wolf estimate of the columns of `returns`, with its proven eigenvalue bound.
+  ///
   /// - Throws: `.insufficientData` for no assets or fewer than 2 observations (1 when
   ///   `assumeCentered`); `.nonFiniteInput`.
   /// - Complexity: O(n·p²) (SYRK) plus O(n·p + p²).

@@ -6,8 +6,8 @@ public struct MatrixRepair<Scalar: BLASScalar>: Sendable, Equatable {
   public let adjustedEigenvalues: Int
   /// `‖input − repaired‖_F`: how far the repair moved the matrix.
   public let distance: Scalar
-  /// Iterations taken (Higham's method), 0 for one-shot clipping.
-  public let iterations: Int
-  /// The relative change of the last iteration (Higham's method), 0 for clipping.
-  public let residual: Scalar
+  /// How Higham's method converged: its iterations (each one eigendecomposition, counted as
+  /// `matrixProducts`), the relative change of the last one as `residual`, and the tolerance;
+  /// `nil` for one-shot clipping.
+  public let convergence: ConvergenceReport?
 }

@@ -22,11 +22,14 @@ public struct NearestCorrelation: Sendable, Equatable {
   /// The most iterations before `.noConvergence` is thrown.
   public var maxIterations: Int
 
+  /// A repair; `tolerance` nil for the precision's default.
   public init(tolerance: Double? = nil, maxIterations: Int = 10_000) {
     self.tolerance = tolerance
     self.maxIterations = maxIterations
   }
 
+  /// The correlation matrix nearest to `matrix` in the Frobenius norm (Higham's alternating projections).
+  ///
   /// - Throws: `.dimensionMismatch`; `.nonFiniteInput`; `.parameterOutOfRange` for an
   ///   asymmetric input, a non-positive tolerance or `maxIterations < 1`;
   ///   `.noConvergence(iterations:residual:tolerance:)`.
@@ -60,7 +63,9 @@ public struct NearestCorrelation: Sendable, Equatable {
       if Double(residual) < tol {
         return MatrixRepair(
           matrix: y, adjustedEigenvalues: 0, distance: y.frobeniusDistance(to: matrix),
-          iterations: iteration, residual: residual)
+          convergence: ConvergenceReport(
+            iterations: iteration, matrixProducts: iteration, residual: Double(residual),
+            tolerance: tol))
       }
     }
     throw .noConvergence(iterations: maxIterations, residual: Double(residual), tolerance: tol)

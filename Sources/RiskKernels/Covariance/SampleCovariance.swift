@@ -15,10 +15,13 @@ public struct SampleCovariance: CovarianceEstimator, Equatable {
   /// `1/(n−1)` (default) or `1/n`.
   public var normalization: Normalization
 
+  /// The sample covariance with `normalization`.
   public init(normalization: Normalization = .unbiased) {
     self.normalization = normalization
   }
 
+  /// The sample covariance of the columns of `returns`.
+  ///
   /// - Throws: `.insufficientData` for no assets or fewer than 2 observations (1 for maximum
   ///   likelihood); `.nonFiniteInput`.
   /// - Complexity: O(n·d²) (SYRK) plus O(n·d).

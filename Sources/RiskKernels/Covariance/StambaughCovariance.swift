@@ -21,6 +21,7 @@
 /// of each block is not the likelihood's maximum, so the command line refuses them with
 /// `--histories stambaugh`.
 public struct StambaughCovariance: Sendable, Equatable {
+  /// The estimator (it has no settings).
   public init() {}
 
   /// An estimate with what each asset contributed.
@@ -30,9 +31,12 @@ public struct StambaughCovariance: Sendable, Equatable {
     public let estimate: CovarianceEstimate<Scalar>
     /// Per asset: its first row with a return, and its number of returns (`T − firstRow`).
     public let firstRows: [Int]
+    /// Per asset, its number of returns.
     public let observations: [Int]
   }
 
+  /// Stambaugh's covariance of histories of different lengths (NaN before each asset's first return).
+  ///
   /// - Throws: `.insufficientData` for no assets, an asset without returns, or a group whose
   ///   overlap has no more rows than the assets it and the longer histories hold (the
   ///   regression then has no residual covariance); `.nonFiniteInput` for an infinity, or a NaN

@@ -27,6 +27,7 @@ public enum RiskKernelsError: Error, Equatable, Sendable, CustomStringConvertibl
   /// partial of another run, or two partials whose group ranges do not meet.
   case invalidPartial(reason: String)
 
+  /// A one-line message naming the case and its values.
   public var description: String {
     switch self {
     case .dimensionMismatch(let operation, let expected, let actual):
@@ -56,9 +57,12 @@ public enum RiskKernelsError: Error, Equatable, Sendable, CustomStringConvertibl
 /// The shape of an operand in a `dimensionMismatch` error: a vector's length or a matrix's rows
 /// and columns.
 public enum Shape: Equatable, Sendable, CustomStringConvertible {
+  /// A vector of n entries.
   case vector(Int)
+  /// A matrix of `rows × columns`.
   case matrix(rows: Int, columns: Int)
 
+  /// "n entries" for a vector, "r×c" for a matrix.
   public var description: String {
     switch self {
     case .vector(let n): return "\(n) entries"

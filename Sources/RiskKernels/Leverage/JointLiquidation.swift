@@ -1,14 +1,17 @@
 /// The joint liquidation of a book (`LiquidationBook.simulateJoint`).
 public struct JointLiquidation: Sendable, Equatable {
+  /// N, the simulated paths.
   public let paths: Int
   /// Per position, the probability that it is liquidated within the horizon (the same paths for
   /// all; drawn per path, so noisier than `LiquidationBook.simulate`'s conditional estimate).
   public let marginal: [MonteCarloEstimate]
   /// The number of positions liquidated per path: mean, and the 50/95/99% quantiles.
   public let count: MonteCarloEstimate
+  /// The 50%, 95% and 99% quantiles of the number liquidated.
   public let countQuantiles: [Double]
   /// The liquidated notional per path: mean, and the 50/95/99% quantiles.
   public let notional: MonteCarloEstimate
+  /// The 50%, 95% and 99% quantiles of the liquidated notional.
   public let notionalQuantiles: [Double]
   /// `atLeast[k]`: P(at least k positions are liquidated), k = 0 … n (`atLeast[0]` = 1).
   public let atLeast: [MonteCarloEstimate]

@@ -131,6 +131,7 @@ public struct LendingBook<Scalar: BLASScalar>: Sendable {
 
 /// The simulated risk of a book of loans.
 public struct LendingRisk: Sendable, Equatable, Codable {
+  /// Each loan's risk, in the book's order.
   public let loans: [LoanRisk]
 
   /// `Σᵢ E[(Lᵢ − Cᵢ(T))⁺ · 1{defaultᵢ}]`.

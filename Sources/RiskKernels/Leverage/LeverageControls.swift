@@ -109,6 +109,8 @@ public struct VolatilityCircuitBreaker<Scalar: BLASScalar>: Sendable, Equatable 
   /// The current average, `nil` before the first observation.
   public private(set) var average: Scalar?
 
+  /// A breaker tripping at `threshold` times the average, with decay λ.
+  ///
   /// - Throws: `.parameterOutOfRange` unless `θ > 0` and `0 < λ < 1`.
   public init(threshold: Scalar, decay: Scalar) throws(RiskKernelsError) {
     guard threshold > 0, threshold.isFinite else {

@@ -18,6 +18,7 @@ public enum PositionSide: String, Sendable, Equatable, Codable, CaseIterable {
 /// funding and tiers, so the maintenance-margin rate is a parameter. A long with `L ≤ 1` cannot
 /// be liquidated (`P_liq ≤ 0`). This is the standard isolated-margin liquidation price of a linear perpetual, without the fees and funding that venues add.
 public struct LeveragedPosition<Scalar: BLASScalar>: Sendable, Equatable {
+  /// Long or short.
   public let side: PositionSide
   /// `L > 0`; any finite value is accepted (venues offer up to 125× and more).
   public let leverage: Scalar
@@ -26,6 +27,8 @@ public struct LeveragedPosition<Scalar: BLASScalar>: Sendable, Equatable {
   /// `P₀ > 0`.
   public let entryPrice: Scalar
 
+  /// A position and its liquidation price.
+  ///
   /// - Throws: `.parameterOutOfRange` for a leverage that is not positive and finite, or whose
   ///   `1/L` or liquidation price is not finite (a leverage of 1e-320 gave −∞), a
   ///   maintenance margin outside `[0, 1)`, or an entry price that is not positive and finite.

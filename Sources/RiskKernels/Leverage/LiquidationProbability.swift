@@ -45,6 +45,8 @@ public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable,
   /// BGK's `β = −ζ(½)/√(2π)`.
   public static var bgkBeta: Scalar { Scalar(0.5825971579390106) }
 
+  /// The liquidation probabilities of `position` over `horizon` years.
+  ///
   /// - Parameters:
   ///   - position: side, leverage and maintenance margin (the entry price cancels).
   ///   - volatility: annualised σ in (0, 1000].

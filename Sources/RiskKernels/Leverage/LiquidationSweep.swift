@@ -17,15 +17,20 @@ internal import Foundation
 public struct LiquidationSweep: Sendable, Equatable {
   /// +1 for a long, −1 for a short, per position.
   public private(set) var sides: [Double]
+  /// Leverage L per position.
   public private(set) var leverage: [Double]
+  /// Maintenance-margin rate per position.
   public private(set) var maintenanceMargin: [Double]
   /// Annualised σ per position (of its underlying asset).
   public var volatility: [Double]
   /// Annualised μ per position.
   public var drift: [Double]
 
+  /// The number of positions.
   public var count: Int { sides.count }
 
+  /// Positions given per field, one entry per position in every array.
+  ///
   /// - Throws: `.dimensionMismatch` unless all arrays have one entry per position;
   ///   `.parameterOutOfRange` for a leverage that is not positive and finite, a margin outside
   ///   `[0, 1)`; `.nonFiniteInput`.

@@ -5,14 +5,14 @@ extension Matrix {
   /// index), if any.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
-  public func checkFinite(_ argument: String) throws(RiskKernelsError) {
+  func checkFinite(_ argument: String) throws(RiskKernelsError) {
     for (index, value) in storage.enumerated() where !value.isFinite {
       throw .nonFiniteInput(argument: argument, index: index)
     }
   }
 
   /// Throws `.dimensionMismatch` unless the matrix is square.
-  public func checkSquare(_ argument: String) throws(RiskKernelsError) {
+  func checkSquare(_ argument: String) throws(RiskKernelsError) {
     guard rows == columns else {
       throw .dimensionMismatch(
         operation: "\(argument) must be square", expected: .matrix(rows: rows, columns: rows),
@@ -40,7 +40,7 @@ extension Matrix {
 
   /// Throws unless the matrix is square, finite and symmetric to `tolerance` (relative to its
   /// largest element; default `√ε` of the scalar type).
-  public func checkSymmetric(
+  func checkSymmetric(
     _ argument: String, tolerance: Scalar = Scalar.ulpOfOne.squareRoot()
   ) throws(RiskKernelsError) {
     try checkSquare(argument)

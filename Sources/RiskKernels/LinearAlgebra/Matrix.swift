@@ -146,6 +146,7 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
 }
 
 extension Matrix: CustomStringConvertible {
+  /// The rows, one per line, elements separated by spaces.
   public var description: String {
     rowArrays.map { $0.map { "\($0)" }.joined(separator: " ") }.joined(separator: "\n")
   }

@@ -31,13 +31,17 @@ public struct Barrier<Scalar: BLASScalar>: Sendable, Equatable {
     case up
   }
 
+  /// The asset or basket the barrier watches.
   public var underlying: Underlying
   /// The level, strictly beyond the underlying's value at time 0 on the safe side.
   public var level: Scalar
+  /// Hit from above (`.down`) or from below (`.up`).
   public var direction: Direction
   /// The strike of the shortfall estimate, or `nil` for none.
   public var strike: Scalar?
 
+  /// A barrier at `level` on `underlying`, hit going `direction`, with the shortfall beyond
+  /// `strike` when one is given.
   public init(
     _ underlying: Underlying, level: Scalar, direction: Direction, strike: Scalar? = nil
   ) {

@@ -32,6 +32,7 @@
 /// Examples/Sources/AsianBasket is a complete one, with its test of splits across groups,
 /// threads and partials.
 public protocol PathObserver<Scalar>: Sendable {
+  /// The run's precision, `Float` or `Double`.
   associatedtype Scalar: BLASScalar
   /// A group's accumulated state: counts, sums, histograms, worst values…
   associatedtype Partial: Sendable
@@ -63,6 +64,7 @@ public protocol PathObserver<Scalar>: Sendable {
 }
 
 extension PathObserver {
+  /// The observer's description, `String(describing: self)`.
   public var configuration: String { String(describing: self) }
 }
 
@@ -84,9 +86,11 @@ public enum PathObserverNeeds: Sendable, Equatable {
 public struct PathBlock<Scalar: BLASScalar>: Sendable {
   /// The run's index of the block's first path, and the number of paths.
   public let firstPath: Int
+  /// The number of paths in the block.
   public let pathCount: Int
   /// Assets d and steps S; dates are `s·Δt`, s = 0 … S.
   public let dimension: Int
+  /// S, the steps of the grid.
   public let steps: Int
   /// `[i + p·d]`: path p's terminal prices.
   let terminal: [Scalar]

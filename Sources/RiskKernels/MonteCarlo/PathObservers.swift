@@ -36,6 +36,8 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable {
   /// estimates are then empty (NaN).
   var moments = true
 
+  /// What to record: see each property (the defaults record the terminal moments and the running
+  /// extremes, and keep nothing).
   public init(
     keepTerminalPrices: Bool = false, holdings: [Scalar]? = nil,
     keepPortfolioValues: Bool = false, extremes: Bool = true, maxima: Bool = true,

@@ -1,6 +1,7 @@
 extension SimulationPartial {
   /// The encoding's first bytes, "RKSP", and its version.
   static var magic: [UInt8] { Array("RKSP".utf8) }
+  /// The version of `encoded()`'s format; a partial of another version is refused.
   public static var encodingVersion: UInt32 { 2 }
 
   /// The partial as bytes (version 2, little-endian): the header, each tree node's moments as

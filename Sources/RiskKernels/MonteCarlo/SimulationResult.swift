@@ -9,6 +9,7 @@ public struct SimulationResult<Scalar: BLASScalar>: Sendable {
   public let terminal: [MonteCarloEstimate]
   /// `E[minₜ Sᵢ(t)]` and `E[maxₜ Sᵢ(t)]` over the grid (time 0 included), when `extremes`.
   public let minimum: [MonteCarloEstimate]?
+  /// `E[maxₜ Sᵢ(t)]` over the grid (time 0 included), when `extremes` and `maxima`.
   public let maximum: [MonteCarloEstimate]?
   /// Portfolio value statistics, when holdings were given.
   public let portfolio: PortfolioStatistics?

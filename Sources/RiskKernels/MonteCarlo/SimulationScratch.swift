@@ -30,6 +30,8 @@ public final class SimulationScratch: Sendable {
   }
   private let kept = Mutex<[Entry]>([])
 
+  /// A scratch that keeps up to `capacityBytes` of arrays between runs.
+  ///
   /// - Parameter capacityBytes: 16 MB by default: four threads' workspaces of the largest
   ///   blocks, with room for a short last block.
   public init(capacityBytes: Int = 16 << 20) {

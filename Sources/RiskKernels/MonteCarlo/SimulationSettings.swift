@@ -80,6 +80,7 @@ public struct SimulationSettings: Sendable, Equatable {
 
   /// The largest `paths` and `steps` accepted (so no index arithmetic can overflow).
   public static var pathsLimit: Int { 1 << 48 }
+  /// The largest `steps` accepted (2³²).
   public static var stepsLimit: Int { 1 << 32 }
 
   func validate() throws(RiskKernelsError) {

@@ -64,8 +64,10 @@ public struct TerminalQuantilePass<Scalar: BLASScalar>: PathObserver {
     var values: [[Scalar]]
   }
 
+  /// Terminal prices only.
   public var needs: PathObserverNeeds { .terminalPrices }
 
+  /// Per query, an empty histogram (a counting query) or no gathered prices (a gathering one).
   public func makePartial() -> Partial {
     Partial(
       counts: queries.map {
@@ -74,6 +76,8 @@ public struct TerminalQuantilePass<Scalar: BLASScalar>: PathObserver {
       values: queries.map { _ in [] })
   }
 
+  /// Per query, counts the next key digit of each terminal price in the query's bucket, or
+  /// gathers those prices, in path order.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
   public func observe(_ block: PathBlock<Scalar>, into partial: inout Partial) {
@@ -98,6 +102,7 @@ public struct TerminalQuantilePass<Scalar: BLASScalar>: PathObserver {
     }
   }
 
+  /// Adds the histograms, and appends the right partial's gathered prices after the left's.
   public func merge(_ left: Partial, _ right: Partial) -> Partial {
     var out = left
     for q in queries.indices {
@@ -110,6 +115,7 @@ public struct TerminalQuantilePass<Scalar: BLASScalar>: PathObserver {
     return out
   }
 
+  /// The histograms and the gathered prices as bytes.
   public func encode(_ partial: Partial) -> [UInt8] {
     var out = PartialWriter()
     out.int(queries.count)
@@ -124,6 +130,7 @@ public struct TerminalQuantilePass<Scalar: BLASScalar>: PathObserver {
     return out.bytes
   }
 
+  /// `encode`'s bytes back; throws for bytes of another shape.
   public func decode(_ bytes: [UInt8]) throws -> Partial {
     var input = PartialReader(bytes: bytes)
     let count = try input.int()

@@ -31,7 +31,9 @@
 public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
   /// The probabilities, N and d.
   public let probabilities: [Double]
+  /// N, the run's paths.
   public let paths: Int
+  /// d, the assets.
   public let assets: Int
   /// The most prices a pass gathers, over all its buckets.
   public let gatherLimit: Int
@@ -60,6 +62,8 @@ public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
   /// Passes advanced so far.
   public private(set) var passesDone = 0
 
+  /// The selection of `probabilities`' quantiles of each of `assets` terminal prices over `paths` paths.
+  ///
   /// - Throws: `.parameterOutOfRange` for a probability outside [0, 1], fewer than one path,
   ///   asset or gathered price.
   public init(

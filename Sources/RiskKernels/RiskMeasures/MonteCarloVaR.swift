@@ -8,6 +8,8 @@
 /// identical on any thread count. Memory: O(N) — each path's value; the ~k + √k tail paths are
 /// re-simulated for their prices.
 public enum MonteCarloVaR {
+  /// Monte Carlo VaR and ES of the holdings over the settings' horizon, with components and standard errors.
+  ///
   /// - Throws: what `PathSimulator` throws for the model and settings; `.dimensionMismatch` or
   ///   `.nonFiniteInput` for the holdings; `.parameterOutOfRange` for a confidence outside
   ///   `[0.5, 1)` or `V₀ ≤ 0` (a net short book has no return on value; pass P&L weights instead).

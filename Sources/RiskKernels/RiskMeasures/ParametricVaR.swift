@@ -13,6 +13,8 @@ internal import RealModule
 /// & Embrechts, *Quantitative Risk Management* (2015) §2.3, §8.5. Pass `means: nil` for the
 /// usual zero-mean convention over short horizons.
 public enum ParametricVaR {
+  /// Normal VaR and ES of a portfolio with weights w and covariance Σ, with Euler components.
+  ///
   /// - Throws: `.dimensionMismatch`; `.nonFiniteInput`; `.parameterOutOfRange` for a confidence
   ///   outside `[0.5, 1)`, a non-positive horizon, or `wᵀΣw ≤ 0`.
   @specialized(where T == Double)

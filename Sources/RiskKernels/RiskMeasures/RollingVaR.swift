@@ -31,17 +31,23 @@ public struct RollingVaR: Sendable, Equatable {
 
   /// The backtest and the VaR of every tested day (day `window + i` of the series for entry i).
   public struct Result: Sendable, Equatable {
+    /// The exceedances and the coverage tests.
     public let backtest: VaRBacktest
+    /// The one-day VaR of every tested day, as a positive loss.
     public let valueAtRisk: [Double]
   }
 
+  /// How each day's VaR is estimated.
   public let method: Method
   /// Returns per estimation window, at least 2 (the methods need more: see their errors).
   public let window: Int
+  /// The VaR's confidence level.
   public let confidence: Double
   /// λ of the `ewma` method.
   public let ewmaDecay: Double
 
+  /// A rolling backtest by `method` over windows of `window` returns.
+  ///
   /// - Throws: `.parameterOutOfRange` for a window below 2, a confidence outside (0, 1) or a
   ///   decay outside (0, 1).
   public init(method: Method, window: Int, confidence: Double, ewmaDecay: Double = 0.94)
@@ -62,6 +68,8 @@ public struct RollingVaR: Sendable, Equatable {
     self.ewmaDecay = ewmaDecay
   }
 
+  /// Each day's VaR from the `window` returns before it, and the backtest of all of them.
+  ///
   /// - Throws: `.insufficientData` for fewer than `window + 2` returns (two days to test at
   ///   least); what the method throws for a window (constant returns, too few for its moments).
   public func backtest(_ returns: [Double]) throws(RiskKernelsError) -> Result {

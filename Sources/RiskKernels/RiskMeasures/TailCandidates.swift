@@ -11,6 +11,7 @@
 public struct TailCandidates<Scalar: BLASScalar>: Sendable, Equatable {
   /// N, the run's paths, and the confidence.
   public let totalPaths: Int
+  /// The confidence c whose tail the candidates serve.
   public let confidence: Double
   /// The run's fingerprint (`SimulationPartial.runFingerprint`): candidates of different runs
   /// refuse to merge.
@@ -22,6 +23,7 @@ public struct TailCandidates<Scalar: BLASScalar>: Sendable, Equatable {
   public var pathsSeen: Int { covered.reduce(0) { $0 + $1.count } }
   /// The kept returns `(V − V₀)/V₀` and their paths, ascending by (return, path).
   public let returns: [Scalar]
+  /// The path index of each kept return.
   public let paths: [Int]
 
   /// The pairs the allocation reads.

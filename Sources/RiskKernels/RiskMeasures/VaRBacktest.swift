@@ -55,6 +55,8 @@ public struct VaRBacktest: Sendable, Equatable, Codable {
   /// 95%, red from 99.99% (for T = 250 at 99%: green 0–4, yellow 5–9, red ≥ 10).
   public let zone: Zone
 
+  /// The backtest of a VaR series against the returns that followed it.
+  ///
   /// - Parameters:
   ///   - valueAtRisk: the VaR forecast for each day, as positive losses.
   ///   - returns: the realised return of each day.

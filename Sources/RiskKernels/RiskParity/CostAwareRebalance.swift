@@ -34,6 +34,7 @@ public struct CostAwareRebalance: Sendable, Equatable {
   /// The most Newton steps over all barrier stages.
   public var maxIterations: Int
 
+  /// A rebalance solver; `tolerance` nil for the precision's default.
   public init(tolerance: Double? = nil, maxIterations: Int = 1000) {
     self.tolerance = tolerance
     self.maxIterations = maxIterations

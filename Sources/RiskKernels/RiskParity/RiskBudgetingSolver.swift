@@ -61,6 +61,7 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
   /// `newton` path always factors it.
   public var verifiesPositiveDefiniteness: Bool
 
+  /// A solver; `tolerance` nil for 1e-10 in `Double` and 1e-6 in `Float`.
   public init(
     tolerance: Double? = nil, maxIterations: Int = 100, method: RiskBudgetingMethod = .newtonCG,
     verifiesPositiveDefiniteness: Bool = true

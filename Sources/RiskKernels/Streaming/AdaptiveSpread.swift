@@ -32,6 +32,8 @@ public struct AdaptiveSpread<Scalar: BLASScalar>: Sendable, Equatable {
     public let ask: Scalar
   }
 
+  /// A quoter with risk aversion γ and order-book depth k.
+  ///
   /// - Throws: `.parameterOutOfRange` unless both are positive and finite.
   public init(riskAversion: Scalar, depth: Scalar) throws(RiskKernelsError) {
     for (value, name) in [(riskAversion, "riskAversion"), (depth, "depth")] {

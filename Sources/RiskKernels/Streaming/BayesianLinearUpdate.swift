@@ -18,11 +18,14 @@ public struct BayesianLinearUpdate<Scalar: BLASScalar>: Sendable, Equatable {
   public private(set) var observations = 0
   private let prior: (mean: [Scalar], covariance: Matrix<Scalar>)
 
+  /// Equal when the posterior (mean, covariance) and the noise variance are.
   public static func == (a: Self, b: Self) -> Bool {
     a.mean == b.mean && a.covariance == b.covariance && a.noiseVariance == b.noiseVariance
       && a.observations == b.observations
   }
 
+  /// The prior `N(priorMean, priorCovariance)` with observation noise of variance `noiseVariance`.
+  ///
   /// - Throws: `.dimensionMismatch`, `.nonFiniteInput`; `.notPositiveDefinite` for a prior
   ///   covariance that is not; `.parameterOutOfRange` for `s² ≤ 0`.
   public init(priorMean: [Scalar], priorCovariance: Matrix<Scalar>, noiseVariance: Scalar)

@@ -12,15 +12,21 @@
 public struct ConstantProductAMM<Scalar: BLASScalar>: Sendable, Equatable {
   /// Which token goes in.
   public enum Direction: Sendable, Equatable {
+    /// X in, Y out.
     case xForY
+    /// Y in, X out.
     case yForX
   }
 
+  /// x, the pool's reserve of token X.
   public private(set) var reserveX: Scalar
+  /// y, the pool's reserve of token Y.
   public private(set) var reserveY: Scalar
   /// `0 ≤ f < 1` (0.003 = 0.3%).
   public let fee: Scalar
 
+  /// A pool with reserves `reserveX` and `reserveY` and fee `fee` on every input.
+  ///
   /// - Throws: `.parameterOutOfRange` for non-positive or non-finite reserves or a fee outside
   ///   `[0, 1)`.
   public init(reserveX: Scalar, reserveY: Scalar, fee: Scalar = 0.003) throws(RiskKernelsError) {

@@ -14,6 +14,8 @@ public struct RollingVolatility<Scalar: BLASScalar>: Sendable, Equatable {
   private var m2: Double = 0
   private var sinceExact = 0
 
+  /// An estimator over the last `window` returns (at least 2).
+  ///
   /// - Throws: `.parameterOutOfRange` unless `window ≥ 2`.
   public init(window: Int) throws(RiskKernelsError) {
     guard window >= 2 else {
@@ -56,6 +58,7 @@ public struct RollingVolatility<Scalar: BLASScalar>: Sendable, Equatable {
     count >= 2 ? Scalar((Swift.max(m2, 0) / Double(count - 1)).squareRoot()) : nil
   }
 
+  /// Forgets every return, as a new estimator would.
   public mutating func reset() {
     (next, count, mean, m2, sinceExact) = (0, 0, 0, 0, 0)
   }
@@ -74,8 +77,11 @@ public struct RollingVolatility<Scalar: BLASScalar>: Sendable, Equatable {
 public struct EWMAVolatility<Scalar: BLASScalar>: Sendable, Equatable {
   /// `0 < λ < 1`.
   public let decay: Scalar
+  /// `σₜ²`, or nil before the first return.
   public private(set) var variance: Scalar?
 
+  /// An estimator with decay λ (RiskMetrics' 0.94 by default).
+  ///
   /// - Throws: `.parameterOutOfRange` unless `0 < decay < 1`.
   public init(decay: Scalar = 0.94) throws(RiskKernelsError) {
     guard decay > 0, decay < 1 else {
@@ -84,6 +90,8 @@ public struct EWMAVolatility<Scalar: BLASScalar>: Sendable, Equatable {
     self.decay = decay
   }
 
+  /// Absorbs return r: `σ² ← λσ² + (1 − λ)r²` (the first return seeds `σ² = r²`).
+  ///
   /// - Throws: `.nonFiniteInput` for a NaN or infinity (the state is unchanged).
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)
@@ -95,5 +103,6 @@ public struct EWMAVolatility<Scalar: BLASScalar>: Sendable, Equatable {
   /// `σₜ`, or nil before the first return.
   public var volatility: Scalar? { variance?.squareRoot() }
 
+  /// Forgets every return, as a new estimator would.
   public mutating func reset() { variance = nil }
 }

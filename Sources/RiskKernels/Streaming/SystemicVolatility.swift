@@ -2,6 +2,8 @@
 /// and its stability score `1 − σ/σ_max` against a ceiling `σ_max` (1 when calm, 0 at the
 /// ceiling, negative beyond it). O(d²): one symmetric matrix-vector product.
 public enum SystemicVolatility {
+  /// The volatility `√(wᵀΣw)` and the stability score `1 − σ/maximum`.
+  ///
   /// - Throws: as `RiskContributions` (dimension mismatch, non-finite input, `wᵀΣw < 0`);
   ///   `.parameterOutOfRange` unless `maximum > 0`.
   @specialized(where T == Double)

@@ -24,6 +24,8 @@ public struct TWAP<Scalar: BLASScalar>: Sendable {
   public private(set) var last: (time: Scalar, price: Scalar)?
   private var first: Scalar = 0
 
+  /// An average over the last `window` of time.
+  ///
   /// - Throws: `.parameterOutOfRange` unless `window` is positive and finite.
   public init(window: Scalar) throws(RiskKernelsError) {
     guard window > 0, window.isFinite else {

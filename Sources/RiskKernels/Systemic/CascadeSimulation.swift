@@ -17,18 +17,25 @@
 public struct CascadeSimulation<Scalar: BLASScalar>: Sendable {
   /// A pool on one asset of the model.
   public struct Market: Sendable {
+    /// The index of the model's asset the pool trades.
     public var asset: Int
+    /// The pool and the positions that liquidate into it.
     public var cascade: LiquidationCascade<Scalar>
 
+    /// A pool on asset `asset` with its cascade.
     public init(asset: Int, cascade: LiquidationCascade<Scalar>) {
       self.asset = asset
       self.cascade = cascade
     }
   }
 
+  /// The correlated GBM that moves the assets.
   public let model: CorrelatedGBM<Scalar>
+  /// The pools, each on one asset of the model.
   public let markets: [Market]
 
+  /// Cascades on `markets`, their assets moved by `model`.
+  ///
   /// - Throws: `.parameterOutOfRange` for a market on an asset the model does not have, or two
   ///   markets on one asset.
   public init(model: CorrelatedGBM<Scalar>, markets: [Market]) throws(RiskKernelsError) {

@@ -22,6 +22,9 @@ public struct CovarianceStress: Sendable, Equatable {
   /// simulation can factor).
   public let correlationShift: Double
 
+  /// A stress multiplying every volatility by k and moving every correlation a fraction c of the
+  /// way to one.
+  ///
   /// - Throws: `.parameterOutOfRange` for `k` outside (0, 1000] or `c` outside [0, 1).
   public init(volatilityMultiplier: Double = 1, correlationShift: Double = 0)
     throws(RiskKernelsError)
@@ -39,6 +42,8 @@ public struct CovarianceStress: Sendable, Equatable {
     self.correlationShift = correlationShift
   }
 
+  /// The stressed covariance of `covariance`.
+  ///
   /// - Throws: as `Matrix.correlation()` (a variance that is not positive), and
   ///   `NearestCorrelation.repair`'s errors when a repair is needed.
   public func apply<T: BLASScalar>(to covariance: Matrix<T>) throws(RiskKernelsError)

@@ -36,10 +36,13 @@
 public struct LiquidationCascade<Scalar: BLASScalar>: Sendable {
   /// One leveraged position in the pool's asset, with its margin in quote currency.
   public struct Position: Sendable, Equatable {
+    /// The position: side, leverage, entry price and maintenance margin.
     public let position: LeveragedPosition<Scalar>
     /// The collateral posted, in quote currency; the notional is `margin · leverage`.
     public let margin: Scalar
 
+    /// A position and the margin it posted.
+    ///
     /// - Throws: as `LeveragedPosition.init`, and `.parameterOutOfRange` for a margin that is not
     ///   positive, or a notional or size `margin·L/entry` that is not finite.
     public init(
@@ -66,6 +69,7 @@ public struct LiquidationCascade<Scalar: BLASScalar>: Sendable {
     public var units: Scalar { margin * position.leverage / position.entryPrice }
   }
 
+  /// The constant-product pool the liquidations sell into.
   public let pool: ConstantProductAMM<Scalar>
   /// In the caller's order.
   public let positions: [Position]
@@ -107,6 +111,8 @@ public struct LiquidationCascade<Scalar: BLASScalar>: Sendable {
   let longs: Side
   let shorts: Side
 
+  /// A cascade of `positions` selling into `pool`.
+  ///
   /// - Throws: `.parameterOutOfRange` when the book's total size (Σ units) is not finite.
   @specialized(where Scalar == Double)
   @specialized(where Scalar == Float)

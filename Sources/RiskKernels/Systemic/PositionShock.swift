@@ -10,12 +10,15 @@
 /// the gap-through fill is the standard stress assumption of no liquidation before the move
 /// completes (the worst case for the venue's insurance fund).
 public struct PositionShock<Scalar: BLASScalar>: Sendable, Equatable {
+  /// Whether the shock crosses the position's liquidation price.
   public let liquidated: Bool
   /// The change of the trader's equity from now (negative: a loss).
   public let pnl: Scalar
   /// `max(0, −(M + s·u(p − E)))` when liquidated, else 0.
   public let badDebt: Scalar
 
+  /// The effect on a position of a move r of its price from today's spot.
+  ///
   /// - Parameters:
   ///   - position: side, leverage, maintenance margin and entry price.
   ///   - margin: `M > 0`; 1 gives the figures per unit of margin (returns on margin).

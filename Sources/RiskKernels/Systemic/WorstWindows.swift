@@ -21,11 +21,15 @@ public struct WorstWindows: Sendable, Equatable {
   /// How many windows to return (fewer when the history holds fewer that do not overlap).
   public var count: Int
 
+  /// Windows of `window` returns, the `count` worst that do not overlap.
   public init(window: Int, count: Int = 3) {
     self.window = window
     self.count = count
   }
 
+  /// The worst non-overlapping windows of `prices` (rows are dates) for a portfolio with
+  /// exposures `eᵢ`, worst first.
+  ///
   /// - Parameters:
   ///   - prices: rows (dates, oldest first) × assets, all positive and finite.
   ///   - exposures: today's value in each asset (`hᵢSᵢ`), or the weights; not all zero.
