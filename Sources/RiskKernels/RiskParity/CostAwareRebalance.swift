@@ -28,13 +28,14 @@ internal import RealModule
 /// Tested against: CVXPY with Clarabel (fixture `rebalance_d8`), minimum variance in closed form
 /// (`w ∝ Σ⁻¹1` when it is long-only), the no-trade region, caps and infeasible inputs.
 public struct CostAwareRebalance: Sendable, Equatable {
-  /// Stop when the duality-gap bound `m/t` is below this. `nil` means 1e-10 (`Double`) and 1e-6
-  /// (`Float`), relative to the objective's scale `σ_p(w0)`-ish values of order 0.01–1.
+  /// Stop when the duality-gap bound `m/t` is below this. `nil` means
+  /// `RiskBudgetingSolver.defaultTolerance(for:)` (1e-10 in `Double`, 1e-6 in `Float`),
+  /// relative to the objective's scale `σ_p(w0)`-ish values of order 0.01–1.
   public var tolerance: Double?
   /// The most Newton steps over all barrier stages.
   public var maxIterations: Int
 
-  /// A rebalance solver; `tolerance` nil for the precision's default.
+  /// A rebalance solver; `tolerance` nil for `RiskBudgetingSolver.defaultTolerance(for:)`.
   public init(tolerance: Double? = nil, maxIterations: Int = 1000) {
     self.tolerance = tolerance
     self.maxIterations = maxIterations
@@ -60,7 +61,7 @@ public struct CostAwareRebalance: Sendable, Equatable {
     covariance: Matrix<T>, currentWeights: [T], expectedReturns: [T]? = nil, riskAversion: T = 0,
     costs: [T]? = nil, caps: [T]? = nil
   ) throws(RiskKernelsError) -> RebalanceSolution<T> {
-    let tol = tolerance ?? (T.self == Float.self ? 1e-6 : 1e-10)
+    let tol = tolerance ?? RiskBudgetingSolver.defaultTolerance(for: T.self)
     guard tol.isFinite, tol > 0 else {
       throw .parameterOutOfRange(name: "tolerance", value: tol, allowed: "> 0")
     }

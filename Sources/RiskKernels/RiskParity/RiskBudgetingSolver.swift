@@ -1,3 +1,5 @@
+internal import RealModule
+
 /// How `RiskBudgetingSolver` computes each Newton step of Spinu's problem.
 public enum RiskBudgetingMethod: String, Sendable, Equatable, Codable, CaseIterable {
   /// Spinu's damped Newton with a Cholesky factorisation of the Hessian `Σ + diag(b/x²)` per
@@ -50,8 +52,8 @@ public enum RiskBudgetingMethod: String, Sendable, Equatable, Codable, CaseItera
 /// two assets, constant correlation), SciPy reference solutions (fixtures in `riskparity/`), the
 /// optimality conditions of capped solutions, and agreement of both methods.
 public struct RiskBudgetingSolver: Sendable, Equatable {
-  /// Stop when `max_i |RC_i/σ_p − κ·b_i| ≤ tolerance`. `nil` means 1e-10 in `Double` and 1e-6 in
-  /// `Float`.
+  /// Stop when `max_i |RC_i/σ_p − κ·b_i| ≤ tolerance`. `nil` means `defaultTolerance(for:)`:
+  /// 1e-10 in `Double` and 1e-6 in `Float`.
   public var tolerance: Double?
   /// The most Newton iterations before `.noConvergence` is thrown.
   public var maxIterations: Int
@@ -61,7 +63,7 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
   /// `newton` path always factors it.
   public var verifiesPositiveDefiniteness: Bool
 
-  /// A solver; `tolerance` nil for 1e-10 in `Double` and 1e-6 in `Float`.
+  /// A solver; `tolerance` nil for `defaultTolerance(for:)`.
   public init(
     tolerance: Double? = nil, maxIterations: Int = 100, method: RiskBudgetingMethod = .newtonCG,
     verifiesPositiveDefiniteness: Bool = true
@@ -72,9 +74,17 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
     self.verifiesPositiveDefiniteness = verifiesPositiveDefiniteness
   }
 
-  /// The tolerance used for scalar type `T`.
+  /// The tolerance used for scalar type `T`: `tolerance`, or `defaultTolerance(for:)`.
   public func effectiveTolerance<T: BLASScalar>(for _: T.Type) -> Double {
-    tolerance ?? (T.self == Float.self ? 1e-6 : 1e-10)
+    tolerance ?? Self.defaultTolerance(for: T.self)
+  }
+
+  /// The default stopping tolerance of the library's Newton solvers: 1e-10, or, when the
+  /// precision cannot reach it, the smallest power of ten at or above `8ε` (the smallest
+  /// tolerance the solvers accept). That is 1e-10 in `Double` and 1e-6 in `Float`.
+  public static func defaultTolerance<T: BLASScalar>(for _: T.Type) -> Double {
+    let reachable = Double.pow(10, (Double.log10(8 * Double(T.ulpOfOne))).rounded(.up))
+    return Swift.max(1e-10, reachable)
   }
 
   /// Solves the risk-budgeting problem for an estimate's covariance: `solve(covariance:…)` on

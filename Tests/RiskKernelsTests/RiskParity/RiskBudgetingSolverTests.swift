@@ -22,6 +22,14 @@ import _RiskKernelsTestSupport
     #expect(solution.budgetScale == 1 && solution.cappedAssets.isEmpty)
   }
 
+  @Test("The default tolerance comes from the precision: 1e-10 in Double, 1e-6 in Float")
+  func defaultTolerance() {
+    #expect(RiskBudgetingSolver.defaultTolerance(for: Double.self) == 1e-10)
+    #expect(RiskBudgetingSolver.defaultTolerance(for: Float.self) == 1e-6)
+    #expect(RiskBudgetingSolver().effectiveTolerance(for: Float.self) == 1e-6)
+    #expect(RiskBudgetingSolver(tolerance: 1e-8).effectiveTolerance(for: Float.self) == 1e-8)
+  }
+
   @Test("Float reproduces pyrb to Float's tolerance", arguments: methods)
   func pyrbFloat(method: RiskBudgetingMethod) throws {
     let solution = try RiskBudgetingSolver(method: method).solve(
