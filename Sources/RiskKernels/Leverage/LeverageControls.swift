@@ -104,24 +104,28 @@ public enum LeverageControls {
 public struct VolatilityCircuitBreaker<Scalar: BLASScalar>: Sendable, Equatable {
   /// `θ > 0`, e.g. 2 (trip at twice the usual volatility).
   public let threshold: Scalar
-  /// `λ ∈ (0, 1)`, the average's decay per update.
-  public let decay: Scalar
+  /// `λ ∈ (0, 1)`, the average's decay per update (a `Double`, as every decay of the
+  /// library's configurations is).
+  public let decay: Double
+  /// λ in the breaker's precision.
+  private let lambda: Scalar
   /// The current average, `nil` before the first observation.
   public private(set) var average: Scalar?
 
   /// A breaker tripping at `threshold` times the average, with decay λ.
   ///
   /// - Throws: `.parameterOutOfRange` unless `θ > 0` and `0 < λ < 1`.
-  public init(threshold: Scalar, decay: Scalar) throws(RiskKernelsError) {
+  public init(threshold: Scalar, decay: Double) throws(RiskKernelsError) {
     guard threshold > 0, threshold.isFinite else {
       throw .parameterOutOfRange(
         name: "threshold", value: Double(threshold), allowed: "> 0, finite")
     }
     guard decay > 0, decay < 1 else {
-      throw .parameterOutOfRange(name: "decay", value: Double(decay), allowed: "0 < λ < 1")
+      throw .parameterOutOfRange(name: "decay", value: decay, allowed: "0 < λ < 1")
     }
     self.threshold = threshold
     self.decay = decay
+    self.lambda = Scalar(decay)
   }
 
   /// Checks `σ` against `θ·EMA` (before `σ` enters the average), then updates the average.
@@ -139,7 +143,7 @@ public struct VolatilityCircuitBreaker<Scalar: BLASScalar>: Sendable, Equatable 
       return false
     }
     let trips = sigma > threshold * current
-    average = decay * current + (1 - decay) * sigma
+    average = lambda * current + (1 - lambda) * sigma
     return trips
   }
 

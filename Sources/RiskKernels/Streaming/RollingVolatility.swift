@@ -75,19 +75,22 @@ public struct RollingVolatility<Scalar: BLASScalar>: Sendable, Equatable {
 /// with the first return's square. O(1) per update. (J.P. Morgan/Reuters, RiskMetrics Technical
 /// Document, 1996, §5.2; λ = 0.94 for daily data.)
 public struct EWMAVolatility<Scalar: BLASScalar>: Sendable, Equatable {
-  /// `0 < λ < 1`.
-  public let decay: Scalar
+  /// `0 < λ < 1` (a `Double`, as every decay of the library's configurations is).
+  public let decay: Double
+  /// λ in the estimator's precision.
+  private let lambda: Scalar
   /// `σₜ²`, or nil before the first return.
   public private(set) var variance: Scalar?
 
   /// An estimator with decay λ (RiskMetrics' 0.94 by default).
   ///
   /// - Throws: `.parameterOutOfRange` unless `0 < decay < 1`.
-  public init(decay: Scalar = 0.94) throws(RiskKernelsError) {
+  public init(decay: Double = 0.94) throws(RiskKernelsError) {
     guard decay > 0, decay < 1 else {
-      throw .parameterOutOfRange(name: "decay", value: Double(decay), allowed: "0 < λ < 1")
+      throw .parameterOutOfRange(name: "decay", value: decay, allowed: "0 < λ < 1")
     }
     self.decay = decay
+    self.lambda = Scalar(decay)
   }
 
   /// Absorbs return r: `σ² ← λσ² + (1 − λ)r²` (the first return seeds `σ² = r²`).
@@ -97,7 +100,7 @@ public struct EWMAVolatility<Scalar: BLASScalar>: Sendable, Equatable {
   @specialized(where Scalar == Float)
   public mutating func update(_ r: Scalar) throws(RiskKernelsError) {
     guard r.isFinite else { throw .nonFiniteInput(argument: "return", index: 0) }
-    variance = variance.map { decay * $0 + (1 - decay) * r * r } ?? r * r
+    variance = variance.map { lambda * $0 + (1 - lambda) * r * r } ?? r * r
   }
 
   /// `σₜ`, or nil before the first return.
