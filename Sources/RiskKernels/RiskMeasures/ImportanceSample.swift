@@ -6,7 +6,10 @@ internal import RealModule
 public struct ImportanceSample<Scalar: BLASScalar>: Sendable {
   /// Path k's portfolio return `(V_T − V₀)/V₀`.
   public let returns: [Scalar]
-  /// Path k's likelihood ratio `wₖ = dP/dQ` (mean 1 under the sampling distribution).
+  /// Path k's likelihood ratio `wₖ = dP/dQ` (mean 1 under the sampling distribution). The
+  /// estimates (`tailRisk`, `probability(atOrBelow:)`) also weigh each path by its post-stratum's
+  /// factor; `EmpiricalVaR.fromWeightedSample(returns, weights: weights, …)` gives the
+  /// unstratified figures.
   public let weights: [Double]
   /// The run's terminal prices (N × d) and what turns them into per-asset contributions
   /// `hᵢ(Sᵢ − Sᵢ(0))/V₀`, for the Euler components.

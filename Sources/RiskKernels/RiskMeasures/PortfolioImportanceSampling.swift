@@ -19,10 +19,10 @@ internal import RealModule
 /// ```
 /// No inverse of Σ is needed, and the paths are the engine's: reproducible from the seed, the
 /// same bits on any thread count, and splittable like any run (`simulator`). The score
-/// `t = aᵀX/s` is N(−θ, 1) under the shifted model exactly, so the sample is also
-/// post-stratified on it (`strata`, K equiprobable strata; `PostStratification`): the return
-/// is nearly a monotone function of t, and the tail's standard errors fall by a further factor
-/// of about √K. Memory: the run keeps its N × d terminal prices, for the tail's components.
+/// `t = aᵀX/s` is N(−θ, 1) under the shifted model, so the sample is also post-stratified on it
+/// (`strata`, K equiprobable strata; `PostStratification`): the return is nearly a monotone
+/// function of t, and the tail's variances fall by a further factor of up to about K (measured
+/// on one asset at K = 31: 8× for the VaR, 125× for the ES). Memory: the run keeps its N × d terminal prices, for the tail's components.
 public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
   /// The simulator of the shifted model (drifts `μ + δ/T`), keeping every path's terminal
   /// prices. Run it any way — whole, or as partials merged from several processes — and pass its
@@ -49,8 +49,9 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
   ///   - confidence: `c` in `[0.5, 1)`, the tail the shift aims at.
   ///   - shiftSize: θ in `[0, 10]`; `nil` for Φ⁻¹(c).
   ///   - strata: K, the equiprobable post-strata of the linearised return, in `1 … 65 536`
-  ///     (1: none); `nil` for `N/64` within 1 … 1 024. Strata need the shift's direction: with
-  ///     θ = 0 there are none.
+  ///     (1: none); `nil` for `N/64` within 1 … 1 024. Adjacent strata are merged until each
+  ///     holds 40 paths, so a K beyond N/40 gets fewer (`ImportanceSample.strata` says how
+  ///     many). Strata need the shift's direction: with θ = 0 there are none.
   ///   - scratch: as `PathSimulator.scratch`.
   /// - Throws: `.parameterOutOfRange` for a confidence outside `[0.5, 1)`, θ outside `[0, 10]`,
   ///   strata outside `1 … 65 536`, antithetic settings or `V₀ ≤ 0`; `.dimensionMismatch` or

@@ -197,7 +197,8 @@ import Testing
       let sampling = try PortfolioImportanceSampling(
         model: model, holdings: holdings, settings: settings, confidence: 0.99, strata: strata)
       let sample = try sampling.run()
-      #expect(sample.strata == (strata ?? 312))
+      // 312 asked; a few may merge to reach 40 paths each.
+      #expect(strata == 1 ? sample.strata == 1 : (280...312).contains(sample.strata))
       return try sample.tailRisk(confidence: 0.99)
     }
     let (plain, stratified) = (try risk(strata: 1), try risk(strata: nil))
@@ -222,20 +223,54 @@ import Testing
   func strataByHand() throws {
     // Scores N(0, 1) under the sampling law, K = 4: cuts at Φ⁻¹(¼, ½, ¾) = ∓0.674, 0.
     let scores = [-2.0, -1.0, -0.5, -0.3, 0.1, 0.2, 0.3, 5.0]
-    let strata = try #require(PostStratification(scores: scores, mean: 0, strata: 4))
+    let strata = try #require(
+      PostStratification(scores: scores, mean: 0, strata: 4, minimumPaths: 2))
     #expect(strata.stratum == [0, 0, 1, 1, 2, 2, 2, 2])  // the last fine stratum (1 path) merged
     #expect(strata.sizes == [2, 2, 4])
     // c_h = N q_h / n_h: 8·¼/2, 8·¼/2, 8·½/4.
     #expect(strata.factors == [1, 1, 1])
-    let skewed = try #require(PostStratification(scores: scores, mean: 0.25, strata: 2))
+    let skewed = try #require(
+      PostStratification(scores: scores, mean: 0.25, strata: 2, minimumPaths: 2))
     #expect(skewed.sizes == [6, 2])
     let expected: [Double] = [4.0 / 6, 2]  // 8·½/6, 8·½/2
     #expect(skewed.factors == expected)
-    #expect(PostStratification(scores: scores, mean: 0, strata: 1) == nil)
-    #expect(PostStratification(scores: [0, 0, 0, 0], mean: 0, strata: 8) == nil)  // one stratum
+    #expect(PostStratification(scores: scores, mean: 0, strata: 1, minimumPaths: 2) == nil)
+    // One stratum: nothing to gain.
+    #expect(PostStratification(scores: [0, 0, 0, 0], mean: 0, strata: 8, minimumPaths: 2) == nil)
+    // Cuts at Φ⁻¹(j/8) = ∓1.15, ∓0.67, ∓0.32, 0: 2 paths in the lowest eighth, 1 in the next
+    // (merged with the third's 2), 2 in each of the next four, 1 in the last (joining the one
+    // before).
+    let middle = try #require(
+      PostStratification(
+        scores: [-2, -1.9, -1, -0.5, -0.45, -0.2, -0.1, 0.1, 0.2, 0.4, 0.5, 0.8, 0.9, 2],
+        mean: 0, strata: 8, minimumPaths: 2))
+    #expect(middle.sizes == [2, 3, 2, 2, 2, 3])
+    #expect(middle.stratum == [0, 0, 1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 5])
+    let probabilities = zip(middle.sizes, middle.factors).map { Double($0.0) * $0.1 / 14 }
+    #expect(abs(probabilities.reduce(0, +) - 1) < 1e-15)  // the q_h add up to 1
     // One stratum of N is plain sampling's s²/N, with s² over N − 1.
     let v = PostStratification.varianceOfMean(sizes: [4], sums: [10], squares: [30])
     #expect(abs(v - (30 - 25.0) / 3 / 4) < 1e-15)
+  }
+
+  @Test("Strata asked beyond the paths are merged to 40 paths each; θ = 0 has none")
+  func strataLimits() throws {
+    let (model, holdings) = try book(Double.self)
+    let settings = SimulationSettings(paths: 2_000, steps: 1, horizon: 1.0 / 365, seed: 6)
+    let many = try PortfolioImportanceSampling(
+      model: model, holdings: holdings, settings: settings, confidence: 0.99, strata: 5_000
+    ).run()
+    #expect(many.strata >= 2 && many.strata <= 2_000 / 40, "\(many.strata)")
+    let unshifted = try PortfolioImportanceSampling(
+      model: model, holdings: holdings, settings: settings, confidence: 0.99, shiftSize: 0,
+      strata: 16)
+    #expect(unshifted.strata == 1)
+    #expect(try unshifted.run().strata == 1)
+    let few = SimulationSettings(paths: 60, steps: 1, horizon: 1.0 / 365, seed: 6)
+    let small = try PortfolioImportanceSampling(
+      model: model, holdings: holdings, settings: few, confidence: 0.95, strata: 4
+    ).run()
+    #expect(small.strata == 1)  // 60 paths cannot hold two strata of 40
   }
 
   @Test("The same bits on 1 and 2 threads and from a run split into two partials")
@@ -252,6 +287,7 @@ import Testing
     let two = try sampling(threads: 2).run()
     #expect(one.returns == two.returns)
     #expect(one.weights == two.weights)
+    #expect(try one.tailRisk(confidence: 0.975) == two.tailRisk(confidence: 0.975))
     let s = try sampling(threads: 2)
     let g = s.simulator.groupCount
     let merged = try s.simulator.run(groups: 0..<2).merging(s.simulator.run(groups: 2..<g))
