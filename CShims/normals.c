@@ -7,6 +7,7 @@
 // path needs (50 per path took 64 along each stream).
 #define _GNU_SOURCE
 #include "CShims.h"
+#include "CShimsTesting.h"
 #include "cshims_internal.h"
 
 #include <immintrin.h>

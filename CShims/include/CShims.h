@@ -39,21 +39,6 @@ const char *cshim_blas_core(void);
 /// 3: OpenBLAS did not take the name.
 int cshim_blas_pin_core(const char *core);
 
-// MARK: - Random123
-// philox4x32(c, k) is a function-like macro Swift cannot import; this is a real function.
-
-/// Philox4x32-10 of counter (c0..c3) under key (k0, k1); writes four 32-bit words to `out`.
-static inline void cshim_philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3,
-                                       uint32_t k0, uint32_t k1, uint32_t out[4]) {
-  philox4x32_ctr_t ctr = {{c0, c1, c2, c3}};
-  philox4x32_key_t key = {{k0, k1}};
-  philox4x32_ctr_t r = philox4x32_R(10, ctr, key);
-  out[0] = r.v[0];
-  out[1] = r.v[1];
-  out[2] = r.v[2];
-  out[3] = r.v[3];
-}
-
 // MARK: - Counter-based normals (normals.c)
 // Normal number n of the stream (seed, path) comes from Philox4x32-10 block b = n / 2 with
 // counter (b mod 2³², b div 2³², path mod 2³², path div 2³²) and key (seed mod 2³², seed div 2³²):
@@ -77,16 +62,6 @@ void cshim_philox_path_normals_f64(uint64_t seed, const uint64_t *paths, size_t 
 /// The same numbers rounded to float.
 void cshim_philox_path_normals_f32(uint64_t seed, const uint64_t *paths, size_t path_count,
                                    uint64_t first, size_t count, float *out, size_t stride);
-/// The same normals from one named kernel (0 scalar, the reference; 1 AVX2; 2 AVX-512), for the
-/// tests that check every kernel the CPU has against the scalar one. Returns 0, writing nothing, when this CPU
-/// lacks the kernel.
-int cshim_philox_normals_kernel_f64(int kernel, uint64_t seed, uint64_t path, uint64_t first,
-                                    size_t count, double *out);
-/// cshim_philox_path_normals_f64 with one named kernel, as above.
-int cshim_philox_path_normals_kernel_f64(int kernel, uint64_t seed, const uint64_t *paths,
-                                         size_t path_count, uint64_t first, size_t count,
-                                         double *out, size_t stride);
-
 // MARK: - GBM engine (gbm.c)
 
 /// For each of `paths` paths p and each of `chunk` steps s, with column (p·chunk + s) of the

@@ -1,4 +1,5 @@
 import CShims
+import CShimsTesting
 import Foundation
 import Testing
 
