@@ -4,14 +4,14 @@
 /// - `info == 0`: success.
 /// - `info < 0`: argument `−info` was illegal. No caller input reaches this (shapes are checked
 ///   first), so it is our bug, reported as `.backend(routine:status:)` rather than a trap.
-/// - `info > 0`: routine-specific. For `?potrf` the leading minor of order `info` is not positive
-///   definite; for `?syevd` the algorithm failed to converge.
+/// - `info > 0`: routine-specific, so the caller says which meaning applies by the function it
+///   calls, never by the routine's name: `failingMinor` for `?potrf` (the leading minor of order
+///   `info` is not positive definite), `check` where it is a failure (`?syevd` did not converge,
+///   `?potrs` cannot return one).
 enum LAPACKStatus {
+  /// Success, or `.backend(routine:status:)` for any other `info`.
   static func check(_ info: Int32, routine: String) throws(RiskKernelsError) {
     if info == 0 { return }
-    if routine.hasSuffix("potrf"), info > 0 {
-      throw .notPositiveDefinite(failingMinor: Int(info))
-    }
     throw .backend(routine: routine, status: Int(info))
   }
 
