@@ -89,6 +89,40 @@ struct MeanShift: Sendable, Equatable {
       volatility: model.volatility, correlation: model.correlation)
   }
 
+  /// The scores `aᵀX/s = Σᵢ (aᵢ/s) log(Sᵢ(T)/Sᵢ(0)) − centre` of a run's kept terminal prices
+  /// (N × d, column-major), column by column through spans with SLEEF's vector log: N·d logs,
+  /// most of a small run's cost otherwise. Only with a shift (`size > 0`).
+  func scores<Scalar: BLASScalar>(ofTerminalPrices prices: Matrix<Scalar>) -> [Double] {
+    let n = prices.rows
+    let storage = prices.storage.span
+    var score = [Double](repeating: -centre, count: n)
+    var logs = [Double](repeating: 0, count: n)
+    for i in loadings.indices where loadings[i] != 0 {
+      do {
+        let (inverseSpot, column) = (1 / spots[i], storage.extracting((i * n)..<((i + 1) * n)))
+        var ratios = logs.mutableSpan
+        for k in 0..<n { ratios[k] = Double(column[k]) * inverseSpot }
+      }
+      Double._vlog(&logs)
+      let loading = loadings[i]
+      var sums = score.mutableSpan
+      let logSpan = logs.span
+      for k in 0..<n { sums[k] += loading * logSpan[k] }
+    }
+    return score
+  }
+
+  /// The likelihood ratios `exp(θ·score + θ²/2)` of many scores, with SLEEF's vector exp.
+  func weights(scores: [Double]) -> [Double] {
+    var exponent = scores
+    do {
+      var e = exponent.mutableSpan
+      for k in 0..<e.count { e[k] = size * e[k] + size * size / 2 }
+    }
+    Double._vexp(&exponent)
+    return exponent
+  }
+
   /// w from `aᵀX/s`.
   func weight(score: Double) -> Double {
     size > 0 ? Double.exp(size * score + size * size / 2) : 1

@@ -125,9 +125,8 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
     else {
       throw .invalidPartial(reason: "the result does not hold the simulator's terminal prices")
     }
-    // Column by column over the N × d prices, through spans so the loops vectorise: the
-    // portfolio values Σ hᵢSᵢ, then the scores aᵀX/s = Σ (aᵢ/s) log(Sᵢ/Sᵢ(0)) − centre with
-    // SLEEF's vector log (N·d logs), then the weights exp(θ·score + θ²/2) with its vector exp.
+    // The portfolio values Σ hᵢSᵢ column by column over the N × d prices, through spans so the
+    // loop vectorises; then the scores and weights (`MeanShift`).
     let storage = prices.storage.span
     var returns = [Scalar](repeating: 0, count: n)
     var weights: [Double]
@@ -142,32 +141,10 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
     }
     var stratification: PostStratification?
     if shift.size > 0 {
-      let theta = shift.size
-      var score = [Double](repeating: -shift.centre, count: n)
-      var logs = [Double](repeating: 0, count: n)
-      for i in 0..<d where shift.loadings[i] != 0 {
-        do {
-          let (inverseSpot, column) = (
-            1 / shift.spots[i], storage.extracting((i * n)..<((i + 1) * n))
-          )
-          var ratios = logs.mutableSpan
-          for k in 0..<n { ratios[k] = Double(column[k]) * inverseSpot }
-        }
-        Double._vlog(&logs)
-        let loading = shift.loadings[i]
-        var sums = score.mutableSpan
-        let logSpan = logs.span
-        for k in 0..<n { sums[k] += loading * logSpan[k] }
-      }
+      let scores = shift.scores(ofTerminalPrices: prices)
       // t = aᵀX/s is N(−θ, 1) under the shifted model.
-      stratification = PostStratification(scores: score, mean: -theta, strata: strata)
-      var exponent = score
-      do {
-        var e = exponent.mutableSpan
-        for k in 0..<n { e[k] = theta * e[k] + theta * theta / 2 }
-      }
-      Double._vexp(&exponent)
-      weights = exponent
+      stratification = PostStratification(scores: scores, mean: -shift.size, strata: strata)
+      weights = shift.weights(scores: scores)
     } else {
       weights = [Double](repeating: 1, count: n)
     }

@@ -89,13 +89,9 @@ struct PostStratification: Sendable, Equatable {
     factors = zip(widths, sizes).map { Double(n) * Double($0.0) / Double(k) / Double($0.1) }
   }
 
-  /// The variance of the post-stratified mean `(1/N) Σ Yₖ` from each stratum's sums of the
-  /// already weighted values `Yₖ = c_h·wₖ·gₖ` and of their squares.
-  func varianceOfMean(sums: [Double], squares: [Double]) -> Double {
-    Self.varianceOfMean(sizes: sizes, sums: sums, squares: squares)
-  }
-
-  /// The same for strata of `sizes` paths; `[N]` is plain sampling's `s²/N`.
+  /// The variance of the post-stratified mean `(1/N) Σ Yₖ` over strata of `sizes` paths, from
+  /// each stratum's sums of the already weighted values `Yₖ = c_h·wₖ·gₖ` and of their squares;
+  /// `sizes = [N]` is plain sampling's `s²/N`.
   static func varianceOfMean(sizes: [Int], sums: [Double], squares: [Double]) -> Double {
     let n = Double(sizes.reduce(0, +))
     var total = 0.0
