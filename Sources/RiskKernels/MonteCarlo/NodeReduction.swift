@@ -5,8 +5,9 @@ internal import Synchronization
 /// waits there otherwise. A node's value is still its left child's merged with its right
 /// child's, whichever thread computed them, so the bits are those of `MergeTree.reduce`; but
 /// only the nodes whose siblings are unfinished are held (about threads · log₂ G of them when the
-/// groups are taken in order), not one value per group. Custom observers' partials (a quantile
-/// pass's histograms) therefore take memory bounded by the tree's depth, not by N.
+/// groups are taken in order), not one value per group. Observers' partials (a quantile pass's
+/// histograms) therefore take memory bounded by the tree's depth, not by N (kept values, by
+/// definition, take memory in N).
 final class NodeReduction<Scalar: BLASScalar>: Sendable {
   private let tree: MergeTree
   /// The cover of the run's range: where values stop climbing.
@@ -37,7 +38,7 @@ final class NodeReduction<Scalar: BLASScalar>: Sendable {
         return nil
       }
       guard let other else { return }
-      value = .merged(isLeft ? value : other, isLeft ? other : value, custom: observers)
+      value = .merged(isLeft ? value : other, isLeft ? other : value, observers: observers)
       node = parent
     }
     finished.withLock { $0[node] = value }

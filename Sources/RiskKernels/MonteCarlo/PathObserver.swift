@@ -47,6 +47,13 @@ public protocol PathObserver<Scalar>: Sendable {
   /// in order) into `partial`.
   func observe(_ block: PathBlock<Scalar>, into partial: inout Partial)
 
+  /// Accumulates a chunk of steps of the block's paths into `partial`, before
+  /// `observe(_:into:)` sees the block: called once per chunk, in step order, for observers whose
+  /// `needs` contain `.stepLogPrices` (log-prices, first) or `.stepPrices` (prices). The chunk's
+  /// paths are the block's; a block's first chunk has `firstStep == 0`, which is where per-path
+  /// state (a running drawdown, a barrier's survival) starts afresh. The default does nothing.
+  func observe(steps: PathSteps<Scalar>, into partial: inout Partial)
+
   /// `left` (lower paths) combined with `right` (the paths after them).
   func merge(_ left: Partial, _ right: Partial) -> Partial
 
@@ -66,74 +73,36 @@ public protocol PathObserver<Scalar>: Sendable {
 extension PathObserver {
   /// The observer's description, `String(describing: self)`.
   public var configuration: String { String(describing: self) }
+
+  /// Nothing: observers that read only whole blocks.
+  public func observe(steps: PathSteps<Scalar>, into partial: inout Partial) {}
 }
 
-/// What a `PathObserver` reads from a block of paths.
-public enum PathObserverNeeds: Sendable, Equatable {
-  /// Each path's prices at the horizon only.
-  case terminalPrices
-  /// Each path's prices at every date of the grid, time 0 included. The engine keeps a block's
-  /// whole paths for it, and so uses blocks of about 2¹⁷ / ((S+1)·d) paths (at least 2), and
-  /// refuses runs where `blockPaths · (S+1) · d` exceeds 2²⁴ values.
-  case pricesAtEveryStep
-}
+/// What a `PathObserver` reads from a block of paths, beyond each path's terminal prices (which
+/// every observer gets). The engine computes each thing once for all the observers that ask,
+/// inside its own loop over the block.
+public struct PathObserverNeeds: OptionSet, Sendable, Hashable {
+  /// The set's bits.
+  public let rawValue: Int
 
-/// A block of simulated paths, as a `PathObserver` sees it: read-only prices.
-///
-/// With antithetic variates, paths come in pairs (2j, 2j+1) whose normals are negatives of each
-/// other, and a block always holds whole pairs; an observer that wants the pair-average estimator
-/// averages them itself.
-public struct PathBlock<Scalar: BLASScalar>: Sendable {
-  /// The run's index of the block's first path, and the number of paths.
-  public let firstPath: Int
-  /// The number of paths in the block.
-  public let pathCount: Int
-  /// Assets d and steps S; dates are `s·Δt`, s = 0 … S.
-  public let dimension: Int
-  /// S, the steps of the grid.
-  public let steps: Int
-  /// `[i + p·d]`: path p's terminal prices.
-  let terminal: [Scalar]
-  /// `[i + (s + p·(S+1))·d]`: path p's prices at every date (empty unless asked for).
-  let everyStep: [Scalar]
+  /// A set of needs from its bits.
+  public init(rawValue: Int) { self.rawValue = rawValue }
 
-  /// Path p's (0-based within the block) price of asset i at the horizon.
-  public func terminalPrice(path p: Int, asset i: Int) -> Scalar {
-    terminal[i + p * dimension]
-  }
-
-  /// Path p's price of asset i at date s (0 is the spot, S the horizon). Only for observers
-  /// whose `needs` is `.pricesAtEveryStep`.
-  public func price(path p: Int, step s: Int, asset i: Int) -> Scalar {
-    precondition(!everyStep.isEmpty, "prices at every step need .pricesAtEveryStep")
-    return everyStep[i + (s + p * (steps + 1)) * dimension]
-  }
-}
-
-/// A `PathObserver` with its partials behind `any Sendable`, so the engine can hold a list of
-/// different observers.
-struct AnyPathObserver<Scalar: BLASScalar>: Sendable {
-  let needs: PathObserverNeeds
-  /// The observer's type and description, for the run's fingerprint.
-  let identity: String
-  let makePartial: @Sendable () -> any Sendable
-  let observe: @Sendable (PathBlock<Scalar>, inout any Sendable) -> Void
-  let merge: @Sendable (any Sendable, any Sendable) -> any Sendable
-  let encode: @Sendable (any Sendable) -> [UInt8]
-  let decode: @Sendable ([UInt8]) throws -> any Sendable
-
-  init<O: PathObserver>(_ observer: O) where O.Scalar == Scalar {
-    needs = observer.needs
-    identity = "\(O.self): \(observer.configuration)"
-    makePartial = { observer.makePartial() }
-    observe = { block, partial in
-      var typed = partial as! O.Partial
-      partial = 0  // drop the box's reference, so `typed` is unique and mutates in place
-      observer.observe(block, into: &typed)
-      partial = typed
-    }
-    merge = { observer.merge($0 as! O.Partial, $1 as! O.Partial) }
-    encode = { observer.encode($0 as! O.Partial) }
-    decode = { try observer.decode($0) }
-  }
+  /// Each path's prices at the horizon only (the empty set: every observer gets them).
+  public static var terminalPrices: PathObserverNeeds { [] }
+  /// Each path's prices at every date of the grid, time 0 included (`PathBlock.price`). The
+  /// engine keeps a block's whole paths for it, and so uses blocks of about 2¹⁷ / ((S+1)·d)
+  /// paths (at least 2), and refuses runs where `blockPaths · (S+1) · d` exceeds 2²⁴ values.
+  /// Prefer `.stepPrices` when the observer can carry its own per-path state from chunk to
+  /// chunk: it keeps nothing and leaves the block size alone.
+  public static var pricesAtEveryStep: PathObserverNeeds { PathObserverNeeds(rawValue: 1) }
+  /// Each path's running minimum of each asset over the grid, time 0 included
+  /// (`PathBlock.runningMinimum`), tracked in the engine's log-price pass at no extra pass.
+  public static var runningMinima: PathObserverNeeds { PathObserverNeeds(rawValue: 2) }
+  /// Each path's running maximum of each asset (`PathBlock.runningMaximum`).
+  public static var runningMaxima: PathObserverNeeds { PathObserverNeeds(rawValue: 4) }
+  /// Each chunk of steps as log-prices, through `observe(steps:into:)`.
+  public static var stepLogPrices: PathObserverNeeds { PathObserverNeeds(rawValue: 8) }
+  /// Each chunk of steps as prices, through `observe(steps:into:)`.
+  public static var stepPrices: PathObserverNeeds { PathObserverNeeds(rawValue: 16) }
 }

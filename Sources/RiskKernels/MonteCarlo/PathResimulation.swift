@@ -45,14 +45,15 @@ extension PathSimulator {
     let plan = SimulationPlan(model: model, settings: small, observers: observers)
     var workspace = try BlockWorkspace(plan: plan, scratch: scratch)
     defer { workspace.recycle() }
-    var tally = GroupTally<Scalar>(sums: ShiftedSums(quantities: 0))
+    var partials: [any Sendable] = []  // no observers: the prices are read from the workspace
     // One BLAS thread, as in `run`: the same arithmetic, and no OpenBLAS worker woken to spin
     // (yielding for a good fraction of a second) beside the caller's next run.
     try BLASThreads.withOneThread { () throws(RiskKernelsError) in
       for blockStart in stride(from: 0, to: listed.count, by: plan.blockPaths) {
         let count = Swift.min(plan.blockPaths, listed.count - blockStart)
         try workspace.simulate(
-          blockStart: blockStart, count: count, listedPaths: listed, into: &tally)
+          blockStart: blockStart, count: count, group: 0..<listed.count, listedPaths: listed,
+          into: &partials)
         // The block's terminal prices are in `logPrice`, path-major.
         for (r, j) in position.enumerated() where (blockStart..<(blockStart + count)).contains(j) {
           for i in 0..<d { prices[r, i] = workspace.logPrice[i + (j - blockStart) * d] }

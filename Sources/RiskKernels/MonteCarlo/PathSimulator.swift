@@ -96,9 +96,8 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
     let count = groups.count
     let cores = Backend.processorCount
     let workers = Swift.max(1, Swift.min(settings.threads ?? cores, count))
-    let tallies = Mutex<[GroupTally<Scalar>?]>(Array(repeating: nil, count: count))
     let reduction = NodeReduction(
-      tree: MergeTree(groupCount: groupCount), range: groups, observers: plan.custom)
+      tree: MergeTree(groupCount: groupCount), range: groups, observers: plan.observers)
     let failure = Mutex<RiskKernelsError?>(nil)
     // Workers take the next group as they become free, so a worker slowed by another process
     // takes fewer; the merge follows the tree whoever ran them.
@@ -113,13 +112,11 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
             while true {
               let k = nextGroup.add(1, ordering: .relaxed).oldValue
               guard k < count, failure.withLock({ $0 == nil }) else { break }
-              var tally = try workspace.run(group: groups.lowerBound + k)
-              reduction.add(
-                group: groups.lowerBound + k,
-                .init(moments: tally.sums.accumulators, custom: tally.custom))
-              tally.custom = []
-              tallies.withLock { $0[k] = tally }
-              let done = pathsDone.add(tally.pathCount, ordering: .relaxed).newValue
+              let group = groups.lowerBound + k
+              reduction.add(group: group, .init(observed: try workspace.run(group: group)))
+              let paths = SimulationPartial<Scalar>.paths(
+                ofGroups: group..<(group + 1), totalPaths: settings.paths)
+              let done = pathsDone.add(paths.count, ordering: .relaxed).newValue
               progress?(done)
             }
           } catch {
@@ -129,9 +126,7 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
       }
     }
     if let error = failure.withLock({ $0 }) { throw error }
-    return plan.partial(
-      groups: groups, values: count > 0 ? reduction.coverValues : [],
-      from: tallies.withLock { $0.map { $0! } }, scratch: scratch)
+    return plan.partial(groups: groups, values: count > 0 ? reduction.coverValues : [])
   }
 
   /// Decodes `SimulationPartial.encoded()`'s bytes of this simulator's run, with its custom
@@ -141,9 +136,9 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
   ///   observers are not this simulator's.
   public func partial(encoded bytes: [UInt8]) throws(RiskKernelsError) -> SimulationPartial<Scalar>
   {
-    try SimulationPartial(
-      encoded: bytes, observers: observers.custom.map { AnyPathObserver($0) },
-      fingerprint: runFingerprint)
+    let plan = SimulationPlan(model: model, settings: settings, observers: observers)
+    return try SimulationPartial(
+      encoded: bytes, observers: plan.observers, fingerprint: plan.fingerprint)
   }
 
   /// The fingerprint of this simulator's run (`SimulationPartial.runFingerprint`).
@@ -163,6 +158,6 @@ public struct PathSimulator<Scalar: BLASScalar>: Sendable {
     try settings.validate()
     try observers.validate(model: model, settings: settings)
     return try SimulationPlan(model: model, settings: settings, observers: observers).result(
-      from: partial)
+      from: partial, scratch: scratch)
   }
 }

@@ -45,15 +45,15 @@ extension SimulationPlan {
     hash.add(model.drift)
     hash.add(model.volatility)
     hash.add(model.covarianceFactor.lower.storage)
-    hash.add(observers.keepTerminalPrices)
-    hash.add(observers.holdings.map { $0.map(Optional.some) })
-    hash.add(observers.keepPortfolioValues)
-    hash.add(observers.extremes)
-    hash.add(observers.maxima)
-    hash.add(observers.lowerBarriers)
-    hash.add(observers.upperBarriers)
-    hash.add(observers.barriers.count)
-    for barrier in observers.barriers {
+    hash.add(recording.keepTerminalPrices)
+    hash.add(recording.holdings.map { $0.map(Optional.some) })
+    hash.add(recording.keepPortfolioValues)
+    hash.add(recording.extremes)
+    hash.add(recording.maxima)
+    hash.add(recording.lowerBarriers)
+    hash.add(recording.upperBarriers)
+    hash.add(recording.barriers.count)
+    for barrier in recording.barriers {
       switch barrier.underlying {
       case .asset(let i): hash.add(i)
       case .basket(let h): hash.add(h)
@@ -62,15 +62,15 @@ extension SimulationPlan {
       hash.add(barrier.direction == .down)
       hash.add([barrier.strike])
     }
-    hash.add(observers.keepPaths)
-    hash.add(custom.count)
-    for observer in custom {
-      let bytes = Array(observer.identity.utf8)
+    hash.add(recording.keepPaths)
+    hash.add(observers.count - builtInCount)
+    for observer in observers[builtInCount...] {
+      let bytes = Array(observer.identity().utf8)
       hash.add(bytes.count)
       for byte in bytes { hash.add(UInt64(byte)) }
     }
-    hash.add(observers.moments)
-    hash.add(valueCount)
+    hash.add(recording.moments)
+    hash.add(builtInCount)
     return hash.value
   }
 }

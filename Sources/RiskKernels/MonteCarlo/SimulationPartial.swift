@@ -2,10 +2,10 @@
 /// partials of the neighbouring ranges and to become a `SimulationResult`.
 ///
 /// A run of N paths has `G = ⌈N / groupPaths⌉` reduction groups; `PathSimulator.run(groups:)`
-/// simulates some of them and returns their partial. Moments merge along one fixed binary tree
-/// over the group indices (`MergeTree`), so a partial holds the merged moments of the few tree
-/// nodes that tile its range (at most 2⌈log₂ G⌉, or 1), plus the values kept for its paths
-/// (terminal prices, portfolio values, paths) in path order. Partials of adjacent ranges merge
+/// simulates some of them and returns their partial. Partials merge along one fixed binary tree
+/// over the group indices (`MergeTree`), so a partial holds the merged partials of the few tree
+/// nodes that tile its range (at most 2⌈log₂ G⌉, or 1): every observer's partial, the built-in
+/// ones' values kept for its paths (terminal prices, portfolio values, paths) included. Partials of adjacent ranges merge
 /// in any grouping (`merging(_:)`) and give, once they cover every group, the same bits as a run
 /// in one piece: `PathSimulator.result(from:)`.
 ///
@@ -29,38 +29,28 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
   /// A hash of everything that fixes the run's numbers (model, settings but `threads` and
   /// `blockPaths`, observers, precision): partials merge only with their own run's.
   public let runFingerprint: UInt64
-  /// Assets d and values per path observed by the moments.
+  /// Assets d.
   let assetCount: Int
-  let valueCount: Int
-  /// What is kept per path, and a kept path's rows (S + 1; 0 when paths are not kept).
-  let kept: KeptValues
-  let keptPathRows: Int
-  /// The tree nodes tiling `groups` (`MergeTree.cover`), and each node's moments and custom
-  /// observers' partials.
+  /// The tree nodes tiling `groups` (`MergeTree.cover`), and each node's observers' partials.
   let nodes: [Range<Int>]
   let values: [NodeValue]
-  /// The custom observers (`PathObservers.custom`), which merge and encode their partials.
+  /// Every observer of the run (`SimulationPlan.observers`), which merge and encode their
+  /// partials: `builtInCount` built-in ones, then the custom ones (`PathObservers.custom`).
   let observers: [AnyPathObserver<Scalar>]
-  /// Asset-major over `paths` (`[i·paths.count + p]`) when terminal prices are kept; else empty.
-  let terminalPrices: [Scalar]
-  /// In path order, when portfolio values are kept; else empty.
-  let portfolioValues: [Scalar]
-  /// In path order, when paths are kept; else empty.
-  let keptPaths: [Matrix<Scalar>]
+  let builtInCount: Int
 
-  /// A tree node's merged values.
+  /// A tree node's merged values: each observer's partial.
   struct NodeValue: Sendable {
-    var moments: [MomentAccumulator]
-    var custom: [any Sendable]
+    var observed: [any Sendable]
 
-    /// `left` then `right`: Chan, Golub and LeVeque's update for the moments, each custom
-    /// observer's `merge`.
+    /// `left` then `right`: each observer's `merge`.
     static func merged(
-      _ left: NodeValue, _ right: NodeValue, custom observers: [AnyPathObserver<Scalar>]
+      _ left: NodeValue, _ right: NodeValue, observers: [AnyPathObserver<Scalar>]
     ) -> NodeValue {
       NodeValue(
-        moments: zip(left.moments, right.moments).map(MomentAccumulator.merged),
-        custom: observers.indices.map { observers[$0].merge(left.custom[$0], right.custom[$0]) })
+        observed: observers.indices.map {
+          observers[$0].merge(left.observed[$0], right.observed[$0])
+        })
     }
   }
 
@@ -81,14 +71,6 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
     return out
   }
 
-  /// The per-path values a run keeps.
-  struct KeptValues: OptionSet, Sendable, Equatable {
-    let rawValue: Int
-    static var terminalPrices: KeptValues { KeptValues(rawValue: 1) }
-    static var portfolioValues: KeptValues { KeptValues(rawValue: 2) }
-    static var paths: KeptValues { KeptValues(rawValue: 4) }
-  }
-
   /// The paths of `groups`.
   public var paths: Range<Int> { Self.paths(ofGroups: groups, totalPaths: totalPaths) }
 
@@ -100,8 +82,8 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
     return Swift.min(groups.lowerBound * g, n)..<Swift.min(groups.upperBound * g, n)
   }
 
-  /// The partial of `self.groups` followed by `next.groups`: the moments merged along the tree,
-  /// the kept values concatenated in path order. Either partial may be empty.
+  /// The partial of `self.groups` followed by `next.groups`: the partials merged along the tree
+  /// (kept values concatenated in path order). Either partial may be empty.
   ///
   /// - Throws: `.invalidPartial` if the two come from different runs or their ranges do not
   ///   meet (`self.groups.upperBound == next.groups.lowerBound`).
@@ -129,8 +111,7 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
     for (a, b) in zip(parts, parts.dropFirst()) {
       guard a.runFingerprint == b.runFingerprint, a.groupCount == b.groupCount,
         a.totalPaths == b.totalPaths, a.assetCount == b.assetCount,
-        a.valueCount == b.valueCount, a.kept == b.kept, a.keptPathRows == b.keptPathRows,
-        a.observers.count == b.observers.count
+        a.observers.count == b.observers.count, a.builtInCount == b.builtInCount
       else {
         throw .invalidPartial(reason: "the partials come from different runs")
       }
@@ -152,19 +133,11 @@ public struct SimulationPartial<Scalar: BLASScalar>: Sendable {
     let tree = MergeTree(groupCount: start.groupCount)
     let merged = tree.reduce(
       over: range, known: { known[$0] },
-      merge: { NodeValue.merged($0, $1, custom: start.observers) })!
-    var prices: [Scalar] = []
-    if start.kept.contains(.terminalPrices) {
-      prices = concatenatedAssetMajor(
-        parts.map(\.terminalPrices), pathCounts: parts.map(\.paths.count),
-        assets: start.assetCount)
-    }
+      merge: { NodeValue.merged($0, $1, observers: start.observers) })!
     return SimulationPartial(
       groups: range, groupCount: start.groupCount, totalPaths: start.totalPaths,
       runFingerprint: start.runFingerprint, assetCount: start.assetCount,
-      valueCount: start.valueCount, kept: start.kept, keptPathRows: start.keptPathRows,
       nodes: tree.cover(range), values: merged, observers: start.observers,
-      terminalPrices: prices,
-      portfolioValues: parts.flatMap(\.portfolioValues), keptPaths: parts.flatMap(\.keptPaths))
+      builtInCount: start.builtInCount)
   }
 }

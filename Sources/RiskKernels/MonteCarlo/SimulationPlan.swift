@@ -1,11 +1,13 @@
 internal import Foundation
 internal import RealModule
 
-/// The per-run constants and the layout of the per-path values the observers produce.
+/// The per-run constants, and the observers that `PathObservers` asks for: the built-in ones
+/// (`Roles`), then the caller's (`PathObservers.custom`).
 struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   let model: CorrelatedGBM<Scalar>
   let settings: SimulationSettings
-  let observers: PathObservers<Scalar>
+  /// What the caller asked to record.
+  let recording: PathObservers<Scalar>
   let d: Int
   /// `(μᵢ − σᵢ²/2)Δt` and `Δt`.
   let driftPerStep: [Scalar]
@@ -15,13 +17,11 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   let stepFactor: Matrix<Scalar>
   let logSpot: [Scalar]
   /// Every monitored barrier: the per-asset lower ones, the per-asset upper ones, then
-  /// `observers.barriers`; `lowerIndex[i]`/`upperIndex[i]` locate asset i's.
+  /// `recording.barriers`; `lowerIndex[i]`/`upperIndex[i]` locate asset i's.
   let barriers: [MonitoredBarrier<Scalar>]
   let lowerIndex: [Int?]
   let upperIndex: [Int?]
   let firstUserBarrier: Int
-  /// Whether a barrier is on a basket (the bridge then needs prices at every date).
-  let hasBaskets: Bool
   /// Paths per block, and steps per chunk: the block's normals matrix stays about
   /// `chunkElements` values.
   let blockPaths: Int
@@ -30,25 +30,33 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   /// the 524 that 2¹⁸ gave (alternating A/B runs, `riskbench montecarlo`); no case got slower.
   static var chunkElements: Int { 1 << 17 }
 
-  /// The custom observers, and whether any reads prices at every step.
-  let custom: [AnyPathObserver<Scalar>]
-  let customNeedsSteps: Bool
+  /// Every observer, the built-in ones first; `builtInCount` of them are the library's.
+  let observers: [AnyPathObserver<Scalar>]
+  let builtInCount: Int
+  /// Where each built-in observer is in `observers`.
+  let roles: Roles
+  /// What the observers need from the engine: the running extremes in the log-price pass, the
+  /// indices of the observers that read each chunk of log-prices or prices, whole paths.
+  let runningMinima: Bool
+  let runningMaxima: Bool
+  let stepLogObservers: [Int]
+  let stepPriceObservers: [Int]
+  let wholePaths: Bool
 
-  // Offsets of each path's values (see `BlockWorkspace.pathValues`).
-  let terminalOffset = 0
-  let minimumOffset: Int?
-  let maximumOffset: Int?
-  let portfolioOffset: Int?
-  /// Per monitored barrier: the offset of its on-grid hit, continuous hit and (with a strike)
-  /// shortfall values.
-  let barrierOffsets: [Int]
-  let valueCount: Int
+  /// The index in `observers` of each built-in observer asked for.
+  struct Roles: Sendable {
+    var terminal: Int?
+    var extremes: Int?
+    var portfolio: Int?
+    var barriers: Int?
+    var paths: Int?
+  }
 
   init(model: CorrelatedGBM<Scalar>, settings: SimulationSettings, observers: PathObservers<Scalar>)
   {
     self.model = model
     self.settings = settings
-    self.observers = observers
+    recording = observers
     d = model.dimension
     let dt = Scalar(settings.horizon / Double(settings.steps))
     self.dt = dt
@@ -73,13 +81,20 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     firstUserBarrier = monitored.count
     monitored += observers.barriers
     barriers = monitored.map { MonitoredBarrier($0, model: model) }
-    hasBaskets = monitored.contains {
-      if case .basket = $0.underlying { return true } else { return false }
-    }
-    custom = observers.custom.map { AnyPathObserver($0) }
-    customNeedsSteps = custom.contains { $0.needs == .pricesAtEveryStep }
+    let (list, roles) = Self.observers(
+      recording: observers, model: model, steps: settings.steps, barriers: barriers, dt: dt)
+    let all = list + observers.custom.map { AnyPathObserver($0) }
+    self.observers = all
+    builtInCount = list.count
+    self.roles = roles
+    let needs = all.reduce(into: PathObserverNeeds()) { $0.formUnion($1.needs) }
+    runningMinima = needs.contains(.runningMinima)
+    runningMaxima = needs.contains(.runningMaxima)
+    wholePaths = needs.contains(.pricesAtEveryStep)
+    stepLogObservers = all.indices.filter { all[$0].needs.contains(.stepLogPrices) }
+    stepPriceObservers = all.indices.filter { all[$0].needs.contains(.stepPrices) }
     var automatic = Self.automaticBlockPaths(dimension: d, steps: settings.steps)
-    if customNeedsSteps {
+    if wholePaths {
       // A block's whole paths are kept for the observers: about `chunkElements` values.
       automatic = Swift.min(
         automatic, Swift.max(2, Self.chunkElements / ((settings.steps + 1) * d)) & ~1)
@@ -91,22 +106,48 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       1, Swift.min(settings.steps, Self.chunkElements / (d * blockPaths)))
     let chunks = (settings.steps + longestChunk - 1) / longestChunk
     chunkSteps = (settings.steps + chunks - 1) / chunks
-    var next = d
-    minimumOffset = observers.extremes ? next : nil
-    if observers.extremes { next += d }
-    maximumOffset = observers.tracksMaxima ? next : nil
-    if observers.tracksMaxima { next += d }
-    portfolioOffset = observers.holdings != nil ? next : nil
-    if observers.holdings != nil {
-      next += 1 + (observers.extremes ? 1 : 0) + (observers.tracksMaxima ? 1 : 0)
+  }
+
+  /// The built-in observers `recording` asks for, in a fixed order, and where each one is.
+  static func observers(
+    recording: PathObservers<Scalar>, model: CorrelatedGBM<Scalar>, steps: Int,
+    barriers: [MonitoredBarrier<Scalar>], dt: Scalar
+  ) -> ([AnyPathObserver<Scalar>], Roles) {
+    var list: [AnyPathObserver<Scalar>] = []
+    var roles = Roles()
+    let moments = recording.moments
+    if moments || recording.keepTerminalPrices {
+      roles.terminal = list.count
+      list.append(
+        AnyPathObserver(
+          TerminalObserver<Scalar>(
+            dimension: model.dimension, moments: moments, keep: recording.keepTerminalPrices)))
     }
-    var offsets: [Int] = []
-    for barrier in barriers {
-      offsets.append(next)
-      next += barrier.strike == nil ? 2 : 3
+    if moments, recording.extremes {
+      roles.extremes = list.count
+      list.append(
+        AnyPathObserver(
+          RunningExtremesObserver<Scalar>(
+            dimension: model.dimension, maxima: recording.tracksMaxima)))
     }
-    barrierOffsets = offsets
-    valueCount = next
+    if let holdings = recording.holdings, moments || recording.keepPortfolioValues {
+      roles.portfolio = list.count
+      list.append(
+        AnyPathObserver(
+          PortfolioObserver(
+            holdings: holdings, spot: model.spot, moments: moments, minimum: recording.extremes,
+            maximum: recording.tracksMaxima, keep: recording.keepPortfolioValues)))
+    }
+    if moments, !barriers.isEmpty {
+      roles.barriers = list.count
+      list.append(AnyPathObserver(BarrierObserver(barriers: barriers, dt: dt)))
+    }
+    if recording.keepPaths {
+      roles.paths = list.count
+      list.append(
+        AnyPathObserver(KeptPathsObserver(spot: model.spot, steps: steps)))
+    }
+    return (list, roles)
   }
 
   /// The most prices a block may keep for custom observers that read every step (128 MB a
@@ -116,7 +157,7 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   /// Throws when custom observers that read every step would need a block of more than
   /// `observedPricesLimit` prices.
   func checkObservedPrices() throws(RiskKernelsError) {
-    guard customNeedsSteps else { return }
+    guard wholePaths else { return }
     let (perPath, o1) = (settings.steps + 1).multipliedReportingOverflow(by: d)
     let (values, o2) = perPath.multipliedReportingOverflow(by: blockPaths)
     guard !o1, !o2, values <= Self.observedPricesLimit else {
@@ -133,45 +174,51 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     Swift.min(Swift.max(chunkElements / (d * steps), 64), 1024) & ~1
   }
 
-  /// The partial of `groups` from the values of their tree cover (`NodeReduction`) and their
-  /// tallies' kept values (in group order), concatenated.
-  func partial(
-    groups: Range<Int>, values: [SimulationPartial<Scalar>.NodeValue],
-    from tallies: [GroupTally<Scalar>], scratch: SimulationScratch?
-  ) -> SimulationPartial<Scalar> {
-    let tree = MergeTree(groupCount: settings.groupCount)
-    let terminalPrices =
-      observers.keepTerminalPrices
-      ? SimulationPartial.concatenatedAssetMajor(
-        tallies.map(\.terminalPrices), pathCounts: tallies.map(\.pathCount), assets: d) : []
-    return SimulationPartial(
+  /// The partial of `groups` from the values of their tree cover (`NodeReduction`).
+  func partial(groups: Range<Int>, values: [SimulationPartial<Scalar>.NodeValue])
+    -> SimulationPartial<Scalar>
+  {
+    SimulationPartial(
       groups: groups, groupCount: settings.groupCount, totalPaths: settings.paths,
-      runFingerprint: fingerprint, assetCount: d, valueCount: valueCount, kept: kept,
-      keptPathRows: observers.keepPaths ? settings.steps + 1 : 0, nodes: tree.cover(groups),
-      values: values, observers: custom, terminalPrices: terminalPrices,
-      portfolioValues: observers.keepPortfolioValues
-        ? Self.concatenated(tallies, scratch: scratch) : [],
-      keptPaths: observers.keepPaths ? tallies.flatMap(\.paths) : [])
+      runFingerprint: fingerprint, assetCount: d,
+      nodes: MergeTree(groupCount: settings.groupCount).cover(groups), values: values,
+      observers: observers, builtInCount: builtInCount)
   }
 
-  /// The per-path values the observers keep.
-  var kept: SimulationPartial<Scalar>.KeptValues {
-    var kept: SimulationPartial<Scalar>.KeptValues = []
-    if observers.keepTerminalPrices { kept.insert(.terminalPrices) }
-    if observers.keepPortfolioValues { kept.insert(.portfolioValues) }
-    if observers.keepPaths { kept.insert(.paths) }
-    return kept
+  /// Built-in observer `role`'s partial over `partial`'s groups: its cover's nodes merged (the
+  /// moments are only read from a complete partial, whose cover is the root).
+  func observed(_ role: Int?, in partial: SimulationPartial<Scalar>) -> ObservedValues<Scalar>? {
+    guard let role else { return nil }
+    let values = partial.values.map { $0.observed[role] as! ObservedValues<Scalar> }
+    guard var merged = values.first else { return ObservedValues() }
+    for next in values.dropFirst() { merged = .merged(merged, next) }
+    return merged
+  }
+
+  /// The kept portfolio values of `partial`'s paths, in path order, in an array from the
+  /// scratch (Monte Carlo VaR returns it there when it is done with the values); empty when
+  /// they are not kept.
+  func keptPortfolioValues(
+    of partial: SimulationPartial<Scalar>, scratch: SimulationScratch? = nil
+  ) -> [Scalar] {
+    guard recording.keepPortfolioValues, let observed = observed(roles.portfolio, in: partial)
+    else { return [] }
+    var values: [Scalar] = scratch.take(observed.kept.reduce(0) { $0 + $1.count })
+    var at = 0
+    for chunk in observed.kept {
+      ScalarBytes.copy(chunk, from: 0, count: chunk.count, into: &values, at: at)
+      at += chunk.count
+    }
+    return values
   }
 
   /// The result of a complete partial.
-  func result(from partial: SimulationPartial<Scalar>) throws(RiskKernelsError)
-    -> SimulationResult<Scalar>
+  func result(from partial: SimulationPartial<Scalar>, scratch: SimulationScratch? = nil)
+    throws(RiskKernelsError) -> SimulationResult<Scalar>
   {
     guard partial.runFingerprint == fingerprint, partial.groupCount == settings.groupCount,
       partial.totalPaths == settings.paths, partial.assetCount == d,
-      partial.valueCount == valueCount, partial.kept == kept,
-      partial.keptPathRows == (observers.keepPaths ? settings.steps + 1 : 0),
-      partial.observers.count == custom.count
+      partial.observers.count == observers.count, partial.builtInCount == builtInCount
     else {
       throw .invalidPartial(reason: "the partial comes from another run")
     }
@@ -181,57 +228,106 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
           "the partial covers groups \(partial.groups.lowerBound)..<\(partial.groups.upperBound) of \(partial.groupCount)"
       )
     }
-    let estimates = partial.values[0].moments.map(\.estimate)
-    func slice(_ offset: Int?, _ count: Int) -> [MonteCarloEstimate]? {
-      offset.map { Array(estimates[$0..<($0 + count)]) }
+    let n = settings.paths
+    let expectedMoments = [
+      roles.terminal.map { _ in recording.moments ? d : 0 },
+      roles.extremes.map { _ in d * (recording.tracksMaxima ? 2 : 1) },
+      roles.portfolio.map { _ in
+        recording.moments ? 1 + (recording.extremes ? 1 : 0) + (recording.tracksMaxima ? 1 : 0) : 0
+      },
+      roles.barriers.map { _ in barriers.reduce(0) { $0 + ($1.strike == nil ? 2 : 3) } },
+      roles.paths.map { _ in 0 },
+    ]
+    let expectedKept = [
+      recording.keepTerminalPrices ? n * d : 0, 0, recording.keepPortfolioValues ? n : 0, 0,
+      recording.keepPaths ? n * (settings.steps + 1) * d : 0,
+    ]
+    let roleIndices = [
+      roles.terminal, roles.extremes, roles.portfolio, roles.barriers, roles.paths,
+    ]
+    var observed: [ObservedValues<Scalar>?] = []
+    for (k, role) in roleIndices.enumerated() {
+      let values = self.observed(role, in: partial)
+      if let values {
+        guard values.moments.count == expectedMoments[k],
+          values.kept.reduce(0, { $0 + $1.count }) == expectedKept[k]
+        else {
+          throw .invalidPartial(reason: "a built-in observer's values do not fit the run")
+        }
+      }
+      observed.append(values)
     }
+    let (terminal, extremes, portfolioValues, barrierValues, kept) = (
+      observed[0], observed[1], observed[2], observed[3], observed[4]
+    )
+    // Without moments (`recording.moments == false`), every estimate is an empty one (NaN
+    // standard error), in the shapes a run with moments has.
+    func estimates(_ values: ObservedValues<Scalar>?, _ count: Int) -> [MonteCarloEstimate] {
+      guard recording.moments, let values else {
+        return Array(repeating: MomentAccumulator().estimate, count: count)
+      }
+      return values.moments.map(\.estimate)
+    }
+    let terminalEstimates = estimates(terminal, d)
+    let extremeEstimates = estimates(extremes, d * (recording.tracksMaxima ? 2 : 1))
     var portfolio: PortfolioStatistics?
-    if let offset = portfolioOffset, let holdings = observers.holdings {
+    if let holdings = recording.holdings {
+      let values = estimates(
+        portfolioValues, 1 + (recording.extremes ? 1 : 0) + (recording.tracksMaxima ? 1 : 0))
       let initial = zip(holdings, model.spot).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
       portfolio = PortfolioStatistics(
-        initial: initial, terminal: estimates[offset],
-        minimum: observers.extremes ? estimates[offset + 1] : nil,
-        maximum: observers.tracksMaxima ? estimates[offset + 2] : nil)
+        initial: initial, terminal: values[0],
+        minimum: recording.extremes ? values[1] : nil,
+        maximum: recording.tracksMaxima ? values[2] : nil)
+    }
+    let barrierEstimates = estimates(
+      barrierValues, barriers.reduce(0) { $0 + ($1.strike == nil ? 2 : 3) })
+    var barrierOffsets: [Int] = []
+    var next = 0
+    for barrier in barriers {
+      barrierOffsets.append(next)
+      next += barrier.strike == nil ? 2 : 3
     }
     func hit(_ b: Int) -> BarrierHitEstimate {
       let offset = barrierOffsets[b]
       return BarrierHitEstimate(
-        barrier: Double(barriers[b].level), onGrid: estimates[offset],
-        continuous: estimates[offset + 1],
-        shortfall: barriers[b].strike == nil ? nil : estimates[offset + 2])
+        barrier: Double(barriers[b].level), onGrid: barrierEstimates[offset],
+        continuous: barrierEstimates[offset + 1],
+        shortfall: barriers[b].strike == nil ? nil : barrierEstimates[offset + 2])
     }
     func perAsset(_ levels: [Scalar?]?, _ index: [Int?]) -> [BarrierHitEstimate?]? {
       levels == nil ? nil : index.map { $0.map(hit) }
     }
-    return SimulationResult(
-      settings: settings, assets: model.assets, terminal: slice(terminalOffset, d)!,
-      minimum: slice(minimumOffset, d), maximum: slice(maximumOffset, d), portfolio: portfolio,
-      lowerBarrierHits: perAsset(observers.lowerBarriers, lowerIndex),
-      upperBarrierHits: perAsset(observers.upperBarriers, upperIndex),
-      barrierHits: observers.barriers.isEmpty
-        ? nil : (firstUserBarrier..<barriers.count).map(hit),
-      terminalPrices: observers.keepTerminalPrices
-        ? Matrix(uncheckedRows: settings.paths, columns: d, storage: partial.terminalPrices) : nil,
-      portfolioValues: observers.keepPortfolioValues ? partial.portfolioValues : nil,
-      paths: observers.keepPaths ? partial.keptPaths : nil,
-      observedPartials: partial.values[0].custom)
-  }
-}
-
-extension SimulationPlan {
-  /// The groups' portfolio values in path order, in an array from the scratch (Monte Carlo VaR
-  /// returns it there when it is done with the values).
-  static func concatenated(_ tallies: [GroupTally<Scalar>], scratch: SimulationScratch?)
-    -> [Scalar]
-  {
-    var values: [Scalar] = scratch.take(tallies.reduce(0) { $0 + $1.portfolioValues.count })
-    var at = 0
-    for tally in tallies {
-      for v in tally.portfolioValues {
-        values[at] = v
-        at += 1
+    var terminalPrices: Matrix<Scalar>?
+    if recording.keepTerminalPrices, let terminal {
+      terminalPrices = Matrix(
+        uncheckedRows: n, columns: d,
+        storage: SimulationPartial.concatenatedAssetMajor(
+          terminal.kept, pathCounts: terminal.kept.map { $0.count / d }, assets: d))
+    }
+    var paths: [Matrix<Scalar>]?
+    if let kept {
+      let (rows, perPath) = (settings.steps + 1, (settings.steps + 1) * d)
+      paths = kept.kept.flatMap { chunk in
+        stride(from: 0, to: chunk.count, by: perPath).map {
+          Matrix(uncheckedRows: rows, columns: d, storage: Array(chunk[$0..<($0 + perPath)]))
+        }
       }
     }
-    return values
+    return SimulationResult(
+      settings: settings, assets: model.assets,
+      terminal: terminalEstimates,
+      minimum: recording.extremes ? Array(extremeEstimates[0..<d]) : nil,
+      maximum: recording.tracksMaxima ? Array(extremeEstimates[d..<(2 * d)]) : nil,
+      portfolio: portfolio,
+      lowerBarrierHits: perAsset(recording.lowerBarriers, lowerIndex),
+      upperBarrierHits: perAsset(recording.upperBarriers, upperIndex),
+      barrierHits: recording.barriers.isEmpty
+        ? nil : (firstUserBarrier..<barriers.count).map(hit),
+      terminalPrices: terminalPrices,
+      portfolioValues: recording.keepPortfolioValues
+        ? keptPortfolioValues(of: partial, scratch: scratch) : nil,
+      paths: paths,
+      observedPartials: Array(partial.values[0].observed[builtInCount...]))
   }
 }

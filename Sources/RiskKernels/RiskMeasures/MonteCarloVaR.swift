@@ -93,10 +93,13 @@ public enum MonteCarloVaR {
   public static func tailCandidates<T: BLASScalar>(
     from partial: SimulationPartial<T>, simulator: PathSimulator<T>, confidence: Double
   ) throws(RiskKernelsError) -> TailCandidates<T> {
-    let fingerprint = simulator.runFingerprint
+    let plan = SimulationPlan(
+      model: simulator.model, settings: simulator.settings, observers: simulator.observers)
+    let fingerprint = plan.fingerprint
+    let values = plan.keptPortfolioValues(of: partial)
     guard let holdings = simulator.observers.holdings, simulator.observers.keepPortfolioValues,
-      partial.runFingerprint == fingerprint,
-      partial.portfolioValues.count == partial.paths.count
+      partial.runFingerprint == fingerprint, partial.builtInCount == plan.builtInCount,
+      values.count == partial.paths.count
     else {
       throw .invalidPartial(reason: "the partial does not hold the simulator's portfolio values")
     }
@@ -105,7 +108,7 @@ public enum MonteCarloVaR {
     let n = simulator.settings.paths
     let k = EmpiricalVaR.tailCount(n: n, confidence: confidence)
     let needed = Swift.min(n, k + EmpiricalVaR.windowCount(k: k))
-    let returns = partial.portfolioValues.map { ($0 - initial) / initial }
+    let returns = values.map { ($0 - initial) / initial }
     try checkAllFinite(returns, "portfolio returns")
     // The `needed` smallest by selection (ties at the cut-off kept, then trimmed by the sort).
     var indices = Array(returns.indices)

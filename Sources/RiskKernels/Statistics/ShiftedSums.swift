@@ -14,36 +14,74 @@ struct ShiftedSums {
     sumOfSquares = shift
   }
 
-  /// Adds one sample: `values[offset ..< offset + quantities]`.
-  mutating func add(_ values: [Double], offset: Int) {
+  /// Adds one sample: `values[offset ..< offset + quantities]`, as Double.
+  @specialized(where S == Double)
+  @specialized(where S == Float)
+  mutating func add<S: BLASScalar>(_ values: [S], offset: Int) {
     if count == 0 {
-      for j in shift.indices { shift[j] = values[offset + j] }
+      for j in shift.indices { shift[j] = Double(values[offset + j]) }
     }
     count += 1
-    Self.accumulate(values, offset: offset, shift: shift, sum: &sum, sumOfSquares: &sumOfSquares)
+    Self.accumulate(
+      values, first: offset, second: nil, shift: shift, sum: &sum, sumOfSquares: &sumOfSquares)
   }
 
-  private static func accumulate(
-    _ values: [Double], offset: Int, shift: [Double], sum: inout [Double],
+  /// Adds the average of two samples at `first` and `second` (an antithetic pair):
+  /// `(Double(a) + Double(b)) / 2` per quantity.
+  @specialized(where S == Double)
+  @specialized(where S == Float)
+  mutating func addAverage<S: BLASScalar>(_ values: [S], first: Int, second: Int) {
+    if count == 0 {
+      for j in shift.indices {
+        shift[j] = (Double(values[first + j]) + Double(values[second + j])) / 2
+      }
+    }
+    count += 1
+    Self.accumulate(
+      values, first: first, second: second, shift: shift, sum: &sum, sumOfSquares: &sumOfSquares)
+  }
+
+  /// `sum += x − c`, `sumOfSquares += (x − c)²` per quantity, with x the sample at `first` or
+  /// the average of the samples at `first` and `second`.
+  @specialized(where S == Double)
+  @specialized(where S == Float)
+  private static func accumulate<S: BLASScalar>(
+    _ values: [S], first: Int, second: Int?, shift: [Double], sum: inout [Double],
     sumOfSquares: inout [Double]
   ) {
     let source = values.span
     let c = shift.span
     var s1 = sum.mutableSpan
     var s2 = sumOfSquares.mutableSpan
-    for j in 0..<c.count {
-      let d = source[offset + j] - c[j]
-      s1[j] += d
-      s2[j] += d * d
+    if let second {
+      for j in 0..<c.count {
+        let d = (Double(source[first + j]) + Double(source[second + j])) / 2 - c[j]
+        s1[j] += d
+        s2[j] += d * d
+      }
+    } else {
+      for j in 0..<c.count {
+        let d = Double(source[first + j]) - c[j]
+        s1[j] += d
+        s2[j] += d * d
+      }
     }
   }
 
-  /// Adds the average of two samples at `first` and `second` (an antithetic pair).
-  mutating func addAverage(
-    _ values: [Double], first: Int, second: Int, into scratch: inout [Double]
+  /// Adds each path's `q` values (`values[p·q ..< (p+1)·q]`, as Double) for `count` paths;
+  /// with antithetic pairs, each pair's average instead.
+  @specialized(where S == Double)
+  @specialized(where S == Float)
+  mutating func add<S: BLASScalar>(
+    _ values: [S], perPath q: Int, count: Int, antithetic: Bool
   ) {
-    for j in shift.indices { scratch[j] = (values[first + j] + values[second + j]) / 2 }
-    add(scratch, offset: 0)
+    if antithetic {
+      for p in stride(from: 0, to: count, by: 2) {
+        addAverage(values, first: p * q, second: (p + 1) * q)
+      }
+    } else {
+      for p in 0..<count { add(values, offset: p * q) }
+    }
   }
 
   /// Mean and squared deviations per quantity, ready to merge.

@@ -186,9 +186,10 @@ func expectIdentical<T: BLASScalar>(
 
   @Test("Crafted headers with extreme counts are typed errors: no overflow, no huge allocation")
   func craftedHeaders() throws {
+    // Version 3: groups, paths, range, assets, observers, built-in observers, nodes.
     func header(
-      groups g: Int, paths n: Int, range: (Int, Int), assets d: Int, quantities q: Int,
-      kept: Int, rows: Int, nodes: Int
+      groups g: Int, paths n: Int, range: (Int, Int), assets d: Int, observers o: Int,
+      builtIn b: Int, nodes: Int
     ) -> [UInt8] {
       var bytes = Array("RKSP".utf8)
       func word(_ v: UInt64, _ width: Int) {
@@ -197,7 +198,7 @@ func expectIdentical<T: BLASScalar>(
       word(UInt64(SimulationPartial<Double>.encodingVersion), 4)
       word(8, 4)
       word(0x1234, 8)
-      for v in [g, n, range.0, range.1, d, q, kept, rows, 0, nodes] {
+      for v in [g, n, range.0, range.1, d, o, b, nodes] {
         word(UInt64(bitPattern: Int64(v)), 8)
       }
       return bytes
@@ -205,27 +206,19 @@ func expectIdentical<T: BLASScalar>(
     let big = 1 << 48
     let cases: [[UInt8]] = [
       header(
-        groups: 1 << 38, paths: big, range: (0, 1 << 38), assets: 1 << 24, quantities: 0, kept: 1,
-        rows: 0, nodes: 1),
+        groups: 1 << 38, paths: big, range: (0, 1 << 38), assets: 1 << 24, observers: 1,
+        builtIn: 1, nodes: 1),
       header(
-        groups: 1, paths: 1, range: (0, 1), assets: 1 << 48, quantities: 0, kept: 1, rows: 0,
-        nodes: 1),
+        groups: 1, paths: 1, range: (0, 1), assets: 1 << 48, observers: 1, builtIn: 1, nodes: 1),
       header(
-        groups: 1, paths: 1, range: (0, 1), assets: 1 << 24, quantities: 0, kept: 4, rows: 1 << 32,
-        nodes: 1),
-      header(
-        groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 1 << 40, kept: 0, rows: 0,
-        nodes: 1),
-      header(
-        groups: 2, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
-      header(
-        groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 8, rows: 0, nodes: 1),
-      header(
-        groups: 1, paths: 1, range: (0, 1), assets: 1, quantities: 0, kept: 4, rows: 0, nodes: 1),
-      header(
-        groups: 1, paths: -1, range: (0, 1), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
-      header(
-        groups: 1, paths: 1, range: (1, 0), assets: 1, quantities: 0, kept: 0, rows: 0, nodes: 1),
+        groups: 1, paths: 1, range: (0, 1), assets: 1, observers: 1 << 40, builtIn: 0, nodes: 1),
+      header(groups: 1, paths: 1, range: (0, 1), assets: 1, observers: 1, builtIn: 2, nodes: 1),
+      // Custom observers cannot be decoded without the simulator.
+      header(groups: 1, paths: 1, range: (0, 1), assets: 1, observers: 2, builtIn: 1, nodes: 1),
+      header(groups: 2, paths: 1, range: (0, 1), assets: 1, observers: 1, builtIn: 1, nodes: 1),
+      header(groups: 1, paths: -1, range: (0, 1), assets: 1, observers: 1, builtIn: 1, nodes: 1),
+      header(groups: 1, paths: 1, range: (1, 0), assets: 1, observers: 1, builtIn: 1, nodes: 1),
+      header(groups: 1, paths: 1, range: (0, 1), assets: 1, observers: 1, builtIn: 1, nodes: 5),
     ]
     for (k, bytes) in cases.enumerated() {
       for tail in [[UInt8](), [UInt8](repeating: 0, count: 64)] {
@@ -234,13 +227,24 @@ func expectIdentical<T: BLASScalar>(
         }
       }
     }
-    // A node whose moment counts more samples than its paths.
-    var bytes = header(
-      groups: 1, paths: 10, range: (0, 1), assets: 1, quantities: 1, kept: 0, rows: 0, nodes: 1)
-    for v: UInt64 in [0, 1, (11.0).bitPattern, 0, 0] {
-      for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
+    func words(_ values: [UInt64]) -> [UInt8] {
+      values.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
     }
-    #expect(throws: RiskKernelsError.self) { try SimulationPartial<Double>(encoded: bytes) }
+    // One node (groups 0..<1) holding one built-in observer's partial.
+    func node(_ partial: [UInt64]) -> [UInt8] {
+      header(groups: 1, paths: 10, range: (0, 1), assets: 1, observers: 1, builtIn: 1, nodes: 1)
+        + words([0, 1, UInt64(partial.count * 8)] + partial)
+    }
+    // A well-formed one decodes: one moment of 10 samples, one chunk of one value.
+    _ = try SimulationPartial<Double>(encoded: node([1, (10.0).bitPattern, 0, 0, 1, 1, 0]))
+    // A moment of more samples than the node's paths; a huge moment or chunk count.
+    for partial: [[UInt64]] in [
+      [[1, (11.0).bitPattern, 0, 0, 0]], [[1 << 40, 0]], [[0, 1 << 40]], [[0, 1, 1 << 40]],
+    ] {
+      #expect(throws: RiskKernelsError.self) {
+        try SimulationPartial<Double>(encoded: node(partial[0]))
+      }
+    }
   }
 
   @Test("Many partials merge in one call, with the bits of pairwise merging")

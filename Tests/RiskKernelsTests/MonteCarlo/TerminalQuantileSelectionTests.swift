@@ -216,7 +216,7 @@ import _RiskKernelsTestSupport
     let reduction = NodeReduction<Double>(tree: tree, range: 0..<300, observers: [])
     var most = 0
     for g in 0..<300 {
-      reduction.add(group: g, .init(moments: [], custom: []))
+      reduction.add(group: g, .init(observed: []))
       most = max(most, reduction.waitingCount)
     }
     #expect(most <= 9)  // ⌈log₂ 300⌉

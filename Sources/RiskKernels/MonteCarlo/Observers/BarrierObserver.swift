@@ -1,0 +1,113 @@
+internal import RealModule
+
+/// Barriers on assets or baskets: per path, whether a date of the grid was at or beyond the
+/// level, and the probability of crossing it in continuous time, `1 − Πₛ (1 − pₛ)` with `pₛ` the
+/// Brownian-bridge crossing probability of interval s (`brownianBridgeCrossingProbability`);
+/// with a strike, the shortfall beyond it weighted by that probability. Their moments are the
+/// hit estimates (`SimulationResult.barrierHits`, `.lowerBarrierHits`, `.upperBarrierHits`).
+///
+/// Per barrier b and path p (index `k = b + p·B`), the block's state is the survival so far
+/// (`state[k]`), the log of the underlying at the last date (`state[m + k]`) and the local
+/// volatility of the next interval (`state[2m + k]`), with m = B · paths, and whether a date
+/// touched the level (`flags[k]`).
+struct BarrierObserver<Scalar: BLASScalar>: BuiltInObserver {
+  let barriers: [MonitoredBarrier<Scalar>]
+  /// Δt, the grid's interval.
+  let dt: Scalar
+  /// Whether a barrier is on a basket (whose value needs prices, not log-prices).
+  let hasBaskets: Bool
+
+  init(barriers: [MonitoredBarrier<Scalar>], dt: Scalar) {
+    self.barriers = barriers
+    self.dt = dt
+    hasBaskets = barriers.contains { $0.asset == nil }
+  }
+
+  var needs: PathObserverNeeds { .stepLogPrices }
+
+  /// Per barrier: on-grid hit, continuous hit, and (with a strike) the shortfall.
+  var quantities: Int { barriers.reduce(0) { $0 + ($1.strike == nil ? 2 : 3) } }
+
+  func makePartial() -> Partial { Partial(sections: [ShiftedSums(quantities: quantities)]) }
+
+  /// Brownian-bridge survival of each barrier over the chunk of log-prices.
+  @specialized(where Scalar == Double)
+  @specialized(where Scalar == Float)
+  func observe(steps: PathSteps<Scalar>, into partial: inout Partial) {
+    let (d, count, chunk) = (steps.dimension, steps.pathCount, steps.stepCount)
+    let nb = barriers.count
+    let m = nb * count
+    if steps.firstStep == 0 {
+      partial.state = [Scalar](repeating: 1, count: 3 * m)
+      for p in 0..<count {
+        for (b, barrier) in barriers.enumerated() {
+          partial.state[m + b + p * nb] = barrier.logInitial
+          partial.state[2 * m + b + p * nb] = barrier.initialSigma
+        }
+      }
+      partial.flags = Array(repeating: false, count: m)
+    }
+    let z = steps.values
+    if hasBaskets {
+      partial.buffer = Array(z[0..<(count * chunk * d)])
+      Scalar._vexp(&partial.buffer)
+    }
+    // Barrier-major, so each barrier is fetched once per chunk (a copy retains its arrays);
+    // each barrier's state still sees its dates in order, so results do not depend on the loop
+    // order.
+    for b in 0..<nb {
+      let barrier = barriers[b]
+      for p in 0..<count {
+        let k = b + p * nb
+        for s in 0..<chunk {
+          let column = (p * chunk + s) * d
+          let (x, sigma): (Scalar, Scalar)
+          if let i = barrier.asset {
+            (x, sigma) = (z[column + i], partial.state[2 * m + k])
+          } else {
+            let value = barrier.basketValue(partial.buffer, offset: column)
+            x = Scalar.log(value)
+            sigma = barrier.localVolatility(partial.buffer, offset: column, value: value)
+          }
+          if !partial.flags[k] {
+            let last = partial.state[m + k]
+            let (a, c) =
+              barrier.down
+              ? (last - barrier.logLevel, x - barrier.logLevel)
+              : (barrier.logLevel - last, barrier.logLevel - x)
+            if c <= 0 { partial.flags[k] = true }
+            partial.state[k] *=
+              1
+              - brownianBridgeCrossingProbability(
+                logDistances: a, c, volatility: partial.state[2 * m + k], interval: dt)
+          }
+          partial.state[m + k] = x
+          partial.state[2 * m + k] = sigma
+        }
+      }
+    }
+  }
+
+  func observe(_ block: PathBlock<Scalar>, into partial: inout Partial) {
+    let (d, count, nb) = (block.dimension, block.pathCount, barriers.count)
+    let q = quantities
+    if partial.values.count < q * count { partial.values = Array(repeating: 0, count: q * count) }
+    for p in 0..<count {
+      var offset = p * q
+      for (b, barrier) in barriers.enumerated() {
+        let k = b + p * nb
+        let continuous = Double(1 - partial.state[k])
+        partial.values[offset] = partial.flags[k] ? 1 : 0
+        partial.values[offset + 1] = continuous
+        if let strike = barrier.strike {
+          let value = Double(barrier.value(block.terminal, path: p, dimension: d))
+          let beyond = barrier.down ? Double(strike) - value : value - Double(strike)
+          partial.values[offset + 2] = Swift.max(beyond, 0) * continuous
+        }
+        offset += barrier.strike == nil ? 2 : 3
+      }
+    }
+    partial.sections[0].add(
+      partial.values, perPath: q, count: count, antithetic: block.antithetic)
+  }
+}
