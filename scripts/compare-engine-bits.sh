@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares the Monte Carlo engine's results, bit for bit, between two commits: each is checked
 # out in a temporary worktree, scripts/engine-bits/EngineBitsDump.swift is copied into its tests,
-# and the dumps (216 configurations per precision and a Monte Carlo VaR) must be identical.
+# and the dumps (108 configurations per precision and a Monte Carlo VaR) must be identical.
 #
 #   bash scripts/compare-engine-bits.sh OLD [NEW]      (NEW defaults to HEAD)
 #
@@ -22,7 +22,7 @@ for side in old new; do
     GOLDEN_OUT="$work/$side.txt" swift test --skip-build --disable-xctest --filter EngineBitsDump >/dev/null)
 done
 if cmp -s "$work/old.txt" "$work/new.txt"; then
-  echo "same bits: $(grep -c '^==' "$work/new.txt") configurations ($old vs $new)"
+  echo "same bits: $(grep -c "^==" "$work/new.txt") runs, both precisions ($old vs $new)"
 else
   diff "$work/old.txt" "$work/new.txt" | head -20
   echo "the engine's bits differ between $old and $new" >&2

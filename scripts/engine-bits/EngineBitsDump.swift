@@ -2,7 +2,7 @@ import Foundation
 @testable import RiskKernels
 import Testing
 
-/// Dumps every estimate's and kept value's bits of 216 engine configurations per precision and a
+/// Dumps every estimate's and kept value's bits of 108 engine configurations per precision and a
 /// Monte Carlo VaR, so two commits can be compared (scripts/compare-engine-bits.sh). Not part of
 /// the test suite: copied into a worktree's tests by the script.
 @Suite struct EngineBitsDump {
