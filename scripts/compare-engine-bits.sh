@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Compares the Monte Carlo engine's results, bit for bit, between two commits: each is checked
 # out in a temporary worktree, scripts/engine-bits/EngineBitsDump.swift is copied into its tests,
-# and the dumps (108 configurations per precision and a Monte Carlo VaR) must be identical.
+# and the dumps must be identical: 168 runs per precision (126 configurations, the 42 of 60 steps
+# again in two chunks of steps with a custom observer beside the built-in ones) and a Monte
+# Carlo VaR.
 #
 #   bash scripts/compare-engine-bits.sh OLD [NEW]      (NEW defaults to HEAD)
 #

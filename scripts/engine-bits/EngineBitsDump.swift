@@ -2,7 +2,24 @@ import Foundation
 @testable import RiskKernels
 import Testing
 
-/// Dumps every estimate's and kept value's bits of 108 engine configurations per precision and a
+/// Σ over paths of the first asset's terminal price, in path order: a custom observer to run
+/// beside the built-in ones.
+struct TerminalSum<Scalar: BLASScalar>: PathObserver {
+  var needs: PathObserverNeeds { .terminalPrices }
+  func makePartial() -> Double { 0 }
+  func observe(_ block: PathBlock<Scalar>, into partial: inout Double) {
+    for p in 0..<block.pathCount { partial += Double(block.terminalPrice(path: p, asset: 0)) }
+  }
+  func merge(_ left: Double, _ right: Double) -> Double { left + right }
+  func encode(_ partial: Double) -> [UInt8] {
+    (0..<8).map { UInt8(truncatingIfNeeded: partial.bitPattern >> (8 * $0)) }
+  }
+  func decode(_ bytes: [UInt8]) throws -> Double {
+    Double(bitPattern: bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.1) << (8 * $1.0) })
+  }
+}
+
+/// Dumps every estimate's and kept value's bits of 168 engine runs per precision and a
 /// Monte Carlo VaR, so two commits can be compared (scripts/compare-engine-bits.sh). Not part of
 /// the test suite: copied into a worktree's tests by the script.
 @Suite struct EngineBitsDump {
@@ -50,7 +67,7 @@ import Testing
     for generator in NormalGenerator.allCases {
       for antithetic in [false, true] {
         for steps in [1, 7, 60] {
-          for config in 0..<6 {
+          for config in 0..<7 {
             var observers = PathObservers<T>()
             switch config {
             case 0: break
@@ -71,10 +88,16 @@ import Testing
                 ])
             case 4:
               observers = PathObservers(holdings: [2, 0, 1], extremes: false, keepPaths: true)
-            default:
+            case 5:
               observers = PathObservers(
                 keepTerminalPrices: true, holdings: [1, 1, 1], extremes: true, maxima: true,
                 lowerBarriers: [95, 45, 18], keepPaths: steps < 10)
+            default:
+              // Kept values only, as Monte Carlo VaR and the quantile passes ask.
+              observers = PathObservers(
+                keepTerminalPrices: true, holdings: [3, 1, 2], keepPortfolioValues: true,
+                lowerBarriers: [95, 45, 18])
+              observers.moments = false
             }
             let settings = SimulationSettings(
               paths: 2500 + 2 * k, steps: steps, horizon: 0.5, seed: UInt64(11 + k),
@@ -83,6 +106,16 @@ import Testing
             lines.append("== \(T.self) \(generator) \(antithetic) \(steps) \(config)")
             lines.append(dump(r))
             k += 1
+            guard steps == 60 else { continue }
+            // Blocks of 1 024 paths: 60 steps in two chunks of 30, so the observers' state
+            // crosses a chunk; one thread; a custom observer beside the built-in ones.
+            var chunked = settings
+            (chunked.blockPaths, chunked.threads) = (1024, 1)
+            observers.custom = [TerminalSum<T>()]
+            let c = try PathSimulator(model: model, settings: chunked, observers: observers).run()
+            lines.append("== chunked \(T.self) \(generator) \(antithetic) \(steps) \(config)")
+            lines.append(dump(c))
+            lines.append("custom \(c.observed(0, as: Double.self)?.bitPattern ?? 0)")
           }
         }
       }

@@ -83,6 +83,13 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       let count = Swift.min(plan.blockPaths, end - blockStart)
       try simulate(blockStart: blockStart, count: count, group: start..<end, into: &partials)
     }
+    // The built-in observers' per-block scratch is not part of the group's partial.
+    for k in 0..<plan.builtInCount {
+      guard var values = partials[k] as? ObservedValues<Scalar> else { continue }
+      partials[k] = 0
+      values.dropScratch()
+      partials[k] = values
+    }
     return partials
   }
 

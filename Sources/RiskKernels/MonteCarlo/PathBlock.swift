@@ -54,7 +54,7 @@ public struct PathBlock<Scalar: BLASScalar>: Sendable {
 /// A chunk of consecutive steps of a block's paths, as `PathObserver.observe(steps:into:)` sees
 /// it: the dates `firstStep + 1 … firstStep + stepCount` of each path, as log-prices or prices.
 public struct PathSteps<Scalar: BLASScalar>: Sendable {
-  /// The run's index of the block's first path, and the number of paths.
+  /// The run's index of the block's first path.
   public let firstPath: Int
   /// The number of paths in the block.
   public let pathCount: Int

@@ -41,6 +41,10 @@ extension SimulationPartial {
   /// d × d factor of 2²⁴ assets would be 2⁴⁸ values).
   static var countLimit: Int { 1 << 24 }
 
+  /// The most built-in observers a run has: terminal prices, running extremes, portfolio,
+  /// barriers and kept paths (`SimulationPlan.Roles`).
+  static var builtInObserverLimit: Int { 5 }
+
   /// Decodes `encoded()`'s bytes of a run without custom observers.
   ///
   /// - Throws: `.invalidPartial` naming what is wrong: another format or version, another
@@ -92,7 +96,7 @@ extension SimulationPartial {
         ).groupCount,
       groups.upperBound <= groupCount,
       (1...Self.countLimit).contains(assetCount), builtInCount <= observerCount,
-      observerCount <= 64
+      builtInCount <= Self.builtInObserverLimit
     else {
       throw .invalidPartial(reason: "inconsistent header")
     }

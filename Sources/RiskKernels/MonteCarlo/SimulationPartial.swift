@@ -2,12 +2,12 @@
 /// partials of the neighbouring ranges and to become a `SimulationResult`.
 ///
 /// A run of N paths has `G = ⌈N / groupPaths⌉` reduction groups; `PathSimulator.run(groups:)`
-/// simulates some of them and returns their partial. Partials merge along one fixed binary tree
-/// over the group indices (`MergeTree`), so a partial holds the merged partials of the few tree
-/// nodes that tile its range (at most 2⌈log₂ G⌉, or 1): every observer's partial, the built-in
-/// ones' values kept for its paths (terminal prices, portfolio values, paths) included. Partials of adjacent ranges merge
-/// in any grouping (`merging(_:)`) and give, once they cover every group, the same bits as a run
-/// in one piece: `PathSimulator.result(from:)`.
+/// simulates some of them and returns their partial. Observers' partials merge along one fixed
+/// binary tree over the group indices (`MergeTree`), so a partial holds those of the few tree
+/// nodes that tile its range (at most 2⌈log₂ G⌉, or 1), every observer's, the values the
+/// built-in ones keep for its paths (terminal prices, portfolio values, paths) included.
+/// Partials of adjacent ranges merge in any grouping (`merging(_:)`) and give, once they cover
+/// every group, the same bits as a run in one piece: `PathSimulator.result(from:)`.
 ///
 /// `encoded()` and `init(encoded:)` turn a partial into bytes and back exactly, for sending it
 /// to another process (the format is in docs/scale-out.md).

@@ -187,25 +187,76 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
 
   /// Built-in observer `role`'s partial over `partial`'s groups: its cover's nodes merged (the
   /// moments are only read from a complete partial, whose cover is the root).
-  func observed(_ role: Int?, in partial: SimulationPartial<Scalar>) -> ObservedValues<Scalar>? {
+  ///
+  /// - Throws: `.invalidPartial` if the partial's observers are not this run's.
+  func observed(_ role: Int?, in partial: SimulationPartial<Scalar>) throws(RiskKernelsError)
+    -> ObservedValues<Scalar>?
+  {
     guard let role else { return nil }
-    let values = partial.values.map { $0.observed[role] as! ObservedValues<Scalar> }
-    guard var merged = values.first else { return ObservedValues() }
-    for next in values.dropFirst() { merged = .merged(merged, next) }
-    return merged
+    var merged: ObservedValues<Scalar>?
+    for node in partial.values {
+      guard node.observed.indices.contains(role),
+        let values = node.observed[role] as? ObservedValues<Scalar>
+      else {
+        throw .invalidPartial(reason: "the partial's observers are not this run's")
+      }
+      merged = merged.map { .merged($0, values) } ?? values
+    }
+    return merged ?? ObservedValues()
+  }
+
+  /// Throws unless `partial` is of this run: the same fingerprint, counts and observers.
+  func check(_ partial: SimulationPartial<Scalar>) throws(RiskKernelsError) {
+    guard partial.runFingerprint == fingerprint, partial.groupCount == settings.groupCount,
+      partial.totalPaths == settings.paths, partial.assetCount == d,
+      partial.observers.count == observers.count, partial.builtInCount == builtInCount
+    else {
+      throw .invalidPartial(reason: "the partial comes from another run")
+    }
+  }
+
+  /// Throws unless `observed` keeps one chunk per group of `groups`, each of `perPath` values
+  /// per path of its group (or nothing when `perPath` is 0).
+  func checkKept(_ observed: ObservedValues<Scalar>, groups: Range<Int>, perPath: Int)
+    throws(RiskKernelsError)
+  {
+    let fits =
+      perPath == 0
+      ? observed.kept.isEmpty
+      : observed.kept.count == groups.count
+        && zip(groups, observed.kept).allSatisfy { group, chunk in
+          chunk.count
+            == SimulationPartial<Scalar>.paths(
+              ofGroups: group..<(group + 1), totalPaths: settings.paths
+            ).count * perPath
+        }
+    guard fits else {
+      throw .invalidPartial(reason: "a built-in observer's kept values do not fit its paths")
+    }
   }
 
   /// The kept portfolio values of `partial`'s paths, in path order, in an array from the
-  /// scratch (Monte Carlo VaR returns it there when it is done with the values); empty when
-  /// they are not kept.
+  /// scratch (Monte Carlo VaR returns it there when it is done with the values).
+  ///
+  /// - Throws: `.invalidPartial` for a partial of another run, or one that keeps no portfolio
+  ///   values or not one per path.
   func keptPortfolioValues(
     of partial: SimulationPartial<Scalar>, scratch: SimulationScratch? = nil
-  ) -> [Scalar] {
-    guard recording.keepPortfolioValues, let observed = observed(roles.portfolio, in: partial)
-    else { return [] }
-    var values: [Scalar] = scratch.take(observed.kept.reduce(0) { $0 + $1.count })
+  ) throws(RiskKernelsError) -> [Scalar] {
+    try check(partial)
+    guard recording.keepPortfolioValues, let observed = try observed(roles.portfolio, in: partial)
+    else {
+      throw .invalidPartial(reason: "the partial does not hold the simulator's portfolio values")
+    }
+    try checkKept(observed, groups: partial.groups, perPath: 1)
+    return Self.concatenated(observed.kept, scratch: scratch)
+  }
+
+  /// Chunks joined in order, in an array from the scratch.
+  static func concatenated(_ chunks: [[Scalar]], scratch: SimulationScratch?) -> [Scalar] {
+    var values: [Scalar] = scratch.take(chunks.reduce(0) { $0 + $1.count })
     var at = 0
-    for chunk in observed.kept {
+    for chunk in chunks {
       ScalarBytes.copy(chunk, from: 0, count: chunk.count, into: &values, at: at)
       at += chunk.count
     }
@@ -216,12 +267,7 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
   func result(from partial: SimulationPartial<Scalar>, scratch: SimulationScratch? = nil)
     throws(RiskKernelsError) -> SimulationResult<Scalar>
   {
-    guard partial.runFingerprint == fingerprint, partial.groupCount == settings.groupCount,
-      partial.totalPaths == settings.paths, partial.assetCount == d,
-      partial.observers.count == observers.count, partial.builtInCount == builtInCount
-    else {
-      throw .invalidPartial(reason: "the partial comes from another run")
-    }
+    try check(partial)
     guard partial.isComplete else {
       throw .invalidPartial(
         reason:
@@ -238,22 +284,21 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       roles.barriers.map { _ in barriers.reduce(0) { $0 + ($1.strike == nil ? 2 : 3) } },
       roles.paths.map { _ in 0 },
     ]
-    let expectedKept = [
-      recording.keepTerminalPrices ? n * d : 0, 0, recording.keepPortfolioValues ? n : 0, 0,
-      recording.keepPaths ? n * (settings.steps + 1) * d : 0,
+    let keptPerPath = [
+      recording.keepTerminalPrices ? d : 0, 0, recording.keepPortfolioValues ? 1 : 0, 0,
+      recording.keepPaths ? (settings.steps + 1) * d : 0,
     ]
     let roleIndices = [
       roles.terminal, roles.extremes, roles.portfolio, roles.barriers, roles.paths,
     ]
     var observed: [ObservedValues<Scalar>?] = []
     for (k, role) in roleIndices.enumerated() {
-      let values = self.observed(role, in: partial)
+      let values = try self.observed(role, in: partial)
       if let values {
-        guard values.moments.count == expectedMoments[k],
-          values.kept.reduce(0, { $0 + $1.count }) == expectedKept[k]
-        else {
-          throw .invalidPartial(reason: "a built-in observer's values do not fit the run")
+        guard values.moments.count == expectedMoments[k] else {
+          throw .invalidPartial(reason: "a built-in observer's moments do not fit the run")
         }
+        try checkKept(values, groups: partial.groups, perPath: keptPerPath[k])
       }
       observed.append(values)
     }
@@ -326,7 +371,7 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
         ? nil : (firstUserBarrier..<barriers.count).map(hit),
       terminalPrices: terminalPrices,
       portfolioValues: recording.keepPortfolioValues
-        ? keptPortfolioValues(of: partial, scratch: scratch) : nil,
+        ? Self.concatenated(portfolioValues?.kept ?? [], scratch: scratch) : nil,
       paths: paths,
       observedPartials: Array(partial.values[0].observed[builtInCount...]))
   }

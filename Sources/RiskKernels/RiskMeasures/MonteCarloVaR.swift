@@ -96,11 +96,9 @@ public enum MonteCarloVaR {
     let plan = SimulationPlan(
       model: simulator.model, settings: simulator.settings, observers: simulator.observers)
     let fingerprint = plan.fingerprint
-    let values = plan.keptPortfolioValues(of: partial)
-    guard let holdings = simulator.observers.holdings, simulator.observers.keepPortfolioValues,
-      partial.runFingerprint == fingerprint, partial.builtInCount == plan.builtInCount,
-      values.count == partial.paths.count
-    else {
+    // Checks that the partial is this run's before reading its values.
+    let values = try plan.keptPortfolioValues(of: partial)
+    guard let holdings = simulator.observers.holdings, values.count == partial.paths.count else {
       throw .invalidPartial(reason: "the partial does not hold the simulator's portfolio values")
     }
     let initial = try initialValue(

@@ -247,6 +247,53 @@ func expectIdentical<T: BLASScalar>(
     }
   }
 
+  @Test(
+    "Partials that decode but do not fit the run are typed errors in result(from:) and tailCandidates, never a crash"
+  )
+  func illFittingPartials() throws {
+    let simulator = try self.simulator(Double.self, keepPaths: true, paths: 2100)
+    let partial = try simulator.run(groups: 0..<simulator.groupCount)
+    // One built-in observer's kept chunk at a time made a value short, or dropped.
+    let node = partial.values[0]
+    for k in 0..<partial.builtInCount {
+      guard let values = node.observed[k] as? ObservedValues<Double>, !values.kept.isEmpty else {
+        continue
+      }
+      for damage in 0..<2 {
+        var damaged = values
+        if damage == 0 { damaged.kept[1].removeLast() } else { damaged.kept.removeLast() }
+        var observed = node.observed
+        observed[k] = damaged
+        let bad = SimulationPartial(
+          groups: partial.groups, groupCount: partial.groupCount, totalPaths: partial.totalPaths,
+          runFingerprint: partial.runFingerprint, assetCount: partial.assetCount,
+          nodes: partial.nodes, values: [.init(observed: observed)], observers: partial.observers,
+          builtInCount: partial.builtInCount)
+        // Through bytes too: the decoder accepts the chunks; the run's checks refuse them.
+        let decoded = try SimulationPartial<Double>(encoded: bad.encoded())
+        for candidate in [bad, decoded] {
+          #expect(throws: RiskKernelsError.self, "observer \(k)") {
+            try simulator.result(from: candidate)
+          }
+        }
+      }
+    }
+    // A partial of another run (a quantile pass's, with no built-in observers) and of a run
+    // without kept portfolio values: tail candidates refuse both.
+    let varSimulator = MonteCarloVaR.portfolioSimulator(
+      model: simulator.model, holdings: [1, 2, 5], settings: simulator.settings)
+    #expect(throws: RiskKernelsError.self) {
+      try MonteCarloVaR.tailCandidates(from: partial, simulator: varSimulator, confidence: 0.99)
+    }
+    let selection = try TerminalQuantileSelection<Double>(
+      probabilities: [0.5], paths: simulator.settings.paths, assets: 3)
+    let pass = try #require(selection.passSimulator(of: varSimulator))
+    let passPartial = try pass.run(groups: 0..<pass.groupCount)
+    #expect(throws: RiskKernelsError.self) {
+      try MonteCarloVaR.tailCandidates(from: passPartial, simulator: varSimulator, confidence: 0.99)
+    }
+  }
+
   @Test("Many partials merge in one call, with the bits of pairwise merging")
   func mergeList() throws {
     let simulator = try self.simulator(Double.self, keepPaths: true, paths: 5000)

@@ -38,19 +38,23 @@ struct BarrierObserver<Scalar: BLASScalar>: BuiltInObserver {
     let nb = barriers.count
     let m = nb * count
     if steps.firstStep == 0 {
-      partial.state = [Scalar](repeating: 1, count: 3 * m)
+      // The block's state, in arrays that only grow (allocated once per group).
+      if partial.state.count < 3 * m { partial.state = Array(repeating: 0, count: 3 * m) }
+      if partial.flags.count < m { partial.flags = Array(repeating: false, count: m) }
       for p in 0..<count {
         for (b, barrier) in barriers.enumerated() {
-          partial.state[m + b + p * nb] = barrier.logInitial
-          partial.state[2 * m + b + p * nb] = barrier.initialSigma
+          let k = b + p * nb
+          (partial.state[k], partial.state[m + k]) = (1, barrier.logInitial)
+          (partial.state[2 * m + k], partial.flags[k]) = (barrier.initialSigma, false)
         }
       }
-      partial.flags = Array(repeating: false, count: m)
     }
     let z = steps.values
     if hasBaskets {
-      partial.buffer = Array(z[0..<(count * chunk * d)])
-      Scalar._vexp(&partial.buffer)
+      let n = count * chunk * d
+      if partial.buffer.count < n { partial.buffer = Array(repeating: 0, count: n) }
+      ScalarBytes.copy(z, from: 0, count: n, into: &partial.buffer, at: 0)
+      Scalar._vexp(&partial.buffer, count: n)
     }
     // Barrier-major, so each barrier is fetched once per chunk (a copy retains its arrays);
     // each barrier's state still sees its dates in order, so results do not depend on the loop

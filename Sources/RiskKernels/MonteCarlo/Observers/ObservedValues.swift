@@ -18,6 +18,11 @@ struct ObservedValues<Scalar: BLASScalar>: Sendable {
   var flags: [Bool] = []
   var values: [Double] = []
 
+  /// Frees the per-block scratch, once the group's paths are done.
+  mutating func dropScratch() {
+    (state, buffer, flags, values) = ([], [], [], [])
+  }
+
   /// Per quantity, the moments: the sections' in order, or the merged ones.
   var moments: [MomentAccumulator] { merged ?? sections.flatMap(\.accumulators) }
 

@@ -42,7 +42,8 @@ struct PortfolioObserver<Scalar: BLASScalar>: BuiltInObserver {
   func observe(steps: PathSteps<Scalar>, into partial: inout Partial) {
     let (d, count) = (steps.dimension, steps.pathCount)
     if steps.firstStep == 0 {
-      partial.state = [Scalar](repeating: initialValue, count: 2 * count)
+      if partial.state.count < 2 * count { partial.state = Array(repeating: 0, count: 2 * count) }
+      for k in 0..<(2 * count) { partial.state[k] = initialValue }
     }
     let x = steps.values.span
     let h = holdings.span
