@@ -255,10 +255,12 @@ func expectIdentical<T: BLASScalar>(
     let partial = try simulator.run(groups: 0..<simulator.groupCount)
     // One built-in observer's kept chunk at a time made a value short, or dropped.
     let node = partial.values[0]
+    var keeping = 0
     for k in 0..<partial.builtInCount {
       guard let values = node.observed[k] as? ObservedValues<Double>, !values.kept.isEmpty else {
         continue
       }
+      keeping += 1
       for damage in 0..<2 {
         var damaged = values
         if damage == 0 { damaged.kept[1].removeLast() } else { damaged.kept.removeLast() }
@@ -278,6 +280,7 @@ func expectIdentical<T: BLASScalar>(
         }
       }
     }
+    #expect(keeping == 3)  // terminal prices, portfolio values, paths
     // A partial of another run (a quantile pass's, with no built-in observers) and of a run
     // without kept portfolio values: tail candidates refuse both.
     let varSimulator = MonteCarloVaR.portfolioSimulator(
