@@ -173,10 +173,10 @@ struct CascadeCommand: ParsableCommand {
       distributions = try simulation.distributions(
         from: MainSimulation.run(simulation.simulator(settings: settings)))
     } catch {
-      if case .parameterOutOfRange(let name, _, _) = error, name.hasPrefix("path ") {
+      if case .parameterOutOfRange(let name, _, _) = error, name.base.hasPrefix("path ") {
         throw InputError(location: .file(file.path), message: "\(error)")
       }
-      if case .parameterOutOfRange(let name, _, let allowed) = error, name.hasPrefix("model[") {
+      if case .parameterOutOfRange(let name, _, let allowed) = error, name.isElement(of: .model) {
         // The model's volatility and drift over the horizon, not the path count, reach prices
         // beyond the arithmetic's range.
         throw InputError(
@@ -196,7 +196,7 @@ struct CascadeCommand: ParsableCommand {
 
   /// A cascade's error as the input that caused it: the shock, or the book whose pool it drains.
   static func inputError(_ error: RiskKernelsError, file: String, prefix: String) -> InputError {
-    if case .parameterOutOfRange(let name, _, _) = error, name == "shock" || name == "price" {
+    if case .parameterOutOfRange(let name, _, _) = error, name == .shock || name == .price {
       return InputError(location: .flag("--shock"), message: "\(error)")
     }
     return InputError(

@@ -93,10 +93,10 @@ struct LiquidationCommand: ParsableCommand {
 
   static func flag(for error: RiskKernelsError) -> String {
     guard case .parameterOutOfRange(let name, _, _) = error else { return "liquidation" }
-    let flags = [
-      "leverage": "--leverage", "maintenanceMargin": "--maintenance-margin",
-      "volatility": "--volatility",
-      "drift": "--drift", "horizon": "--horizon-days", "monitoringInterval": "--monitoring-seconds",
+    let flags: [ParameterName: String] = [
+      .leverage: "--leverage", .maintenanceMargin: "--maintenance-margin",
+      .volatility: "--volatility", .drift: "--drift", .horizon: "--horizon-days",
+      .monitoringInterval: "--monitoring-seconds",
     ]
     return flags[name] ?? "liquidation"
   }

@@ -105,12 +105,14 @@ struct ParityCommand: ParsableCommand {
     -> InputError.Location
   {
     switch error {
-    case .parameterOutOfRange(let name, _, _), .nonFiniteInput(let name, _):
-      if name.hasPrefix("budgets") || name == "sum of budgets", let budgets {
-        return .file(budgets)
-      }
-      if name.hasPrefix("caps") || name == "sum of caps", let caps { return .file(caps) }
-      if name == "tolerance" { return .flag("--tolerance") }
+    case .parameterOutOfRange(let name, _, _):
+      if name.isElement(of: .budgets) || name == .budgetSum, let budgets { return .file(budgets) }
+      if name.isElement(of: .caps) || name == .capSum, let caps { return .file(caps) }
+      if name == .tolerance { return .flag("--tolerance") }
+      return .file(source)
+    case .nonFiniteInput(let argument, _):
+      if argument == "budgets", let budgets { return .file(budgets) }
+      if argument == "caps", let caps { return .file(caps) }
       return .file(source)
     case .noConvergence: return .flag("--max-iterations")
     default: return .file(source)

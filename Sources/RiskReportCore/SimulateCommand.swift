@@ -144,8 +144,8 @@ struct SimulateCommand: ParsableCommand {
         })
       quantiles = selection.quantiles!
     } catch {
-      if case .parameterOutOfRange(let name, _, let allowed) = error, name.hasPrefix("model["),
-        let i = Int(name.dropFirst(6).dropLast())
+      if case .parameterOutOfRange(let name, _, let allowed) = error, name.isElement(of: .model),
+        let i = name.index
       {
         // The model (its spot, drift or volatility), not a flag, is what is out of range.
         throw InputError(
@@ -220,8 +220,8 @@ struct SimulateCommand: ParsableCommand {
   /// The flag a settings error is about (the library names the setting, not the flag).
   static func flag(for error: RiskKernelsError) -> String {
     guard case .parameterOutOfRange(let name, _, _) = error else { return "simulate" }
-    let flags = [
-      "paths": "--paths", "steps": "--steps", "horizon": "--horizon-days", "threads": "--threads",
+    let flags: [ParameterName: String] = [
+      .paths: "--paths", .steps: "--steps", .horizon: "--horizon-days", .threads: "--threads",
     ]
     return flags[name] ?? "simulate"
   }

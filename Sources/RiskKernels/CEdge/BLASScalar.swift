@@ -189,7 +189,7 @@ extension Diagonal {
 func cInt(_ value: Int, _ name: String) throws(RiskKernelsError) -> Int32 {
   guard let converted = Int32(exactly: value) else {
     throw .parameterOutOfRange(
-      name: name, value: Double(value), allowed: "0...\(Int32.max) (C int)")
+      name: ParameterName(name), value: Double(value), allowed: "0...\(Int32.max) (C int)")
   }
   return converted
 }

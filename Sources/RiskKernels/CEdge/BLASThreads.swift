@@ -17,7 +17,7 @@ public enum BLASThreads {
   /// - Throws: `.parameterOutOfRange` unless `1 ≤ threads ≤ 1024`.
   public static func set(_ threads: Int) throws(RiskKernelsError) {
     guard (1...1024).contains(threads) else {
-      throw .parameterOutOfRange(name: "threads", value: Double(threads), allowed: "1...1024")
+      throw .parameterOutOfRange(name: .threads, value: Double(threads), allowed: "1...1024")
     }
     cshim_blas_set_threads(Int32(threads))
   }

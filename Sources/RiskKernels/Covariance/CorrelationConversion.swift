@@ -50,7 +50,8 @@ extension Matrix {
     try checkCount(volatilities, rows, "volatilities for a \(rows)×\(rows) correlation")
     try checkAllFinite(volatilities, "volatilities")
     for (i, s) in volatilities.enumerated() where s < 0 {
-      throw .parameterOutOfRange(name: "volatilities[\(i)]", value: Double(s), allowed: "≥ 0")
+      throw .parameterOutOfRange(
+        name: ParameterName("volatilities", index: i), value: Double(s), allowed: "≥ 0")
     }
     let n = rows
     var c = self

@@ -38,7 +38,7 @@ public struct NearestCorrelation: Sendable, Equatable {
   {
     let tol = tolerance ?? Double(100 * T.ulpOfOne)
     guard tol > 0, tol.isFinite else {
-      throw .parameterOutOfRange(name: "tolerance", value: tol, allowed: "> 0")
+      throw .parameterOutOfRange(name: .tolerance, value: tol, allowed: "> 0")
     }
     guard maxIterations >= 1 else {
       throw .parameterOutOfRange(

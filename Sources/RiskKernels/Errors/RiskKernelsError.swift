@@ -12,8 +12,9 @@ public enum RiskKernelsError: Error, Equatable, Sendable, CustomStringConvertibl
   /// A matrix that is not positive definite: the leading minor of order `failingMinor` (1-based,
   /// as LAPACK counts) is not positive.
   case notPositiveDefinite(failingMinor: Int)
-  /// A parameter outside its allowed range, e.g. `decay = 1.2`, allowed `0 < decay < 1`.
-  case parameterOutOfRange(name: String, value: Double, allowed: String)
+  /// A parameter outside its allowed range, e.g. `decay = 1.2`, allowed `0 < decay < 1`; `name`
+  /// is a typed key (`ParameterName`: `.paths`, `.model.element(2)`, …).
+  case parameterOutOfRange(name: ParameterName, value: Double, allowed: String)
   /// Too few observations (or rows, or assets) for the computation.
   case insufficientData(argument: String, required: Int, actual: Int)
   /// An iterative method that stopped at `iterations` with `residual` above `tolerance`.

@@ -19,7 +19,8 @@ public struct CollateralizedLoan<Scalar: BLASScalar>: Sendable, Equatable {
   {
     for (value, name) in [(amount, "amount"), (liquidationRatio, "liquidationRatio")] {
       guard value > 0, value.isFinite else {
-        throw .parameterOutOfRange(name: name, value: Double(value), allowed: "> 0, finite")
+        throw .parameterOutOfRange(
+          name: ParameterName(name), value: Double(value), allowed: "> 0, finite")
       }
     }
     try checkAllFinite(collateral, "collateral")

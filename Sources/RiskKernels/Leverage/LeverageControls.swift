@@ -36,7 +36,7 @@ public enum LeverageControls {
       throw .parameterOutOfRange(name: "sensitivity", value: Double(eta), allowed: "≥ 0, finite")
     }
     guard sigma >= 0, sigma.isFinite else {
-      throw .parameterOutOfRange(name: "volatility", value: Double(sigma), allowed: "≥ 0, finite")
+      throw .parameterOutOfRange(name: .volatility, value: Double(sigma), allowed: "≥ 0, finite")
     }
     return base * (1 + eta * sigma)
   }
@@ -81,7 +81,8 @@ public enum LeverageControls {
       (minimumCollateralRatio, "minimumCollateralRatio"), (gamma, "ratioSensitivity"),
     ] {
       guard value.isFinite else {
-        throw .parameterOutOfRange(name: name, value: Double(value), allowed: "finite")
+        throw .parameterOutOfRange(
+          name: ParameterName(name), value: Double(value), allowed: "finite")
       }
     }
     return (
@@ -92,7 +93,8 @@ public enum LeverageControls {
 
   private static func positive<T: BLASScalar>(_ value: T, _ name: String) throws(RiskKernelsError) {
     guard value > 0, value.isFinite else {
-      throw .parameterOutOfRange(name: name, value: Double(value), allowed: "> 0, finite")
+      throw .parameterOutOfRange(
+        name: ParameterName(name), value: Double(value), allowed: "> 0, finite")
     }
   }
 }
@@ -136,7 +138,7 @@ public struct VolatilityCircuitBreaker<Scalar: BLASScalar>: Sendable, Equatable 
   @specialized(where Scalar == Float)
   public mutating func update(volatility sigma: Scalar) throws(RiskKernelsError) -> Bool {
     guard sigma >= 0, sigma.isFinite else {
-      throw .parameterOutOfRange(name: "volatility", value: Double(sigma), allowed: "≥ 0, finite")
+      throw .parameterOutOfRange(name: .volatility, value: Double(sigma), allowed: "≥ 0, finite")
     }
     guard let current = average else {
       average = sigma

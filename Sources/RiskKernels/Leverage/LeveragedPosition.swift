@@ -37,11 +37,11 @@ public struct LeveragedPosition<Scalar: BLASScalar>: Sendable, Equatable {
   ) throws(RiskKernelsError) {
     guard leverage > 0, leverage.isFinite, (1 / leverage).isFinite else {
       throw .parameterOutOfRange(
-        name: "leverage", value: Double(leverage), allowed: "> 0 with 1/L finite")
+        name: .leverage, value: Double(leverage), allowed: "> 0 with 1/L finite")
     }
     guard maintenanceMargin >= 0, maintenanceMargin < 1 else {
       throw .parameterOutOfRange(
-        name: "maintenanceMargin", value: Double(maintenanceMargin), allowed: "0 ≤ m < 1")
+        name: .maintenanceMargin, value: Double(maintenanceMargin), allowed: "0 ≤ m < 1")
     }
     guard entryPrice > 0, entryPrice.isFinite else {
       throw .parameterOutOfRange(

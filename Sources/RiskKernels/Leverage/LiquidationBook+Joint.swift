@@ -44,7 +44,8 @@ extension LiquidationBook {
         actual: .vector(notionals.count))
     }
     for (k, n) in notionals.enumerated() where !(n >= 0 && n.isFinite) {
-      throw .parameterOutOfRange(name: "notionals[\(k)]", value: n, allowed: "≥ 0, finite")
+      throw .parameterOutOfRange(
+        name: ParameterName("notionals", index: k), value: n, allowed: "≥ 0, finite")
     }
     let observer = JointLiquidationObserver(
       book: self, notionals: notionals, seed: settings.seed,

@@ -64,18 +64,18 @@ public struct LiquidationProbabilities<Scalar: BLASScalar>: Sendable, Equatable,
     // σ ≤ 1000 (100 000% a year): beyond it σ² and the drift correction lose every digit.
     guard volatility > 0, volatility <= 1000 else {
       throw .parameterOutOfRange(
-        name: "volatility", value: Double(volatility), allowed: "0 < σ ≤ 1000")
+        name: .volatility, value: Double(volatility), allowed: "0 < σ ≤ 1000")
     }
     guard drift.isFinite else {
-      throw .parameterOutOfRange(name: "drift", value: Double(drift), allowed: "finite")
+      throw .parameterOutOfRange(name: .drift, value: Double(drift), allowed: "finite")
     }
     guard horizon > 0, horizon.isFinite else {
-      throw .parameterOutOfRange(name: "horizon", value: Double(horizon), allowed: "> 0, finite")
+      throw .parameterOutOfRange(name: .horizon, value: Double(horizon), allowed: "> 0, finite")
     }
     if let monitoringInterval {
       guard monitoringInterval > 0, monitoringInterval.isFinite else {
         throw .parameterOutOfRange(
-          name: "monitoringInterval", value: Double(monitoringInterval), allowed: "> 0, finite")
+          name: .monitoringInterval, value: Double(monitoringInterval), allowed: "> 0, finite")
       }
     }
     let ratio = position.liquidationPrice / position.entryPrice

@@ -47,11 +47,13 @@ public struct LiquidationSweep: Sendable, Equatable {
       try checkAllFinite(values, name)
     }
     if let i = leverage.firstIndex(where: { !($0 > 0) }) {
-      throw .parameterOutOfRange(name: "leverage[\(i)]", value: leverage[i], allowed: "> 0")
+      throw .parameterOutOfRange(
+        name: ParameterName.leverage.element(i), value: leverage[i], allowed: "> 0")
     }
     if let i = maintenanceMargin.firstIndex(where: { !($0 >= 0 && $0 < 1) }) {
       throw .parameterOutOfRange(
-        name: "maintenanceMargin[\(i)]", value: maintenanceMargin[i], allowed: "0 ≤ m < 1")
+        name: ParameterName.maintenanceMargin.element(i), value: maintenanceMargin[i],
+        allowed: "0 ≤ m < 1")
     }
     self.sides = sides.map { $0 == .long ? 1 : -1 }
     self.leverage = leverage
@@ -79,15 +81,15 @@ public struct LiquidationSweep: Sendable, Equatable {
     try checkCount(drift, count, "drift")
     try checkAllFinite(drift, "drift")
     guard horizon > 0, horizon.isFinite else {
-      throw .parameterOutOfRange(name: "horizon", value: horizon, allowed: "> 0, finite")
+      throw .parameterOutOfRange(name: .horizon, value: horizon, allowed: "> 0, finite")
     }
     if let i = volatility.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
       throw .parameterOutOfRange(
-        name: "volatility[\(i)]", value: volatility[i], allowed: "> 0, finite")
+        name: ParameterName.volatility.element(i), value: volatility[i], allowed: "> 0, finite")
     }
     let workers = threads ?? Backend.processorCount
     guard (1...1024).contains(workers) else {
-      throw .parameterOutOfRange(name: "threads", value: Double(workers), allowed: "1...1024")
+      throw .parameterOutOfRange(name: .threads, value: Double(workers), allowed: "1...1024")
     }
     if out.count != count { out = [Double](repeating: 0, count: count) }
     LiquidationSweepKernel.firstPassage(

@@ -75,6 +75,6 @@ func checkCount<T>(_ values: [T], _ expected: Int, _ operation: String) throws(R
 func checkNonNegative<T: BLASScalar>(_ values: [T], _ argument: String) throws(RiskKernelsError) {
   if let index = values.firstIndex(where: { $0 < 0 }) {
     throw .parameterOutOfRange(
-      name: "\(argument)[\(index)]", value: Double(values[index]), allowed: "≥ 0")
+      name: ParameterName(argument, index: index), value: Double(values[index]), allowed: "≥ 0")
   }
 }

@@ -47,11 +47,12 @@ public struct CorrelatedGBM<Scalar: BLASScalar>: Sendable, Equatable {
     if let assets { try checkCount(assets, d, "asset names for \(d) assets") }
     for i in 0..<d {
       guard spot[i] > 0 else {
-        throw .parameterOutOfRange(name: "spot[\(i)]", value: Double(spot[i]), allowed: "> 0")
+        throw .parameterOutOfRange(
+          name: ParameterName("spot", index: i), value: Double(spot[i]), allowed: "> 0")
       }
       guard volatility[i] > 0 else {
         throw .parameterOutOfRange(
-          name: "volatility[\(i)]", value: Double(volatility[i]), allowed: "> 0")
+          name: ParameterName.volatility.element(i), value: Double(volatility[i]), allowed: "> 0")
       }
     }
     guard correlation.rows == d, correlation.columns == d else {

@@ -77,7 +77,7 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable {
         + 10 * sigma * settings.horizon.squareRoot()
       guard reach.isFinite, reach < largestLog else {
         throw .parameterOutOfRange(
-          name: "model[\(i)]", value: reach,
+          name: ParameterName.model.element(i), value: reach,
           allowed:
             "|ln S₀| + |μ − σ²/2|T + 10σ√T < \(Int(largestLog)) (prices and their squares finite)")
       }
@@ -104,7 +104,7 @@ public struct PathObservers<Scalar: BLASScalar>: Sendable {
         let ok = b.isFinite && b > 0 && (below ? b < model.spot[i] : b > model.spot[i])
         guard ok else {
           throw .parameterOutOfRange(
-            name: "\(name)[\(i)]", value: Double(b),
+            name: ParameterName(name, index: i), value: Double(b),
             allowed: below ? "0 < B < spot \(model.spot[i])" : "H > spot \(model.spot[i])")
         }
       }

@@ -33,7 +33,7 @@ public struct RandomizedQMC: Sendable {
   {
     guard settings.paths >= replicates, settings.paths.isMultiple(of: replicates) else {
       throw .parameterOutOfRange(
-        name: "paths", value: Double(settings.paths),
+        name: .paths, value: Double(settings.paths),
         allowed: "a multiple of the \(replicates) replicates")
     }
     guard (0..<replicates).contains(r) else {
@@ -102,7 +102,7 @@ public struct RandomizedQMC: Sendable {
     let perReplicate = settings.paths / replicates
     guard Double(perReplicate) * (1 - confidence) >= Self.minimumTailPoints else {
       throw .parameterOutOfRange(
-        name: "paths", value: Double(settings.paths),
+        name: .paths, value: Double(settings.paths),
         allowed:
           "at least \(Int((Self.minimumTailPoints / (1 - confidence)).rounded(.up))) points per scrambling (\(Int(Self.minimumTailPoints)) in the tail) × \(replicates) scramblings"
       )

@@ -85,20 +85,20 @@ public struct SimulationSettings: Sendable, Equatable {
 
   func validate() throws(RiskKernelsError) {
     guard paths >= 1, paths <= Self.pathsLimit else {
-      throw .parameterOutOfRange(name: "paths", value: Double(paths), allowed: "1 … 2⁴⁸")
+      throw .parameterOutOfRange(name: .paths, value: Double(paths), allowed: "1 … 2⁴⁸")
     }
     if antithetic, !paths.isMultiple(of: 2) {
       throw .parameterOutOfRange(
-        name: "paths", value: Double(paths), allowed: "even with antithetic variates")
+        name: .paths, value: Double(paths), allowed: "even with antithetic variates")
     }
     guard steps >= 1, steps <= Self.stepsLimit else {
-      throw .parameterOutOfRange(name: "steps", value: Double(steps), allowed: "1 … 2³²")
+      throw .parameterOutOfRange(name: .steps, value: Double(steps), allowed: "1 … 2³²")
     }
     guard horizon > 0, horizon.isFinite else {
-      throw .parameterOutOfRange(name: "horizon", value: horizon, allowed: "> 0 years")
+      throw .parameterOutOfRange(name: .horizon, value: horizon, allowed: "> 0 years")
     }
     if let threads, !(1...1024).contains(threads) {
-      throw .parameterOutOfRange(name: "threads", value: Double(threads), allowed: "1...1024")
+      throw .parameterOutOfRange(name: .threads, value: Double(threads), allowed: "1...1024")
     }
     if let blockPaths,
       !(blockPaths >= 2 && blockPaths.isMultiple(of: 2) && blockPaths <= Self.groupPaths)

@@ -71,10 +71,11 @@ public struct TerminalQuantileSelection<Scalar: BLASScalar>: Sendable {
     gatherLimit: Int = Self.defaultGatherLimit
   ) throws(RiskKernelsError) {
     for (q, p) in probabilities.enumerated() where !(p >= 0 && p <= 1) {
-      throw .parameterOutOfRange(name: "probabilities[\(q)]", value: p, allowed: "0 ≤ p ≤ 1")
+      throw .parameterOutOfRange(
+        name: ParameterName("probabilities", index: q), value: p, allowed: "0 ≤ p ≤ 1")
     }
     guard paths >= 1 else {
-      throw .parameterOutOfRange(name: "paths", value: Double(paths), allowed: "≥ 1")
+      throw .parameterOutOfRange(name: .paths, value: Double(paths), allowed: "≥ 1")
     }
     guard assets >= 1 else {
       throw .parameterOutOfRange(name: "assets", value: Double(assets), allowed: "≥ 1")

@@ -51,7 +51,8 @@ extension EmpiricalVaR {
     try checkCount(weights, returns.count, "weights for \(returns.count) returns")
     try checkAllFinite(weights, "weights")
     if let k = weights.firstIndex(where: { $0 < 0 }) {
-      throw .parameterOutOfRange(name: "weights[\(k)]", value: weights[k], allowed: "≥ 0")
+      throw .parameterOutOfRange(
+        name: ParameterName("weights", index: k), value: weights[k], allowed: "≥ 0")
     }
   }
 

@@ -64,7 +64,8 @@ public enum EmpiricalVaR {
     try checkAllFinite(sorted, "returns")
     for i in sorted.indices.dropFirst() where sorted[i] < sorted[i - 1] {
       throw .parameterOutOfRange(
-        name: "returns[\(i)]", value: Double(sorted[i]), allowed: "sorted ascending")
+        name: ParameterName("returns", index: i), value: Double(sorted[i]),
+        allowed: "sorted ascending")
     }
     var prefix = [Double](repeating: 0, count: sorted.count + 1)
     for i in sorted.indices { prefix[i + 1] = prefix[i] + Double(sorted[i]) }

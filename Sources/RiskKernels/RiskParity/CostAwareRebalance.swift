@@ -63,7 +63,7 @@ public struct CostAwareRebalance: Sendable, Equatable {
   ) throws(RiskKernelsError) -> RebalanceSolution<T> {
     let tol = tolerance ?? RiskBudgetingSolver.defaultTolerance(for: T.self)
     guard tol.isFinite, tol > 0 else {
-      throw .parameterOutOfRange(name: "tolerance", value: tol, allowed: "> 0")
+      throw .parameterOutOfRange(name: .tolerance, value: tol, allowed: "> 0")
     }
     guard maxIterations >= 1 else {
       throw .parameterOutOfRange(
@@ -97,7 +97,7 @@ public struct CostAwareRebalance: Sendable, Equatable {
     let capSum = u.reduce(0.0) { $0 + Swift.min(Double($1), 1) }
     guard capSum >= 1 - 1e-12 else {
       throw .parameterOutOfRange(
-        name: "sum of caps", value: capSum,
+        name: .capSum, value: capSum,
         allowed: "≥ 1 (no long-only weights sum to 1 under these caps)")
     }
     let sigma = covariance.converted(to: Double.self)

@@ -125,7 +125,7 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
   ) throws(RiskKernelsError) -> RiskBudgetingSolution<T> {
     let tol = effectiveTolerance(for: T.self)
     guard tol.isFinite, tol >= Double(8 * T.ulpOfOne) else {
-      throw .parameterOutOfRange(name: "tolerance", value: tol, allowed: "≥ \(8 * T.ulpOfOne)")
+      throw .parameterOutOfRange(name: .tolerance, value: tol, allowed: "≥ \(8 * T.ulpOfOne)")
     }
     guard maxIterations >= 1 else {
       throw .parameterOutOfRange(
@@ -180,12 +180,13 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
     var sum: Double = 0
     for (i, value) in budgets.enumerated() {
       guard value >= 0 else {
-        throw .parameterOutOfRange(name: "budgets[\(i)]", value: Double(value), allowed: "≥ 0")
+        throw .parameterOutOfRange(
+          name: ParameterName.budgets.element(i), value: Double(value), allowed: "≥ 0")
       }
       sum += Double(value)
     }
     guard abs(sum - 1) <= Swift.max(1e-6, Double(T.ulpOfOne) * Double(d) * 4) else {
-      throw .parameterOutOfRange(name: "sum of budgets", value: sum, allowed: "1 (to within 1e-6)")
+      throw .parameterOutOfRange(name: .budgetSum, value: sum, allowed: "1 (to within 1e-6)")
     }
     return budgets.map { T(Double($0) / sum) }
   }
@@ -200,14 +201,14 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
       guard !cap.isNaN else { throw .nonFiniteInput(argument: "caps", index: i) }
       guard cap > 0 else {
         throw .parameterOutOfRange(
-          name: "caps[\(i)]", value: Double(cap),
+          name: ParameterName.caps.element(i), value: Double(cap),
           allowed: "> 0 (give the asset a zero budget to exclude it)")
       }
       sum += Double(Swift.min(cap, 1))
     }
     guard sum >= 1 - 1e-12 else {
       throw .parameterOutOfRange(
-        name: "sum of caps", value: sum,
+        name: .capSum, value: sum,
         allowed: "≥ 1 (no long-only weights sum to 1 under these caps)")
     }
   }
@@ -221,7 +222,7 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
       guard weights[i].isFinite else { throw .nonFiniteInput(argument: "warmStart", index: i) }
       guard weights[i] > 0 else {
         throw .parameterOutOfRange(
-          name: "warmStart[\(i)]", value: Double(weights[i]),
+          name: ParameterName("warmStart", index: i), value: Double(weights[i]),
           allowed: "> 0 where the budget is positive")
       }
     }

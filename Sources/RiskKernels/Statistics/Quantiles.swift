@@ -17,7 +17,8 @@ public func linearQuantiles<T: BLASScalar>(
   }
   try checkAllFinite(values, "values")
   for (q, p) in probabilities.enumerated() where !(p >= 0 && p <= 1) {
-    throw .parameterOutOfRange(name: "probabilities[\(q)]", value: p, allowed: "0 ≤ p ≤ 1")
+    throw .parameterOutOfRange(
+      name: ParameterName("probabilities", index: q), value: p, allowed: "0 ≤ p ≤ 1")
   }
   var work = values
   return probabilities.map { p in

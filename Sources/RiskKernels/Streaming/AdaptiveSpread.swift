@@ -38,7 +38,8 @@ public struct AdaptiveSpread<Scalar: BLASScalar>: Sendable, Equatable {
   public init(riskAversion: Scalar, depth: Scalar) throws(RiskKernelsError) {
     for (value, name) in [(riskAversion, "riskAversion"), (depth, "depth")] {
       guard value > 0, value.isFinite else {
-        throw .parameterOutOfRange(name: name, value: Double(value), allowed: "> 0, finite")
+        throw .parameterOutOfRange(
+          name: ParameterName(name), value: Double(value), allowed: "> 0, finite")
       }
     }
     self.riskAversion = riskAversion
@@ -59,7 +60,8 @@ public struct AdaptiveSpread<Scalar: BLASScalar>: Sendable, Equatable {
     }
     for (value, name) in [(volatility, "volatility"), (timeLeft, "timeLeft")] {
       guard value >= 0, value.isFinite else {
-        throw .parameterOutOfRange(name: name, value: Double(value), allowed: "≥ 0, finite")
+        throw .parameterOutOfRange(
+          name: ParameterName(name), value: Double(value), allowed: "≥ 0, finite")
       }
     }
     guard inventory.isFinite else { throw .nonFiniteInput(argument: "inventory", index: 0) }

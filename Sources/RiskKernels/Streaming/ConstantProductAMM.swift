@@ -32,7 +32,8 @@ public struct ConstantProductAMM<Scalar: BLASScalar>: Sendable, Equatable {
   public init(reserveX: Scalar, reserveY: Scalar, fee: Scalar = 0.003) throws(RiskKernelsError) {
     for (value, name) in [(reserveX, "reserveX"), (reserveY, "reserveY")] {
       guard value > 0, value.isFinite else {
-        throw .parameterOutOfRange(name: name, value: Double(value), allowed: "> 0, finite")
+        throw .parameterOutOfRange(
+          name: ParameterName(name), value: Double(value), allowed: "> 0, finite")
       }
     }
     guard fee >= 0, fee < 1 else {
@@ -132,14 +133,14 @@ public struct ConstantProductAMM<Scalar: BLASScalar>: Sendable, Equatable {
   ///   leaves a reserve of 0 or ∞ in `Scalar`.
   public mutating func arbitrage(toPrice price: Scalar) throws(RiskKernelsError) {
     guard price > 0, price.isFinite else {
-      throw .parameterOutOfRange(name: "price", value: Double(price), allowed: "> 0, finite")
+      throw .parameterOutOfRange(name: .price, value: Double(price), allowed: "> 0, finite")
     }
     // √(x·y/p) and √(x·y·p) as √x·√y/√p and √x·√y·√p, so k itself never overflows.
     let root = reserveX.squareRoot() * reserveY.squareRoot()
     let (x, y) = (root / price.squareRoot(), root * price.squareRoot())
     guard x > 0, y > 0, x.isFinite, y.isFinite else {
       throw .parameterOutOfRange(
-        name: "price", value: Double(price), allowed: "one that leaves finite, positive reserves")
+        name: .price, value: Double(price), allowed: "one that leaves finite, positive reserves")
     }
     (reserveX, reserveY) = (x, y)
   }

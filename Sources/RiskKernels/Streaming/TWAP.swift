@@ -44,7 +44,7 @@ public struct TWAP<Scalar: BLASScalar>: Sendable {
     guard time.isFinite else { throw .nonFiniteInput(argument: "time", index: 0) }
     guard price.isFinite else { throw .nonFiniteInput(argument: "price", index: 0) }
     guard price > 0 else {
-      throw .parameterOutOfRange(name: "price", value: Double(price), allowed: "> 0")
+      throw .parameterOutOfRange(name: .price, value: Double(price), allowed: "> 0")
     }
     if let last {
       guard time >= last.time else {

@@ -69,7 +69,7 @@ struct CascadeObserver<Scalar: BLASScalar>: PathObserver {
           var failure = CascadeSamples.Failure(
             path: block.firstPath + p, name: "cascade", value: Double(shock), allowed: "\(error)")
           if case .parameterOutOfRange(let name, let value, let allowed) = error {
-            (failure.name, failure.value, failure.allowed) = (name, value, allowed)
+            (failure.name, failure.value, failure.allowed) = (name.description, value, allowed)
           }
           partial.failure = failure
           return

@@ -146,7 +146,7 @@ public struct LiquidationCascade<Scalar: BLASScalar>: Sendable {
   @specialized(where Scalar == Float)
   func cascade(shock: Scalar, recording: Bool) throws(RiskKernelsError) -> CascadeOutcome<Scalar> {
     guard shock > -1, shock.isFinite else {
-      throw .parameterOutOfRange(name: "shock", value: Double(shock), allowed: "> −1, finite")
+      throw .parameterOutOfRange(name: .shock, value: Double(shock), allowed: "> −1, finite")
     }
     var pool = self.pool
     let initialPrice = pool.spotPrice

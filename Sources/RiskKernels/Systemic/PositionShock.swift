@@ -30,7 +30,8 @@ public struct PositionShock<Scalar: BLASScalar>: Sendable, Equatable {
     throws(RiskKernelsError)
   {
     for (name, value) in [("margin", margin), ("spot", spot)] where !(value > 0 && value.isFinite) {
-      throw .parameterOutOfRange(name: name, value: Double(value), allowed: "> 0, finite")
+      throw .parameterOutOfRange(
+        name: ParameterName(name), value: Double(value), allowed: "> 0, finite")
     }
     guard move > -1, move.isFinite else {
       throw .parameterOutOfRange(name: "move", value: Double(move), allowed: "> −1, finite")

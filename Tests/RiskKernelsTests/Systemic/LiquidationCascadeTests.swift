@@ -202,7 +202,7 @@ extension CascadeFixture.Book {
         Issue.record("\(error)")
         return
       }
-      #expect(name.hasPrefix("round 1"))
+      #expect(name.base.hasPrefix("round 1"))
     }
     #expect(throws: RiskKernelsError.self) {
       try LiquidationCascade<Double>.Position(side: .long, leverage: 5, margin: 0, entryPrice: 1)
