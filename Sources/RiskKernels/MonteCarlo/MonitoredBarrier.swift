@@ -55,12 +55,6 @@ struct MonitoredBarrier<Scalar: BLASScalar>: Sendable {
     return v
   }
 
-  /// The underlying at path `p`'s terminal prices (`terminal[i + p·d]`).
-  func value(_ terminal: [Scalar], path p: Int, dimension d: Int) -> Scalar {
-    if let asset { return terminal[asset + p * d] }
-    return basketValue(terminal, offset: p * d)
-  }
-
   /// `σ_V = √(xᵀΣx) / V`, `xᵢ = hᵢSᵢ` over the basket's support: its local log-volatility.
   func localVolatility(_ prices: [Scalar], offset: Int, value: Scalar) -> Scalar {
     let k = support.count

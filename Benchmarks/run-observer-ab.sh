@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Times the observers that `riskbench montecarlo` does not (barriers, portfolio extremes) at two
+# commits, alternately: each commit is checked out in a temporary worktree and linked, in
+# release, by a small package whose main is Benchmarks/observer-ab/main.swift.
+#
+#   bash Benchmarks/run-observer-ab.sh OLD [NEW] [ROUNDS]     (NEW defaults to HEAD, ROUNDS to 3)
+#
+# Builds one after the other (never two builds at once); check the load first.
+set -euo pipefail
+old=${1:?usage: run-observer-ab.sh OLD [NEW] [ROUNDS]}
+new=${2:-HEAD}
+rounds=${3:-3}
+root=$(git rev-parse --show-toplevel)
+work=$(mktemp -d)
+trap 'for s in old new; do git -C "$root" worktree remove --force "$work/$s" 2>/dev/null || true; done;
+      rm -rf "$work"' EXIT
+for side in old new; do
+  commit=$([ "$side" = old ] && echo "$old" || echo "$new")
+  git -C "$root" worktree add -q --detach "$work/$side" "$commit"
+  mkdir -p "$work/ab-$side/Sources/ab"
+  cp "$root/Benchmarks/observer-ab/main.swift" "$work/ab-$side/Sources/ab/"
+  cat > "$work/ab-$side/Package.swift" <<PKG
+// swift-tools-version:6.0
+import PackageDescription
+let package = Package(
+  name: "ab", dependencies: [.package(path: "$work/$side")],
+  targets: [.executableTarget(name: "ab", dependencies: [.product(name: "RiskKernels", package: "$side")])])
+PKG
+  (cd "$work/ab-$side" && swift build -c release -q >/dev/null)
+done
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for _ in $(seq "$rounds"); do
+  for side in old new; do
+    "$work/ab-$side/.build/release/ab" | sed "s/^/$side /"
+  done
+done
