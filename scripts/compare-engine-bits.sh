@@ -6,12 +6,15 @@
 # Carlo VaR.
 #
 #   bash scripts/compare-engine-bits.sh OLD [NEW]      (NEW defaults to HEAD)
+#   LEVELS="native scalar avx2" bash scripts/compare-engine-bits.sh OLD
 #
-# Set RISKKERNELS_ISA / OPENBLAS_CORETYPE to compare at another vector level. Builds one commit
-# after the other (never two builds at once).
+# LEVELS (default "native") runs the dumps at each vector level after one build per commit:
+# native is this CPU's, scalar is RISKKERNELS_ISA=scalar, avx2 is RISKKERNELS_ISA=avx2 with
+# OpenBLAS's Haswell kernels. Builds one commit after the other (never two builds at once).
 set -euo pipefail
 old=${1:?usage: compare-engine-bits.sh OLD [NEW]}
 new=${2:-HEAD}
+levels=${LEVELS:-native}
 root=$(git rev-parse --show-toplevel)
 work=$(mktemp -d)
 trap 'git -C "$root" worktree remove --force "$work/old" 2>/dev/null || true;
@@ -20,13 +23,26 @@ for side in old new; do
   commit=$([ "$side" = old ] && echo "$old" || echo "$new")
   git -C "$root" worktree add -q --detach "$work/$side" "$commit"
   cp "$root/scripts/engine-bits/EngineBitsDump.swift" "$work/$side/Tests/RiskKernelsTests/"
-  (cd "$work/$side" && swift build --build-tests -q >/dev/null &&
-    GOLDEN_OUT="$work/$side.txt" swift test --skip-build --disable-xctest --filter EngineBitsDump >/dev/null)
+  (cd "$work/$side" && swift build --build-tests -q >/dev/null)
+  for level in $levels; do
+    case "$level" in
+      native) env=() ;;
+      scalar) env=(RISKKERNELS_ISA=scalar) ;;
+      avx2) env=(RISKKERNELS_ISA=avx2 OPENBLAS_CORETYPE=Haswell) ;;
+      *) echo "unknown level $level (native, scalar, avx2)" >&2; exit 2 ;;
+    esac
+    (cd "$work/$side" && env "${env[@]}" GOLDEN_OUT="$work/$side-$level.txt" \
+      swift test --skip-build --disable-xctest --filter EngineBitsDump >/dev/null)
+  done
 done
-if cmp -s "$work/old.txt" "$work/new.txt"; then
-  echo "same bits: $(grep -c "^==" "$work/new.txt") runs, both precisions ($old vs $new)"
-else
-  diff "$work/old.txt" "$work/new.txt" | head -20
-  echo "the engine's bits differ between $old and $new" >&2
-  exit 1
-fi
+status=0
+for level in $levels; do
+  if cmp -s "$work/old-$level.txt" "$work/new-$level.txt"; then
+    echo "$level: same bits, $(grep -c "^==" "$work/new-$level.txt") runs, both precisions ($old vs $new)"
+  else
+    diff "$work/old-$level.txt" "$work/new-$level.txt" | head -20
+    echo "$level: the engine's bits differ between $old and $new" >&2
+    status=1
+  fi
+done
+exit $status
