@@ -275,14 +275,13 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       )
     }
     let n = settings.paths
-    let expectedMoments = [
-      roles.terminal.map { _ in recording.moments ? d : 0 },
-      roles.extremes.map { _ in d * (recording.tracksMaxima ? 2 : 1) },
-      roles.portfolio.map { _ in
-        recording.moments ? 1 + (recording.extremes ? 1 : 0) + (recording.tracksMaxima ? 1 : 0) : 0
-      },
-      roles.barriers.map { _ in barriers.reduce(0) { $0 + ($1.strike == nil ? 2 : 3) } },
-      roles.paths.map { _ in 0 },
+    // Per role: the quantities its moments cover in a run with moments (none without).
+    let barrierLayout = BarrierObserver.layout(of: barriers)
+    let quantities = [
+      d, d * (recording.tracksMaxima ? 2 : 1),
+      PortfolioObserver<Scalar>.quantities(
+        minimum: recording.extremes, maximum: recording.tracksMaxima),
+      barrierLayout.quantities, 0,
     ]
     let keptPerPath = [
       recording.keepTerminalPrices ? d : 0, 0, recording.keepPortfolioValues ? 1 : 0, 0,
@@ -295,7 +294,7 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
     for (k, role) in roleIndices.enumerated() {
       let values = try self.observed(role, in: partial)
       if let values {
-        guard values.moments.count == expectedMoments[k] else {
+        guard values.moments.count == (recording.moments ? quantities[k] : 0) else {
           throw .invalidPartial(reason: "a built-in observer's moments do not fit the run")
         }
         try checkKept(values, groups: partial.groups, perPath: keptPerPath[k])
@@ -313,26 +312,19 @@ struct SimulationPlan<Scalar: BLASScalar>: Sendable {
       }
       return values.moments.map(\.estimate)
     }
-    let terminalEstimates = estimates(terminal, d)
-    let extremeEstimates = estimates(extremes, d * (recording.tracksMaxima ? 2 : 1))
+    let terminalEstimates = estimates(terminal, quantities[0])
+    let extremeEstimates = estimates(extremes, quantities[1])
     var portfolio: PortfolioStatistics?
     if let holdings = recording.holdings {
-      let values = estimates(
-        portfolioValues, 1 + (recording.extremes ? 1 : 0) + (recording.tracksMaxima ? 1 : 0))
+      let values = estimates(portfolioValues, quantities[2])
       let initial = zip(holdings, model.spot).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
       portfolio = PortfolioStatistics(
         initial: initial, terminal: values[0],
         minimum: recording.extremes ? values[1] : nil,
         maximum: recording.tracksMaxima ? values[2] : nil)
     }
-    let barrierEstimates = estimates(
-      barrierValues, barriers.reduce(0) { $0 + ($1.strike == nil ? 2 : 3) })
-    var barrierOffsets: [Int] = []
-    var next = 0
-    for barrier in barriers {
-      barrierOffsets.append(next)
-      next += barrier.strike == nil ? 2 : 3
-    }
+    let barrierEstimates = estimates(barrierValues, quantities[3])
+    let barrierOffsets = barrierLayout.offsets
     func hit(_ b: Int) -> BarrierHitEstimate {
       let offset = barrierOffsets[b]
       return BarrierHitEstimate(

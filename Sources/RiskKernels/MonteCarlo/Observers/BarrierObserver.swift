@@ -41,7 +41,19 @@ struct BarrierObserver<Scalar: BLASScalar>: BuiltInObserver {
   var needs: PathObserverNeeds { .stepLogPrices }
 
   /// Per barrier: on-grid hit, continuous hit, and (with a strike) the shortfall.
-  var quantities: Int { barriers.reduce(0) { $0 + ($1.strike == nil ? 2 : 3) } }
+  var quantities: Int { Self.layout(of: barriers).quantities }
+
+  /// Where each barrier's quantities start in a path's values, and how many there are in all:
+  /// two per barrier (on-grid hit, continuous hit), three with a strike (the shortfall).
+  static func layout(of barriers: [MonitoredBarrier<Scalar>]) -> (offsets: [Int], quantities: Int) {
+    var offsets: [Int] = []
+    var next = 0
+    for barrier in barriers {
+      offsets.append(next)
+      next += barrier.strike == nil ? 2 : 3
+    }
+    return (offsets, next)
+  }
 
   func makePartial() -> Partial { Partial(sections: [ShiftedSums(quantities: quantities)]) }
 

@@ -31,7 +31,12 @@ struct PortfolioObserver<Scalar: BLASScalar>: BuiltInObserver {
   var needs: PathObserverNeeds { tracksExtremes ? .stepPrices : .terminalPrices }
 
   /// Quantities per path: V(T), then the minimum and maximum when tracked.
-  var quantities: Int { 1 + (minimum ? 1 : 0) + (maximum ? 1 : 0) }
+  var quantities: Int { Self.quantities(minimum: minimum, maximum: maximum) }
+
+  /// V(T), then the running minimum and maximum when tracked.
+  static func quantities(minimum: Bool, maximum: Bool) -> Int {
+    1 + (minimum ? 1 : 0) + (maximum ? 1 : 0)
+  }
 
   func makePartial() -> Partial {
     Partial(sections: moments ? [ShiftedSums(quantities: quantities)] : [])
