@@ -83,15 +83,15 @@ struct MPIRunner: SimulationRunner {
 extension MPIRunner {
   /// Monte Carlo VaR split across the ranks: each rank simulates its groups and sends up the
   /// tree only its tail candidates (its `needed` worst returns with their paths,
-  /// `MonteCarloVaR.tailCandidates`), merged with its children's; rank 0 re-simulates the
-  /// tail's paths and allocates: the one-process bits, with each message at most `needed` pairs.
+  /// `MonteCarloVaR.tailCandidates(from:simulator:)`), merged with its children's; rank 0
+  /// re-simulates the tail's paths and allocates: the one-process bits, with each message at most `needed` pairs.
   func portfolioVaR<T: BLASScalar>(_ simulator: PathSimulator<T>, confidence: Double)
     throws(RiskKernelsError) -> TailRisk<T>
   {
     let groups = try SimulationSettings.groups(
       part: job.rank, of: job.size, groupCount: simulator.groupCount)
-    let own = try MonteCarloVaR.tailCandidates(
-      from: simulator.run(groups: groups), simulator: simulator, confidence: confidence)
+    let method = MonteCarloVaR(confidence: confidence)
+    let own = try method.tailCandidates(from: simulator.run(groups: groups), simulator: simulator)
     let merged = job.combine(
       own, encode: { $0.encoded() },
       decode: { rank, bytes in
@@ -109,7 +109,7 @@ extension MPIRunner {
         }
       })
     do {
-      return try MonteCarloVaR.portfolio(fromCandidates: merged, simulator: simulator)
+      return try method.measure(candidates: merged, simulator: simulator)
     } catch .invalidPartial(let reason) {
       job.finish(code: 1, message: MPIJobError.otherRun(reason).description)
     }

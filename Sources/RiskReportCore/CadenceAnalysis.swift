@@ -102,8 +102,8 @@ struct CadenceAnalysis {
         )
       }
     }
-    let z = try ParametricVaR.normal(
-      weights: [1.0], covariance: Matrix([[1.0]]), confidence: confidence
+    let z = try ParametricVaR(confidence: confidence).measure(
+      weights: [1.0], covariance: Matrix([[1.0]])
     ).valueAtRisk
     let realised = Array(portfolio[window...])
     func losses(_ k: Int) -> (losses: [Double], valueAtRisk: [Double]) {

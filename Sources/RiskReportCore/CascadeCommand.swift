@@ -164,7 +164,7 @@ struct CascadeCommand: ParsableCommand {
     let calendar = PriceCalendar.withoutPrices(flag: self.calendar.periodsPerYear)
     let settings = SimulationSettings(
       paths: paths, steps: 1,
-      horizon: SimulationSettings.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
+      horizon: Horizon.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
       seed: seed, threads: threads)
     let distributions: [CascadeDistribution]
     do {

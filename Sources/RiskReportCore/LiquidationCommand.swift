@@ -53,7 +53,7 @@ struct LiquidationCommand: ParsableCommand {
         side: side.side, leverage: leverage, maintenanceMargin: maintenanceMargin)
       p = try LiquidationProbabilities(
         position: position, volatility: volatility, drift: drift,
-        horizon: horizonDays / daysPerYear,
+        horizon: Horizon.years(days: horizonDays, daysPerYear: daysPerYear),
         monitoringInterval: monitoringSeconds.map { $0 / PriceCalendar.secondsPerYear })
     } catch {
       throw InputError(location: .flag(Self.flag(for: error)), message: "\(error)")

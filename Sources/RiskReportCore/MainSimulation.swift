@@ -22,7 +22,7 @@ package protocol SimulationRunner: Sendable {
   ) throws(RiskKernelsError) -> SimulationResult<T>
 
   /// Monte Carlo VaR/ES of `simulator`'s run (a `MonteCarloVaR.portfolioSimulator`'s): the
-  /// bits of `MonteCarloVaR.portfolio(from:simulator:confidence:)` on the whole run.
+  /// bits of `MonteCarloVaR.measure(from:simulator:)` on the whole run.
   func portfolioVaR<T: BLASScalar>(_ simulator: PathSimulator<T>, confidence: Double)
     throws(RiskKernelsError) -> TailRisk<T>
 }
@@ -63,8 +63,8 @@ package enum MainSimulation {
     throws(RiskKernelsError) -> TailRisk<T>
   {
     guard let runner = installed.withLock({ $0 }) else {
-      return try MonteCarloVaR.portfolio(
-        from: simulator.run(), simulator: simulator, confidence: confidence)
+      return try MonteCarloVaR(confidence: confidence).measure(
+        from: simulator.run(), simulator: simulator)
     }
     return try runner.portfolioVaR(simulator, confidence: confidence)
   }

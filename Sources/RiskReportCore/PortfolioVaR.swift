@@ -66,7 +66,7 @@ struct PortfolioVaR {
   /// The simulation settings of the Monte Carlo method.
   var settings: SimulationSettings {
     SimulationSettings(
-      paths: paths, steps: steps, horizon: horizonDays / 365, seed: seed,
+      paths: paths, steps: steps, horizon: Horizon.years(days: horizonDays), seed: seed,
       antithetic: varianceReduction == .antithetic, threads: threads)
   }
 
@@ -116,20 +116,21 @@ struct PortfolioVaR {
     switch m {
     case .parametric:
       let sigma = try parametricCovariance(simple: simple)
-      let r = try ParametricVaR.normal(
-        weights: weights, covariance: sigma, confidence: confidence, horizonDays: horizonDays)
+      let r = try ParametricVaR(
+        confidence: confidence, horizon: Horizon.years(days: horizonDays), periodsPerYear: 365
+      ).measure(weights: weights, covariance: sigma)
       return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)
     case .cornishFisher:
-      let r = try CornishFisherVaR.fromSample(portfolio, confidence: confidence)
+      let r = try CornishFisherVaR(confidence: confidence).measure(portfolio)
       return .init(
         method: m.rawValue, risk: r, assets: file.assets, scale: root, weights: weights,
         standardErrors: false)
     case .historical:
       // Each day's per-asset contributions wⱼrⱼ: the Euler components of the historical
-      // figures (`EmpiricalVaR.fromContributions`).
+      // figures (`EmpiricalVaR.measure(contributions:)`).
       let contributions = try Matrix(
         simple.rowArrays.map { row in zip(row, weights).map { $0 * $1 } })
-      let r = try EmpiricalVaR.fromContributions(contributions, confidence: confidence)
+      let r = try EmpiricalVaR(confidence: confidence).measure(contributions: contributions)
       return .init(
         method: m.rawValue, risk: r, assets: file.assets, scale: root, weights: weights,
         standardErrors: false)
@@ -164,7 +165,7 @@ struct PortfolioVaR {
       model: model, holdings: holdings, settings: settings)
     return distributed
       ? try MainSimulation.portfolioVaR(simulator, confidence: confidence)
-      : try MonteCarloVaR.portfolio(
-        from: simulator.run(), simulator: simulator, confidence: confidence)
+      : try MonteCarloVaR(confidence: confidence).measure(
+        from: simulator.run(), simulator: simulator)
   }
 }

@@ -124,7 +124,7 @@ struct SimulateCommand: ParsableCommand {
       paths: paths, steps: steps, assets: gbm.dimension, keptValuesPerPath: 0, keptValues: 4 * held)
     let settings = SimulationSettings(
       paths: paths, steps: steps,
-      horizon: SimulationSettings.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
+      horizon: Horizon.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
       seed: seed, antithetic: antithetic, generator: generator.generator, threads: threads)
     let result: SimulationResult<T>
     let quantiles: [[T]]
@@ -188,7 +188,7 @@ struct SimulateCommand: ParsableCommand {
     try RunSize.check(paths: paths, steps: steps, assets: d, keptValuesPerPath: 2 * d)
     let settings = SimulationSettings(
       paths: paths, steps: steps,
-      horizon: SimulationSettings.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
+      horizon: Horizon.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
       seed: seed, generator: .sobol, threads: threads)
     let results: [SimulationResult<T>]
     var quantiles: [[T]] = []

@@ -3,7 +3,7 @@ import RiskKernels
 
 /// `--variance-reduction` of `var` and `run`: how the Monte Carlo VaR/ES draws its paths.
 ///
-/// - `none`: plain pseudo-random paths (`MonteCarloVaR.portfolio`).
+/// - `none`: plain pseudo-random paths (`MonteCarloVaR.measure(model:holdings:settings:progress:scratch:)`).
 /// - `importance`: normals shifted toward the portfolio's losses, weighted by their likelihood
 ///   ratios and post-stratified on the linearised return (`PortfolioImportanceSampling`); the
 ///   same paths' count, a much smaller standard error in the tail.

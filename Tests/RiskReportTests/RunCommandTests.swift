@@ -131,8 +131,8 @@ func numbers(_ r: RunReport) -> RunReport {
       drift: [0, 0, 0, 0])
     let settings = SimulationSettings(paths: 4000, steps: 5, horizon: 10.0 / 252, seed: 42)
     let holdings = zip(r.weights.weights, spot).map { $0 / $1 }
-    let mc = try MonteCarloVaR.portfolio(
-      model: model, holdings: holdings, settings: settings, confidence: 0.99)
+    let mc = try MonteCarloVaR(confidence: 0.99).measure(
+      model: model, holdings: holdings, settings: settings)
     let reported = try #require(r.var.results.first { $0.method == "monte-carlo" })
     #expect(abs(reported.var - mc.valueAtRisk) <= 1e-12)
     #expect(abs(reported.expectedShortfall - mc.expectedShortfall) <= 1e-12)
@@ -231,8 +231,8 @@ func numbers(_ r: RunReport) -> RunReport {
     for p in controls.positions {
       let i = prices.assets.firstIndex(of: p.asset)!
       let sigma = model.volatility[i]
-      let oneDay = try ParametricVaR.normal(
-        weights: [1.0], covariance: Matrix([[sigma * sigma / 252]]), confidence: 0.99
+      let oneDay = try ParametricVaR(confidence: 0.99).measure(
+        weights: [1.0], covariance: Matrix([[sigma * sigma / 252]])
       ).valueAtRisk
       #expect(p.oneDayValueAtRisk == oneDay)
       #expect(
@@ -285,7 +285,7 @@ func numbers(_ r: RunReport) -> RunReport {
     let grid = { (m: String, h: Double, c: Double) in
       r.riskGrid.first { $0.method == m && $0.horizonDays == h && $0.confidence == c }!
     }
-    let hs975 = try EmpiricalVaR.fromSample(portfolioReturns, confidence: 0.975)
+    let hs975 = try EmpiricalVaR(confidence: 0.975).measure(portfolioReturns)
     #expect(grid("historical", 1, 0.975).expectedShortfall == hs975.expectedShortfall)
     #expect(abs(grid("historical", 10, 0.975).var - hs975.valueAtRisk * 10.0.squareRoot()) < 1e-15)
     let historical99 = grid("historical", 1, 0.99)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import RiskKernels
 import Testing
+
+@testable import RiskKernels
 
 /// Σ over paths of the first asset's terminal price, in path order: a custom observer to run
 /// beside the built-in ones.
@@ -33,7 +34,8 @@ struct TerminalSum<Scalar: BLASScalar>: PathObserver {
     out.append("max " + (r.maximum?.map(bits).joined(separator: " ") ?? "-"))
     if let p = r.portfolio {
       out.append(
-        "pf \(p.initial.bitPattern) \(bits(p.terminal)) \(p.minimum.map(bits) ?? "-") \(p.maximum.map(bits) ?? "-")")
+        "pf \(p.initial.bitPattern) \(bits(p.terminal)) \(p.minimum.map(bits) ?? "-") \(p.maximum.map(bits) ?? "-")"
+      )
     }
     for hits in [r.lowerBarrierHits, r.upperBarrierHits] {
       out.append(
@@ -48,12 +50,22 @@ struct TerminalSum<Scalar: BLASScalar>: PathObserver {
         + (r.barrierHits?.map {
           "\(bits($0.onGrid)) \(bits($0.continuous)) \($0.shortfall.map(bits) ?? "-")"
         }.joined(separator: ";") ?? "-"))
-    out.append("kept \(r.terminalPrices?.storage.count ?? -1) \(r.portfolioValues?.count ?? -1) \(r.paths?.count ?? -1)")
+    out.append(
+      "kept \(r.terminalPrices?.storage.count ?? -1) \(r.portfolioValues?.count ?? -1) \(r.paths?.count ?? -1)"
+    )
     // A weighted sum of every kept value: any changed bit changes it (almost surely).
     var s = 0.0
-    if let tp = r.terminalPrices { for (k, x) in tp.storage.enumerated() { s += Double(x) * Double(k % 7 + 1) } }
-    if let pv = r.portfolioValues { for (k, x) in pv.enumerated() { s += Double(x) * Double(k % 5 + 1) } }
-    if let paths = r.paths { for (j, m) in paths.enumerated() { for (k, x) in m.storage.enumerated() { s += Double(x) * Double((k + j) % 3 + 1) } } }
+    if let tp = r.terminalPrices {
+      for (k, x) in tp.storage.enumerated() { s += Double(x) * Double(k % 7 + 1) }
+    }
+    if let pv = r.portfolioValues {
+      for (k, x) in pv.enumerated() { s += Double(x) * Double(k % 5 + 1) }
+    }
+    if let paths = r.paths {
+      for (j, m) in paths.enumerated() {
+        for (k, x) in m.storage.enumerated() { s += Double(x) * Double((k + j) % 3 + 1) }
+      }
+    }
     out.append("keptsum \(s.bitPattern)")
     return out.joined(separator: "\n")
   }
@@ -122,8 +134,8 @@ struct TerminalSum<Scalar: BLASScalar>: PathObserver {
     }
     // VaR
     let settings = SimulationSettings(paths: 20000, steps: 1, horizon: 10.0 / 365, seed: 3)
-    let risk = try MonteCarloVaR.portfolio(
-      model: model, holdings: [1, 2, 3], settings: settings, confidence: 0.99)
+    let risk = try MonteCarloVaR(confidence: 0.99).measure(
+      model: model, holdings: [1, 2, 3], settings: settings)
     lines.append("var \(risk)")
     return lines.joined(separator: "\n")
   }

@@ -48,12 +48,11 @@ final class CovarianceVaRRefreshCase: BenchmarkCase {
     stream = nil
     try s.update(with: tape.row(block % tape.rows))
     let model = try CorrelatedGBM(spot: spot, dailyEstimate: s.estimate())
-    let risk = try MonteCarloVaR.portfolio(
+    let risk = try MonteCarloVaR(confidence: 0.99).measure(
       model: model, holdings: holdings,
       settings: SimulationSettings(
-        paths: paths, steps: 1, horizon: SimulationSettings.years(days: 1),
-        seed: UInt64(block)),
-      confidence: 0.99, scratch: scratch)
+        paths: paths, steps: 1, horizon: Horizon.years(days: 1),
+        seed: UInt64(block)), scratch: scratch)
     stream = s
     block += 1
     blackHole(risk)

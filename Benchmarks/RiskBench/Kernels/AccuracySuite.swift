@@ -114,10 +114,10 @@ struct AccuracySuite: ParsableCommand {
           model: gbm, holdings: holdings, settings: settings(paths, seed: seed), scratch: scratch)
         let result = try simulator.run()
         return Figures(
-          valueAtRisk: try MonteCarloVaR.portfolio(
-            from: result, simulator: simulator, confidence: 0.99),
-          expectedShortfall: try MonteCarloVaR.portfolio(
-            from: result, simulator: simulator, confidence: 0.975))
+          valueAtRisk: try MonteCarloVaR(confidence: 0.99).measure(
+            from: result, simulator: simulator),
+          expectedShortfall: try MonteCarloVaR(confidence: 0.975).measure(
+            from: result, simulator: simulator))
       }
       func importance(_ paths: Int, seed: UInt64) throws -> Figures {
         let sample = try PortfolioImportanceSampling(

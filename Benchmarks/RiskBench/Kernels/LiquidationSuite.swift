@@ -179,10 +179,10 @@ struct LiquidationSuite: ParsableCommand {
     return kernelRows
   }
 
-  /// `EmpiricalVaR.fromSample` on the P&L values NumPy partitioned.
+  /// `EmpiricalVaR.measure(_:)` on the P&L values NumPy partitioned.
   func benchVaR(_ peer: VaRPeer, timer: BenchTimer) throws -> Timing {
     let pnl = try loadDoubles(path: data + "/pnl.f64", count: peer.values)
-    let risk = try EmpiricalVaR.fromSample(pnl, confidence: peer.confidence)
+    let risk = try EmpiricalVaR(confidence: peer.confidence).measure(pnl)
     guard risk.valueAtRisk == peer.var,
       abs(risk.expectedShortfall - peer.expectedShortfall) <= 1e-12 * peer.expectedShortfall
     else {
@@ -191,7 +191,7 @@ struct LiquidationSuite: ParsableCommand {
       )
     }
     let timing = try timer.measure(minimumReps: 20) {
-      _ = try EmpiricalVaR.fromSample(pnl, confidence: peer.confidence)
+      _ = try EmpiricalVaR(confidence: peer.confidence).measure(pnl)
     }
     print(
       "\nVaR and ES at \(peer.confidence) of \(peer.values) P&L values (one thread; same numbers as NumPy)"

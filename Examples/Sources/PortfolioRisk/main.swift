@@ -56,10 +56,12 @@ let model = try CorrelatedGBM(
   drift: [Double](repeating: 0, count: spot.count))
 let settings = SimulationSettings(
   paths: report.inputs.paths, steps: report.inputs.steps,
-  horizon: report.inputs.horizonDays / report.inputs.periodsPerYear, seed: report.inputs.seed)
+  horizon: Horizon.years(
+    days: report.inputs.horizonDays, daysPerYear: report.inputs.periodsPerYear),
+  seed: report.inputs.seed)
 let holdings = zip(report.weights.weights, spot).map { $0 / $1 }
-let tail = try MonteCarloVaR.portfolio(
-  model: model, holdings: holdings, settings: settings, confidence: report.inputs.confidence)
+let tail = try MonteCarloVaR(confidence: report.inputs.confidence).measure(
+  model: model, holdings: holdings, settings: settings)
 
 let reported = report.var.results.first { $0.method == "monte-carlo" }!
 print("risk-parity weights:", parity.weights.map { String(format: "%.4f", $0) })

@@ -85,7 +85,7 @@ public struct RandomizedQMC: Sendable {
   ///
   /// Each scrambling's components are `MonteCarloVaR.portfolio`'s, rescaled to its figures. Its
   /// ES takes the tail as np points' worth of mass 1/n each, the quantile's point counted for
-  /// the fraction the tail still lacks (`EmpiricalVaR.fromWeightedSample` with unit weights),
+  /// the fraction the tail still lacks (`EmpiricalVaR.measure(_:weights:)` with unit weights),
   /// not the ⌈np⌉ worst. Its VaR is the return
   /// at rank `np + ½` (1-based, interpolated between the two order statistics around it) rather
   /// than at `⌈np⌉`: in a scrambled net each of the n cells of width 1/n of a coordinate holds
@@ -93,7 +93,7 @@ public struct RandomizedQMC: Sendable {
   /// biased by up to a cell — which the replicates' small standard error would expose (it did:
   /// the ⌈np⌉ rules put the 95% intervals around the true ES 4 times in 100).
   ///
-  /// - Throws: as `MonteCarloVaR.portfolio(model:holdings:settings:confidence:)` and
+  /// - Throws: as `MonteCarloVaR.measure(model:holdings:settings:progress:scratch:)` and
   ///   `settings(_:replicate:)`.
   public func portfolioVaR<T: BLASScalar>(
     model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings, confidence: Double
@@ -117,8 +117,8 @@ public struct RandomizedQMC: Sendable {
       let result = try simulator.run()
       // The returns sorted once: VaR and ES both read them in rank order.
       var sorted = (result.portfolioValues ?? []).map { Double(($0 - initial) / initial) }
-      let risk = try MonteCarloVaR.portfolio(
-        from: result, simulator: simulator, confidence: confidence)
+      let risk = try MonteCarloVaR(confidence: confidence).measure(
+        from: result, simulator: simulator)
       sorted.sort()
       let n = sorted.count
       let mass = Double(n) * (1 - confidence)  // np points' worth of tail
@@ -128,7 +128,7 @@ public struct RandomizedQMC: Sendable {
       let above = sorted[Swift.min(n - 1, lower + 1)]
       let valueAtRisk = -(sorted[lower] + (position - Double(lower)) * (above - sorted[lower]))
       // ES with the fractional tail: the k − 1 worst whole, the k-th for what np still lacks
-      // (`EmpiricalVaR.fromWeightedSample`'s rule with unit weights).
+      // (`EmpiricalVaR.measure(_:weights:)`'s rule with unit weights).
       let k = EmpiricalVaR.tailCount(n: n, confidence: confidence)
       var tail = 0.0
       for j in 0..<(k - 1) { tail += sorted[j] }

@@ -1,7 +1,7 @@
 internal import Synchronization
 
 /// Large scratch arrays kept from one simulation run to the next, owned by the caller who runs
-/// many: pass one to `PathSimulator(…, scratch:)` (or `MonteCarloVaR.portfolio(…, scratch:)`)
+/// many: pass one to `PathSimulator(…, scratch:)` (or `MonteCarloVaR.measure(model:holdings:settings:progress:scratch:)`)
 /// and keep it alive between runs.
 ///
 /// A run's blocks need about 2 MB per thread (the normals matrix and the log-prices), and fresh

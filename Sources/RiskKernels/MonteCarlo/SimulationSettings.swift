@@ -4,7 +4,7 @@ public struct SimulationSettings: Sendable, Equatable {
   public var paths: Int
   /// Monitoring steps per path S (≥ 1); Δt = horizon / S.
   public var steps: Int
-  /// Horizon T in years (> 0). For H days, `Double(H) / daysPerYear`.
+  /// Horizon T in years (> 0). For H days, `Horizon.years(days: H, daysPerYear:)`.
   public var horizon: Double
   /// The seed: with the generator, it fixes every path (see `NormalGenerator`).
   public var seed: UInt64
@@ -34,12 +34,6 @@ public struct SimulationSettings: Sendable, Equatable {
     self.generator = generator
     self.threads = threads
     self.blockPaths = blockPaths
-  }
-
-  /// A horizon of `days` days at `daysPerYear` (365 by default: tokenized assets and crypto
-  /// trade every day; 252 for exchange trading days).
-  public static func years(days: Double, daysPerYear: Double = 365) -> Double {
-    days / daysPerYear
   }
 
   /// Paths per reduction group: each group is simulated by one thread in path order and its

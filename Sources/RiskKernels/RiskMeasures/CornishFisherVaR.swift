@@ -15,7 +15,17 @@ internal import RealModule
 /// population (1/n) estimates, as PerformanceAnalytics uses; σ is the 1/n standard deviation.
 /// Horizon: the moments are those of the returns given (daily returns give a daily VaR).
 /// Sources: Cornish & Fisher (1937); Favre & Galeano (2002); Boudt, Peterson & Croux (2008).
-public enum CornishFisherVaR {
+///
+/// ```swift
+/// let modified = try CornishFisherVaR(confidence: 0.99).measure(dailyReturns)
+/// ```
+public struct CornishFisherVaR: TailRiskMeasure, Equatable {
+  /// The confidence level `c` in `[0.5, 1)`, checked when measuring.
+  public var confidence: Double
+
+  /// The Cornish–Fisher VaR/ES at confidence `c`.
+  public init(confidence: Double) { self.confidence = confidence }
+
   /// The expansion `z_cf` of a standard normal quantile `z`.
   public static func expandedQuantile(_ z: Double, skewness s: Double, excessKurtosis k: Double)
     -> Double
@@ -27,9 +37,8 @@ public enum CornishFisherVaR {
   ///
   /// - Throws: `.parameterOutOfRange` for a confidence outside `[0.5, 1)` or a negative or
   ///   non-finite σ; `.nonFiniteInput` for non-finite moments.
-  public static func fromMoments(
-    mean: Double, standardDeviation sigma: Double, skewness s: Double, excessKurtosis k: Double,
-    confidence: Double
+  public func measure(
+    mean: Double, standardDeviation sigma: Double, skewness s: Double, excessKurtosis k: Double
   ) throws(RiskKernelsError) -> TailRisk<Double> {
     try checkConfidence(confidence)
     guard sigma >= 0, sigma.isFinite else {
@@ -50,7 +59,7 @@ public enum CornishFisherVaR {
       (i1 + (i2 - i0) * s / 6 + (i3 - 3 * i1) * k / 24 - (2 * i3 - 5 * i1) * s * s / 36) / alpha
     return TailRisk(
       confidence: confidence,
-      valueAtRisk: -(mean + sigma * expandedQuantile(z, skewness: s, excessKurtosis: k)),
+      valueAtRisk: -(mean + sigma * Self.expandedQuantile(z, skewness: s, excessKurtosis: k)),
       expectedShortfall: -(mean + sigma * tailMean))
   }
 
@@ -60,9 +69,7 @@ public enum CornishFisherVaR {
   ///   `.parameterOutOfRange` for a constant sample or an invalid confidence.
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func fromSample<T: BLASScalar>(_ returns: [T], confidence: Double)
-    throws(RiskKernelsError) -> TailRisk<T>
-  {
+  public func measure<T: BLASScalar>(_ returns: [T]) throws(RiskKernelsError) -> TailRisk<T> {
     guard returns.count >= 4 else {
       throw .insufficientData(argument: "returns", required: 4, actual: returns.count)
     }
@@ -83,9 +90,9 @@ public enum CornishFisherVaR {
     guard m2 > 0 else {
       throw .parameterOutOfRange(name: "returns variance", value: 0, allowed: "> 0")
     }
-    let risk = try fromMoments(
+    let risk = try measure(
       mean: mean, standardDeviation: m2.squareRoot(), skewness: m3 / (m2 * m2.squareRoot()),
-      excessKurtosis: m4 / (m2 * m2) - 3, confidence: confidence)
+      excessKurtosis: m4 / (m2 * m2) - 3)
     return TailRisk(
       confidence: confidence, valueAtRisk: T(risk.valueAtRisk),
       expectedShortfall: T(risk.expectedShortfall))

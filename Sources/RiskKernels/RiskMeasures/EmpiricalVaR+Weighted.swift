@@ -12,7 +12,7 @@
 /// ```
 /// ES is the tail mean with the quantile's scenario counted for the probability the tail still
 /// lacks (Acerbi & Tasche 2002). With unit weights and an integer Np both are
-/// `EmpiricalVaR.fromSample`'s figures. Standard errors, for N independent scenarios (Glasserman
+/// `EmpiricalVaR.measure(_:)`'s figures. Standard errors, for N independent scenarios (Glasserman
 /// 2004, §9.2; Hong, Hu & Liu 2014, "Monte Carlo methods for value-at-risk and conditional
 /// value-at-risk: a review", ACM TOMACS 24(4)):
 /// ```
@@ -31,12 +31,12 @@ extension EmpiricalVaR {
   ///   confidence outside `[0.5, 1)`.
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func fromWeightedSample<T: BLASScalar>(
-    _ returns: [T], weights: [Double], confidence: Double
-  ) throws(RiskKernelsError) -> TailRisk<T> {
-    try checkWeightedSample(returns, weights: weights, confidence: confidence)
-    return weightedAllocate(
-      totals: returns, order: ascendingOrder(returns), weights: weights, assets: 0,
+  public func measure<T: BLASScalar>(_ returns: [T], weights: [Double])
+    throws(RiskKernelsError) -> TailRisk<T>
+  {
+    try Self.checkWeightedSample(returns, weights: weights, confidence: confidence)
+    return Self.weightedAllocate(
+      totals: returns, order: Self.ascendingOrder(returns), weights: weights, assets: 0,
       confidence: confidence, contribution: { _, _ in 0 })
   }
 

@@ -19,17 +19,25 @@
 /// - VaR: the conditional mean `−E[cⱼ | x ≈ VaR]`, estimated over the `m = max(1, ⌊√k⌋)` tail
 ///   scenarios nearest the VaR scenario by rank on either side (Hallerbach 2003's kernel idea),
 ///   then rescaled to sum exactly to VaR. Monte Carlo noise in them is of order `1/√m`.
-public enum EmpiricalVaR {
+///
+/// ```swift
+/// let historical = try EmpiricalVaR(confidence: 0.99).measure(portfolioReturns)
+/// ```
+public struct EmpiricalVaR: TailRiskMeasure, Equatable {
+  /// The confidence level `c` in `[0.5, 1)`, checked when measuring.
+  public var confidence: Double
+
+  /// The empirical VaR/ES at confidence `c`.
+  public init(confidence: Double) { self.confidence = confidence }
+
   /// VaR and ES of a sample of portfolio returns.
   ///
   /// - Throws: `.insufficientData` for an empty sample; `.nonFiniteInput`;
   ///   `.parameterOutOfRange` for a confidence outside `[0.5, 1)`.
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func fromSample<T: BLASScalar>(_ returns: [T], confidence: Double)
-    throws(RiskKernelsError) -> TailRisk<T>
-  {
-    let k = try tailCount(returns, confidence)
+  public func measure<T: BLASScalar>(_ returns: [T]) throws(RiskKernelsError) -> TailRisk<T> {
+    let k = try Self.tailCount(returns, confidence)
     // Gather the values at or below a sampled cut-off (about k of them, one pass, no copy of
     // the sample) and select within those; a full selection if the cut-off fell short.
     var work: [T] = []
@@ -49,13 +57,13 @@ public enum EmpiricalVaR {
   }
 
   /// VaR and ES at several confidence levels of a sample already sorted ascending (a bootstrap
-  /// resample sorted once, say): the bits of `fromSample` at each level, without its selection.
+  /// resample sorted once, say): the bits of `measure(_:)` at each level, without its selection.
   ///
   /// - Throws: `.insufficientData` for an empty sample; `.nonFiniteInput`;
   ///   `.parameterOutOfRange` for a confidence outside `[0.5, 1)` or a sample out of order.
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func fromSorted<T: BLASScalar>(_ sorted: [T], confidences: [Double])
+  public static func measure<T: BLASScalar>(sorted: [T], confidences: [Double])
     throws(RiskKernelsError) -> [TailRisk<T>]
   {
     guard !sorted.isEmpty else {
@@ -80,17 +88,17 @@ public enum EmpiricalVaR {
   /// VaR and ES of `contributions · 1` (scenarios × assets, each row a scenario's per-asset P&L
   /// or weighted returns), with their components.
   ///
-  /// - Throws: as `fromSample`, and `.nonFiniteInput` for the contributions.
+  /// - Throws: as `measure(_:)`, and `.nonFiniteInput` for the contributions.
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func fromContributions<T: BLASScalar>(
-    _ contributions: Matrix<T>, confidence: Double
-  ) throws(RiskKernelsError) -> TailRisk<T> {
+  public func measure<T: BLASScalar>(contributions: Matrix<T>) throws(RiskKernelsError)
+    -> TailRisk<T>
+  {
     try contributions.checkFinite("contributions")
     let (n, d) = (contributions.rows, contributions.columns)
     var totals = [T](repeating: 0, count: n)
     for j in 0..<d { for i in 0..<n { totals[i] += contributions.storage[i + j * n] } }
-    return try allocate(totals: totals, assets: d, confidence: confidence) {
+    return try Self.allocate(totals: totals, assets: d, confidence: confidence) {
       contributions.storage[$0 + $1 * n]
     }
   }
@@ -134,7 +142,7 @@ public enum EmpiricalVaR {
     return TailRanking(k: k, m: m, ranked: ranked)
   }
 
-  /// The Euler allocation behind `fromContributions`, from the scenario totals and a way to read
+  /// The Euler allocation behind `measure(contributions:)`, from the scenario totals and a way to read
   /// scenario i's contribution of asset j; only the ranking's `rowsRead` are read, so a caller
   /// can derive contributions on demand instead of storing N × d of them.
   static func allocate<T: BLASScalar>(

@@ -8,7 +8,7 @@ public struct ImportanceSample<Scalar: BLASScalar>: Sendable {
   public let returns: [Scalar]
   /// Path k's likelihood ratio `wₖ = dP/dQ` (mean 1 under the sampling distribution). The
   /// estimates (`tailRisk`, `probability(atOrBelow:)`) also weigh each path by its post-stratum's
-  /// factor; `EmpiricalVaR.fromWeightedSample(returns, weights: weights, …)` gives the
+  /// factor; `EmpiricalVaR(confidence: c).measure(returns, weights: weights)` gives the
   /// unstratified figures.
   public let weights: [Double]
   /// The run's terminal prices (N × d) and what turns them into per-asset contributions
@@ -83,7 +83,7 @@ public struct ImportanceSample<Scalar: BLASScalar>: Sendable {
   }
 
   /// VaR and ES at `confidence` from the weighted sample
-  /// (`EmpiricalVaR.fromWeightedSample`'s rule), with Euler components and standard errors.
+  /// (`EmpiricalVaR.measure(_:weights:)`'s rule), with Euler components and standard errors.
   ///
   /// - Throws: `.parameterOutOfRange` for a confidence outside `[0.5, 1)`.
   @specialized(where Scalar == Double)

@@ -3,11 +3,23 @@
 ///
 /// Each path k gives the portfolio return `R_k = (V_{T,k} − V₀) / V₀` with `V = Σᵢ hᵢ Sᵢ`, split
 /// into per-asset contributions `hᵢ (S_{T,k,i} − S_{0,i}) / V₀`. VaR, ES and their components
-/// are those of `EmpiricalVaR.fromContributions` on that sample (ranked by `R_k`), so the
+/// are those of `EmpiricalVaR.measure(contributions:)` on that sample (ranked by `R_k`), so the
 /// components sum to the totals. The paths are `PathSimulator`'s: reproducible from the seed and
 /// identical on any thread count. Memory: O(N) — each path's value; the ~k + √k tail paths are
 /// re-simulated for their prices.
-public enum MonteCarloVaR {
+///
+/// ```swift
+/// let settings = SimulationSettings(paths: 100_000, steps: 1, horizon: 10.0 / 365, seed: 7)
+/// let risk = try MonteCarloVaR(confidence: 0.99).measure(
+///   model: model, holdings: holdings, settings: settings)
+/// ```
+public struct MonteCarloVaR: Sendable, Equatable {
+  /// The confidence level `c` in `[0.5, 1)`, checked when measuring.
+  public var confidence: Double
+
+  /// The Monte Carlo VaR/ES at confidence `c`.
+  public init(confidence: Double) { self.confidence = confidence }
+
   /// Monte Carlo VaR and ES of the holdings over the settings' horizon, with components and standard errors.
   ///
   /// - Throws: what `PathSimulator` throws for the model and settings; `.dimensionMismatch` or
@@ -17,24 +29,22 @@ public enum MonteCarloVaR {
   ///   - model: the correlated GBM of the assets.
   ///   - holdings: units `hᵢ` of each asset (`V₀ = Σ hᵢS₀ᵢ > 0`).
   ///   - settings: the paths, horizon, seed and threads.
-  ///   - confidence: `c` in `[0.5, 1)`.
   ///   - progress: passed to `PathSimulator.run`.
   ///   - scratch: kept arrays for callers that refresh the VaR often (`SimulationScratch`).
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func portfolio<T: BLASScalar>(
-    model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings, confidence: Double,
+  public func measure<T: BLASScalar>(
+    model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings,
     progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil, scratch: SimulationScratch? = nil
   ) throws(RiskKernelsError) -> TailRisk<T> {
     // Checked before any path is drawn.
-    _ = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
-    let simulator = portfolioSimulator(
+    _ = try Self.initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
+    let simulator = Self.portfolioSimulator(
       model: model, holdings: holdings, settings: settings, scratch: scratch)
-    return try portfolio(
-      from: simulator.run(progress: progress), simulator: simulator, confidence: confidence)
+    return try measure(from: simulator.run(progress: progress), simulator: simulator)
   }
 
-  /// The simulator whose run `portfolio(from:simulator:confidence:)` reads: each path's
+  /// The simulator whose run `measure(from:simulator:)` reads: each path's
   /// portfolio value `Σᵢ hᵢ Sᵢ(T)` kept, nothing else observed. Run it any way, whole or as
   /// partials merged from several processes (`PathSimulator.run(groups:)`).
   public static func portfolioSimulator<T: BLASScalar>(
@@ -48,12 +58,12 @@ public enum MonteCarloVaR {
 
   /// VaR/ES and components from the result of `simulator`, a `portfolioSimulator(…)`'s.
   ///
-  /// - Throws: as `portfolio(model:holdings:settings:confidence:progress:)`, and
+  /// - Throws: as `measure(model:holdings:settings:progress:scratch:)`, and
   ///   `.invalidPartial` for a result that is not `simulator`'s kept portfolio values.
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func portfolio<T: BLASScalar>(
-    from result: consuming SimulationResult<T>, simulator: PathSimulator<T>, confidence: Double
+  public func measure<T: BLASScalar>(
+    from result: consuming SimulationResult<T>, simulator: PathSimulator<T>
   ) throws(RiskKernelsError) -> TailRisk<T> {
     let model = simulator.model
     guard let holdings = simulator.observers.holdings, result.settings == simulator.settings,
@@ -61,7 +71,8 @@ public enum MonteCarloVaR {
     else {
       throw .invalidPartial(reason: "the result does not hold the simulator's portfolio values")
     }
-    let initial = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
+    let initial = try Self.initialValue(
+      holdings: holdings, spot: model.spot, confidence: confidence)
     // Only each path's value is kept (O(N) memory); the components need the prices of the
     // ~k + √k paths around the tail, which are re-simulated in rank order (path k's numbers
     // depend only on the seed and k, so they are the same paths). The values become the
@@ -87,11 +98,11 @@ public enum MonteCarloVaR {
   /// that simulated some groups sends these instead of its paths' values.
   ///
   /// - Throws: `.invalidPartial` for a partial of another run or without portfolio values;
-  ///   as `portfolio(model:…)` for the holdings and confidence.
+  ///   as `measure(model:…)` for the holdings and confidence.
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func tailCandidates<T: BLASScalar>(
-    from partial: SimulationPartial<T>, simulator: PathSimulator<T>, confidence: Double
+  public func tailCandidates<T: BLASScalar>(
+    from partial: SimulationPartial<T>, simulator: PathSimulator<T>
   ) throws(RiskKernelsError) -> TailCandidates<T> {
     let plan = SimulationPlan(
       model: simulator.model, settings: simulator.settings, observers: simulator.observers)
@@ -101,7 +112,7 @@ public enum MonteCarloVaR {
     guard let holdings = simulator.observers.holdings, values.count == partial.paths.count else {
       throw .invalidPartial(reason: "the partial does not hold the simulator's portfolio values")
     }
-    let initial = try initialValue(
+    let initial = try Self.initialValue(
       holdings: holdings, spot: simulator.model.spot, confidence: confidence)
     let n = simulator.settings.paths
     let k = EmpiricalVaR.tailCount(n: n, confidence: confidence)
@@ -123,14 +134,15 @@ public enum MonteCarloVaR {
   }
 
   /// VaR/ES and components from tail candidates that have seen every path of `simulator`'s run
-  /// (merged from all its parts): the bits `portfolio(from:simulator:confidence:)` gives on the
-  /// whole run. Only the tail's paths are re-simulated, here.
+  /// (merged from all its parts): the bits `measure(from:simulator:)` gives on the whole run.
+  /// Only the tail's paths are re-simulated, here.
   ///
-  /// - Throws: `.invalidPartial` unless the candidates have seen all N paths of this run.
+  /// - Throws: `.invalidPartial` unless the candidates have seen all N paths of this run at
+  ///   this measure's confidence.
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func portfolio<T: BLASScalar>(
-    fromCandidates candidates: TailCandidates<T>, simulator: PathSimulator<T>
+  public func measure<T: BLASScalar>(
+    candidates: TailCandidates<T>, simulator: PathSimulator<T>
   ) throws(RiskKernelsError) -> TailRisk<T> {
     let model = simulator.model
     let n = simulator.settings.paths
@@ -145,8 +157,12 @@ public enum MonteCarloVaR {
           "the tail candidates have seen \(candidates.pathsSeen) of \(candidates.totalPaths) paths; the run has \(n)"
       )
     }
-    let confidence = candidates.confidence
-    let initial = try initialValue(holdings: holdings, spot: model.spot, confidence: confidence)
+    guard candidates.confidence == confidence else {
+      throw .invalidPartial(
+        reason: "tail candidates at confidence \(candidates.confidence), not \(confidence)")
+    }
+    let initial = try Self.initialValue(
+      holdings: holdings, spot: model.spot, confidence: confidence)
     let k = EmpiricalVaR.tailCount(n: n, confidence: confidence)
     let ranking = EmpiricalVaR.TailRanking(
       k: k, m: EmpiricalVaR.windowCount(k: k), ranked: candidates.paths)
@@ -166,10 +182,10 @@ public enum MonteCarloVaR {
   ///   otherwise as above.
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func portfolio<T: BLASScalar>(
-    terminalPrices prices: Matrix<T>, spot: [T], holdings: [T], confidence: Double
+  public func measure<T: BLASScalar>(
+    terminalPrices prices: Matrix<T>, spot: [T], holdings: [T]
   ) throws(RiskKernelsError) -> TailRisk<T> {
-    let initial = try initialValue(holdings: holdings, spot: spot, confidence: confidence)
+    let initial = try Self.initialValue(holdings: holdings, spot: spot, confidence: confidence)
     let d = spot.count
     guard prices.columns == d else {
       throw .dimensionMismatch(

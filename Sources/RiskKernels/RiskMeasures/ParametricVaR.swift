@@ -2,8 +2,9 @@ internal import RealModule
 
 /// Parametric normal VaR and ES of a portfolio, with their Euler components.
 ///
-/// With daily covariance Σ, weights `w`, mean daily return `μ_p = wᵀm` and a horizon of `h` days
-/// (square-root-of-time scaling of i.i.d. daily returns), `z = Φ⁻¹(c)`:
+/// With the covariance Σ of one period's returns (a day's, for daily returns), weights `w`, mean
+/// return per period `μ_p = wᵀm` and a horizon of `h` periods (square-root-of-time scaling of
+/// i.i.d. returns), `z = Φ⁻¹(c)`:
 /// ```
 /// σ_p = √(wᵀΣw),   VaR = z σ_p √h − μ_p h,   ES = σ_p √h φ(z)/(1−c) − μ_p h
 /// VaR_i = w_i [(Σw)_i/σ_p · z √h − m_i h],   ES_i = w_i [(Σw)_i/σ_p · φ(z)/(1−c) √h − m_i h]
@@ -12,31 +13,62 @@ internal import RealModule
 /// homogeneous of degree 1 in `w`. Sources: Jorion, *Value at Risk* (3rd ed.) ch. 7; McNeil, Frey
 /// & Embrechts, *Quantitative Risk Management* (2015) §2.3, §8.5. Pass `means: nil` for the
 /// usual zero-mean convention over short horizons.
-public enum ParametricVaR {
+///
+/// The horizon is in years, as everywhere in the library: `h = horizon × periodsPerYear`, and no
+/// horizon means one period (`h = 1`).
+/// ```swift
+/// let tenDays = ParametricVaR(confidence: 0.99, horizon: 10.0 / 365)
+/// let risk = try tenDays.measure(weights: w, covariance: dailyCovariance)
+/// ```
+public struct ParametricVaR: TailRiskMeasure, Equatable {
+  /// The confidence level `c` in `[0.5, 1)`, checked when measuring.
+  public var confidence: Double
+  /// The horizon in years (> 0), or `nil` for one period of the returns.
+  public var horizon: Double?
+  /// Periods of the returns per year (> 0): 365 for daily returns of assets that trade every day,
+  /// 252 for exchange trading days.
+  public var periodsPerYear: Double
+
+  /// The normal VaR/ES at confidence `c` over `horizon` years (one period if `nil`).
+  public init(confidence: Double, horizon: Double? = nil, periodsPerYear: Double = 365) {
+    self.confidence = confidence
+    self.horizon = horizon
+    self.periodsPerYear = periodsPerYear
+  }
+
+  /// `h`, the horizon in periods of the returns, after validation.
+  func periods() throws(RiskKernelsError) -> Double {
+    try checkConfidence(confidence)
+    guard periodsPerYear > 0, periodsPerYear.isFinite else {
+      throw .parameterOutOfRange(name: "periodsPerYear", value: periodsPerYear, allowed: "> 0")
+    }
+    guard let horizon else { return 1 }
+    guard horizon > 0, horizon.isFinite else {
+      throw .parameterOutOfRange(name: .horizon, value: horizon, allowed: "> 0 years")
+    }
+    return horizon * periodsPerYear
+  }
+
   /// Normal VaR and ES of a portfolio with weights w and covariance Σ, with Euler components.
   ///
   /// - Throws: `.dimensionMismatch`; `.nonFiniteInput`; `.parameterOutOfRange` for a confidence
-  ///   outside `[0.5, 1)`, a non-positive horizon, or `wᵀΣw ≤ 0`.
+  ///   outside `[0.5, 1)`, a non-positive horizon or periods per year, or `wᵀΣw ≤ 0`.
   @specialized(where T == Double)
   @specialized(where T == Float)
-  public static func normal<T: BLASScalar>(
-    weights: [T], covariance: Matrix<T>, means: [T]? = nil, confidence: Double,
-    horizonDays: Double = 1
-  ) throws(RiskKernelsError) -> TailRisk<T> {
-    try checkConfidence(confidence)
-    guard horizonDays > 0, horizonDays.isFinite else {
-      throw .parameterOutOfRange(name: "horizonDays", value: horizonDays, allowed: "> 0")
-    }
+  public func measure<T: BLASScalar>(weights: [T], covariance: Matrix<T>, means: [T]? = nil)
+    throws(RiskKernelsError) -> TailRisk<T>
+  {
+    let periods = try periods()
     let risk = try RiskContributions(weights: weights, covariance: covariance)
     let m = means ?? [T](repeating: 0, count: weights.count)
     try checkCount(m, weights.count, "means")
     try checkAllFinite(m, "means")
     let z = try GSLNormal.quantile(confidence)
-    let root = horizonDays.squareRoot()
+    let root = periods.squareRoot()
     let density = Double.exp(-z * z / 2) / (2 * Double.pi).squareRoot()
     let varScale = T(z * root)
     let esScale = T(density / (1 - confidence) * root)
-    let h = T(horizonDays)
+    let h = T(periods)
     var varComponents = [T](repeating: 0, count: weights.count)
     var esComponents = varComponents
     for i in weights.indices {
@@ -48,5 +80,29 @@ public enum ParametricVaR {
       confidence: confidence, valueAtRisk: varComponents.reduce(0, +),
       expectedShortfall: esComponents.reduce(0, +),
       valueAtRiskComponents: varComponents, expectedShortfallComponents: esComponents)
+  }
+
+  /// Normal VaR and ES of a sample of returns: the normal with the sample's mean `r̄` and
+  /// standard deviation `s` (over n − 1), `VaR = z s √h − r̄ h` and `ES = s √h φ(z)/(1−c) − r̄ h`.
+  ///
+  /// - Throws: `.insufficientData` for fewer than 2 returns; `.nonFiniteInput`;
+  ///   `.parameterOutOfRange` for a constant sample or as `measure(weights:covariance:means:)`.
+  @specialized(where T == Double)
+  @specialized(where T == Float)
+  public func measure<T: BLASScalar>(_ returns: [T]) throws(RiskKernelsError) -> TailRisk<T> {
+    guard returns.count >= 2 else {
+      throw .insufficientData(argument: "returns", required: 2, actual: returns.count)
+    }
+    try checkAllFinite(returns, "returns")
+    let n = Double(returns.count)
+    let mean = returns.reduce(0.0) { $0 + Double($1) } / n
+    let variance = returns.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / (n - 1)
+    guard T(variance) > 0 else {
+      throw .parameterOutOfRange(name: "returns variance", value: variance, allowed: "> 0")
+    }
+    let risk = try measure(weights: [T(1)], covariance: Matrix([[T(variance)]]), means: [T(mean)])
+    return TailRisk(
+      confidence: confidence, valueAtRisk: risk.valueAtRisk,
+      expectedShortfall: risk.expectedShortfall)
   }
 }

@@ -161,11 +161,11 @@ public struct PortfolioImportanceSampling<Scalar: BLASScalar>: Sendable {
 extension MonteCarloVaR {
   /// VaR/ES and components of a portfolio by importance sampling
   /// (`PortfolioImportanceSampling`, shifted for `confidence`'s tail), with standard errors
-  /// from the weighted sample (`EmpiricalVaR.fromWeightedSample`).
+  /// from the weighted sample (`EmpiricalVaR.measure(_:weights:)`).
   ///
   /// - Throws: as `PortfolioImportanceSampling.init` and `PathSimulator.run`.
-  public static func importanceSampled<T: BLASScalar>(
-    model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings, confidence: Double,
+  public func measureImportanceSampled<T: BLASScalar>(
+    model: CorrelatedGBM<T>, holdings: [T], settings: SimulationSettings,
     shiftSize: Double? = nil, strata: Int? = nil,
     progress: (@Sendable (_ pathsDone: Int) -> Void)? = nil
   ) throws(RiskKernelsError) -> TailRisk<T> {

@@ -98,13 +98,13 @@ public struct RollingVaR: Sendable, Equatable {
       let n = Double(returns.count)
       let mean = returns.reduce(0, +) / n
       let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
-      return try ParametricVaR.normal(
-        weights: [1.0], covariance: try Matrix([[variance]]), confidence: confidence
+      return try ParametricVaR(confidence: confidence).measure(
+        weights: [1.0], covariance: try Matrix([[variance]])
       ).valueAtRisk
     case .cornishFisher:
-      return try CornishFisherVaR.fromSample(returns, confidence: confidence).valueAtRisk
+      return try CornishFisherVaR(confidence: confidence).measure(returns).valueAtRisk
     case .historical:
-      return try EmpiricalVaR.fromSample(returns, confidence: confidence).valueAtRisk
+      return try EmpiricalVaR(confidence: confidence).measure(returns).valueAtRisk
     case .ewma:
       var (sum, weight, w) = (0.0, 0.0, 1 - ewmaDecay)
       for r in returns.reversed() {
@@ -112,8 +112,8 @@ public struct RollingVaR: Sendable, Equatable {
         weight += w
         w *= ewmaDecay
       }
-      return try ParametricVaR.normal(
-        weights: [1.0], covariance: try Matrix([[sum / weight]]), confidence: confidence
+      return try ParametricVaR(confidence: confidence).measure(
+        weights: [1.0], covariance: try Matrix([[sum / weight]])
       ).valueAtRisk
     }
   }

@@ -6,7 +6,7 @@
 /// the union of each part's own `needed` worst, so each part keeps only those: parts merge
 /// exactly, by sorting the union and keeping `needed` again (`merging(_:)`). A merge that has
 /// seen all N paths gives the VaR, ES and components of the whole run, bit for bit
-/// (`MonteCarloVaR.portfolio(fromCandidates:simulator:)`). A part of n paths sends at most
+/// (`MonteCarloVaR.measure(candidates:simulator:)`). A part of n paths sends at most
 /// `needed` pairs instead of n values: 1 031 pairs for 10⁸ paths at 99.999%.
 public struct TailCandidates<Scalar: BLASScalar>: Sendable, Equatable {
   /// N, the run's paths, and the confidence.

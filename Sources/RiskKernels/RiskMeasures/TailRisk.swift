@@ -18,7 +18,7 @@ public struct TailRisk<Scalar: BLASScalar>: Sendable, Equatable, Codable {
   public let expectedShortfallComponents: [Scalar]?
   /// The Monte Carlo standard errors of `valueAtRisk` and `expectedShortfall` (asymptotic, for N
   /// independent scenarios: `TailStandardErrors`); `nil` where not computed (parametric,
-  /// Cornish-Fisher, `EmpiricalVaR.fromSample`) or where the tail is too short to estimate them.
+  /// Cornish-Fisher, `EmpiricalVaR.measure(_:)`) or where the tail is too short to estimate them.
   public let valueAtRiskStandardError: Scalar?
   /// The standard error of `expectedShortfall`, likewise.
   public let expectedShortfallStandardError: Scalar?

@@ -31,6 +31,8 @@ struct RiskGrid {
   let portfolio: [Double]
   let dailyCovariance: Matrix<Double>
   let horizonDays: Double
+  /// Periods (days of the price file) per year.
+  let periodsPerYear: Double
   let seed: UInt64
 
   /// - Parameters:
@@ -43,8 +45,10 @@ struct RiskGrid {
     for h in horizons {
       let root = h.squareRoot()
       for c in Self.confidences {
-        let p = try ParametricVaR.normal(
-          weights: weights, covariance: dailyCovariance, confidence: c, horizonDays: h)
+        let p = try ParametricVaR(
+          confidence: c, horizon: Horizon.years(days: h, daysPerYear: periodsPerYear),
+          periodsPerYear: periodsPerYear
+        ).measure(weights: weights, covariance: dailyCovariance)
         out.append(
           Entry(
             method: "parametric", confidence: c, horizonDays: h, var: p.valueAtRisk,
@@ -52,13 +56,13 @@ struct RiskGrid {
             uncertainty:
               "none: its error is the covariance estimate's sampling error, which is not propagated"
           ))
-        let cf = try CornishFisherVaR.fromSample(portfolio, confidence: c)
+        let cf = try CornishFisherVaR(confidence: c).measure(portfolio)
         out.append(
           Entry(
             method: "cornish-fisher", confidence: c, horizonDays: h, var: cf.valueAtRisk * root,
             expectedShortfall: cf.expectedShortfall * root,
             uncertainty: "none: the expansion's error depends on the sample moments' error"))
-        let hs = try EmpiricalVaR.fromSample(portfolio, confidence: c)
+        let hs = try EmpiricalVaR(confidence: c).measure(portfolio)
         let (vars, shortfalls) = bootstrap.resampled(confidence: c)
         out.append(
           Entry(
@@ -74,7 +78,7 @@ struct RiskGrid {
       let sample = try Matrix(
         rows: simulated.returns.count, columns: 1, columnMajor: simulated.returns)
       for c in Self.confidences {
-        let mc = try EmpiricalVaR.fromContributions(sample, confidence: c)
+        let mc = try EmpiricalVaR(confidence: c).measure(contributions: sample)
         var entry = Entry(
           method: "monte-carlo", confidence: c, horizonDays: h, var: mc.valueAtRisk,
           expectedShortfall: mc.expectedShortfall,
@@ -118,7 +122,7 @@ struct RiskGrid {
     return Bootstrap(
       risks: try (0..<Self.bootstrapSamples).map { _ in
         let sample = (0..<returns.count).map { _ in returns[Int(next() % n)] }.sorted()
-        return try EmpiricalVaR.fromSorted(sample, confidences: Self.confidences)
+        return try EmpiricalVaR.measure(sorted: sample, confidences: Self.confidences)
       })
   }
 

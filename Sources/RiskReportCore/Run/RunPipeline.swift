@@ -235,7 +235,8 @@ struct RunPipeline {
 
   private var simulationSettings: SimulationSettings {
     SimulationSettings(
-      paths: settings.paths, steps: settings.steps, horizon: settings.horizonDays / year,
+      paths: settings.paths, steps: settings.steps,
+      horizon: Horizon.years(days: settings.horizonDays, daysPerYear: year),
       seed: settings.seed, antithetic: settings.varianceReduction == .antithetic,
       threads: settings.threads)
   }
@@ -287,7 +288,7 @@ struct RunPipeline {
   }
 
   /// One simulation of the portfolio: its value statistics, the P&L histogram and the Monte
-  /// Carlo VaR/ES (`MonteCarloVaR.portfolio(terminalPrices:…)` on the kept terminal prices);
+  /// Carlo VaR/ES (`MonteCarloVaR.measure(terminalPrices:spot:holdings:)` on the kept terminal prices);
   /// then the fan chart from a second, small run of the first paths with the paths kept.
   private func simulatePortfolio(_ model: CorrelatedGBM<Double>) throws
     -> (RunReport.MonteCarlo, VaRReport.Result, returns: [Double])
@@ -319,9 +320,8 @@ struct RunPipeline {
           confidence: settings.confidence
         ).run().tailRisk(confidence: settings.confidence)
       }
-      return try MonteCarloVaR.portfolio(
-        terminalPrices: result.terminalPrices!, spot: model.spot, holdings: holdings,
-        confidence: settings.confidence)
+      return try MonteCarloVaR(confidence: settings.confidence).measure(
+        terminalPrices: result.terminalPrices!, spot: model.spot, holdings: holdings)
     }
     let stats = result.portfolio!
     let pnl = result.portfolioValues!.map { $0 / stats.initial - 1 }
@@ -386,7 +386,7 @@ struct RunPipeline {
       var simulated = [(horizonDays: settings.horizonDays, returns: horizonReturns)]
       if settings.horizonDays != 1 {
         var oneDay = simulationSettings
-        (oneDay.steps, oneDay.horizon) = (1, 1 / year)
+        (oneDay.steps, oneDay.horizon) = (1, Horizon.years(days: 1, daysPerYear: year))
         let simulator = MonteCarloVaR.portfolioSimulator(
           model: model, holdings: portfolio.holdings, settings: oneDay)
         let values = try simulator.run().portfolioValues!
@@ -395,7 +395,7 @@ struct RunPipeline {
       }
       return try RiskGrid(
         weights: portfolio.weights, portfolio: portfolioReturns, dailyCovariance: daily,
-        horizonDays: settings.horizonDays, seed: settings.seed
+        horizonDays: settings.horizonDays, periodsPerYear: year, seed: settings.seed
       ).entries(monteCarlo: simulated)
     }
   }
@@ -439,9 +439,8 @@ struct RunPipeline {
       let positions = try portfolio.positions.map { p -> RunReport.Controls.Position in
         let i = assets.firstIndex(of: p.asset)!
         let sigma = model.volatility[i]
-        let oneDay = try ParametricVaR.normal(
-          weights: [1], covariance: Matrix([[sigma * sigma / year]]),
-          confidence: settings.confidence
+        let oneDay = try ParametricVaR(confidence: settings.confidence).measure(
+          weights: [1], covariance: Matrix([[sigma * sigma / year]])
         ).valueAtRisk
         let adjusted = try LeverageControls.volatilityAdjustedLeverage(
           scale: c.leverageScale, volatility: sigma, margin: c.margin, valueAtRisk: oneDay)
@@ -563,7 +562,7 @@ struct RunPipeline {
   }
 
   private func liquidationSection(_ model: CorrelatedGBM<Double>) throws -> RunReport.Liquidation {
-    let horizon = settings.horizonDays / year
+    let horizon = Horizon.years(days: settings.horizonDays, daysPerYear: year)
     // Blocks pass in wall-clock time, whatever the price file's periods are.
     let (block400, block12) = (
       0.4 / PriceCalendar.secondsPerYear, 12 / PriceCalendar.secondsPerYear

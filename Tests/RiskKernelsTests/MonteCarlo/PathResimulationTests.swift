@@ -60,15 +60,15 @@ struct PathResimulationTests {
     let model = try model()
     let holdings = [3.0, -1.0, 2.0]
     let settings = SimulationSettings(paths: 20_000, steps: 2, horizon: 0.05, seed: 4)
-    let fromModel = try MonteCarloVaR.portfolio(
-      model: model, holdings: holdings, settings: settings, confidence: 0.99)
+    let fromModel = try MonteCarloVaR(confidence: 0.99).measure(
+      model: model, holdings: holdings, settings: settings)
     let prices = try #require(
       try PathSimulator(
         model: model, settings: settings,
         observers: PathObservers(keepTerminalPrices: true, extremes: false)
       ).run().terminalPrices)
-    let fromPrices = try MonteCarloVaR.portfolio(
-      terminalPrices: prices, spot: model.spot, holdings: holdings, confidence: 0.99)
+    let fromPrices = try MonteCarloVaR(confidence: 0.99).measure(
+      terminalPrices: prices, spot: model.spot, holdings: holdings)
     #expect(fromModel == fromPrices)
   }
 }

@@ -286,14 +286,14 @@ func expectIdentical<T: BLASScalar>(
     let varSimulator = MonteCarloVaR.portfolioSimulator(
       model: simulator.model, holdings: [1, 2, 5], settings: simulator.settings)
     #expect(throws: RiskKernelsError.self) {
-      try MonteCarloVaR.tailCandidates(from: partial, simulator: varSimulator, confidence: 0.99)
+      try MonteCarloVaR(confidence: 0.99).tailCandidates(from: partial, simulator: varSimulator)
     }
     let selection = try TerminalQuantileSelection<Double>(
       probabilities: [0.5], paths: simulator.settings.paths, assets: 3)
     let pass = try #require(selection.passSimulator(of: varSimulator))
     let passPartial = try pass.run(groups: 0..<pass.groupCount)
     #expect(throws: RiskKernelsError.self) {
-      try MonteCarloVaR.tailCandidates(from: passPartial, simulator: varSimulator, confidence: 0.99)
+      try MonteCarloVaR(confidence: 0.99).tailCandidates(from: passPartial, simulator: varSimulator)
     }
   }
 
@@ -345,11 +345,11 @@ func expectIdentical<T: BLASScalar>(
   func expectedShortfallOrder() throws {
     var random = SplitMix64(seed: 3)
     let sample = (0..<20_000).map { _ in Double(random.next() % 1_000_000) / 1e6 - 0.5 + 1e-9 }
-    let reference = try EmpiricalVaR.fromSample(sample, confidence: 0.99)
+    let reference = try EmpiricalVaR(confidence: 0.99).measure(sample)
     for _ in 0..<5 {
       var shuffled = sample
       shuffled.shuffle(using: &random)
-      let other = try EmpiricalVaR.fromSample(shuffled, confidence: 0.99)
+      let other = try EmpiricalVaR(confidence: 0.99).measure(shuffled)
       #expect(other.expectedShortfall.bitPattern == reference.expectedShortfall.bitPattern)
       #expect(other.valueAtRisk == reference.valueAtRisk)
     }

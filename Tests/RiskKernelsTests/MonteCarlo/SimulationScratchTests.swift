@@ -67,11 +67,11 @@ struct SimulationScratchTests {
     // Monte Carlo VaR returns its arrays to the caller's scratch and gives the same bits.
     let holdings = [1.0, 2, 3]
     let settings = SimulationSettings(paths: 10_000, steps: 1, horizon: 0.01, seed: 2)
-    let plain = try MonteCarloVaR.portfolio(
-      model: try model(1), holdings: holdings, settings: settings, confidence: 0.99)
+    let plain = try MonteCarloVaR(confidence: 0.99).measure(
+      model: try model(1), holdings: holdings, settings: settings)
     for _ in 0..<2 {
-      let kept = try MonteCarloVaR.portfolio(
-        model: try model(1), holdings: holdings, settings: settings, confidence: 0.99,
+      let kept = try MonteCarloVaR(confidence: 0.99).measure(
+        model: try model(1), holdings: holdings, settings: settings,
         scratch: scratch)
       #expect(kept == plain)
     }

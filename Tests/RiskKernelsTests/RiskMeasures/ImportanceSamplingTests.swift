@@ -33,22 +33,22 @@ import Testing
   @Test("Weighted estimator by hand: quantile where the weights reach Np, ES with the remainder")
   func weightedByHand() throws {
     // Sorted: −0.5 (w 0.2), −0.3 (w 0.5), −0.1 (w 1), 0.2 (w 1.3); N = 4, c = 0.75: Np = 1.
-    let r = try EmpiricalVaR.fromWeightedSample(
-      [0.2, -0.3, -0.5, -0.1], weights: [1.3, 0.5, 0.2, 1], confidence: 0.75)
+    let r = try EmpiricalVaR(confidence: 0.75).measure(
+      [0.2, -0.3, -0.5, -0.1], weights: [1.3, 0.5, 0.2, 1])
     // Cumulative 0.2, 0.7, 1.7: J is −0.1's rank; ES = −(0.2·(−0.5) + 0.5·(−0.3) + 0.3·(−0.1))/1.
     #expect(r.valueAtRisk == 0.1)
     #expect(abs(r.expectedShortfall - 0.28) < 1e-15)
   }
 
   @Test(
-    "Unit weights give fromSample's VaR and ES, and TailStandardErrors' standard errors to O(1/k)",
+    "Unit weights give measure(_:)'s VaR and ES, and TailStandardErrors' standard errors to O(1/k)",
     arguments: [0.99, 0.95, 0.5])
   func unitWeights(confidence: Double) throws {
     let returns = try standardNormals(count: 10_000, seed: 7, as: Double.self).map { $0 * 0.02 }
-    let plain = try EmpiricalVaR.fromContributions(
-      Matrix(uncheckedRows: returns.count, columns: 1, storage: returns), confidence: confidence)
-    let weighted = try EmpiricalVaR.fromWeightedSample(
-      returns, weights: [Double](repeating: 1, count: returns.count), confidence: confidence)
+    let plain = try EmpiricalVaR(confidence: confidence).measure(
+      contributions: Matrix(uncheckedRows: returns.count, columns: 1, storage: returns))
+    let weighted = try EmpiricalVaR(confidence: confidence).measure(
+      returns, weights: [Double](repeating: 1, count: returns.count))
     #expect(weighted.valueAtRisk == plain.valueAtRisk)
     #expect(abs(weighted.expectedShortfall - plain.expectedShortfall) < 1e-15)
     let (pv, we) = (
@@ -67,19 +67,19 @@ import Testing
   @Test("Bad weighted samples throw")
   func badWeightedSamples() {
     #expect(throws: RiskKernelsError.self) {
-      try EmpiricalVaR.fromWeightedSample([Double](), weights: [], confidence: 0.99)
+      try EmpiricalVaR(confidence: 0.99).measure([Double](), weights: [])
     }
     #expect(throws: RiskKernelsError.self) {
-      try EmpiricalVaR.fromWeightedSample([0.1, 0.2], weights: [1], confidence: 0.99)
+      try EmpiricalVaR(confidence: 0.99).measure([0.1, 0.2], weights: [1])
     }
     #expect(throws: RiskKernelsError.self) {
-      try EmpiricalVaR.fromWeightedSample([0.1, 0.2], weights: [1, -1], confidence: 0.99)
+      try EmpiricalVaR(confidence: 0.99).measure([0.1, 0.2], weights: [1, -1])
     }
     #expect(throws: RiskKernelsError.self) {
-      try EmpiricalVaR.fromWeightedSample([0.1, 0.2], weights: [1, .nan], confidence: 0.99)
+      try EmpiricalVaR(confidence: 0.99).measure([0.1, 0.2], weights: [1, .nan])
     }
     #expect(throws: RiskKernelsError.self) {
-      try EmpiricalVaR.fromWeightedSample([0.1, 0.2], weights: [1, 1], confidence: 1)
+      try EmpiricalVaR(confidence: 1).measure([0.1, 0.2], weights: [1, 1])
     }
   }
 
@@ -154,10 +154,10 @@ import Testing
   func bookAgreement() throws {
     let (model, holdings) = try book(Double.self)
     let settings = SimulationSettings(paths: 50_000, steps: 1, horizon: 1.0 / 365, seed: 9)
-    let plain = try MonteCarloVaR.portfolio(
-      model: model, holdings: holdings, settings: settings, confidence: 0.99)
-    let sampled = try MonteCarloVaR.importanceSampled(
-      model: model, holdings: holdings, settings: settings, confidence: 0.99)
+    let plain = try MonteCarloVaR(confidence: 0.99).measure(
+      model: model, holdings: holdings, settings: settings)
+    let sampled = try MonteCarloVaR(confidence: 0.99).measureImportanceSampled(
+      model: model, holdings: holdings, settings: settings)
     for (a, b, ea, eb) in [
       (
         plain.valueAtRisk, sampled.valueAtRisk, plain.valueAtRiskStandardError!,
@@ -179,8 +179,8 @@ import Testing
     #expect(e[3] < 0)
 
     let (floatModel, floatHoldings) = try book(Float.self)
-    let float = try MonteCarloVaR.importanceSampled(
-      model: floatModel, holdings: floatHoldings, settings: settings, confidence: 0.99)
+    let float = try MonteCarloVaR(confidence: 0.99).measureImportanceSampled(
+      model: floatModel, holdings: floatHoldings, settings: settings)
     #expect(abs(Double(float.valueAtRisk) - sampled.valueAtRisk) < 1e-3 * sampled.valueAtRisk)
     #expect(
       abs(Double(float.expectedShortfall) - sampled.expectedShortfall)
@@ -296,7 +296,7 @@ import Testing
     #expect(try split.tailRisk(confidence: 0.975) == one.tailRisk(confidence: 0.975))
   }
 
-  @Test("θ = 0 is plain Monte Carlo: unit weights and fromSample's VaR")
+  @Test("θ = 0 is plain Monte Carlo: unit weights and the empirical VaR")
   func noShift() throws {
     let (model, holdings) = try book(Double.self)
     let settings = SimulationSettings(paths: 3_000, steps: 1, horizon: 1.0 / 365, seed: 2)
@@ -304,8 +304,8 @@ import Testing
       model: model, holdings: holdings, settings: settings, confidence: 0.99, shiftSize: 0
     ).run()
     #expect(sample.weights.allSatisfy { $0 == 1 })
-    let plain = try MonteCarloVaR.portfolio(
-      model: model, holdings: holdings, settings: settings, confidence: 0.99)
+    let plain = try MonteCarloVaR(confidence: 0.99).measure(
+      model: model, holdings: holdings, settings: settings)
     #expect(try sample.tailRisk(confidence: 0.99).valueAtRisk == plain.valueAtRisk)
   }
 

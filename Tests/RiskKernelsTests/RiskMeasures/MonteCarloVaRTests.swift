@@ -11,8 +11,8 @@ import Testing
     )
     let n = 200_000
     let settings = SimulationSettings(paths: n, steps: 1, horizon: t, seed: 21)
-    let r = try MonteCarloVaR.portfolio(
-      model: model, holdings: [3], settings: settings, confidence: 0.99)
+    let r = try MonteCarloVaR(confidence: 0.99).measure(
+      model: model, holdings: [3], settings: settings)
     // X = ln(S_T/S_0) ~ N(m, s²); VaR = 1 − e^{m + s z_α}; ES = 1 − e^{m + s²/2} Φ(z_α − s)/α.
     let (m, s, alpha) = ((mu - sigma * sigma / 2) * t, sigma * t.squareRoot(), 0.01)
     let z = -2.3263478740408408
@@ -34,22 +34,22 @@ import Testing
     let holdings = [2.0, 5.0, 10.0]
     var settings = SimulationSettings(paths: 30_000, steps: 4, horizon: 5.0 / 365, seed: 3)
     settings.threads = 1
-    let one = try MonteCarloVaR.portfolio(
-      model: model, holdings: holdings, settings: settings, confidence: 0.975)
+    let one = try MonteCarloVaR(confidence: 0.975).measure(
+      model: model, holdings: holdings, settings: settings)
     settings.threads = 3
-    let three = try MonteCarloVaR.portfolio(
-      model: model, holdings: holdings, settings: settings, confidence: 0.975)
+    let three = try MonteCarloVaR(confidence: 0.975).measure(
+      model: model, holdings: holdings, settings: settings)
     #expect(one == three)
     #expect(abs(one.valueAtRiskComponents!.reduce(0, +) - one.valueAtRisk) <= 1e-12)
     #expect(abs(one.expectedShortfallComponents!.reduce(0, +) - one.expectedShortfall) <= 1e-12)
     #expect(one.expectedShortfall > one.valueAtRisk && one.valueAtRisk > 0)
-    let single = try MonteCarloVaR.portfolio(
+    let single = try MonteCarloVaR(confidence: 0.975).measure(
       model: try threeAssetModel(Float.self), holdings: holdings.map(Float.init),
-      settings: settings, confidence: 0.975)
+      settings: settings)
     #expect(abs(Double(single.valueAtRisk) - one.valueAtRisk) <= 1e-4)
     #expect(throws: RiskKernelsError.self) {
-      try MonteCarloVaR.portfolio(
-        model: model, holdings: [-1, 0, 0], settings: settings, confidence: 0.99)
+      try MonteCarloVaR(confidence: 0.99).measure(
+        model: model, holdings: [-1, 0, 0], settings: settings)
     }
     // From the terminal prices of a run that also observed other things: the same numbers.
     let run = try PathSimulator(
@@ -58,16 +58,16 @@ import Testing
     ).run()
     let prices = try #require(run.terminalPrices)
     #expect(
-      try MonteCarloVaR.portfolio(
-        terminalPrices: prices, spot: model.spot, holdings: holdings, confidence: 0.975) == one)
+      try MonteCarloVaR(confidence: 0.975).measure(
+        terminalPrices: prices, spot: model.spot, holdings: holdings) == one)
     #expect(throws: RiskKernelsError.self) {
-      try MonteCarloVaR.portfolio(
-        terminalPrices: prices, spot: [1, 2], holdings: [1, 1], confidence: 0.975)
+      try MonteCarloVaR(confidence: 0.975).measure(
+        terminalPrices: prices, spot: [1, 2], holdings: [1, 1])
     }
     #expect(throws: RiskKernelsError.self) {
-      try MonteCarloVaR.portfolio(
+      try MonteCarloVaR(confidence: 0.975).measure(
         terminalPrices: try Matrix<Double>(rows: 5, columns: 2, repeating: .nan), spot: [1, 2],
-        holdings: [1, 1], confidence: 0.975)
+        holdings: [1, 1])
     }
   }
 }

@@ -53,9 +53,9 @@ struct RiskMeasuresFixture: Decodable {
     let f = try RiskMeasuresFixture.load()
     let sigma: Matrix<Double> = matrix(f.covariance)
     for c in f.parametric {
-      let r = try ParametricVaR.normal(
-        weights: f.weights, covariance: sigma, means: f.means, confidence: c.confidence,
-        horizonDays: c.horizonDays)
+      let r = try ParametricVaR(
+        confidence: c.confidence, horizon: Horizon.years(days: c.horizonDays)
+      ).measure(weights: f.weights, covariance: sigma, means: f.means)
       #expect(abs(r.valueAtRisk - c.valueAtRisk) <= 1e-14)
       #expect(abs(r.expectedShortfall - c.expectedShortfall) <= 1e-14)
       #expect(maxAbsoluteDifference(r.valueAtRiskComponents!, c.valueAtRiskComponents) <= 1e-15)
@@ -65,10 +65,9 @@ struct RiskMeasuresFixture: Decodable {
       #expect(r.expectedShortfall > r.valueAtRisk)
     }
     // Float: the same to Float's precision.
-    let single = try ParametricVaR.normal(
-      weights: f.weights.map(Float.init), covariance: sigma.converted(to: Float.self),
-      confidence: 0.99)
-    let double = try ParametricVaR.normal(weights: f.weights, covariance: sigma, confidence: 0.99)
+    let single = try ParametricVaR(confidence: 0.99).measure(
+      weights: f.weights.map(Float.init), covariance: sigma.converted(to: Float.self))
+    let double = try ParametricVaR(confidence: 0.99).measure(weights: f.weights, covariance: sigma)
     #expect(abs(Double(single.valueAtRisk) - double.valueAtRisk) <= 1e-6 * double.valueAtRisk * 10)
   }
 
@@ -79,12 +78,12 @@ struct RiskMeasuresFixture: Decodable {
       (0.99, 2.3263478740, 2.6652142203),
     ])
   func gaussianAnchors(confidence: Double, varMultiple: Double, esMultiple: Double) throws {
-    let r = try ParametricVaR.normal(
-      weights: [1.0], covariance: try Matrix([[1.0]]), confidence: confidence)
+    let r = try ParametricVaR(confidence: confidence).measure(
+      weights: [1.0], covariance: try Matrix([[1.0]]))
     #expect(
       abs(r.valueAtRisk - varMultiple) <= 1e-9 && abs(r.expectedShortfall - esMultiple) <= 1e-9)
-    let cf = try CornishFisherVaR.fromMoments(
-      mean: 0, standardDeviation: 1, skewness: 0, excessKurtosis: 0, confidence: confidence)
+    let cf = try CornishFisherVaR(confidence: confidence).measure(
+      mean: 0, standardDeviation: 1, skewness: 0, excessKurtosis: 0)
     #expect(
       abs(cf.valueAtRisk - varMultiple) <= 1e-9 && abs(cf.expectedShortfall - esMultiple) <= 1e-9)
   }
@@ -105,8 +104,8 @@ struct RiskMeasuresFixture: Decodable {
         CornishFisherVaR.expandedQuantile(zAlpha, skewness: skewness, excessKurtosis: kurtosis)
           - expected) <= 1e-9)
     // The published example: μ = 0.0005, σ = 0.02, α = 1%, S = −0.5, K = 3 → 0.06552568984.
-    let example = try CornishFisherVaR.fromMoments(
-      mean: 0.0005, standardDeviation: 0.02, skewness: -0.5, excessKurtosis: 3, confidence: 0.99)
+    let example = try CornishFisherVaR(confidence: 0.99).measure(
+      mean: 0.0005, standardDeviation: 0.02, skewness: -0.5, excessKurtosis: 3)
     #expect(abs(example.valueAtRisk - 0.06552568984) <= 1e-10)
   }
 
@@ -114,7 +113,7 @@ struct RiskMeasuresFixture: Decodable {
   func cornishFisherSample() throws {
     let f = try RiskMeasuresFixture.load()
     for c in f.cornishFisher {
-      let r = try CornishFisherVaR.fromSample(f.sample, confidence: c.confidence)
+      let r = try CornishFisherVaR(confidence: c.confidence).measure(f.sample)
       #expect(abs(r.valueAtRisk - c.valueAtRisk) <= 1e-12)
       #expect(
         abs(r.expectedShortfall - c.expectedShortfall) <= 1e-9,
@@ -126,13 +125,13 @@ struct RiskMeasuresFixture: Decodable {
   func historical() throws {
     let f = try RiskMeasuresFixture.load()
     for c in f.historical {
-      let r = try EmpiricalVaR.fromSample(f.sample, confidence: c.confidence)
+      let r = try EmpiricalVaR(confidence: c.confidence).measure(f.sample)
       #expect(
         r.valueAtRisk == c.valueAtRisk && abs(r.expectedShortfall - c.expectedShortfall) <= 1e-15)
       #expect(r.expectedShortfall >= r.valueAtRisk)
       // Per-asset split of each scenario: 0.6 and 0.4 of the return; components in proportion.
       let split = try Matrix<Double>(f.sample.map { [0.6 * $0, 0.4 * $0] })
-      let parts = try EmpiricalVaR.fromContributions(split, confidence: c.confidence)
+      let parts = try EmpiricalVaR(confidence: c.confidence).measure(contributions: split)
       #expect(abs(parts.valueAtRisk - c.valueAtRisk) <= 1e-15)
       #expect(abs(parts.expectedShortfall - c.expectedShortfall) <= 1e-15)
       #expect(
@@ -160,13 +159,13 @@ struct RiskMeasuresFixture: Decodable {
     for confidence in [0.95, 0.99, 0.999] {
       let k = Int((Double(n) * (1 - confidence) - 1e-6).rounded(.up))
       let sorted = x.sorted()
-      let r = try EmpiricalVaR.fromSample(x, confidence: confidence)
+      let r = try EmpiricalVaR(confidence: confidence).measure(x)
       #expect(r.valueAtRisk == -sorted[k - 1], "\(layout) \(confidence)")
       let es = -sorted.prefix(k).reduce(0, +) / Double(k)
       #expect(abs(r.expectedShortfall - es) <= 1e-13 * abs(es) + 1e-15)
       let split = try Matrix<Double>(
         rows: n, columns: 2, columnMajor: x.map { 0.3 * $0 } + x.map { 0.7 * $0 })
-      let parts = try EmpiricalVaR.fromContributions(split, confidence: confidence)
+      let parts = try EmpiricalVaR(confidence: confidence).measure(contributions: split)
       #expect(abs(parts.valueAtRisk - r.valueAtRisk) <= 1e-14)
       #expect(abs(parts.expectedShortfall - es) <= 1e-13 * abs(es) + 1e-15)
       #expect(abs(parts.expectedShortfallComponents![1] - 0.7 * es) <= 1e-12 * abs(es) + 1e-15)
@@ -176,7 +175,7 @@ struct RiskMeasuresFixture: Decodable {
   @Test("Monte Carlo VaR/ES of normal P&L agree with the parametric values within sampling error")
   func monteCarloAgainstParametric() throws {
     let z = try standardNormals(count: 400_000, seed: 9, path: 0, as: Double.self)
-    let r = try EmpiricalVaR.fromSample(z, confidence: 0.99)
+    let r = try EmpiricalVaR(confidence: 0.99).measure(z)
     // SE of the 99% quantile ≈ √(p(1−p))/(√N φ(z)) ≈ 0.0059; of ES about 0.007. 4 SE.
     #expect(abs(r.valueAtRisk - 2.3263478740) <= 4 * 0.0059)
     #expect(abs(r.expectedShortfall - 2.6652142203) <= 4 * 0.007)
@@ -223,47 +222,47 @@ struct RiskMeasuresFixture: Decodable {
   @Test("Invalid inputs are typed errors")
   func invalid() throws {
     #expect(throws: RiskKernelsError.self) {
-      try EmpiricalVaR.fromSample([Double](), confidence: 0.99)
+      try EmpiricalVaR(confidence: 0.99).measure([Double]())
     }
-    #expect(throws: RiskKernelsError.self) { try EmpiricalVaR.fromSample([1.0, 2], confidence: 1) }
+    #expect(throws: RiskKernelsError.self) { try EmpiricalVaR(confidence: 1).measure([1.0, 2]) }
     #expect(throws: RiskKernelsError.self) {
-      try EmpiricalVaR.fromSample([1.0, .nan], confidence: 0.9)
-    }
-    #expect(throws: RiskKernelsError.self) {
-      try CornishFisherVaR.fromSample([1.0, 1, 1, 1], confidence: 0.99)
+      try EmpiricalVaR(confidence: 0.9).measure([1.0, .nan])
     }
     #expect(throws: RiskKernelsError.self) {
-      try ParametricVaR.normal(
-        weights: [1.0], covariance: try Matrix([[1.0]]), confidence: 0.99, horizonDays: 0)
+      try CornishFisherVaR(confidence: 0.99).measure([1.0, 1, 1, 1])
+    }
+    #expect(throws: RiskKernelsError.self) {
+      try ParametricVaR(confidence: 0.99, horizon: 0).measure(
+        weights: [1.0], covariance: try Matrix([[1.0]]))
     }
     #expect(throws: RiskKernelsError.self) {
       try VaRBacktest(valueAtRisk: [0.1], returns: [0.1, 0.2], confidence: 0.99)
     }
   }
 
-  @Test("fromSorted gives fromSample's bits at every level, ties included; unsorted is refused")
-  func fromSortedMatchesFromSample() throws {
+  @Test("measure(sorted:) gives measure's bits at every level, ties included; unsorted is refused")
+  func sortedMatchesSample() throws {
     var rng = SplitMix64(seed: 41)
     for n in [1, 7, 250, 2_100] {
       let sample = (0..<n).map { _ in
         (Double.random(in: -0.05...0.05, using: &rng) * 1e3).rounded() / 1e3
       }
       let levels = [0.5, 0.9, 0.95, 0.975, 0.99, 0.995]
-      let sorted = try EmpiricalVaR.fromSorted(sample.sorted(), confidences: levels)
+      let sorted = try EmpiricalVaR.measure(sorted: sample.sorted(), confidences: levels)
       for (c, risk) in zip(levels, sorted) {
-        let direct = try EmpiricalVaR.fromSample(sample, confidence: c)
+        let direct = try EmpiricalVaR(confidence: c).measure(sample)
         #expect(risk.valueAtRisk == direct.valueAtRisk, "n \(n), c \(c)")
         #expect(risk.expectedShortfall == direct.expectedShortfall, "n \(n), c \(c)")
       }
     }
     #expect(throws: RiskKernelsError.self) {
-      try EmpiricalVaR.fromSorted([0.1, -0.2], confidences: [0.95])
+      try EmpiricalVaR.measure(sorted: [0.1, -0.2], confidences: [0.95])
     }
     #expect(throws: RiskKernelsError.self) {
-      try EmpiricalVaR.fromSorted([-0.1, 0.2], confidences: [1])
+      try EmpiricalVaR.measure(sorted: [-0.1, 0.2], confidences: [1])
     }
     #expect(throws: RiskKernelsError.self) {
-      try EmpiricalVaR.fromSorted([Double](), confidences: [0.9])
+      try EmpiricalVaR.measure(sorted: [Double](), confidences: [0.9])
     }
   }
 }

@@ -25,7 +25,7 @@ import _RiskKernelsTestSupport
     }
     #expect(result.backtest.exceedances == hits)
     if method == .historical {
-      let direct = try EmpiricalVaR.fromSample(Array(r[0..<100]), confidence: 0.99).valueAtRisk
+      let direct = try EmpiricalVaR(confidence: 0.99).measure(Array(r[0..<100])).valueAtRisk
       #expect(result.valueAtRisk[0] == direct)
     }
   }

@@ -13,8 +13,8 @@ import _RiskKernelsTestSupport
       for (paths, confidence) in [(7470, 0.99), (3000, 0.95), (2050, 0.999), (4096, 0.99)] {
         let settings = SimulationSettings(
           paths: paths, steps: 1, horizon: 0.02, seed: 13, antithetic: antithetic)
-        let whole = try MonteCarloVaR.portfolio(
-          model: model, holdings: holdings, settings: settings, confidence: confidence)
+        let whole = try MonteCarloVaR(confidence: confidence).measure(
+          model: model, holdings: holdings, settings: settings)
         let simulator = MonteCarloVaR.portfolioSimulator(
           model: model, holdings: holdings, settings: settings)
         for parts in [1, 2, 3, 5] {
@@ -22,19 +22,26 @@ import _RiskKernelsTestSupport
             let partial = try simulator.run(
               groups: SimulationSettings.groups(
                 part: part, of: parts, groupCount: simulator.groupCount))
-            let local = try MonteCarloVaR.tailCandidates(
-              from: partial, simulator: simulator, confidence: confidence)
+            let local = try MonteCarloVaR(confidence: confidence).tailCandidates(
+              from: partial, simulator: simulator)
             #expect(local.returns.count <= local.needed)
             return try TailCandidates<T>(encoded: local.encoded())
           }
           let merged = try TailCandidates.merging(candidates.reversed())
-          let split = try MonteCarloVaR.portfolio(fromCandidates: merged, simulator: simulator)
+          let split = try MonteCarloVaR(confidence: confidence).measure(
+            candidates: merged, simulator: simulator)
           #expect(split == whole, "\(T.self) \(paths) paths, \(confidence), \(parts) parts")
+          // Candidates kept for another confidence: refused.
+          #expect(throws: RiskKernelsError.self) {
+            try MonteCarloVaR(confidence: confidence == 0.99 ? 0.95 : 0.99).measure(
+              candidates: merged, simulator: simulator)
+          }
           if parts > 1 {
             // Not every path seen: refused.
             let some = try TailCandidates.merging(Array(candidates.dropLast()))
             #expect(throws: RiskKernelsError.self) {
-              try MonteCarloVaR.portfolio(fromCandidates: some, simulator: simulator)
+              try MonteCarloVaR(confidence: confidence).measure(
+                candidates: some, simulator: simulator)
             }
             #expect(throws: RiskKernelsError.self) {
               try TailCandidates.merging(candidates + [candidates.last!])
@@ -61,8 +68,8 @@ import _RiskKernelsTestSupport
     let settings = SimulationSettings(paths: 2000, steps: 1, horizon: 0.02, seed: 1)
     let simulator = MonteCarloVaR.portfolioSimulator(
       model: model, holdings: [1, 2, 5], settings: settings)
-    let bytes = try MonteCarloVaR.tailCandidates(
-      from: simulator.run(groups: 0..<1), simulator: simulator, confidence: 0.99
+    let bytes = try MonteCarloVaR(confidence: 0.99).tailCandidates(
+      from: simulator.run(groups: 0..<1), simulator: simulator
     ).encoded()
     for length in 0..<bytes.count {
       #expect(throws: RiskKernelsError.self) {

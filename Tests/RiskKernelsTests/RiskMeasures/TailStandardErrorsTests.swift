@@ -24,11 +24,10 @@ import Testing
     func risk(paths: Int, confidence: Double, seed: UInt64) throws -> TailRisk<Double> {
       let model = try CorrelatedGBM<Double>(
         spot: [100], drift: [mu], volatility: [sigma], correlation: Matrix([[1]]))
-      return try MonteCarloVaR.portfolio(
+      return try MonteCarloVaR(confidence: confidence).measure(
         model: model, holdings: [1],
         settings: SimulationSettings(
-          paths: paths, steps: 1, horizon: horizon, seed: seed, threads: 1),
-        confidence: confidence)
+          paths: paths, steps: 1, horizon: horizon, seed: seed, threads: 1))
     }
   }
 
@@ -80,12 +79,12 @@ import Testing
       #expect(throws: RiskKernelsError.self) { try risk.valueAtRiskInterval(coverage: bad) }
       #expect(throws: RiskKernelsError.self) { try risk.expectedShortfallInterval(coverage: bad) }
     }
-    let historical = try EmpiricalVaR.fromSample([-0.1, 0.2, 0.05, -0.3], confidence: 0.5)
+    let historical = try EmpiricalVaR(confidence: 0.5).measure([-0.1, 0.2, 0.05, -0.3])
     #expect(historical.valueAtRiskStandardError == nil)
     #expect(try historical.valueAtRiskInterval() == nil)
     // A tail of one scenario has no spread to estimate the ES's error from.
-    let single = try EmpiricalVaR.fromContributions(
-      Matrix(uncheckedRows: 4, columns: 1, storage: [-0.1, 0.2, 0.05, -0.3]), confidence: 0.75)
+    let single = try EmpiricalVaR(confidence: 0.75).measure(
+      contributions: Matrix(uncheckedRows: 4, columns: 1, storage: [-0.1, 0.2, 0.05, -0.3]))
     #expect(single.expectedShortfallStandardError == nil)
     #expect(single.valueAtRiskStandardError != nil)
   }
