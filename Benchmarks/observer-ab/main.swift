@@ -1,7 +1,7 @@
 import Foundation
 import RiskKernels
 
-// The observers the `riskbench montecarlo` cases do not time, for Benchmarks/run-observer-ab.sh:
+// The observers the `riskbench montecarlo` cases do not time, for Benchmarks/run-ab.sh:
 // the accuracy suite's plain first passage (a 50× long, σ = 0.8, 10 steps over 10 days, through
 // LiquidationBook: one asset barrier) at 506 and 20 000 paths, and a 3-asset portfolio with
 // extremes and a basket barrier with a strike (20 000 paths × 50 steps, one thread). Medians.

@@ -23,34 +23,27 @@ enum LiquidationSweepKernel {
     guard count > 0 else { return }
     let chunks = (count + chunk - 1) / chunk
     let workers = min(workers, chunks)
-    leverage.withUnsafeBufferPointer { l in
-      margin.withUnsafeBufferPointer { m in
-        side.withUnsafeBufferPointer { s in
-          volatility.withUnsafeBufferPointer { v in
-            drift.withUnsafeBufferPointer { u in
-              out.withUnsafeMutableBufferPointer { o in
-                let book = Book(
-                  leverage: l.baseAddress!, margin: m.baseAddress!, side: s.baseAddress!,
-                  volatility: v.baseAddress!, drift: u.baseAddress!, out: o.baseAddress!)
-                // Workers take the next chunk as they become free, so a core slowed by another
-                // process takes fewer.
-                let next = Atomic<Int>(0)
-                let run = { @Sendable (_: Int) in
-                  while true {
-                    let c = next.add(1, ordering: .relaxed).oldValue
-                    guard c < chunks else { return }
-                    let lower = c * chunk
-                    let upper = min(count, lower + chunk)
+    // The workers write disjoint runs of one buffer this call owns; each pins the inputs only
+    // for its own chunk, so no pointer is held beyond the C call that reads it.
+    let results = ChunkedOutput(count: count)
+    // Workers take the next chunk as they become free, so a core slowed by another process
+    // takes fewer.
+    let next = Atomic<Int>(0)
+    let run = { @Sendable (_: Int) in
+      while true {
+        let c = next.add(1, ordering: .relaxed).oldValue
+        guard c < chunks else { return }
+        let range = (c * chunk)..<min(count, (c + 1) * chunk)
+        leverage[range].withUnsafeBufferPointer { l in
+          margin[range].withUnsafeBufferPointer { m in
+            side[range].withUnsafeBufferPointer { s in
+              volatility[range].withUnsafeBufferPointer { v in
+                drift[range].withUnsafeBufferPointer { u in
+                  results.write(range) { o in
                     cshim_first_passage_f64(
-                      book.leverage + lower, book.margin + lower, book.side + lower,
-                      book.volatility + lower, book.drift + lower, horizon, book.out + lower,
-                      upper - lower)
+                      l.baseAddress!, m.baseAddress!, s.baseAddress!, v.baseAddress!,
+                      u.baseAddress!, horizon, o, range.count)
                   }
-                }
-                if workers == 1 {
-                  run(0)
-                } else {
-                  DispatchQueue.concurrentPerform(iterations: workers, execute: run)
                 }
               }
             }
@@ -58,16 +51,37 @@ enum LiquidationSweepKernel {
         }
       }
     }
+    if workers == 1 {
+      run(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: workers, execute: run)
+    }
+    results.copy(into: &out)
   }
 
-  /// The arrays' addresses for the workers, which read them and write disjoint runs of `out`
-  /// while the arrays are pinned by the enclosing `withUnsafe…BufferPointer` calls.
-  private struct Book: @unchecked Sendable {
-    let leverage: UnsafePointer<Double>
-    let margin: UnsafePointer<Double>
-    let side: UnsafePointer<Double>
-    let volatility: UnsafePointer<Double>
-    let drift: UnsafePointer<Double>
-    let out: UnsafeMutablePointer<Double>
+  /// The sweep's output while the workers write it: memory this type allocates and frees, of
+  /// which each worker writes the disjoint run of its chunk (`write`), then copied out once.
+  private final class ChunkedOutput: @unchecked Sendable {
+    private let buffer: UnsafeMutableBufferPointer<Double>
+
+    init(count: Int) {
+      buffer = .allocate(capacity: count)
+      buffer.initialize(repeating: 0)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// `body` writes the entries of `range`: ranges written concurrently must be disjoint.
+    func write(_ range: Range<Int>, _ body: (UnsafeMutablePointer<Double>) -> Void) {
+      precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count, "chunk range")
+      body(buffer.baseAddress! + range.lowerBound)
+    }
+
+    /// Every entry into `out`, which has as many.
+    func copy(into out: inout [Double]) {
+      out.withUnsafeMutableBufferPointer { o in
+        _ = o.update(fromContentsOf: buffer)
+      }
+    }
   }
 }

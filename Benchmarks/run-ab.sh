@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Times the observers that `riskbench montecarlo` does not (barriers, portfolio extremes) at two
-# commits, alternately: each commit is checked out in a temporary worktree and linked, in
-# release, by a small package whose main is Benchmarks/observer-ab/main.swift.
+# Times one small program against the library at two commits, alternately: each commit is
+# checked out in a temporary worktree and linked, in release, by a small package whose main is
+# Benchmarks/NAME/main.swift. NAME is observer-ab (the observers `riskbench montecarlo` does not
+# time: barriers, portfolio extremes) or sweep-ab (`LiquidationSweep.firstPassage` alone).
 #
-#   bash Benchmarks/run-observer-ab.sh OLD [NEW] [ROUNDS]     (NEW defaults to HEAD, ROUNDS to 3)
+#   bash Benchmarks/run-ab.sh NAME OLD [NEW] [ROUNDS]     (NEW defaults to HEAD, ROUNDS to 3)
 #
 # Builds one after the other (never two builds at once); check the load first.
 set -euo pipefail
-old=${1:?usage: run-observer-ab.sh OLD [NEW] [ROUNDS]}
-new=${2:-HEAD}
-rounds=${3:-3}
+name=${1:?usage: run-ab.sh NAME OLD [NEW] [ROUNDS]}
+old=${2:?usage: run-ab.sh NAME OLD [NEW] [ROUNDS]}
+new=${3:-HEAD}
+rounds=${4:-3}
 root=$(git rev-parse --show-toplevel)
 work=$(mktemp -d)
 trap 'for s in old new; do git -C "$root" worktree remove --force "$work/$s" 2>/dev/null || true; done;
@@ -18,7 +20,7 @@ for side in old new; do
   commit=$([ "$side" = old ] && echo "$old" || echo "$new")
   git -C "$root" worktree add -q --detach "$work/$side" "$commit"
   mkdir -p "$work/ab-$side/Sources/ab"
-  cp "$root/Benchmarks/observer-ab/main.swift" "$work/ab-$side/Sources/ab/"
+  cp "$root/Benchmarks/$name/main.swift" "$work/ab-$side/Sources/ab/"
   cat > "$work/ab-$side/Package.swift" <<PKG
 // swift-tools-version:6.0
 import PackageDescription
