@@ -17,11 +17,10 @@ struct BacktestCommand: ParsableCommand {
       """
   )
 
-  @OptionGroup var estimation: EstimationOptions
+  @OptionGroup var estimation: EstimationOptions<SampleByDefault>
   @Option(help: "Weights CSV (asset,weight), summing to 1.") var weights: String
   @Option(parsing: .unconditional, help: "Estimation window in days.") var window: Int = 250
-  @Option(parsing: .unconditional, help: "Confidence level in [0.5, 1).") var confidence: Double =
-    0.99
+  @OptionGroup var tail: ConfidenceOption
   @Option(help: "parametric, cornish-fisher, historical or ewma.") var method: BacktestMethod =
     .historical
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
@@ -31,9 +30,6 @@ struct BacktestCommand: ParsableCommand {
       throw ValidationError(
         "--histories: backtest uses the portfolio's daily returns, which need every asset priced (complete rows only)"
       )
-    }
-    guard confidence >= 0.5, confidence < 1 else {
-      throw ValidationError("--confidence: \(confidence) must be in [0.5, 1)")
     }
     guard window >= 20 else { throw ValidationError("--window: \(window) must be at least 20") }
   }
@@ -46,7 +42,7 @@ struct BacktestCommand: ParsableCommand {
     let backtest: VaRBacktest
     do {
       let portfolio = try simple.multiplied(by: w)
-      backtest = try method.rolling(portfolio, window: window, confidence: confidence).backtest
+      backtest = try method.rolling(portfolio, window: window, confidence: tail.confidence).backtest
     } catch let error as InputError {
       throw error
     } catch {
@@ -56,7 +52,7 @@ struct BacktestCommand: ParsableCommand {
       FileHandle.standardOutput.write(try ReportJSON.encode(backtest))
     } else {
       var out =
-        "Backtest of a rolling \(window)-day \(method.rawValue) VaR at \(confidence * 100)% on \(backtest.observations) days\n"
+        "Backtest of a rolling \(window)-day \(method.rawValue) VaR at \(tail.confidence * 100)% on \(backtest.observations) days\n"
       out +=
         "exceedances: \(backtest.exceedances) (expected \(String(format: "%.1f", backtest.expectedExceedances)))   zone: \(backtest.zone.rawValue)\n"
       out += String(

@@ -18,13 +18,12 @@ struct CadenceCommand: ParsableCommand {
       """
   )
 
-  @OptionGroup var estimation: EstimationOptions
+  @OptionGroup var estimation: EstimationOptions<SampleByDefault>
   @Option(help: "Portfolio JSON (default: the bundled example).") var portfolio: String?
   @Option(help: "Refresh intervals in periods, comma-separated.") var intervals: String =
     "1,5,21,63"
   @Option(parsing: .unconditional, help: "Estimation window in periods.") var window: Int = 250
-  @Option(parsing: .unconditional, help: "VaR confidence level in [0.5, 1).") var confidence:
-    Double = 0.99
+  @OptionGroup var tail: ConfidenceOption
   @Option(parsing: .unconditional, help: "Largest excess of the mean daily log score over k = 1.")
   var tolerance: Double = 0.01
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
@@ -50,9 +49,6 @@ struct CadenceCommand: ParsableCommand {
         "--histories: cadence backtests the portfolio's daily returns, which need every asset priced (complete rows only)"
       )
     }
-    guard confidence >= 0.5, confidence < 1 else {
-      throw ValidationError("--confidence: \(confidence) must be in [0.5, 1)")
-    }
     guard tolerance > 0, tolerance <= 10 else {
       throw ValidationError("--tolerance: \(tolerance) must be in (0, 10]")
     }
@@ -72,7 +68,7 @@ struct CadenceCommand: ParsableCommand {
     let result: CadenceAnalysis.Result
     do {
       result = try CadenceAnalysis(
-        window: window, intervals: try Self.parse(intervals), confidence: confidence,
+        window: window, intervals: try Self.parse(intervals), confidence: tail.confidence,
         estimator: estimation.covarianceEstimator, tolerance: tolerance
       ).run(returns: simple, weights: weights)
     } catch let error as InputError {

@@ -24,10 +24,12 @@ struct CascadeCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "The exogenous relative price move (default -0.1).")
   var shock: Double?
 
-  @Option(parsing: .unconditional, help: "Simulate this many shocks instead of one.")
+  @Option(
+    parsing: .unconditional,
+    help: "Simulate this many shocks instead of one: \(SimulationOptions.pathsHelp)")
   var paths: Int?
 
-  @Option(parsing: .unconditional, help: "Horizon of the simulated shocks in days.")
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.horizonHelp))
   var horizonDays: Double = 1
 
   @Option(parsing: .unconditional, help: "Annualised volatility of a one-asset book's asset.")
@@ -41,15 +43,13 @@ struct CascadeCommand: ParsableCommand {
 
   @OptionGroup var calendar: CalendarOption
 
-  @Option(parsing: .unconditional, help: "Seed of the normal streams.")
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.seedHelp))
   var seed: UInt64 = 42
 
   @Option(help: "Arithmetic: double or float.")
   var precision: PrecisionChoice = .double
 
-  @Option(
-    parsing: .unconditional,
-    help: "Worker threads (default: one per core); never changes the numbers.")
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.threadsHelp))
   var threads: Int?
 
   @Option(help: "Output: table or json.")
@@ -68,10 +68,8 @@ struct CascadeCommand: ParsableCommand {
       return
     }
     if shock != nil { throw ValidationError("--shock and --paths: give one, not both") }
-    guard paths >= 2 else { throw ValidationError("--paths: \(paths) must be at least 2") }
-    guard horizonDays > 0, horizonDays <= 36_500 else {
-      throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500] (100 years)")
-    }
+    try SimulationOptions.checkPaths(paths)
+    try SimulationOptions.checkHorizon(days: horizonDays)
     if volatility != nil, model != nil {
       throw ValidationError("--volatility and --model: give one, not both")
     }
@@ -84,9 +82,7 @@ struct CascadeCommand: ParsableCommand {
     if volatility == nil, model == nil {
       throw ValidationError("--paths: the simulation needs --volatility (one asset) or --model")
     }
-    if let threads, !(1...1024).contains(threads) {
-      throw ValidationError("--threads: \(threads) is out of range (1...1024)")
-    }
+    try SimulationOptions.checkThreads(threads)
   }
 
   var bookPath: String { book ?? BundledData.exampleCascadeBook }
@@ -164,7 +160,7 @@ struct CascadeCommand: ParsableCommand {
     let calendar = PriceCalendar.withoutPrices(flag: self.calendar.periodsPerYear)
     let settings = SimulationSettings(
       paths: paths, steps: 1,
-      horizon: Horizon.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
+      horizon: Horizon.days(horizonDays, daysPerYear: calendar.periodsPerYear).years,
       seed: seed, threads: threads)
     let distributions: [CascadeDistribution]
     do {

@@ -16,7 +16,7 @@ struct CovarianceCommand: ParsableCommand {
       """
   )
 
-  @OptionGroup var estimation: EstimationOptions
+  @OptionGroup var estimation: EstimationOptions<SampleByDefault>
 
   @Option(help: "Returns: log or simple.")
   var returns: ReturnChoice = .log

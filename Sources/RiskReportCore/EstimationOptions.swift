@@ -1,14 +1,31 @@
 import ArgumentParser
 import RiskKernels
 
-/// The options every command that estimates a covariance from prices shares:
-/// `--prices FILE`, `--estimator`, `--decay`, `--histories`.
-struct EstimationOptions: ParsableArguments {
+/// The estimator a command uses when `--estimator` is not given: the sample covariance, except
+/// for the report (`run`), which shrinks by default.
+protocol DefaultEstimator {
+  static var estimator: EstimatorChoice { get }
+}
+
+/// `--estimator sample` by default.
+enum SampleByDefault: DefaultEstimator {
+  static var estimator: EstimatorChoice { .sample }
+}
+
+/// `--estimator ledoit-wolf` by default.
+enum LedoitWolfByDefault: DefaultEstimator {
+  static var estimator: EstimatorChoice { .ledoitWolf }
+}
+
+/// The options every command that estimates a covariance from prices shares, with one meaning
+/// and one set of limits: `--prices FILE`, `--estimator`, `--decay`, `--histories`. Only the
+/// estimator's default differs (`Default`).
+struct EstimationOptions<Default: DefaultEstimator>: ParsableArguments {
   @Option(help: "CSV of prices (default: the bundled 4-stock example).")
   var prices: String?
 
   @Option(help: "Estimator: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
-  var estimator: EstimatorChoice = .sample
+  var estimator: EstimatorChoice = Default.estimator
 
   @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).")
   var decay: Double = 0.94
@@ -25,16 +42,13 @@ struct EstimationOptions: ParsableArguments {
     guard decay > 0, decay < 1 else {
       throw ValidationError("--decay: \(decay) is out of range (0 < decay < 1)")
     }
-    try Self.checkHistories(histories, estimator: estimator)
-  }
-
-  /// `--histories stambaugh` combines the maximum-likelihood moments of each history, which only
-  /// the sample estimator gives.
-  static func checkHistories(_ histories: HistoriesChoice, estimator: EstimatorChoice) throws {
-    guard histories == .stambaugh, estimator != .sample else { return }
-    throw ValidationError(
-      "--histories: stambaugh combines only with --estimator sample (it is the likelihood's maximum over every history; a \(estimator.rawValue) estimate is not), got --estimator \(estimator.rawValue)"
-    )
+    // `--histories stambaugh` combines the maximum-likelihood moments of each history, which
+    // only the sample estimator gives.
+    if histories == .stambaugh, estimator != .sample {
+      throw ValidationError(
+        "--histories: stambaugh combines only with --estimator sample (it is the likelihood's maximum over every history; a \(estimator.rawValue) estimate is not), got --estimator \(estimator.rawValue)"
+      )
+    }
   }
 
   /// The price file: `--prices` or the bundled example.

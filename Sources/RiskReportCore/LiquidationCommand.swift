@@ -24,7 +24,8 @@ struct LiquidationCommand: ParsableCommand {
   var maintenanceMargin: Double = 0.005
   @Option(parsing: .unconditional, help: "Annualised volatility σ > 0.") var volatility: Double
   @Option(parsing: .unconditional, help: "Annualised drift μ of the price.") var drift: Double = 0
-  @Option(parsing: .unconditional, help: "Horizon in days.") var horizonDays: Double
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.horizonHelp))
+  var horizonDays: Double
   @Option(parsing: .unconditional, help: "Oracle update interval in seconds (400 ms = 0.4).")
   var monitoringSeconds: Double?
   @OptionGroup var calendar: CalendarOption
@@ -37,9 +38,7 @@ struct LiquidationCommand: ParsableCommand {
   }
 
   func validate() throws {
-    guard horizonDays > 0, horizonDays <= 36_500 else {
-      throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500] (100 years)")
-    }
+    try SimulationOptions.checkHorizon(days: horizonDays)
     if let monitoringSeconds, !(monitoringSeconds > 0 && monitoringSeconds.isFinite) {
       throw ValidationError("--monitoring-seconds: \(monitoringSeconds) must be positive")
     }
@@ -53,7 +52,7 @@ struct LiquidationCommand: ParsableCommand {
         side: side.side, leverage: leverage, maintenanceMargin: maintenanceMargin)
       p = try LiquidationProbabilities(
         position: position, volatility: volatility, drift: drift,
-        horizon: Horizon.years(days: horizonDays, daysPerYear: daysPerYear),
+        horizon: Horizon.days(horizonDays, daysPerYear: daysPerYear).years,
         monitoringInterval: monitoringSeconds.map { $0 / PriceCalendar.secondsPerYear })
     } catch {
       throw InputError(location: .flag(Self.flag(for: error)), message: "\(error)")

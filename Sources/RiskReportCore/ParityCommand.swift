@@ -21,7 +21,7 @@ struct ParityCommand: ParsableCommand {
   @Option(help: "Covariance CSV, as `riskreport covariance --format csv` writes it.")
   var covariance: String?
 
-  @OptionGroup var estimation: EstimationOptions
+  @OptionGroup var estimation: EstimationOptions<SampleByDefault>
 
   @Option(help: "Budgets CSV (asset,value), non-negative, summing to 1; default equal.")
   var budgets: String?

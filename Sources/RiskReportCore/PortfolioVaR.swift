@@ -66,7 +66,7 @@ struct PortfolioVaR {
   /// The simulation settings of the Monte Carlo method.
   var settings: SimulationSettings {
     SimulationSettings(
-      paths: paths, steps: steps, horizon: Horizon.years(days: horizonDays), seed: seed,
+      paths: paths, steps: steps, horizon: Horizon.days(horizonDays).years, seed: seed,
       antithetic: varianceReduction == .antithetic, threads: threads)
   }
 
@@ -117,7 +117,7 @@ struct PortfolioVaR {
     case .parametric:
       let sigma = try parametricCovariance(simple: simple)
       let r = try ParametricVaR(
-        confidence: confidence, horizon: Horizon.years(days: horizonDays), periodsPerYear: 365
+        confidence: confidence, horizon: .days(horizonDays), daysPerYear: 365
       ).measure(weights: weights, covariance: sigma)
       return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)
     case .cornishFisher:

@@ -17,7 +17,7 @@ struct SimulateCommand: ParsableCommand {
       """
   )
 
-  @OptionGroup var estimation: EstimationOptions
+  @OptionGroup var estimation: EstimationOptions<SampleByDefault>
 
   @Option(help: "JSON model file (annualised spot, drift, volatility, correlation).")
   var model: String?
@@ -27,17 +27,13 @@ struct SimulateCommand: ParsableCommand {
   @Flag(help: "Simulate with zero drift instead of the estimated one (--prices only).")
   var zeroDrift = false
 
-  @Option(parsing: .unconditional, help: "Number of paths.")
-  var paths: Int = 100_000
+  @OptionGroup var simulation: SimulationOptions
 
-  @Option(parsing: .unconditional, help: "Monitoring steps over the horizon.")
+  @Option(parsing: .unconditional, help: "Monitoring steps over the horizon, in 1...100000.")
   var steps: Int = 10
 
-  @Option(parsing: .unconditional, help: "Horizon in days.")
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.horizonHelp))
   var horizonDays: Double = 10
-
-  @Option(parsing: .unconditional, help: "Seed of the normal streams.")
-  var seed: UInt64 = 42
 
   @Flag(help: "Antithetic variates (paths must be even).")
   var antithetic = false
@@ -52,11 +48,6 @@ struct SimulateCommand: ParsableCommand {
 
   @Option(help: "Arithmetic: double or float.")
   var precision: PrecisionChoice = .double
-
-  @Option(
-    parsing: .unconditional,
-    help: "Worker threads (default: one per core); never changes the numbers.")
-  var threads: Int?
 
   @Option(help: "Output: table or json.")
   var format: ReportFormat = .table
@@ -77,26 +68,19 @@ struct SimulateCommand: ParsableCommand {
     if estimation.prices != nil, model != nil {
       throw ValidationError("--prices and --model: give one, not both")
     }
-    // Two paths at least: a standard error needs two values.
-    guard paths >= 2 else { throw ValidationError("--paths: \(paths) must be at least 2") }
-    if antithetic, !paths.isMultiple(of: 2) || paths < 4 {
-      // The standard error comes from the pairs' means: two pairs at least.
-      throw ValidationError("--paths: \(paths) must be even and at least 4 with --antithetic")
+    if antithetic, !simulation.paths.isMultiple(of: 2) {
+      throw ValidationError("--paths: \(simulation.paths) must be even with --antithetic")
     }
-    guard steps >= 1 else { throw ValidationError("--steps: \(steps) must be at least 1") }
+    try SimulationOptions.checkSteps(steps)
     try sampler.check(
-      replicates: replicates, paths: paths, varianceReduction: antithetic ? .antithetic : .none,
+      replicates: replicates, paths: simulation.paths,
+      varianceReduction: antithetic ? .antithetic : .none,
       reductionFlag: "--antithetic")
     if sampler == .sobol, generator != .philox {
       throw ValidationError(
         "--generator: \(generator.rawValue) does not apply with --sampler sobol")
     }
-    guard horizonDays > 0, horizonDays <= 36_500 else {
-      throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500] (100 years)")
-    }
-    if let threads, !(1...1024).contains(threads) {
-      throw ValidationError("--threads: \(threads) is out of range (1...1024)")
-    }
+    try SimulationOptions.checkHorizon(days: horizonDays)
     guard (1...Self.quantileValuesLimit).contains(quantileValues) else {
       throw ValidationError(
         "--quantile-values: \(quantileValues) is out of range (1...\(Self.quantileValuesLimit))")
@@ -118,19 +102,21 @@ struct SimulateCommand: ParsableCommand {
     if sampler == .sobol { return try simulateSobol(gbm, calendar: calendar) }
     // The quantiles' selection holds at most --quantile-values prices (four copies at most:
     // the tree's merges, the result, the selection's working copy), never the N × d of the run.
-    let (prices, overflow) = paths.multipliedReportingOverflow(by: gbm.dimension)
+    let (prices, overflow) = simulation.paths.multipliedReportingOverflow(by: gbm.dimension)
     let held = overflow ? quantileValues : Swift.min(quantileValues, prices)
     try RunSize.check(
-      paths: paths, steps: steps, assets: gbm.dimension, keptValuesPerPath: 0, keptValues: 4 * held)
+      paths: simulation.paths, steps: steps, assets: gbm.dimension, keptValuesPerPath: 0,
+      keptValues: 4 * held)
     let settings = SimulationSettings(
-      paths: paths, steps: steps,
-      horizon: Horizon.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
-      seed: seed, antithetic: antithetic, generator: generator.generator, threads: threads)
+      paths: simulation.paths, steps: steps,
+      horizon: Horizon.days(horizonDays, daysPerYear: calendar.periodsPerYear).years,
+      seed: simulation.seed, antithetic: antithetic, generator: generator.generator,
+      threads: simulation.threads)
     let result: SimulationResult<T>
     let quantiles: [[T]]
     do {
       var selection = try TerminalQuantileSelection<T>(
-        probabilities: SimulationReport.probabilities.map(\.value), paths: paths,
+        probabilities: SimulationReport.probabilities.map(\.value), paths: simulation.paths,
         assets: gbm.dimension, gatherLimit: quantileValues)
       // The selection's first pass rides along with the run; later passes re-simulate its paths.
       var observers = PathObservers<T>()
@@ -177,19 +163,19 @@ struct SimulateCommand: ParsableCommand {
       )
     }
     // Every terminal price is kept for the pooled quantiles: --quantile-values caps them too.
-    let (prices, pricesOverflow) = paths.multipliedReportingOverflow(by: d)
+    let (prices, pricesOverflow) = simulation.paths.multipliedReportingOverflow(by: d)
     guard !pricesOverflow, prices <= quantileValues else {
       throw InputError(
         location: .flag("--quantile-values"),
         message:
-          "--sampler sobol keeps every terminal price for the quantiles: \(paths) paths × \(d) assets exceed \(quantileValues); raise it or use fewer paths"
+          "--sampler sobol keeps every terminal price for the quantiles: \(simulation.paths) paths × \(d) assets exceed \(quantileValues); raise it or use fewer paths"
       )
     }
-    try RunSize.check(paths: paths, steps: steps, assets: d, keptValuesPerPath: 2 * d)
+    try RunSize.check(paths: simulation.paths, steps: steps, assets: d, keptValuesPerPath: 2 * d)
     let settings = SimulationSettings(
-      paths: paths, steps: steps,
-      horizon: Horizon.years(days: horizonDays, daysPerYear: calendar.periodsPerYear),
-      seed: seed, generator: .sobol, threads: threads)
+      paths: simulation.paths, steps: steps,
+      horizon: Horizon.days(horizonDays, daysPerYear: calendar.periodsPerYear).years,
+      seed: simulation.seed, generator: .sobol, threads: simulation.threads)
     let results: [SimulationResult<T>]
     var quantiles: [[T]] = []
     do {
@@ -199,7 +185,7 @@ struct SimulateCommand: ParsableCommand {
       var byAsset: [[T]] = []
       for i in 0..<d {
         var pooled: [T] = []
-        pooled.reserveCapacity(paths)
+        pooled.reserveCapacity(simulation.paths)
         for r in results { pooled += r.terminalPrices!.column(i) }
         byAsset.append(
           try linearQuantiles(
@@ -213,7 +199,7 @@ struct SimulateCommand: ParsableCommand {
       replicates: results, quantiles: quantiles, model: gbm, horizonDays: horizonDays,
       calendar: calendar, precision: precision.rawValue,
       source: model ?? estimation.prices ?? "bundled example")
-    report.seed = seed
+    report.seed = simulation.seed
     return report
   }
 

@@ -21,7 +21,7 @@ struct StressCommand: ParsableCommand {
       """
   )
 
-  @OptionGroup var estimation: EstimationOptions
+  @OptionGroup var estimation: EstimationOptions<SampleByDefault>
 
   @Option(help: "Portfolio JSON (default: the bundled example portfolio).")
   var portfolio: String?
@@ -32,22 +32,12 @@ struct StressCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Rows (periods) per historical window.")
   var windowDays: Int = 10
 
-  @Option(parsing: .unconditional, help: "Confidence of the stressed VaR/ES, in [0.5, 1).")
-  var confidence: Double = 0.99
+  @OptionGroup var tail: ConfidenceOption
 
-  @Option(parsing: .unconditional, help: "Horizon of the stressed VaR/ES in days.")
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.horizonHelp))
   var horizonDays: Double = 1
 
-  @Option(parsing: .unconditional, help: "Monte Carlo paths of the stressed VaR/ES.")
-  var paths: Int = 100_000
-
-  @Option(parsing: .unconditional, help: "Monte Carlo seed.")
-  var seed: UInt64 = 42
-
-  @Option(
-    parsing: .unconditional,
-    help: "Worker threads (default: one per core); never changes the numbers.")
-  var threads: Int?
+  @OptionGroup var simulation: SimulationOptions
 
   @Option(help: "Output: table or json.")
   var format: ReportFormat = .table
@@ -56,16 +46,7 @@ struct StressCommand: ParsableCommand {
     guard (1...100_000).contains(windowDays) else {
       throw ValidationError("--window-days: \(windowDays) must be in 1...100000")
     }
-    guard confidence >= 0.5, confidence < 1 else {
-      throw ValidationError("--confidence: \(confidence) must be in [0.5, 1)")
-    }
-    guard horizonDays > 0, horizonDays <= 36_500 else {
-      throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 36500]")
-    }
-    guard paths >= 100 else { throw ValidationError("--paths: \(paths) must be at least 100") }
-    if let threads, !(1...1024).contains(threads) {
-      throw ValidationError("--threads: \(threads) is out of range (1...1024)")
-    }
+    try SimulationOptions.checkHorizon(days: horizonDays)
   }
 
   func run() throws {
@@ -78,18 +59,19 @@ struct StressCommand: ParsableCommand {
     let file = try PriceFile(path: estimation.pricePath)
     // The Monte Carlo keeps each path's portfolio value (and its copy while partials merge).
     try RunSize.check(
-      paths: paths, steps: 1, stepsFlag: nil, assets: file.assets.count, keptValuesPerPath: 2)
+      paths: simulation.paths, steps: 1, stepsFlag: nil, assets: file.assets.count,
+      keptValuesPerPath: 2)
     let spot = try file.lastCompletePrices()
     let portfolio = try PortfolioFile(
       path: self.portfolio ?? BundledData.examplePortfolio, assets: file.assets, spot: spot)
     let user = try scenarios.map { (path) throws(InputError) in
       try StressScenarioFile(path: path, assets: file.assets)
     }
-    try StressAnalysis.checkWork(paths: paths, scenarios: user, flag: "--paths")
+    try StressAnalysis.checkWork(paths: simulation.paths, scenarios: user, flag: "--paths")
     let risk = PortfolioVaR(
       file: file, weights: portfolio.weights, estimator: estimation.covarianceEstimator,
-      histories: estimation.histories, confidence: confidence, horizonDays: horizonDays,
-      paths: paths, steps: 1, seed: seed, threads: threads)
+      histories: estimation.histories, confidence: tail.confidence, horizonDays: horizonDays,
+      paths: simulation.paths, steps: 1, seed: simulation.seed, threads: simulation.threads)
     return StressAnalysis(
       file: file, portfolio: portfolio, userScenarios: user, windowDays: windowDays, risk: risk)
   }

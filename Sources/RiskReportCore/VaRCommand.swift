@@ -24,15 +24,14 @@ struct VaRCommand: ParsableCommand {
       """
   )
 
-  @OptionGroup var estimation: EstimationOptions
+  @OptionGroup var estimation: EstimationOptions<SampleByDefault>
   @Option(help: "Weights CSV (asset,weight), summing to 1.") var weights: String
   @Option(help: "parametric, cornish-fisher, historical, monte-carlo or all.") var method:
     VaRMethodChoice = .all
-  @Option(parsing: .unconditional, help: "Confidence level in [0.5, 1).") var confidence: Double =
-    0.99
-  @Option(parsing: .unconditional, help: "Horizon in days.") var horizonDays: Double = 1
-  @Option(parsing: .unconditional, help: "Monte Carlo paths.") var paths: Int = 100_000
-  @Option(parsing: .unconditional, help: "Monte Carlo seed.") var seed: UInt64 = 42
+  @OptionGroup var tail: ConfidenceOption
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.horizonHelp))
+  var horizonDays: Double = 1
+  @OptionGroup var simulation: SimulationOptions
   @Option(help: ArgumentHelp(stringLiteral: VarianceReductionChoice.help))
   var varianceReduction: VarianceReductionChoice = .none
   @Option(help: ArgumentHelp(stringLiteral: SamplerChoice.help)) var sampler: SamplerChoice =
@@ -42,19 +41,13 @@ struct VaRCommand: ParsableCommand {
   @Option(help: "Output: table or json.") var format: ReportFormat = .table
 
   func validate() throws {
-    guard confidence >= 0.5, confidence < 1 else {
-      throw ValidationError("--confidence: \(confidence) must be in [0.5, 1)")
-    }
-    guard horizonDays > 0, horizonDays.isFinite else {
-      throw ValidationError("--horizon-days: \(horizonDays) must be positive")
-    }
-    guard paths >= 100 else { throw ValidationError("--paths: \(paths) must be at least 100") }
+    try SimulationOptions.checkHorizon(days: horizonDays)
     // The Monte Carlo flags matter only when the Monte Carlo method runs.
     if method == .monteCarlo || method == .all {
-      try varianceReduction.check(paths: paths)
+      try varianceReduction.check(paths: simulation.paths)
       try sampler.check(
-        replicates: replicates, paths: paths, varianceReduction: varianceReduction,
-        confidence: confidence)
+        replicates: replicates, paths: simulation.paths, varianceReduction: varianceReduction,
+        confidence: tail.confidence)
     }
   }
 
@@ -73,13 +66,14 @@ struct VaRCommand: ParsableCommand {
       }
       // Measured: 17 bytes a path.
       try RunSize.check(
-        paths: paths, steps: 1, stepsFlag: nil, assets: file.assets.count,
+        paths: simulation.paths, steps: 1, stepsFlag: nil, assets: file.assets.count,
         keptValuesPerPath: 4 + varianceReduction.extraValuesPerPath(assets: file.assets.count))
     }
     var calculation = PortfolioVaR(
       file: file, weights: w, estimator: estimation.covarianceEstimator,
-      histories: estimation.histories, confidence: confidence,
-      horizonDays: horizonDays, paths: paths, steps: 1, seed: seed, threads: nil)
+      histories: estimation.histories, confidence: tail.confidence,
+      horizonDays: horizonDays, paths: simulation.paths, steps: 1, seed: simulation.seed,
+      threads: simulation.threads)
     calculation.varianceReduction = varianceReduction
     calculation.sampler = sampler
     calculation.replicates = replicates ?? SamplerChoice.defaultReplicates
@@ -93,7 +87,7 @@ struct VaRCommand: ParsableCommand {
       return .init(method: outcome.method.rawValue, reason: error.message)
     }
     let report = VaRReport(
-      confidence: confidence, horizonDays: horizonDays, results: results,
+      confidence: tail.confidence, horizonDays: horizonDays, results: results,
       unavailable: unavailable)
     FileHandle.standardOutput.write(
       Data((format == .json ? try report.json() : report.table(assets: file.assets)).utf8))

@@ -97,7 +97,7 @@ import _RiskKernelsTestSupport
         ],
         ["simulate", "--paths", "200", "--steps", "4", "--horizon-days", "5", "--seed", "3"],
         [
-          "simulate", "--paths", "4", "--antithetic", "--steps", "2", "--periods-per-year", "252",
+          "simulate", "--paths", "100", "--antithetic", "--steps", "2", "--periods-per-year", "252",
           "--precision", "float", "--format", "json",
         ],
         [

@@ -197,8 +197,8 @@ let exampleModel = """
         #"{"assets": ["X"], "spot": [1e308], "drift": [0], "volatility": [0.2], "correlation": [[1]]}"#,
         [], "X: spot 1e+308"
       ),
-      (exampleModel, ["--paths", "1"], "--paths: 1 must be at least 2"),
-      (exampleModel, ["--paths", "-1"], "--paths: -1 must be at least 2"),
+      (exampleModel, ["--paths", "1"], "--paths: 1 must be in 100...100000000"),
+      (exampleModel, ["--paths", "-1"], "--paths: -1 must be in 100...100000000"),
       (exampleModel, ["--steps", "1000000000"], "--steps: 1000000000 must be in 1...100000"),
       (
         exampleModel, ["--paths", "40000000", "--steps", "100000"],
@@ -214,8 +214,8 @@ let exampleModel = """
   @Test(
     "Sizes, leverage and formats that could trap, overflow or run for hours are refused up front",
     arguments: [
-      (["var", "--paths", "1000000000000"], "--paths: 1000000000000 must be in 1...100000000"),
-      (["var", "--paths=-1"], "--paths: -1 must be at least 100"),
+      (["var", "--paths", "1000000000000"], "--paths: 1000000000000 must be in 100...100000000"),
+      (["var", "--paths=-1"], "--paths: -1 must be in 100...100000000"),
       (
         ["liquidation", "--leverage", "1e-320", "--volatility", "0.5", "--horizon-days", "1"],
         "--leverage:"
@@ -226,7 +226,10 @@ let exampleModel = """
       ),
       (["run", "--out", ".", "--paths", "400"], "--out: .: is the working folder"),
       (["run", "--paths", "100000000", "--steps", "100000"], "--steps: 100000000 paths"),
-      (["simulate", "--paths", "2", "--antithetic"], "--paths: 2 must be even and at least 4"),
+      (
+        ["simulate", "--paths", "101", "--antithetic"],
+        "--paths: 101 must be even with --antithetic"
+      ),
       (
         ["simulate", "--periods-per-year", "1e-320"],
         "--periods-per-year: 1e-320 must be in [1, 525600]"

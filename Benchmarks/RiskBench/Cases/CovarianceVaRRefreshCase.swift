@@ -51,7 +51,7 @@ final class CovarianceVaRRefreshCase: BenchmarkCase {
     let risk = try MonteCarloVaR(confidence: 0.99).measure(
       model: model, holdings: holdings,
       settings: SimulationSettings(
-        paths: paths, steps: 1, horizon: Horizon.years(days: 1),
+        paths: paths, steps: 1, horizon: Horizon.days(1).years,
         seed: UInt64(block)), scratch: scratch)
     stream = s
     block += 1

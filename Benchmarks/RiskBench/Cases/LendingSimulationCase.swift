@@ -41,7 +41,7 @@ final class LendingSimulationCase: BenchmarkCase {
     guard let book else { return }
     let risk = try book.simulate(
       settings: SimulationSettings(
-        paths: paths, steps: 24, horizon: Horizon.years(days: 1), seed: day))
+        paths: paths, steps: 24, horizon: Horizon.days(1).years, seed: day))
     let parameters = try book.parameters(
       baseRate: 0.02, rateSensitivity: 0.1, minimumCollateralRatio: 1.2, ratioSensitivity: 0.5)
     day += 1

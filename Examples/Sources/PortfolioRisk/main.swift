@@ -56,8 +56,8 @@ let model = try CorrelatedGBM(
   drift: [Double](repeating: 0, count: spot.count))
 let settings = SimulationSettings(
   paths: report.inputs.paths, steps: report.inputs.steps,
-  horizon: Horizon.years(
-    days: report.inputs.horizonDays, daysPerYear: report.inputs.periodsPerYear),
+  horizon: Horizon.days(report.inputs.horizonDays, daysPerYear: report.inputs.periodsPerYear)
+    .years,
   seed: report.inputs.seed)
 let holdings = zip(report.weights.weights, spot).map { $0 / $1 }
 let tail = try MonteCarloVaR(confidence: report.inputs.confidence).measure(

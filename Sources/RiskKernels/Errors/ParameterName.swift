@@ -58,7 +58,8 @@ extension ParameterName {
   public static var paths: ParameterName { "paths" }
   /// `SimulationSettings.steps`.
   public static var steps: ParameterName { "steps" }
-  /// A horizon (`SimulationSettings.horizon`, `LiquidationProbabilities`, `LiquidationSweep`).
+  /// A horizon (`SimulationSettings.horizon`, `LiquidationProbabilities`, `LiquidationSweep`,
+  /// `ParametricVaR.horizon`).
   public static var horizon: ParameterName { "horizon" }
   /// A worker-thread count.
   public static var threads: ParameterName { "threads" }

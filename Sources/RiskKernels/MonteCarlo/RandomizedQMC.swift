@@ -83,7 +83,7 @@ public struct RandomizedQMC: Sendable {
   /// Monte Carlo VaR/ES of a portfolio by randomized QMC: each scrambling's figures and
   /// components, averaged; the standard errors from their spread.
   ///
-  /// Each scrambling's components are `MonteCarloVaR.portfolio`'s, rescaled to its figures. Its
+  /// Each scrambling's components are `MonteCarloVaR.measure(from:simulator:)`'s, rescaled to its figures. Its
   /// ES takes the tail as np points' worth of mass 1/n each, the quantile's point counted for
   /// the fraction the tail still lacks (`EmpiricalVaR.measure(_:weights:)` with unit weights),
   /// not the ⌈np⌉ worst. Its VaR is the return

@@ -4,7 +4,7 @@ public struct SimulationSettings: Sendable, Equatable {
   public var paths: Int
   /// Monitoring steps per path S (≥ 1); Δt = horizon / S.
   public var steps: Int
-  /// Horizon T in years (> 0). For H days, `Horizon.years(days: H, daysPerYear:)`.
+  /// Horizon T in years (> 0). For H days, `Horizon.days(H, daysPerYear:).years`.
   public var horizon: Double
   /// The seed: with the generator, it fixes every path (see `NormalGenerator`).
   public var seed: UInt64

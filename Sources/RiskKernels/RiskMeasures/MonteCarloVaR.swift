@@ -157,6 +157,7 @@ public struct MonteCarloVaR: Sendable, Equatable {
           "the tail candidates have seen \(candidates.pathsSeen) of \(candidates.totalPaths) paths; the run has \(n)"
       )
     }
+    try checkConfidence(confidence)
     guard candidates.confidence == confidence else {
       throw .invalidPartial(
         reason: "tail candidates at confidence \(candidates.confidence), not \(confidence)")

@@ -14,45 +14,47 @@ internal import RealModule
 /// & Embrechts, *Quantitative Risk Management* (2015) §2.3, §8.5. Pass `means: nil` for the
 /// usual zero-mean convention over short horizons.
 ///
-/// The horizon is in years, as everywhere in the library: `h = horizon × periodsPerYear`, and no
-/// horizon means one period (`h = 1`).
+/// The horizon is a `Horizon`, `h` its days in a year of `daysPerYear` (the returns' periods): a
+/// horizon given in days of that calendar is exactly those days. No horizon is one period.
 /// ```swift
-/// let tenDays = ParametricVaR(confidence: 0.99, horizon: 10.0 / 365)
+/// let tenDays = ParametricVaR(confidence: 0.99, horizon: .days(10))
 /// let risk = try tenDays.measure(weights: w, covariance: dailyCovariance)
 /// ```
 public struct ParametricVaR: TailRiskMeasure, Equatable {
   /// The confidence level `c` in `[0.5, 1)`, checked when measuring.
   public var confidence: Double
-  /// The horizon in years (> 0), or `nil` for one period of the returns.
-  public var horizon: Double?
+  /// The horizon (> 0), or `nil` for one period of the returns.
+  public var horizon: Horizon?
   /// Periods of the returns per year (> 0): 365 for daily returns of assets that trade every day,
   /// 252 for exchange trading days.
-  public var periodsPerYear: Double
+  public var daysPerYear: Double
 
-  /// The normal VaR/ES at confidence `c` over `horizon` years (one period if `nil`).
-  public init(confidence: Double, horizon: Double? = nil, periodsPerYear: Double = 365) {
+  /// The normal VaR/ES at confidence `c` over `horizon` (one period of the returns if `nil`).
+  public init(confidence: Double, horizon: Horizon? = nil, daysPerYear: Double = 365) {
     self.confidence = confidence
     self.horizon = horizon
-    self.periodsPerYear = periodsPerYear
+    self.daysPerYear = daysPerYear
   }
 
   /// `h`, the horizon in periods of the returns, after validation.
   func periods() throws(RiskKernelsError) -> Double {
     try checkConfidence(confidence)
-    guard periodsPerYear > 0, periodsPerYear.isFinite else {
-      throw .parameterOutOfRange(name: "periodsPerYear", value: periodsPerYear, allowed: "> 0")
+    guard daysPerYear > 0, daysPerYear.isFinite else {
+      throw .parameterOutOfRange(name: "daysPerYear", value: daysPerYear, allowed: "> 0")
     }
     guard let horizon else { return 1 }
-    guard horizon > 0, horizon.isFinite else {
-      throw .parameterOutOfRange(name: .horizon, value: horizon, allowed: "> 0 years")
+    let h = horizon.days(daysPerYear: daysPerYear)
+    guard h > 0, h.isFinite else {
+      throw .parameterOutOfRange(name: .horizon, value: horizon.years, allowed: "> 0 years")
     }
-    return horizon * periodsPerYear
+    return h
   }
 
   /// Normal VaR and ES of a portfolio with weights w and covariance Σ, with Euler components.
   ///
   /// - Throws: `.dimensionMismatch`; `.nonFiniteInput`; `.parameterOutOfRange` for a confidence
-  ///   outside `[0.5, 1)`, a non-positive horizon or periods per year, or `wᵀΣw ≤ 0`.
+  ///   outside `[0.5, 1)`, a horizon or days per year that is not positive and finite, or
+  ///   `wᵀΣw ≤ 0`.
   @specialized(where T == Double)
   @specialized(where T == Float)
   public func measure<T: BLASScalar>(weights: [T], covariance: Matrix<T>, means: [T]? = nil)
@@ -82,8 +84,10 @@ public struct ParametricVaR: TailRiskMeasure, Equatable {
       valueAtRiskComponents: varComponents, expectedShortfallComponents: esComponents)
   }
 
-  /// Normal VaR and ES of a sample of returns: the normal with the sample's mean `r̄` and
-  /// standard deviation `s` (over n − 1), `VaR = z s √h − r̄ h` and `ES = s √h φ(z)/(1−c) − r̄ h`.
+  /// Normal VaR and ES of a sample of returns, with the zero-mean convention of the portfolio
+  /// form's `means: nil` and the sample's standard deviation `s` (over n − 1):
+  /// `VaR = z s √h` and `ES = s √h φ(z)/(1−c)` (RiskMetrics' normal VaR of a return series; pass
+  /// the sample's mean to `measure(weights:covariance:means:)` to subtract `r̄h`).
   ///
   /// - Throws: `.insufficientData` for fewer than 2 returns; `.nonFiniteInput`;
   ///   `.parameterOutOfRange` for a constant sample or as `measure(weights:covariance:means:)`.
@@ -100,7 +104,7 @@ public struct ParametricVaR: TailRiskMeasure, Equatable {
     guard T(variance) > 0 else {
       throw .parameterOutOfRange(name: "returns variance", value: variance, allowed: "> 0")
     }
-    let risk = try measure(weights: [T(1)], covariance: Matrix([[T(variance)]]), means: [T(mean)])
+    let risk = try measure(weights: [T(1)], covariance: Matrix([[T(variance)]]))
     return TailRisk(
       confidence: confidence, valueAtRisk: risk.valueAtRisk,
       expectedShortfall: risk.expectedShortfall)

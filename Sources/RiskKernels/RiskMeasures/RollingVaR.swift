@@ -95,12 +95,7 @@ public struct RollingVaR: Sendable, Equatable {
     }
     switch method {
     case .parametric:
-      let n = Double(returns.count)
-      let mean = returns.reduce(0, +) / n
-      let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
-      return try ParametricVaR(confidence: confidence).measure(
-        weights: [1.0], covariance: try Matrix([[variance]])
-      ).valueAtRisk
+      return try ParametricVaR(confidence: confidence).measure(returns).valueAtRisk
     case .cornishFisher:
       return try CornishFisherVaR(confidence: confidence).measure(returns).valueAtRisk
     case .historical:

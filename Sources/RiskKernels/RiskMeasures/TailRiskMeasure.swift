@@ -12,10 +12,14 @@
 /// ]
 /// let risks = try methods.map { try $0.measure(dailyReturns) }
 /// ```
-/// The same types measure a portfolio with the same verb where the method allows it:
-/// `ParametricVaR.measure(weights:covariance:means:)` and
-/// `EmpiricalVaR.measure(contributions:)` with Euler components, and `MonteCarloVaR`, which
-/// measures a model of the portfolio by simulation rather than a sample.
+/// The same types measure a portfolio with the same verb where the method allows it, with Euler
+/// components: `ParametricVaR.measure(weights:covariance:means:)` and
+/// `EmpiricalVaR.measure(contributions:)`. `MonteCarloVaR` has the same shape (a value holding its
+/// confidence, one verb, a `TailRisk`) but does not conform: it measures a model of the portfolio
+/// by simulating it, not a sample it is given.
+///
+/// A method's horizon is its own: `ParametricVaR` scales to its `horizon` by √h, while the
+/// empirical and Cornish–Fisher figures are those of the sample's own period.
 public protocol TailRiskMeasure: Sendable {
   /// The confidence level `c` in `[0.5, 1)`: VaR is the loss exceeded with probability `1 − c`.
   var confidence: Double { get }

@@ -46,8 +46,8 @@ struct RiskGrid {
       let root = h.squareRoot()
       for c in Self.confidences {
         let p = try ParametricVaR(
-          confidence: c, horizon: Horizon.years(days: h, daysPerYear: periodsPerYear),
-          periodsPerYear: periodsPerYear
+          confidence: c, horizon: .days(h, daysPerYear: periodsPerYear),
+          daysPerYear: periodsPerYear
         ).measure(weights: weights, covariance: dailyCovariance)
         out.append(
           Entry(

@@ -19,68 +19,41 @@ struct RunCommand: ParsableCommand {
       """
   )
 
-  @Option(help: "CSV of prices (default: the bundled 4-stock example).") var prices: String?
+  @OptionGroup var estimation: EstimationOptions<LedoitWolfByDefault>
   @Option(help: "Portfolio JSON (default: the bundled example, with leveraged positions).")
   var portfolio: String?
-  @Option(parsing: .unconditional, help: "Monte Carlo paths.") var paths: Int = 100_000
-  @Option(parsing: .unconditional, help: "Horizon in days (observation periods of the price file).")
+  @OptionGroup var simulation: SimulationOptions
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.horizonHelp))
   var horizonDays: Double = 10
-  @Option(parsing: .unconditional, help: "Monitoring steps of the simulation over the horizon.")
+  @Option(parsing: .unconditional, help: "Monitoring steps over the horizon, in 1...100000.")
   var steps: Int = 10
-  @Option(
-    parsing: .unconditional, help: "Confidence level of VaR/ES and the backtest, in [0.5, 1).")
-  var confidence: Double = 0.99
-  @Option(parsing: .unconditional, help: "Monte Carlo seed.") var seed: UInt64 = 42
+  @OptionGroup var tail: ConfidenceOption
   @Option(help: ArgumentHelp(stringLiteral: VarianceReductionChoice.help))
   var varianceReduction: VarianceReductionChoice = .none
   @Option(help: ArgumentHelp(stringLiteral: SamplerChoice.help)) var sampler: SamplerChoice =
     .pseudo
   @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SamplerChoice.replicatesHelp))
   var replicates: Int?
-  @Option(help: "Estimator: \(EstimatorChoice.allValueStrings.joined(separator: ", ")).")
-  var estimator: EstimatorChoice = .ledoitWolf
-  @Option(parsing: .unconditional, help: "EWMA decay λ in (0, 1) (ewma only).") var decay: Double =
-    0.94
   @Option(parsing: .unconditional, help: "Backtest estimation window in days.") var window: Int =
     250
   @OptionGroup var calendar: CalendarOption
-  @Option(
-    help: "Assets with different history lengths: complete or stambaugh (with --estimator sample).")
-  var histories: HistoriesChoice = .complete
   @Option(help: "JSON array of stress scenarios for the report, beside the built-in ones.")
   var scenarios: String?
   @Option(help: "Output folder (replaced as a whole).") var out: String = "risk-report"
   @Option(help: "Files to write: md, json, html or all.") var format: RunFormat = .all
-  @Option(parsing: .unconditional, help: "Worker threads for the simulations (default: all cores).")
-  var threads: Int?
 
   func validate() throws {
-    guard paths >= 100, paths <= 100_000_000 else {
-      throw ValidationError("--paths: \(paths) must be in 100...100000000")
-    }
-    guard steps >= 1, steps <= 100_000 else {
-      throw ValidationError("--steps: \(steps) must be in 1...100000")
-    }
-    guard horizonDays > 0, horizonDays.isFinite, horizonDays <= 3_650 else {
-      throw ValidationError("--horizon-days: \(horizonDays) must be in (0, 3650]")
-    }
-    guard confidence >= 0.5, confidence < 1 else {
-      throw ValidationError("--confidence: \(confidence) must be in [0.5, 1)")
-    }
-    try varianceReduction.check(paths: paths)
+    try SimulationOptions.checkSteps(steps)
+    try SimulationOptions.checkHorizon(days: horizonDays)
+    try varianceReduction.check(paths: simulation.paths)
     try sampler.check(
-      replicates: replicates, paths: paths, varianceReduction: varianceReduction,
-      confidence: confidence)
-    guard decay > 0, decay < 1 else { throw ValidationError("--decay: \(decay) must be in (0, 1)") }
-    try EstimationOptions.checkHistories(histories, estimator: estimator)
+      replicates: replicates, paths: simulation.paths, varianceReduction: varianceReduction,
+      confidence: tail.confidence)
     guard window >= 20 else { throw ValidationError("--window: \(window) must be at least 20") }
-    if let threads, !(1...1024).contains(threads) {
-      throw ValidationError("--threads: \(threads) must be in 1...1024")
-    }
   }
 
   func run() throws {
-    let priceFile = try PriceFile(path: prices ?? BundledData.examplePrices)
+    let priceFile = try PriceFile(path: estimation.pricePath)
     if sampler == .sobol, priceFile.assets.count > SobolSequence.maximumDimensions {
       throw InputError(
         location: .flag("--sampler"),
@@ -97,11 +70,12 @@ struct RunCommand: ParsableCommand {
       try StressScenarioFile(path: path, assets: priceFile.assets)
     }
     try StressAnalysis.checkWork(
-      paths: StressAnalysis.reportPaths(paths), scenarios: userScenarios, flag: "--scenarios")
+      paths: StressAnalysis.reportPaths(simulation.paths), scenarios: userScenarios,
+      flag: "--scenarios")
     // Before any work: a bad --out, or a run too large for this machine, is found now.
     if MainSimulation.writesOutput { try ReportDirectory.check(out) }
     try RunSize.check(
-      paths: paths, steps: steps, assets: priceFile.assets.count,
+      paths: simulation.paths, steps: steps, assets: priceFile.assets.count,
       // measured: 83 B per path at d = 4; the joint liquidation keeps a count, a notional and a
       // word per 64 positions per path, twice while its partials merge.
       keptValuesPerPath: priceFile.assets.count + 8
@@ -115,9 +89,11 @@ struct RunCommand: ParsableCommand {
     let pipeline = RunPipeline(
       prices: priceFile, portfolio: portfolioFile,
       settings: .init(
-        estimator: estimator, decay: decay, paths: paths, steps: steps, horizonDays: horizonDays,
-        confidence: confidence, seed: seed, window: window, threads: threads,
-        histories: histories, calendar: periods, varianceReduction: varianceReduction,
+        estimator: estimation.estimator, decay: estimation.decay, paths: simulation.paths,
+        steps: steps, horizonDays: horizonDays,
+        confidence: tail.confidence, seed: simulation.seed, window: window,
+        threads: simulation.threads,
+        histories: estimation.histories, calendar: periods, varianceReduction: varianceReduction,
         sampler: sampler, replicates: replicates ?? SamplerChoice.defaultReplicates),
       scenarios: userScenarios, progress: progress)
     let report: RunReport

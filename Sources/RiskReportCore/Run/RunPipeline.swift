@@ -236,7 +236,7 @@ struct RunPipeline {
   private var simulationSettings: SimulationSettings {
     SimulationSettings(
       paths: settings.paths, steps: settings.steps,
-      horizon: Horizon.years(days: settings.horizonDays, daysPerYear: year),
+      horizon: Horizon.days(settings.horizonDays, daysPerYear: year).years,
       seed: settings.seed, antithetic: settings.varianceReduction == .antithetic,
       threads: settings.threads)
   }
@@ -386,7 +386,7 @@ struct RunPipeline {
       var simulated = [(horizonDays: settings.horizonDays, returns: horizonReturns)]
       if settings.horizonDays != 1 {
         var oneDay = simulationSettings
-        (oneDay.steps, oneDay.horizon) = (1, Horizon.years(days: 1, daysPerYear: year))
+        (oneDay.steps, oneDay.horizon) = (1, Horizon.days(1, daysPerYear: year).years)
         let simulator = MonteCarloVaR.portfolioSimulator(
           model: model, holdings: portfolio.holdings, settings: oneDay)
         let values = try simulator.run().portfolioValues!
@@ -562,7 +562,7 @@ struct RunPipeline {
   }
 
   private func liquidationSection(_ model: CorrelatedGBM<Double>) throws -> RunReport.Liquidation {
-    let horizon = Horizon.years(days: settings.horizonDays, daysPerYear: year)
+    let horizon = Horizon.days(settings.horizonDays, daysPerYear: year).years
     // Blocks pass in wall-clock time, whatever the price file's periods are.
     let (block400, block12) = (
       0.4 / PriceCalendar.secondsPerYear, 12 / PriceCalendar.secondsPerYear

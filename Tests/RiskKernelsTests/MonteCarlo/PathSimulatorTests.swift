@@ -467,7 +467,7 @@ func threeAssetModel<T: BLASScalar>(_: T.Type = T.self) throws -> CorrelatedGBM<
       assets: ["BTC", "ETH"], spot: [60_000, 3_000], drift: [0, 0], volatility: [0.6, 0.8],
       correlation: Matrix([[1, 0.8], [0.8, 1]]))
     let settings = SimulationSettings(
-      paths: 20_000, steps: 24, horizon: Horizon.years(days: 1), seed: 2026,
+      paths: 20_000, steps: 24, horizon: Horizon.days(1).years, seed: 2026,
       antithetic: true)
     let observers = PathObservers<Double>(
       holdings: [1, 10], keepPortfolioValues: true, lowerBarriers: [54_000, nil])

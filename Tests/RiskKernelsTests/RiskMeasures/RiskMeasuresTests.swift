@@ -54,7 +54,7 @@ struct RiskMeasuresFixture: Decodable {
     let sigma: Matrix<Double> = matrix(f.covariance)
     for c in f.parametric {
       let r = try ParametricVaR(
-        confidence: c.confidence, horizon: Horizon.years(days: c.horizonDays)
+        confidence: c.confidence, horizon: .days(c.horizonDays)
       ).measure(weights: f.weights, covariance: sigma, means: f.means)
       #expect(abs(r.valueAtRisk - c.valueAtRisk) <= 1e-14)
       #expect(abs(r.expectedShortfall - c.expectedShortfall) <= 1e-14)
@@ -232,7 +232,7 @@ struct RiskMeasuresFixture: Decodable {
       try CornishFisherVaR(confidence: 0.99).measure([1.0, 1, 1, 1])
     }
     #expect(throws: RiskKernelsError.self) {
-      try ParametricVaR(confidence: 0.99, horizon: 0).measure(
+      try ParametricVaR(confidence: 0.99, horizon: .days(0)).measure(
         weights: [1.0], covariance: try Matrix([[1.0]]))
     }
     #expect(throws: RiskKernelsError.self) {
