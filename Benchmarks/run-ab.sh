@@ -28,7 +28,11 @@ let package = Package(
   name: "ab", dependencies: [.package(path: "$work/$side")],
   targets: [.executableTarget(name: "ab", dependencies: [.product(name: "RiskKernels", package: "$side")])])
 PKG
-  (cd "$work/ab-$side" && swift build -c release -q >/dev/null)
+  if ! (cd "$work/ab-$side" && swift build -c release -q >"$work/build-$side.log" 2>&1); then
+    echo "run-ab: $name does not build against $commit:" >&2
+    grep -E "error" "$work/build-$side.log" | head -5 >&2
+    exit 1
+  fi
 done
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for _ in $(seq "$rounds"); do

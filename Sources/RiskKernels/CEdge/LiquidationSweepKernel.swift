@@ -23,26 +23,26 @@ enum LiquidationSweepKernel {
     guard count > 0 else { return }
     let chunks = (count + chunk - 1) / chunk
     let workers = min(workers, chunks)
-    // The workers write disjoint runs of one buffer this call owns; each pins the inputs only
-    // for its own chunk, so no pointer is held beyond the C call that reads it.
-    let results = ChunkedOutput(count: count)
-    // Workers take the next chunk as they become free, so a core slowed by another process
-    // takes fewer.
-    let next = Atomic<Int>(0)
-    let run = { @Sendable (_: Int) in
-      while true {
-        let c = next.add(1, ordering: .relaxed).oldValue
-        guard c < chunks else { return }
-        let range = (c * chunk)..<min(count, (c + 1) * chunk)
-        leverage[range].withUnsafeBufferPointer { l in
-          margin[range].withUnsafeBufferPointer { m in
-            side[range].withUnsafeBufferPointer { s in
-              volatility[range].withUnsafeBufferPointer { v in
-                drift[range].withUnsafeBufferPointer { u in
-                  results.write(range) { o in
+    out.withUnsafeMutableBufferPointer { o in
+      // `out` stays pinned here until every worker has returned; each writes only its chunks,
+      // and pins its chunk's inputs just for the C call that reads them. No pointer is stored.
+      nonisolated(unsafe) let output = o.baseAddress!
+      // Workers take the next chunk as they become free, so a core slowed by another process
+      // takes fewer.
+      let next = Atomic<Int>(0)
+      let run = { @Sendable (_: Int) in
+        while true {
+          let c = next.add(1, ordering: .relaxed).oldValue
+          guard c < chunks else { return }
+          let range = (c * chunk)..<min(count, (c + 1) * chunk)
+          leverage[range].withUnsafeBufferPointer { l in
+            margin[range].withUnsafeBufferPointer { m in
+              side[range].withUnsafeBufferPointer { s in
+                volatility[range].withUnsafeBufferPointer { v in
+                  drift[range].withUnsafeBufferPointer { u in
                     cshim_first_passage_f64(
                       l.baseAddress!, m.baseAddress!, s.baseAddress!, v.baseAddress!,
-                      u.baseAddress!, horizon, o, range.count)
+                      u.baseAddress!, horizon, output + range.lowerBound, range.count)
                   }
                 }
               }
@@ -50,37 +50,10 @@ enum LiquidationSweepKernel {
           }
         }
       }
-    }
-    if workers == 1 {
-      run(0)
-    } else {
-      DispatchQueue.concurrentPerform(iterations: workers, execute: run)
-    }
-    results.copy(into: &out)
-  }
-
-  /// The sweep's output while the workers write it: memory this type allocates and frees, of
-  /// which each worker writes the disjoint run of its chunk (`write`), then copied out once.
-  private final class ChunkedOutput: @unchecked Sendable {
-    private let buffer: UnsafeMutableBufferPointer<Double>
-
-    init(count: Int) {
-      buffer = .allocate(capacity: count)
-      buffer.initialize(repeating: 0)
-    }
-
-    deinit { buffer.deallocate() }
-
-    /// `body` writes the entries of `range`: ranges written concurrently must be disjoint.
-    func write(_ range: Range<Int>, _ body: (UnsafeMutablePointer<Double>) -> Void) {
-      precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count, "chunk range")
-      body(buffer.baseAddress! + range.lowerBound)
-    }
-
-    /// Every entry into `out`, which has as many.
-    func copy(into out: inout [Double]) {
-      out.withUnsafeMutableBufferPointer { o in
-        _ = o.update(fromContentsOf: buffer)
+      if workers == 1 {
+        run(0)
+      } else {
+        DispatchQueue.concurrentPerform(iterations: workers, execute: run)
       }
     }
   }
