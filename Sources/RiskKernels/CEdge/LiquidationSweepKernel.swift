@@ -23,37 +23,41 @@ enum LiquidationSweepKernel {
     guard count > 0 else { return }
     let chunks = (count + chunk - 1) / chunk
     let workers = min(workers, chunks)
-    out.withUnsafeMutableBufferPointer { o in
-      // `out` stays pinned here until every worker has returned; each writes only its chunks,
-      // and pins its chunk's inputs just for the C call that reads them. No pointer is stored.
-      nonisolated(unsafe) let output = o.baseAddress!
-      // Workers take the next chunk as they become free, so a core slowed by another process
-      // takes fewer.
-      let next = Atomic<Int>(0)
-      let run = { @Sendable (_: Int) in
-        while true {
-          let c = next.add(1, ordering: .relaxed).oldValue
-          guard c < chunks else { return }
-          let range = (c * chunk)..<min(count, (c + 1) * chunk)
-          leverage[range].withUnsafeBufferPointer { l in
-            margin[range].withUnsafeBufferPointer { m in
-              side[range].withUnsafeBufferPointer { s in
-                volatility[range].withUnsafeBufferPointer { v in
-                  drift[range].withUnsafeBufferPointer { u in
+    leverage.withUnsafeBufferPointer { l in
+      margin.withUnsafeBufferPointer { m in
+        side.withUnsafeBufferPointer { s in
+          volatility.withUnsafeBufferPointer { v in
+            drift.withUnsafeBufferPointer { u in
+              out.withUnsafeMutableBufferPointer { o in
+                // The arrays stay pinned here until every worker has returned; the workers read
+                // them and write disjoint chunks of `out`. Captured, never stored.
+                nonisolated(unsafe) let (l, m, s, v, u, o) = (
+                  l.baseAddress!, m.baseAddress!, s.baseAddress!, v.baseAddress!, u.baseAddress!,
+                  o.baseAddress!
+                )
+                // Workers take the next chunk as they become free, so a core slowed by another
+                // process takes fewer.
+                let next = Atomic<Int>(0)
+                let run = { @Sendable (_: Int) in
+                  while true {
+                    let c = next.add(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { return }
+                    let lower = c * chunk
+                    let upper = min(count, lower + chunk)
                     cshim_first_passage_f64(
-                      l.baseAddress!, m.baseAddress!, s.baseAddress!, v.baseAddress!,
-                      u.baseAddress!, horizon, output + range.lowerBound, range.count)
+                      l + lower, m + lower, s + lower, v + lower, u + lower, horizon, o + lower,
+                      upper - lower)
                   }
+                }
+                if workers == 1 {
+                  run(0)
+                } else {
+                  DispatchQueue.concurrentPerform(iterations: workers, execute: run)
                 }
               }
             }
           }
         }
-      }
-      if workers == 1 {
-        run(0)
-      } else {
-        DispatchQueue.concurrentPerform(iterations: workers, execute: run)
       }
     }
   }
