@@ -15,6 +15,10 @@
 #include <math.h>
 
 #define AVX2 __attribute__((target("avx2,fma")))
+// The hot functions start on a cache line, so where their loops fall against the front end's
+// 32- and 64-byte windows does not move with whatever the linker places before them: an
+// unrelated change that shifted this file by 48 bytes cost the sweep 4% at 10⁶ positions.
+#define CACHE_LINE_ALIGNED __attribute__((aligned(64)))
 
 AVX2 __m256d Sleef_expd4_u10avx2(__m256d);
 AVX2 __m256d Sleef_logd4_u10avx2(__m256d);
@@ -115,7 +119,7 @@ static inline AVX2 __m256d abs_pd(__m256d x) { return _mm256_andnot_pd(_mm256_se
 // the SLEEF calls of a stage are independent of one another and overlap in the pipeline.
 enum { BLOCK = 64 };
 
-AVX2 static void first_passage_block(const double *leverage, const double *margin, const double *side,
+AVX2 CACHE_LINE_ALIGNED static void first_passage_block(const double *leverage, const double *margin, const double *side,
                                      const double *sigma, const double *mu, double t, double *out) {
   const __m256d one = _mm256_set1_pd(1), half = _mm256_set1_pd(0.5), zero = _mm256_setzero_pd();
   const __m256d tv = _mm256_set1_pd(t), root_t = _mm256_set1_pd(sqrt(t));
@@ -196,7 +200,7 @@ AVX2 static void first_passage_block(const double *leverage, const double *margi
   }
 }
 
-AVX2 static void first_passage_avx2(const double *leverage, const double *margin, const double *side,
+AVX2 CACHE_LINE_ALIGNED static void first_passage_avx2(const double *leverage, const double *margin, const double *side,
                                     const double *sigma, const double *mu, double t, double *out,
                                     size_t n) {
   size_t i = 0;
