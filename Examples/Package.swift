@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 // A user's project: depends on RiskKernels by path, as it would by URL and version.
+import Foundation
 import PackageDescription
+
+let articleExamples =
+  ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Sources"))
+  ?? []).filter { $0.hasPrefix("Doc") }.sorted()
 
 let package = Package(
   name: "RiskKernelsExamples",
@@ -25,4 +30,10 @@ let package = Package(
       dependencies: [.product(name: "RiskKernels", package: "RiskKernels")]
     ),
   ]
+    // Each DocC article's example, extracted into Sources/Doc<Article> by
+    // scripts/check-examples.sh (not in git).
+    + articleExamples.map {
+      .executableTarget(
+        name: $0, dependencies: [.product(name: "RiskKernels", package: "RiskKernels")])
+    }
 )

@@ -7,7 +7,9 @@ public import RealModule
 /// Refines swift-numerics' `Real`, so generic code also has `exp`, `log`, `erfc` and friends.
 /// Only `Float` and `Double` conform (in `Float+BLASScalar.swift` and `Double+BLASScalar.swift`,
 /// line-for-line twins). The underscored requirements are the C edge: they take Swift storage,
-/// never pointers, and validate shapes before calling C.
+/// never pointers. Those that validate shapes throw `RiskKernelsError` like the rest of the
+/// library; the four hot-loop ones that trust their caller (`_vexp(_:count:_:)`, the Philox
+/// normals and the log-price pass) take a `_LibraryOnly`, which only the library can make.
 public protocol BLASScalar: Real, BinaryFloatingPoint, Sendable, Codable
 where Self.RawSignificand: FixedWidthInteger {
   /// C edge; public only because protocol requirements must be; not API.
@@ -89,7 +91,7 @@ where Self.RawSignificand: FixedWidthInteger {
   /// C edge; public only because protocol requirements must be; not API.
   /// `x[i] = exp(x[i])` for `i < count`, SLEEF 1-ULP kernels (AVX2 when the CPU has it, SSE2
   /// otherwise).
-  static func _vexp(_ x: inout [Self], count: Int)
+  static func _vexp(_ x: inout [Self], count: Int, _ caller: _LibraryOnly)
 
   /// C edge; public only because protocol requirements must be; not API.
   /// `x[i] = log(x[i])`, SLEEF 1-ULP kernels (AVX2 when the CPU has it, SSE2 otherwise).
@@ -103,13 +105,15 @@ where Self.RawSignificand: FixedWidthInteger {
   /// `x[range]` = normals `first ..< first + range.count` of the Philox stream `(seed, path)`
   /// (layout in `PhiloxNormals`). Float gets the Double numbers rounded.
   static func _philoxNormals(
-    seed: UInt64, path: UInt64, first: UInt64, into x: inout [Self], _ range: Range<Int>)
+    seed: UInt64, path: UInt64, first: UInt64, into x: inout [Self], _ range: Range<Int>,
+    _ caller: _LibraryOnly)
 
   /// C edge; public only because protocol requirements must be; not API.
   /// `x[p·stride + j]` = normal `first + j` of the Philox stream `(seed, paths[p])` for
   /// `j < count`: the numbers of one `_philoxNormals` per path, drawn 16 paths at a time.
   static func _philoxPathNormals(
-    seed: UInt64, paths: [UInt64], first: UInt64, count: Int, into x: inout [Self], stride: Int)
+    seed: UInt64, paths: [UInt64], first: UInt64, count: Int, into x: inout [Self], stride: Int,
+    _ caller: _LibraryOnly)
 
   /// C edge; public only because protocol requirements must be; not API.
   /// The GBM log-price pass over `count` paths × `chunk` steps (see `cshim_gbm_advance_f64`):
@@ -118,8 +122,16 @@ where Self.RawSignificand: FixedWidthInteger {
   static func _advanceLogPrices(
     dimension d: Int, count: Int, chunk: Int, minimum: Bool, maximum: Bool, drift: [Self],
     start: [Self]?, path z: inout [Self], current: inout [Self], storeCurrent: Bool,
-    low: inout [Self], high: inout [Self])
+    low: inout [Self], high: inout [Self], _ caller: _LibraryOnly)
 }
+
+// MARK: - Callers
+
+/// The proof that a call to one of `BLASScalar`'s underscored requirements comes from inside the
+/// library. The requirements that trust their caller with the shapes of their arrays (a C loop
+/// that would read past a short one) take one, and only the library can make one, so no code
+/// outside it can reach them; the other requirements validate and throw. Not API.
+public struct _LibraryOnly: Sendable {}  // its implicit init() is internal
 
 // MARK: - Operand flags
 
@@ -201,5 +213,5 @@ func leadingDimension<T>(_ m: Matrix<T>) throws(RiskKernelsError) -> Int32 {
 
 extension BLASScalar {
   /// `x[i] = exp(x[i])` for every element.
-  static func _vexp(_ x: inout [Self]) { _vexp(&x, count: x.count) }
+  static func _vexp(_ x: inout [Self]) { _vexp(&x, count: x.count, _LibraryOnly()) }
 }

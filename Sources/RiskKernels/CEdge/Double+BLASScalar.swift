@@ -187,7 +187,7 @@ extension Double: BLASScalar {
     return values
   }
 
-  public static func _vexp(_ x: inout [Double], count: Int) {
+  public static func _vexp(_ x: inout [Double], count: Int, _: _LibraryOnly) {
     precondition(count >= 0 && count <= x.count, "vexp count")
     x.withUnsafeMutableBufferPointer { px in
       if let base = px.baseAddress { cshim_vexp_f64(base, count) }
@@ -207,7 +207,8 @@ extension Double: BLASScalar {
   }
 
   public static func _philoxNormals(
-    seed: UInt64, path: UInt64, first: UInt64, into x: inout [Double], _ range: Range<Int>
+    seed: UInt64, path: UInt64, first: UInt64, into x: inout [Double], _ range: Range<Int>,
+    _: _LibraryOnly
   ) {
     precondition(range.lowerBound >= 0 && range.upperBound <= x.count, "normals range")
     x.withUnsafeMutableBufferPointer { px in
@@ -218,7 +219,8 @@ extension Double: BLASScalar {
   }
 
   public static func _philoxPathNormals(
-    seed: UInt64, paths: [UInt64], first: UInt64, count: Int, into x: inout [Double], stride: Int
+    seed: UInt64, paths: [UInt64], first: UInt64, count: Int, into x: inout [Double], stride: Int,
+    _: _LibraryOnly
   ) {
     guard let last = paths.indices.last, count > 0 else { return }
     precondition(count <= stride || paths.count == 1, "normals stride")
@@ -234,7 +236,7 @@ extension Double: BLASScalar {
   public static func _advanceLogPrices(
     dimension d: Int, count: Int, chunk: Int, minimum: Bool, maximum: Bool, drift: [Double],
     start: [Double]?, path z: inout [Double], current: inout [Double], storeCurrent: Bool,
-    low: inout [Double], high: inout [Double]
+    low: inout [Double], high: inout [Double], _: _LibraryOnly
   ) {
     precondition(
       drift.count >= d && z.count >= d * count * chunk && (start?.count ?? d) >= d

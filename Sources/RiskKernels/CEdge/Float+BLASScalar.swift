@@ -187,7 +187,7 @@ extension Float: BLASScalar {
     return values
   }
 
-  public static func _vexp(_ x: inout [Float], count: Int) {
+  public static func _vexp(_ x: inout [Float], count: Int, _: _LibraryOnly) {
     precondition(count >= 0 && count <= x.count, "vexp count")
     x.withUnsafeMutableBufferPointer { px in
       if let base = px.baseAddress { cshim_vexp_f32(base, count) }
@@ -207,7 +207,8 @@ extension Float: BLASScalar {
   }
 
   public static func _philoxNormals(
-    seed: UInt64, path: UInt64, first: UInt64, into x: inout [Float], _ range: Range<Int>
+    seed: UInt64, path: UInt64, first: UInt64, into x: inout [Float], _ range: Range<Int>,
+    _: _LibraryOnly
   ) {
     precondition(range.lowerBound >= 0 && range.upperBound <= x.count, "normals range")
     x.withUnsafeMutableBufferPointer { px in
@@ -218,7 +219,8 @@ extension Float: BLASScalar {
   }
 
   public static func _philoxPathNormals(
-    seed: UInt64, paths: [UInt64], first: UInt64, count: Int, into x: inout [Float], stride: Int
+    seed: UInt64, paths: [UInt64], first: UInt64, count: Int, into x: inout [Float], stride: Int,
+    _: _LibraryOnly
   ) {
     guard let last = paths.indices.last, count > 0 else { return }
     precondition(count <= stride || paths.count == 1, "normals stride")
@@ -234,7 +236,7 @@ extension Float: BLASScalar {
   public static func _advanceLogPrices(
     dimension d: Int, count: Int, chunk: Int, minimum: Bool, maximum: Bool, drift: [Float],
     start: [Float]?, path z: inout [Float], current: inout [Float], storeCurrent: Bool,
-    low: inout [Float], high: inout [Float]
+    low: inout [Float], high: inout [Float], _: _LibraryOnly
   ) {
     precondition(
       drift.count >= d && z.count >= d * count * chunk && (start?.count ?? d) >= d

@@ -208,7 +208,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       }
       Scalar._philoxPathNormals(
         seed: plan.settings.seed, paths: pathIDs, first: first, count: perPath,
-        into: &z.storage, stride: antithetic ? 2 * perPath : perPath)
+        into: &z.storage, stride: antithetic ? 2 * perPath : perPath, _LibraryOnly())
     } else {
       for p in Swift.stride(from: 0, to: count, by: antithetic ? 2 : 1) {
         let stream = UInt64(antithetic ? path(p) / 2 : path(p))
@@ -232,7 +232,7 @@ struct BlockWorkspace<Scalar: BLASScalar> {
       dimension: plan.d, count: count, chunk: chunk, minimum: plan.runningMinima,
       maximum: plan.runningMaxima, drift: plan.driftPerStep,
       start: fromSpot ? plan.logSpot : nil, path: &z.storage, current: &logPrice,
-      storeCurrent: storeCurrent, low: &logMinimum, high: &logMaximum)
+      storeCurrent: storeCurrent, low: &logMinimum, high: &logMaximum, _LibraryOnly())
   }
 
   /// With prices in `z`: the block's whole paths, for observers that read every date.
@@ -257,9 +257,9 @@ struct BlockWorkspace<Scalar: BLASScalar> {
     let n = count * plan.d
     // The block is done with its log-prices (the next block tiles them afresh): exponentiate
     // them in place, so from here on `logPrice` holds the terminal prices.
-    Scalar._vexp(&logPrice, count: n)
-    if plan.runningMinima { Scalar._vexp(&logMinimum, count: n) }
-    if plan.runningMaxima { Scalar._vexp(&logMaximum, count: n) }
+    Scalar._vexp(&logPrice, count: n, _LibraryOnly())
+    if plan.runningMinima { Scalar._vexp(&logMinimum, count: n, _LibraryOnly()) }
+    if plan.runningMaxima { Scalar._vexp(&logMaximum, count: n, _LibraryOnly()) }
     guard !plan.observers.isEmpty else { return }
     // `listedPaths` (re-simulation) never has observers, so the block's paths are
     // `blockStart ..< blockStart + count`. The block shares the workspace's arrays (no copy);

@@ -145,7 +145,7 @@ struct NormalStream<Scalar: BLASScalar> {
   ) {
     switch generator {
     case .philox:
-      Scalar._philoxNormals(seed: seed, path: path, first: first, into: &x, range)
+      Scalar._philoxNormals(seed: seed, path: path, first: first, into: &x, range, _LibraryOnly())
     case .mt19937:
       let twister = twisters[slot]
       if let position = positions[slot], position.path == path, position.next <= first {

@@ -1,8 +1,9 @@
 import CShims
 import CShimsTesting
 import Foundation
-import RiskKernels
 import Testing
+
+@testable import RiskKernels
 
 /// The documented stream layout, recomputed independently: Random123's Philox through the KAT-
 /// checked shim and Box-Muller with libm (not SLEEF).
@@ -93,7 +94,7 @@ func referenceNormal(seed: UInt64, path: UInt64, index n: UInt64) -> Double {
     }
     var floats = [Float](repeating: 0, count: 3 * 40)
     Float._philoxPathNormals(
-      seed: 4, paths: [9, 2, 5], first: 1, count: 40, into: &floats, stride: 40)
+      seed: 4, paths: [9, 2, 5], first: 1, count: 40, into: &floats, stride: 40, _LibraryOnly())
     var doubles = [Double](repeating: 0, count: 40)
     for (p, path) in [UInt64(9), 2, 5].enumerated() {
       _ = cshim_philox_normals_kernel_f64(0, 4, path, 1, 40, &doubles)

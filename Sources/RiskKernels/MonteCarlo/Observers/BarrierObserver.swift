@@ -81,7 +81,7 @@ struct BarrierObserver<Scalar: BLASScalar>: BuiltInObserver {
       let n = count * chunk * d
       if partial.buffer.count < n { partial.buffer = Array(repeating: 0, count: n) }
       ScalarBytes.copy(z, from: 0, count: n, into: &partial.buffer, at: 0)
-      Scalar._vexp(&partial.buffer, count: n)
+      Scalar._vexp(&partial.buffer, count: n, _LibraryOnly())
     }
     // Barrier-major, so each barrier's fields are fetched once per chunk; each barrier's state
     // still sees its dates in order, so results do not depend on the loop order.
