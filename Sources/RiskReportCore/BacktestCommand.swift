@@ -32,6 +32,13 @@ struct BacktestCommand: ParsableCommand {
       )
     }
     guard window >= 20 else { throw ValidationError("--window: \(window) must be at least 20") }
+    // The rolling methods read the portfolio's returns, never a covariance estimate; `--decay`
+    // is the ewma method's λ.
+    guard estimation.estimator == .sample else {
+      throw ValidationError(
+        "--estimator: backtest's methods use the portfolio's returns, not a covariance estimate (--method ewma takes --decay)"
+      )
+    }
   }
 
   func run() throws {
@@ -42,7 +49,9 @@ struct BacktestCommand: ParsableCommand {
     let backtest: VaRBacktest
     do {
       let portfolio = try simple.multiplied(by: w)
-      backtest = try method.rolling(portfolio, window: window, confidence: tail.confidence).backtest
+      backtest = try method.rolling(
+        portfolio, window: window, confidence: tail.confidence, ewmaDecay: estimation.decay
+      ).backtest
     } catch let error as InputError {
       throw error
     } catch {
@@ -79,18 +88,19 @@ enum BacktestMethod: String, ExpressibleByArgument, CaseIterable {
 
   var method: RollingVaR.Method { RollingVaR.Method(rawValue: rawValue)! }
 
-  /// The library's rolling backtest, with a window that leaves fewer than 2 days to test
-  /// reported against `--window`.
-  func rolling(_ portfolio: [Double], window: Int, confidence: Double) throws
-    -> (backtest: VaRBacktest, valueAtRisk: [Double])
+  /// The library's rolling backtest (λ = `ewmaDecay` for the ewma method), with a window that
+  /// leaves fewer than 2 days to test reported against `--window`.
+  func rolling(_ portfolio: [Double], window: Int, confidence: Double, ewmaDecay: Double = 0.94)
+    throws -> (backtest: VaRBacktest, valueAtRisk: [Double])
   {
     guard portfolio.count > window + 1 else {
       throw InputError(
         location: .flag("--window"),
         message: "\(window) leaves fewer than 2 days to test in \(portfolio.count) returns")
     }
-    let result = try RollingVaR(method: method, window: window, confidence: confidence).backtest(
-      portfolio)
+    let result = try RollingVaR(
+      method: method, window: window, confidence: confidence, ewmaDecay: ewmaDecay
+    ).backtest(portfolio)
     return (result.backtest, result.valueAtRisk)
   }
 

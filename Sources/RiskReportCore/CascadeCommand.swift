@@ -170,6 +170,15 @@ struct CascadeCommand: ParsableCommand {
         from: MainSimulation.run(simulation.simulator(settings: settings)))
     } catch {
       if case .parameterOutOfRange(let name, _, _) = error, name.base.hasPrefix("path ") {
+        // A simulated move of −100% (the price rounded to 0) comes from the model and the
+        // horizon; any other failure of a path's cascade, from the book.
+        if name.base.hasSuffix(": \(ParameterName.shock)") {
+          throw InputError(
+            location: model.map { .file($0) } ?? .flag("--volatility"),
+            message:
+              "with \(horizonDays) days (--horizon-days), a simulated price falls to 0 in \(T.self) (\(error)); use a smaller volatility or horizon"
+          )
+        }
         throw InputError(location: .file(file.path), message: "\(error)")
       }
       if case .parameterOutOfRange(let name, _, let allowed) = error, name.isElement(of: .model) {

@@ -100,9 +100,14 @@ struct PortfolioVaR {
       } catch let error as InputError {
         return (m, .failure(error))
       } catch {
-        var reason = "\(m.rawValue) VaR: \(error)"
+        let reason = "\(m.rawValue) VaR: \(error)"
         if case .notPositiveDefinite = error as? RiskKernelsError {
-          reason += singularCovarianceHint(estimator)
+          return (
+            m,
+            .failure(
+              singularCovarianceError(
+                estimator, assets: file.assets.count, file: file.path, message: reason))
+          )
         }
         return (m, .failure(InputError(location: .file(file.path), message: reason)))
       }

@@ -39,9 +39,11 @@ extension PriceFile {
           estimate: estimate, droppedRows: dropped,
           observations: Array(repeating: returns.rows, count: assets.count))
       } catch {
-        var reason = "\(error)"
-        if case .notPositiveDefinite = error { reason += singularCovarianceHint(estimator) }
-        throw InputError(location: .file(path), message: reason)
+        if case .notPositiveDefinite = error {
+          throw singularCovarianceError(
+            estimator, assets: assets.count, file: path, message: "\(error)")
+        }
+        throw InputError(location: .file(path), message: "\(error)")
       }
     case .stambaugh:
       let returns = try staggeredReturns(kind: kind, as: T.self)

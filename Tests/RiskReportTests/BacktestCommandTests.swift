@@ -73,4 +73,30 @@ import Testing
       [0.1, 0.01, 0.01, 0.01, 0.01], confidence: 0.99)
     #expect(late > early)
   }
+
+  @Test("--decay is the ewma method's λ: the library's RollingVaR with it, bit for bit")
+  func ewmaDecayFlag() throws {
+    let weights = try temporaryFile(
+      "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n", name: "weights.csv")
+    let file = try PriceFile(path: BundledData.examplePrices)
+    let portfolio = try file.returns(kind: .simple, as: Double.self).returns.multiplied(by: [
+      0.25, 0.25, 0.25, 0.25,
+    ])
+    var exceedances: [Int] = []
+    for decay in [0.94, 0.7] {
+      let (code, stdout, stderr) = try runRiskReport([
+        "backtest", "--weights", weights, "--method", "ewma", "--decay", "\(decay)", "--format",
+        "json",
+      ])
+      #expect(code == 0, "\(stderr)")
+      let output = try JSONDecoder().decode(Output.self, from: Data(stdout.utf8))
+      let direct = try RollingVaR(method: .ewma, window: 250, confidence: 0.99, ewmaDecay: decay)
+        .backtest(portfolio).backtest
+      #expect(
+        output.exceedances == direct.exceedances && output.kupiecStatistic == direct.kupiecStatistic
+      )
+      exceedances.append(output.exceedances)
+    }
+    #expect(exceedances[0] != exceedances[1])
+  }
 }

@@ -247,10 +247,34 @@ let exampleModel = """
         ],
         "--periods-per-year:"
       ),
+      // The shared groups: one set of limits in every subcommand.
+      (["run", "--confidence", "0.5"], "--confidence: 0.5 must be in (0.5, 1)"),
+      (["backtest", "--confidence", "1"], "--confidence: 1.0 must be in (0.5, 1)"),
+      (["cadence", "--confidence", "0.3"], "--confidence: 0.3 must be in (0.5, 1)"),
+      (["stress", "--threads", "0"], "--threads: 0 must be in 1...1024"),
+      (["var", "--threads", "1025"], "--threads: 1025 must be in 1...1024"),
+      (["simulate", "--paths", "99"], "--paths: 99 must be in 100...100000000"),
+      (["cascade", "--paths", "50", "--volatility", "0.5"], "--paths: 50 must be in 100"),
+      (["run", "--horizon-days", "36501"], "--horizon-days: 36501.0 must be in (0, 36500]"),
+      (["simulate", "--steps", "100001"], "--steps: 100001 must be in 1...100000"),
+      (["run", "--decay", "1"], "--decay: 1.0 is out of range"),
+      // Flags that would do nothing are refused; failures are blamed on the flag behind them.
+      (["backtest", "--estimator", "oas"], "--estimator: backtest's methods use"),
+      (
+        ["stress", "--paths", "200", "--estimator", "ewma", "--decay", "1e-300"],
+        "--decay: 1e-300 weighs about 1 rows"
+      ),
+      (
+        [
+          "cascade", "--paths", "200", "--volatility", "1", "--horizon-days", "36500",
+          "--threads", "1",
+        ],
+        "--volatility: with 36500.0 days (--horizon-days), a simulated price falls to 0"
+      ),
     ])
   func refusedUpFront(arguments: [String], message: String) throws {
     var arguments = arguments
-    if arguments[0] == "var" {
+    if arguments[0] == "var" || arguments[0] == "backtest" {
       let weights = try temporaryFile(
         "asset,weight\nAAPL,0.25\nGOOG,0.25\nIBM,0.25\nMSFT,0.25\n", name: "weights.csv")
       arguments += ["--weights", weights]

@@ -21,22 +21,33 @@ public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
   /// ```
   /// and gives it when positive.
   public let eigenvalueLowerBound: Scalar?
+  /// A Cholesky factor `LLᵀ = Σ` the estimator kept (`StreamingCovariance`, row by row) or the
+  /// caller already had, or `nil`. Its positive pivots are the evidence the solvers' own
+  /// factorisation would give: both are backward stable, so each shows Σ positive definite up to
+  /// a rounding-sized perturbation (Higham 2002, Theorem 10.3 for the factorisation; Stewart
+  /// 1979 for rank-one updates).
+  public let cholesky: Cholesky<Scalar>?
 
-  /// An estimate; `eigenvalueLowerBound` only when the caller can prove it.
+  /// An estimate; `eigenvalueLowerBound` only when the caller can prove it, and `cholesky` only
+  /// when it is a factor of `covariance` (the solvers trust it as one and do not refactor).
   public init(
     covariance: Matrix<Scalar>, mean: [Scalar], observationCount: Int, shrinkage: Scalar?,
-    eigenvalueLowerBound: Scalar? = nil
+    eigenvalueLowerBound: Scalar? = nil, cholesky: Cholesky<Scalar>? = nil
   ) {
     self.covariance = covariance
     self.mean = mean
     self.observationCount = observationCount
     self.shrinkage = shrinkage
     self.eigenvalueLowerBound = eigenvalueLowerBound
+    self.cholesky = cholesky
   }
 
-  /// Whether the estimator proves Σ positive definite (a positive `eigenvalueLowerBound`):
+  /// Whether Σ is known to be positive definite: the estimator proves it (a positive
+  /// `eigenvalueLowerBound`) or the estimate carries its Cholesky factor.
   /// `RiskBudgetingSolver.solve(estimate:…)` then skips its up-front factorisation.
-  public var isKnownPositiveDefinite: Bool { (eigenvalueLowerBound ?? 0) > 0 }
+  public var isKnownPositiveDefinite: Bool {
+    (eigenvalueLowerBound ?? 0) > 0 || cholesky != nil
+  }
 
   /// The bound `sμ − 4(n + p + 4)·u·tr(S)` of a shrinkage toward `μI` with intensity s, from
   /// n observations of p assets; `nil` unless positive.

@@ -150,11 +150,17 @@ public struct StreamingCovariance<Scalar: BLASScalar>: Sendable, Equatable {
     return try Cholesky(lowerFactor: factor)
   }
 
-  /// The current estimate as a `CovarianceEstimate` (shrinkage `nil`).
+  /// The current estimate as a `CovarianceEstimate` (shrinkage `nil`), carrying the factor kept
+  /// current (`cholesky()`) once the covariance is positive definite, so that
+  /// `RiskBudgetingSolver.solve(estimate:…)` need not factor it again.
+  ///
+  /// - Throws: `.insufficientData` as `covariance()`.
   public func estimate() throws(RiskKernelsError) -> CovarianceEstimate<Scalar> {
-    CovarianceEstimate(
+    let factor: Cholesky<Scalar>?
+    do { factor = try cholesky() } catch { factor = nil }
+    return CovarianceEstimate(
       covariance: try covariance(), mean: mean, observationCount: observationCount,
-      shrinkage: nil)
+      shrinkage: nil, cholesky: factor)
   }
 
   private func checkObservations() throws(RiskKernelsError) {

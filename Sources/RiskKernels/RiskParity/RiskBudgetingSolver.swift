@@ -37,10 +37,11 @@ public enum RiskBudgetingMethod: String, Sendable, Equatable, Codable, CaseItera
 /// - Only the lower triangle of Σ is read. By default Σ is factored once up front, so a Σ that
 ///   is not positive definite is `.notPositiveDefinite(failingMinor:)`. That factorisation costs
 ///   O(d³/3), more than the `newtonCG` solve itself at d ≥ 100 (1.3 ms at d = 500 against about
-///   0.35 ms). An estimate whose estimator proves Σ positive definite (a Ledoit-Wolf or OAS
-///   estimate) skips it by default through `solve(estimate:…)`; a caller who knows it otherwise
-///   (a `StreamingCovariance` whose factor is current, a Σ already factored) sets
-///   `verifiesPositiveDefiniteness = false`. The `newtonCG` path then still diagnoses any sign of
+///   0.35 ms). An estimate known positive definite skips it by default through
+///   `solve(estimate:…)`: a Ledoit-Wolf or OAS estimate (its estimator proves it), a
+///   `StreamingCovariance` estimate (it carries the factor it keeps current), or any estimate the
+///   caller built with the factor it already had (`CovarianceEstimate(…, cholesky:)`). A caller
+///   who knows it of a bare matrix sets `verifiesPositiveDefiniteness = false`. The `newtonCG` path then still diagnoses any sign of
 ///   trouble it meets (negative curvature, `xᵀΣx ≤ 0`, a non-positive diagonal) with a Cholesky
 ///   factorisation, but an indefinite Σ that happens to admit a solution `x > 0` with
 ///   `xᵢ(Σx)ᵢ = bᵢ` (e.g. `[[1, 2], [2, 1]]`) is then solved without complaint.
@@ -88,10 +89,11 @@ public struct RiskBudgetingSolver: Sendable, Equatable {
   }
 
   /// Solves the risk-budgeting problem for an estimate's covariance: `solve(covariance:…)` on
-  /// `estimate.covariance`, except that an estimate whose estimator proves Σ positive definite
+  /// `estimate.covariance`, except that an estimate known positive definite
   /// (`CovarianceEstimate.isKnownPositiveDefinite`: Ledoit-Wolf and OAS with a positive
-  /// shrinkage) is not factored up front. The proof stands in for the factorisation, so the
-  /// default is both safe and fast; other estimates are verified as a bare matrix is.
+  /// shrinkage prove it; a streaming estimate, or one built with a factor, carries its Cholesky
+  /// factor) is not factored up front. The proof or the factor stands in for the factorisation,
+  /// so the default is both safe and fast; other estimates are verified as a bare matrix is.
   ///
   /// - Throws: as `solve(covariance:budgets:caps:warmStart:)`.
   public func solve<T: BLASScalar>(

@@ -214,11 +214,12 @@ struct RunPipeline {
     } catch let error as InputError {
       throw error
     } catch {
-      var message = "\(error)"
       if case .notPositiveDefinite = error as? RiskKernelsError {
-        message += singularCovarianceHint(settings.estimator.make(decay: settings.decay))
+        throw singularCovarianceError(
+          settings.estimator.make(decay: settings.decay), assets: prices.assets.count,
+          file: prices.path, message: "\(error)")
       }
-      throw InputError(location: .file(prices.path), message: message)
+      throw InputError(location: .file(prices.path), message: "\(error)")
     }
   }
 

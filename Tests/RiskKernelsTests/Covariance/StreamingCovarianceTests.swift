@@ -58,6 +58,42 @@ import _RiskKernelsTestSupport
     _ = try stream.cholesky()
   }
 
+  @Test("The estimate carries its kept factor once positive definite, and the solver skips its own")
+  func estimateCarriesFactor() throws {
+    var stream = try StreamingCovariance<Double>(dimension: 3)
+    for row in [[0.01, 0.02, -0.01], [0.02, -0.01, 0.00], [-0.01, 0.00, 0.01]] {
+      try stream.update(with: row)
+    }
+    // Three rows of three assets: singular, no factor, so the solver verifies it and refuses it.
+    let early = try stream.estimate()
+    #expect(early.cholesky == nil && !early.isKnownPositiveDefinite)
+    #expect(throws: RiskKernelsError.self) { try RiskBudgetingSolver().solve(estimate: early) }
+
+    let x = randomNormalMatrix(rows: 400, columns: 30, seed: 5, scale: 0.01, as: Double.self)
+    var big = try StreamingCovariance<Double>(dimension: 30)
+    try big.update(withRows: x)
+    let estimate = try big.estimate()
+    let factor = try #require(estimate.cholesky)
+    #expect(estimate.isKnownPositiveDefinite && estimate.eigenvalueLowerBound == nil)
+    #expect(factor == (try big.cholesky()))
+    #expect(relativeDifference(try factor.reconstructed(), estimate.covariance) <= 1e-11)
+    // Not factored again: the bits of the trusted path, and the verified path's answer.
+    let solver = RiskBudgetingSolver()
+    var trusting = solver
+    trusting.verifiesPositiveDefiniteness = false
+    let byEstimate = try solver.solve(estimate: estimate)
+    #expect(byEstimate == (try trusting.solve(covariance: estimate.covariance)))
+    let verified = try solver.solve(covariance: estimate.covariance)
+    for (a, b) in zip(byEstimate.weights, verified.weights) { #expect(abs(a - b) < 1e-12) }
+    // A caller's own factor makes any estimate known positive definite.
+    let batch = try SampleCovariance().estimate(from: x)
+    #expect(!batch.isKnownPositiveDefinite)
+    let factored = CovarianceEstimate(
+      covariance: batch.covariance, mean: batch.mean, observationCount: batch.observationCount,
+      shrinkage: nil, cholesky: try Cholesky(batch.covariance))
+    #expect(factored.isKnownPositiveDefinite)
+  }
+
   @Test("A bad row throws and loses nothing")
   func badRowLosesNothing() throws {
     var stream = try StreamingCovariance<Float>(
