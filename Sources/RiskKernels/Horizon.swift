@@ -25,6 +25,9 @@ public struct Horizon: Sendable, Hashable, Codable {
     Horizon(years: years, givenDays: nil, givenDaysPerYear: nil)
   }
 
+  /// The days given, or `years × 365` for a horizon given in years.
+  var daysInOwnCalendar: Double { givenDays ?? years * 365 }
+
   /// The horizon in days of a year of `daysPerYear` days: exactly the days given when it was
   /// given in that calendar, `years × daysPerYear` otherwise.
   public func days(daysPerYear: Double) -> Double {

@@ -59,6 +59,9 @@ struct CascadeCommand: ParsableCommand {
     if let shock, !(shock > -1 && shock <= 100) {
       throw ValidationError("--shock: \(shock) must be in (-1, 100] (a relative move)")
     }
+    // The shared limits hold whether or not a simulation uses the flags.
+    try SimulationOptions.checkHorizon(days: horizonDays)
+    try SimulationOptions.checkThreads(threads)
     guard let paths else {
       for (flag, given) in [
         ("--volatility", volatility != nil), ("--model", model != nil), ("--drift", drift != 0),
@@ -69,7 +72,6 @@ struct CascadeCommand: ParsableCommand {
     }
     if shock != nil { throw ValidationError("--shock and --paths: give one, not both") }
     try SimulationOptions.checkPaths(paths)
-    try SimulationOptions.checkHorizon(days: horizonDays)
     if volatility != nil, model != nil {
       throw ValidationError("--volatility and --model: give one, not both")
     }
@@ -82,7 +84,6 @@ struct CascadeCommand: ParsableCommand {
     if volatility == nil, model == nil {
       throw ValidationError("--paths: the simulation needs --volatility (one asset) or --model")
     }
-    try SimulationOptions.checkThreads(threads)
   }
 
   var bookPath: String { book ?? BundledData.exampleCascadeBook }

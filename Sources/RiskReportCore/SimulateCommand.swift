@@ -29,7 +29,7 @@ struct SimulateCommand: ParsableCommand {
 
   @OptionGroup var simulation: SimulationOptions
 
-  @Option(parsing: .unconditional, help: "Monitoring steps over the horizon, in 1...100000.")
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.stepsHelp))
   var steps: Int = 10
 
   @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.horizonHelp))

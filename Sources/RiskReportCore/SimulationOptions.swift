@@ -25,7 +25,8 @@ struct SimulationOptions: ParsableArguments {
     "Monte Carlo paths, 100...\(RunSize.maximumPaths) (memory is checked before any is drawn)."
   static let seedHelp = "Seed of the normal streams: with the inputs, it fixes every number."
   static let threadsHelp = "Worker threads (default: one per core); never changes the numbers."
-  static let horizonHelp = "Horizon in days (periods of the price file), in (0, 36500]."
+  static let horizonHelp = "Horizon in days, in (0, 36500] (with prices: periods of the file)."
+  static let stepsHelp = "Monitoring steps over the horizon, in 1...\(RunSize.maximumSteps)."
 
   /// At least 100 paths: a tail at 99% and the standard errors need a few paths beyond it.
   static let pathsRange = 100...RunSize.maximumPaths

@@ -24,8 +24,9 @@ public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
   /// A Cholesky factor `LLᵀ = Σ` the estimator kept (`StreamingCovariance`, row by row) or the
   /// caller already had, or `nil`. Its positive pivots are the evidence the solvers' own
   /// factorisation would give: both are backward stable, so each shows Σ positive definite up to
-  /// a rounding-sized perturbation (Higham 2002, Theorem 10.3 for the factorisation; Stewart
-  /// 1979 for rank-one updates).
+  /// a rounding-sized perturbation (Higham 2002, Theorem 10.3 for the factorisation; the
+  /// *LINPACK Users' Guide*, 1979, ch. 10, for the rank-one updates, whose rounding grows with
+  /// the rows absorbed). A nearly singular Σ, within that rounding of singular, passes either check.
   public let cholesky: Cholesky<Scalar>?
 
   /// An estimate; `eigenvalueLowerBound` only when the caller can prove it, and `cholesky` only
@@ -43,10 +44,12 @@ public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
   }
 
   /// Whether Σ is known to be positive definite: the estimator proves it (a positive
-  /// `eigenvalueLowerBound`) or the estimate carries its Cholesky factor.
-  /// `RiskBudgetingSolver.solve(estimate:…)` then skips its up-front factorisation.
+  /// `eigenvalueLowerBound`), or the estimate carries a Cholesky factor that reproduces Σ on a
+  /// probe (`‖Σx − L(Lᵀx)‖∞ ≤ √u·d·max Σᵢᵢ·‖x‖∞`, O(d²)), which catches a factor of another
+  /// matrix. `RiskBudgetingSolver.solve(estimate:…)` then skips its up-front factorisation.
   public var isKnownPositiveDefinite: Bool {
-    (eigenvalueLowerBound ?? 0) > 0 || cholesky != nil
+    if let bound = eigenvalueLowerBound, bound > 0 { return true }
+    return cholesky?.reproduces(covariance) ?? false
   }
 
   /// The bound `sμ − 4(n + p + 4)·u·tr(S)` of a shrinkage toward `μI` with intensity s, from

@@ -15,7 +15,9 @@ internal import RealModule
 /// usual zero-mean convention over short horizons.
 ///
 /// The horizon is a `Horizon`, `h` its days in a year of `daysPerYear` (the returns' periods): a
-/// horizon given in days of that calendar is exactly those days. No horizon is one period.
+/// horizon given in days of that calendar is exactly those days, and without `daysPerYear` a
+/// horizon given in days is those days (one given in years, `years × 365`). No horizon is one
+/// period.
 /// ```swift
 /// let tenDays = ParametricVaR(confidence: 0.99, horizon: .days(10))
 /// let risk = try tenDays.measure(weights: w, covariance: dailyCovariance)
@@ -26,11 +28,11 @@ public struct ParametricVaR: TailRiskMeasure, Equatable {
   /// The horizon (> 0), or `nil` for one period of the returns.
   public var horizon: Horizon?
   /// Periods of the returns per year (> 0): 365 for daily returns of assets that trade every day,
-  /// 252 for exchange trading days.
-  public var daysPerYear: Double
+  /// 252 for exchange trading days; `nil` for the horizon's own calendar.
+  public var daysPerYear: Double?
 
   /// The normal VaR/ES at confidence `c` over `horizon` (one period of the returns if `nil`).
-  public init(confidence: Double, horizon: Horizon? = nil, daysPerYear: Double = 365) {
+  public init(confidence: Double, horizon: Horizon? = nil, daysPerYear: Double? = nil) {
     self.confidence = confidence
     self.horizon = horizon
     self.daysPerYear = daysPerYear
@@ -39,11 +41,11 @@ public struct ParametricVaR: TailRiskMeasure, Equatable {
   /// `h`, the horizon in periods of the returns, after validation.
   func periods() throws(RiskKernelsError) -> Double {
     try checkConfidence(confidence)
-    guard daysPerYear > 0, daysPerYear.isFinite else {
+    if let daysPerYear, !(daysPerYear > 0 && daysPerYear.isFinite) {
       throw .parameterOutOfRange(name: "daysPerYear", value: daysPerYear, allowed: "> 0")
     }
     guard let horizon else { return 1 }
-    let h = horizon.days(daysPerYear: daysPerYear)
+    let h = daysPerYear.map { horizon.days(daysPerYear: $0) } ?? horizon.daysInOwnCalendar
     guard h > 0, h.isFinite else {
       throw .parameterOutOfRange(name: .horizon, value: horizon.years, allowed: "> 0 years")
     }

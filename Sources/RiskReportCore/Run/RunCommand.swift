@@ -25,7 +25,7 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var simulation: SimulationOptions
   @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.horizonHelp))
   var horizonDays: Double = 10
-  @Option(parsing: .unconditional, help: "Monitoring steps over the horizon, in 1...100000.")
+  @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.stepsHelp))
   var steps: Int = 10
   @OptionGroup var tail: ConfidenceOption
   @Option(help: ArgumentHelp(stringLiteral: VarianceReductionChoice.help))

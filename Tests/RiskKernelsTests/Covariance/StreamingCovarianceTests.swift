@@ -92,6 +92,26 @@ import _RiskKernelsTestSupport
       covariance: batch.covariance, mean: batch.mean, observationCount: batch.observationCount,
       shrinkage: nil, cholesky: try Cholesky(batch.covariance))
     #expect(factored.isKnownPositiveDefinite)
+    // A factor of another matrix is caught by the probe, and Σ is verified as a bare matrix is:
+    // an indefinite Σ with the identity's factor still throws.
+    let indefinite = try Matrix<Double>([[1, 2], [2, 1]])
+    let mismatched = CovarianceEstimate(
+      covariance: indefinite, mean: [0, 0], observationCount: 10, shrinkage: nil,
+      cholesky: try Cholesky(Matrix([[1, 0], [0, 1]])))
+    #expect(!mismatched.isKnownPositiveDefinite)
+    #expect(throws: RiskKernelsError.self) { try RiskBudgetingSolver().solve(estimate: mismatched) }
+    let wrongOrder = CovarianceEstimate(
+      covariance: batch.covariance, mean: batch.mean, observationCount: 400, shrinkage: nil,
+      cholesky: try Cholesky(Matrix([[1.0]])))
+    #expect(!wrongOrder.isKnownPositiveDefinite)
+    // A factor of a slightly different matrix (one entry moved by 1%) is caught too.
+    var nudged = batch.covariance
+    nudged[3, 2] *= 1.01
+    nudged[2, 3] = nudged[3, 2]
+    let stale = CovarianceEstimate(
+      covariance: nudged, mean: batch.mean, observationCount: 400, shrinkage: nil,
+      cholesky: try Cholesky(batch.covariance))
+    #expect(!stale.isKnownPositiveDefinite)
   }
 
   @Test("A bad row throws and loses nothing")

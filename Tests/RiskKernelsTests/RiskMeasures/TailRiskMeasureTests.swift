@@ -68,6 +68,14 @@ import _RiskKernelsTestSupport
       confidence: 0.99, horizon: .days(5, daysPerYear: 252), daysPerYear: 252
     ).measure(returns)
     #expect(abs(week.valueAtRisk - z * s * 5.0.squareRoot()) <= 1e-14)
+    // Without daysPerYear, a horizon in days is those days, whatever its calendar.
+    let ownCalendar = try ParametricVaR(confidence: 0.99, horizon: .days(5, daysPerYear: 252))
+      .measure(returns)
+    #expect(ownCalendar == week)
+    let inA365Year = try ParametricVaR(
+      confidence: 0.99, horizon: .days(5, daysPerYear: 252), daysPerYear: 365
+    ).measure(returns)
+    #expect(abs(inA365Year.valueAtRisk - z * s * (5.0 / 252 * 365).squareRoot()) <= 1e-14)
     let halfYear = try ParametricVaR(confidence: 0.99, horizon: .years(0.5)).measure(returns)
     #expect(abs(halfYear.valueAtRisk - z * s * 182.5.squareRoot()) <= 1e-13)
     // RollingVaR's parametric method is this measure on each window.
