@@ -23,7 +23,7 @@ struct BacktestCommand: ParsableCommand {
   @OptionGroup var tail: ConfidenceOption
   @Option(help: "parametric, cornish-fisher, historical or ewma.") var method: BacktestMethod =
     .historical
-  @Option(help: "Output: table or json.") var format: ReportFormat = .table
+  @OptionGroup var output: OutputOption
 
   func validate() throws {
     guard estimation.histories == .complete else {
@@ -57,7 +57,7 @@ struct BacktestCommand: ParsableCommand {
     } catch {
       throw InputError(location: .file(path), message: "\(error)")
     }
-    if format == .json {
+    if output.format == .json {
       FileHandle.standardOutput.write(try ReportJSON.encode(backtest))
     } else {
       var out =

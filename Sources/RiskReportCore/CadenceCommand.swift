@@ -26,7 +26,7 @@ struct CadenceCommand: ParsableCommand {
   @OptionGroup var tail: ConfidenceOption
   @Option(parsing: .unconditional, help: "Largest excess of the mean daily log score over k = 1.")
   var tolerance: Double = 0.01
-  @Option(help: "Output: table or json.") var format: ReportFormat = .table
+  @OptionGroup var output: OutputOption
 
   /// The parsed intervals: distinct, ascending, each in 1...10000, 1 included.
   static func parse(_ text: String) throws -> [Int] {
@@ -76,7 +76,7 @@ struct CadenceCommand: ParsableCommand {
     } catch {
       throw InputError(location: .file(path), message: "\(error)")
     }
-    let text = format == .json ? try ReportJSON.text(result) : Self.table(result)
+    let text = output.format == .json ? try ReportJSON.text(result) : Self.table(result)
     FileHandle.standardOutput.write(Data(text.utf8))
   }
 

@@ -52,8 +52,7 @@ struct CascadeCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SimulationOptions.threadsHelp))
   var threads: Int?
 
-  @Option(help: "Output: table or json.")
-  var format: ReportFormat = .table
+  @OptionGroup var output: OutputOption
 
   func validate() throws {
     if let shock, !(shock > -1 && shock <= 100) {
@@ -101,7 +100,7 @@ struct CascadeCommand: ParsableCommand {
   func render<T: BLASScalar>(_ file: CascadeBookFile, _: T.Type) throws -> String {
     if paths != nil {
       let reports = try simulate(file, T.self)
-      if format == .json {
+      if output.format == .json {
         return file.isSingle
           ? try ReportJSON.text(reports[0]) : try ReportJSON.text(CascadeMarkets(markets: reports))
       }
@@ -119,7 +118,7 @@ struct CascadeCommand: ParsableCommand {
       }
       reports.append(CascadeReport.Shock(asset: market.asset, shock: shock, outcome: outcome))
     }
-    if format == .json {
+    if output.format == .json {
       return file.isSingle
         ? try ReportJSON.text(reports[0]) : try ReportJSON.text(CascadeMarkets(markets: reports))
     }

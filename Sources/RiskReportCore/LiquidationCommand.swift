@@ -29,7 +29,7 @@ struct LiquidationCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Oracle update interval in seconds (400 ms = 0.4).")
   var monitoringSeconds: Double?
   @OptionGroup var calendar: CalendarOption
-  @Option(help: "Output: table or json.") var format: ReportFormat = .table
+  @OptionGroup var output: OutputOption
 
   /// Days per year for the horizon and the interval: calendar days unless
   /// `--periods-per-year` says otherwise (there is no price file to read a calendar from).
@@ -63,7 +63,7 @@ struct LiquidationCommand: ParsableCommand {
       discreteMonitoringProbability: p.discreteMonitoring,
       discreteMonitoringMethod: p.discreteMonitoringMethod?.rawValue)
     let text: String
-    if format == .json {
+    if output.format == .json {
       text = try ReportJSON.text(report)
     } else {
       func line(_ label: String, _ value: String) -> String {

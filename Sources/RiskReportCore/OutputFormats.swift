@@ -12,3 +12,9 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
   case table
   case json
 }
+
+/// `--format table|json`: the output option of every command that prints a table or JSON
+/// (`covariance` adds CSV; `run` writes files into `--out`).
+struct OutputOption: ParsableArguments {
+  @Option(help: "Output: table or json.") var format: ReportFormat = .table
+}

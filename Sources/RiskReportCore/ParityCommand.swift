@@ -38,8 +38,7 @@ struct ParityCommand: ParsableCommand {
   @Option(help: "Newton steps: newton-cg (Hessian-free, default) or newton (Cholesky per step).")
   var method: MethodChoice = .newtonCG
 
-  @Option(help: "Output: table or json.")
-  var format: ReportFormat = .table
+  @OptionGroup var output: OutputOption
 
   func validate() throws {
     if covariance != nil, estimation.prices != nil {
@@ -79,7 +78,7 @@ struct ParityCommand: ParsableCommand {
     }
     let report = ParityReport(
       assets: assets, solution: solution, method: method.rawValue, source: source)
-    let text = format == .json ? try report.json() : report.table()
+    let text = output.format == .json ? try report.json() : report.table()
     FileHandle.standardOutput.write(Data(text.utf8))
   }
 

@@ -49,8 +49,7 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "Arithmetic: double or float.")
   var precision: PrecisionChoice = .double
 
-  @Option(help: "Output: table or json.")
-  var format: ReportFormat = .table
+  @OptionGroup var output: OutputOption
 
   @Option(
     parsing: .unconditional,
@@ -93,7 +92,7 @@ struct SimulateCommand: ParsableCommand {
     case .double: report = try simulate(Double.self)
     case .float: report = try simulate(Float.self)
     }
-    let text = format == .json ? try report.json() : report.table()
+    let text = output.format == .json ? try report.json() : report.table()
     FileHandle.standardOutput.write(Data(text.utf8))
   }
 

@@ -39,8 +39,7 @@ struct StressCommand: ParsableCommand {
 
   @OptionGroup var simulation: SimulationOptions
 
-  @Option(help: "Output: table or json.")
-  var format: ReportFormat = .table
+  @OptionGroup var output: OutputOption
 
   func validate() throws {
     guard (1...100_000).contains(windowDays) else {
@@ -51,7 +50,7 @@ struct StressCommand: ParsableCommand {
 
   func run() throws {
     let report = try analysis().report()
-    let text = format == .json ? try ReportJSON.text(report) : report.table()
+    let text = output.format == .json ? try ReportJSON.text(report) : report.table()
     FileHandle.standardOutput.write(Data(text.utf8))
   }
 

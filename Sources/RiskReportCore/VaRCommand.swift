@@ -38,7 +38,7 @@ struct VaRCommand: ParsableCommand {
     .pseudo
   @Option(parsing: .unconditional, help: ArgumentHelp(stringLiteral: SamplerChoice.replicatesHelp))
   var replicates: Int?
-  @Option(help: "Output: table or json.") var format: ReportFormat = .table
+  @OptionGroup var output: OutputOption
 
   func validate() throws {
     try SimulationOptions.checkHorizon(days: horizonDays)
@@ -90,7 +90,7 @@ struct VaRCommand: ParsableCommand {
       confidence: tail.confidence, horizonDays: horizonDays, results: results,
       unavailable: unavailable)
     FileHandle.standardOutput.write(
-      Data((format == .json ? try report.json() : report.table(assets: file.assets)).utf8))
+      Data((output.format == .json ? try report.json() : report.table(assets: file.assets)).utf8))
   }
 }
 

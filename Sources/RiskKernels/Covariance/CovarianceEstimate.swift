@@ -28,6 +28,9 @@ public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
   /// *LINPACK Users' Guide*, 1979, ch. 10, for the rank-one updates, whose rounding grows with
   /// the rows absorbed). A nearly singular Σ, within that rounding of singular, passes either check.
   public let cholesky: Cholesky<Scalar>?
+  /// Whether the library computed `cholesky` with `covariance` (`StreamingCovariance`), so the
+  /// pair needs no probe.
+  let choleskyIsOwn: Bool
 
   /// An estimate; `eigenvalueLowerBound` only when the caller can prove it, and `cholesky` only
   /// when it is a factor of `covariance` (the solvers trust it as one and do not refactor).
@@ -41,15 +44,32 @@ public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
     self.shrinkage = shrinkage
     self.eigenvalueLowerBound = eigenvalueLowerBound
     self.cholesky = cholesky
+    self.choleskyIsOwn = false
+  }
+
+  /// An estimate with the factor the library kept alongside its covariance.
+  init(
+    covariance: Matrix<Scalar>, mean: [Scalar], observationCount: Int,
+    ownCholesky: Cholesky<Scalar>?
+  ) {
+    self.covariance = covariance
+    self.mean = mean
+    self.observationCount = observationCount
+    self.shrinkage = nil
+    self.eigenvalueLowerBound = nil
+    self.cholesky = ownCholesky
+    self.choleskyIsOwn = ownCholesky != nil
   }
 
   /// Whether Σ is known to be positive definite: the estimator proves it (a positive
-  /// `eigenvalueLowerBound`), or the estimate carries a Cholesky factor that reproduces Σ on a
-  /// probe (`‖Σx − L(Lᵀx)‖∞ ≤ √u·d·max Σᵢᵢ·‖x‖∞`, O(d²)), which catches a factor of another
-  /// matrix. `RiskBudgetingSolver.solve(estimate:…)` then skips its up-front factorisation.
+  /// `eigenvalueLowerBound`), or the estimate carries a Cholesky factor of Σ: one the library
+  /// kept alongside it (`StreamingCovariance`), or a caller's that reproduces Σ on a probe
+  /// (`‖Σx − L(Lᵀx)‖∞ ≤ √u·d·max Σᵢᵢ·‖x‖∞`, O(d²)), which catches a factor of another matrix.
+  /// `RiskBudgetingSolver.solve(estimate:…)` then skips its up-front factorisation.
   public var isKnownPositiveDefinite: Bool {
     if let bound = eigenvalueLowerBound, bound > 0 { return true }
-    return cholesky?.reproduces(covariance) ?? false
+    guard let cholesky else { return false }
+    return choleskyIsOwn || cholesky.reproduces(covariance)
   }
 
   /// The bound `sμ − 4(n + p + 4)·u·tr(S)` of a shrinkage toward `μI` with intensity s, from

@@ -160,7 +160,7 @@ public struct StreamingCovariance<Scalar: BLASScalar>: Sendable, Equatable {
     do { factor = try cholesky() } catch { factor = nil }
     return CovarianceEstimate(
       covariance: try covariance(), mean: mean, observationCount: observationCount,
-      shrinkage: nil, cholesky: factor)
+      ownCholesky: factor)
   }
 
   private func checkObservations() throws(RiskKernelsError) {
