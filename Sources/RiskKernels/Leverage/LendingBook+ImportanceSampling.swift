@@ -23,7 +23,7 @@ extension LendingBook {
   ///   outside `[0, 10]`; as `PathSimulator.run`.
   public func importanceSampled(
     loan k: Int, settings: SimulationSettings, shiftSize: Double? = nil
-  ) throws(RiskKernelsError) -> ImportanceSampledLoan {
+  ) throws(RiskKernelsError) -> ImportanceSampledLoan<Scalar> {
     guard loans.indices.contains(k) else {
       throw .parameterOutOfRange(name: "loan", value: Double(k), allowed: "0..<\(loans.count)")
     }
@@ -45,8 +45,9 @@ extension LendingBook {
         strike: loan.amount), model: model, settings: settings, shift: shift)
     return ImportanceSampledLoan(
       risk: LoanRisk(
-        amount: Double(loan.amount), collateralValue: value,
-        collateralVolatility: Double(collateralVolatilities[k]), threshold: threshold,
+        amount: loan.amount, collateralValue: collateralValues[k],
+        collateralVolatility: collateralVolatilities[k],
+        threshold: loan.liquidationRatio * loan.amount,
         defaultProbability: sums.estimate(1), defaultProbabilityOnGrid: sums.estimate(0),
         expectedDefaultCost: sums.estimate(3)),
       shiftSize: shift.size, driftShift: shift.driftShift, meanWeight: sums.estimate(2))
@@ -55,10 +56,10 @@ extension LendingBook {
 
 /// A loan's default probability and cost by importance sampling
 /// (`LendingBook.importanceSampled`), with the shift that drew them.
-public struct ImportanceSampledLoan: Sendable, Equatable, Codable {
+public struct ImportanceSampledLoan<Scalar: BLASScalar>: Sendable, Equatable, Codable {
   /// The default probabilities (continuous and on the grid) and the expected default cost,
   /// with standard errors.
-  public let risk: LoanRisk
+  public let risk: LoanRisk<Scalar>
   /// θ, the shift in standard deviations of the collateral's linearised log-value.
   public let shiftSize: Double
   /// The annualised drift added to each asset.

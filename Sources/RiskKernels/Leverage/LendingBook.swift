@@ -103,7 +103,9 @@ public struct LendingBook<Scalar: BLASScalar>: Sendable {
   /// Simulates the collateral and returns each loan's default probability and cost.
   ///
   /// - Throws: as `PathSimulator.run`.
-  public func simulate(settings: SimulationSettings) throws(RiskKernelsError) -> LendingRisk {
+  public func simulate(settings: SimulationSettings) throws(RiskKernelsError)
+    -> LendingRisk<Scalar>
+  {
     let barriers = loans.map {
       Barrier<Scalar>(
         .basket($0.collateral), level: $0.liquidationRatio * $0.amount, direction: .down,
@@ -120,9 +122,9 @@ public struct LendingBook<Scalar: BLASScalar>: Sendable {
     let volatilities = collateralVolatilities
     let risks = loans.indices.map { k in
       LoanRisk(
-        amount: Double(loans[k].amount), collateralValue: Double(values[k]),
-        collateralVolatility: Double(volatilities[k]),
-        threshold: Double(loans[k].liquidationRatio * loans[k].amount),
+        amount: loans[k].amount, collateralValue: values[k],
+        collateralVolatility: volatilities[k],
+        threshold: loans[k].liquidationRatio * loans[k].amount,
         defaultProbability: hits[k].continuous, defaultProbabilityOnGrid: hits[k].onGrid,
         expectedDefaultCost: hits[k].shortfall!)
     }
@@ -131,9 +133,9 @@ public struct LendingBook<Scalar: BLASScalar>: Sendable {
 }
 
 /// The simulated risk of a book of loans.
-public struct LendingRisk: Sendable, Equatable, Codable {
+public struct LendingRisk<Scalar: BLASScalar>: Sendable, Equatable, Codable {
   /// Each loan's risk, in the book's order.
-  public let loans: [LoanRisk]
+  public let loans: [LoanRisk<Scalar>]
 
   /// `Σᵢ E[(Lᵢ − Cᵢ(T))⁺ · 1{defaultᵢ}]`.
   public var expectedDefaultCost: Double { loans.reduce(0) { $0 + $1.expectedDefaultCost.value } }
@@ -146,16 +148,18 @@ public struct LendingRisk: Sendable, Equatable, Codable {
   }
 }
 
-/// One loan's simulated risk.
-public struct LoanRisk: Sendable, Equatable, Codable {
+/// One loan's simulated risk: the loan's figures in the book's precision, the probabilities and
+/// the cost as `Double` estimates (a run's statistics are accumulated in `Double` whatever its
+/// paths' precision).
+public struct LoanRisk<Scalar: BLASScalar>: Sendable, Equatable, Codable {
   /// The loan amount L.
-  public let amount: Double
+  public let amount: Scalar
   /// `C(0)`.
-  public let collateralValue: Double
+  public let collateralValue: Scalar
   /// `√(wᵀΣw)` at time 0 (annualised).
-  public let collateralVolatility: Double
+  public let collateralVolatility: Scalar
   /// `CR · L`: default when the collateral value falls to it.
-  public let threshold: Double
+  public let threshold: Scalar
   /// Falling to the threshold at any time before the horizon (continuous monitoring).
   public let defaultProbability: MonteCarloEstimate
   /// Seen at or below the threshold at one of the simulation's dates.
@@ -164,5 +168,5 @@ public struct LoanRisk: Sendable, Equatable, Codable {
   public let expectedDefaultCost: MonteCarloEstimate
 
   /// `C(0)/L`.
-  public var collateralRatio: Double { collateralValue / amount }
+  public var collateralRatio: Scalar { collateralValue / amount }
 }

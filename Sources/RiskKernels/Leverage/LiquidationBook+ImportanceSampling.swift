@@ -24,7 +24,7 @@ extension LiquidationBook {
   ///   θ outside `[0, 10]`; as `PathSimulator.run`.
   public func importanceSampled(
     position k: Int, settings: SimulationSettings, shiftSize: Double? = nil
-  ) throws(RiskKernelsError) -> ImportanceSampledLiquidation {
+  ) throws(RiskKernelsError) -> ImportanceSampledLiquidation<Scalar> {
     guard positions.indices.contains(k) else {
       throw .parameterOutOfRange(
         name: "position", value: Double(k), allowed: "0..<\(positions.count)")
@@ -39,7 +39,7 @@ extension LiquidationBook {
       let exact = MonteCarloEstimate(value: long && level <= 0 ? 0 : 1, standardError: 0)
       return ImportanceSampledLiquidation(
         liquidation: SimulatedLiquidation(
-          liquidationPrice: price, onGrid: exact, continuous: exact),
+          liquidationPrice: level, onGrid: exact, continuous: exact),
         shiftSize: 0, driftShift: [Double](repeating: 0, count: model.dimension),
         meanWeight: MonteCarloEstimate(value: 1, standardError: 0))
     }
@@ -58,16 +58,16 @@ extension LiquidationBook {
       settings: settings, shift: shift)
     return ImportanceSampledLiquidation(
       liquidation: SimulatedLiquidation(
-        liquidationPrice: price, onGrid: sums.estimate(0), continuous: sums.estimate(1)),
+        liquidationPrice: level, onGrid: sums.estimate(0), continuous: sums.estimate(1)),
       shiftSize: shift.size, driftShift: shift.driftShift, meanWeight: sums.estimate(2))
   }
 }
 
 /// A position's liquidation probabilities by importance sampling
 /// (`LiquidationBook.importanceSampled`), with the shift that drew them.
-public struct ImportanceSampledLiquidation: Sendable, Equatable, Codable {
+public struct ImportanceSampledLiquidation<Scalar: BLASScalar>: Sendable, Equatable, Codable {
   /// The probabilities on the grid and under continuous monitoring, with standard errors.
-  public let liquidation: SimulatedLiquidation
+  public let liquidation: SimulatedLiquidation<Scalar>
   /// θ, the shift in standard deviations of the asset's log-price at the horizon.
   public let shiftSize: Double
   /// The annualised drift added to each asset.

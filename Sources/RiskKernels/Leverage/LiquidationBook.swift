@@ -60,7 +60,7 @@ public struct LiquidationBook<Scalar: BLASScalar>: Sendable {
   ///
   /// - Throws: as `PathSimulator.run`.
   public func simulate(settings: SimulationSettings) throws(RiskKernelsError)
-    -> [SimulatedLiquidation]
+    -> [SimulatedLiquidation<Scalar>]
   {
     var barriers: [Barrier<Scalar>] = []
     var barrierOf: [Int?] = []
@@ -87,7 +87,7 @@ public struct LiquidationBook<Scalar: BLASScalar>: Sendable {
       hits = result.barrierHits ?? []
     }
     return positions.indices.map { k in
-      let price = Double(positions[k].position.liquidationPrice)
+      let price = positions[k].position.liquidationPrice
       guard let b = barrierOf[k] else {
         let exact = MonteCarloEstimate(value: fixed[k], standardError: 0)
         return SimulatedLiquidation(liquidationPrice: price, onGrid: exact, continuous: exact)
@@ -98,10 +98,12 @@ public struct LiquidationBook<Scalar: BLASScalar>: Sendable {
   }
 }
 
-/// One position's simulated liquidation probabilities.
-public struct SimulatedLiquidation: Sendable, Equatable, Codable {
+/// One position's simulated liquidation probabilities: the liquidation price in the book's
+/// precision, the probabilities as `Double` estimates (a run's statistics are accumulated in
+/// `Double` whatever its paths' precision).
+public struct SimulatedLiquidation<Scalar: BLASScalar>: Sendable, Equatable, Codable {
   /// The liquidation price (absolute, from the position's entry price).
-  public let liquidationPrice: Double
+  public let liquidationPrice: Scalar
   /// Seen beyond the liquidation price at one of the simulation's dates.
   public let onGrid: MonteCarloEstimate
   /// Touching it at any time (continuous monitoring, by the Brownian bridge).

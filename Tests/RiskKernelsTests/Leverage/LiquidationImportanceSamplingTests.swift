@@ -72,7 +72,7 @@ import Testing
     let position = try LeveragedPosition(
       side: .long, leverage: 5.0, maintenanceMargin: 0.005, entryPrice: 100)
     let b = try book(position, sigma: 0.8)
-    func run(threads: Int, block: Int?) throws -> ImportanceSampledLiquidation {
+    func run(threads: Int, block: Int?) throws -> ImportanceSampledLiquidation<Double> {
       try b.importanceSampled(
         position: 0,
         settings: SimulationSettings(

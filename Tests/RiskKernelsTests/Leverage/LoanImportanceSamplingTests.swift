@@ -83,7 +83,7 @@ import Testing
   @Test("The same bits on 1 and 2 threads and any block size; bad arguments throw")
   func reproducibleAndErrors() throws {
     let book = try basket()
-    func run(threads: Int, block: Int?) throws -> ImportanceSampledLoan {
+    func run(threads: Int, block: Int?) throws -> ImportanceSampledLoan<Double> {
       try book.importanceSampled(
         loan: 0,
         settings: SimulationSettings(
