@@ -122,7 +122,7 @@ struct PortfolioVaR {
     case .parametric:
       let sigma = try parametricCovariance(simple: simple)
       let r = try ParametricVaR(
-        confidence: confidence, horizon: .days(horizonDays), daysPerYear: 365
+        confidence: confidence, horizon: .days(horizonDays)
       ).measure(weights: weights, covariance: sigma)
       return .init(method: m.rawValue, risk: r, assets: file.assets, scale: 1, weights: weights)
     case .cornishFisher:

@@ -5,7 +5,7 @@ import RiskKernels
 /// the sample and EWMA estimates are singular with fewer returns than assets or with exactly
 /// collinear assets, and a shrinkage estimate is not; a shrinkage estimate that still is needs
 /// more rows.
-func singularCovarianceHint(_ estimator: any CovarianceEstimator) -> String {
+private func singularCovarianceHint(_ estimator: any CovarianceEstimator) -> String {
   if estimator is SampleCovariance || estimator is EWMACovariance {
     return
       " (the estimated covariance is singular: fewer returns than assets, or exactly collinear assets; give more rows or use --estimator ledoit-wolf)"

@@ -33,18 +33,15 @@ public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
   let choleskyIsOwn: Bool
 
   /// An estimate; `eigenvalueLowerBound` only when the caller can prove it, and `cholesky` only
-  /// when it is a factor of `covariance` (the solvers trust it as one and do not refactor).
+  /// when it is a factor of `covariance` (the solvers probe it before they trust it).
   public init(
     covariance: Matrix<Scalar>, mean: [Scalar], observationCount: Int, shrinkage: Scalar?,
     eigenvalueLowerBound: Scalar? = nil, cholesky: Cholesky<Scalar>? = nil
   ) {
-    self.covariance = covariance
-    self.mean = mean
-    self.observationCount = observationCount
-    self.shrinkage = shrinkage
-    self.eigenvalueLowerBound = eigenvalueLowerBound
-    self.cholesky = cholesky
-    self.choleskyIsOwn = false
+    self.init(
+      covariance: covariance, mean: mean, observationCount: observationCount,
+      shrinkage: shrinkage, eigenvalueLowerBound: eigenvalueLowerBound, cholesky: cholesky,
+      choleskyIsOwn: false)
   }
 
   /// An estimate with the factor the library kept alongside its covariance.
@@ -52,13 +49,22 @@ public struct CovarianceEstimate<Scalar: BLASScalar>: Sendable, Equatable {
     covariance: Matrix<Scalar>, mean: [Scalar], observationCount: Int,
     ownCholesky: Cholesky<Scalar>?
   ) {
+    self.init(
+      covariance: covariance, mean: mean, observationCount: observationCount, shrinkage: nil,
+      eigenvalueLowerBound: nil, cholesky: ownCholesky, choleskyIsOwn: ownCholesky != nil)
+  }
+
+  private init(
+    covariance: Matrix<Scalar>, mean: [Scalar], observationCount: Int, shrinkage: Scalar?,
+    eigenvalueLowerBound: Scalar?, cholesky: Cholesky<Scalar>?, choleskyIsOwn: Bool
+  ) {
     self.covariance = covariance
     self.mean = mean
     self.observationCount = observationCount
-    self.shrinkage = nil
-    self.eigenvalueLowerBound = nil
-    self.cholesky = ownCholesky
-    self.choleskyIsOwn = ownCholesky != nil
+    self.shrinkage = shrinkage
+    self.eigenvalueLowerBound = eigenvalueLowerBound
+    self.cholesky = cholesky
+    self.choleskyIsOwn = choleskyIsOwn
   }
 
   /// Whether Σ is known to be positive definite: the estimator proves it (a positive

@@ -74,19 +74,10 @@ public struct CornishFisherVaR: TailRiskMeasure, Equatable {
       throw .insufficientData(argument: "returns", required: 4, actual: returns.count)
     }
     try checkAllFinite(returns, "returns")
-    let n = Double(returns.count)
-    let mean = returns.reduce(0.0) { $0 + Double($1) } / n
-    var (m2, m3, m4) = (0.0, 0.0, 0.0)
-    for r in returns {
-      let d = Double(r) - mean
-      let d2 = d * d
-      m2 += d2
-      m3 += d2 * d
-      m4 += d2 * d2
-    }
-    m2 /= n
-    m3 /= n
-    m4 /= n
+    let moments = CentralMoments(returns)
+    let n = Double(moments.count)
+    let mean = moments.mean
+    let (m2, m3, m4) = (moments.squares / n, moments.cubes / n, moments.fourthPowers / n)
     guard m2 > 0 else {
       throw .parameterOutOfRange(name: "returns variance", value: 0, allowed: "> 0")
     }

@@ -100,9 +100,8 @@ public struct ParametricVaR: TailRiskMeasure, Equatable {
       throw .insufficientData(argument: "returns", required: 2, actual: returns.count)
     }
     try checkAllFinite(returns, "returns")
-    let n = Double(returns.count)
-    let mean = returns.reduce(0.0) { $0 + Double($1) } / n
-    let variance = returns.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / (n - 1)
+    let moments = CentralMoments(returns)
+    let variance = moments.squares / Double(moments.count - 1)
     guard T(variance) > 0 else {
       throw .parameterOutOfRange(name: "returns variance", value: variance, allowed: "> 0")
     }

@@ -31,8 +31,6 @@ struct RiskGrid {
   let portfolio: [Double]
   let dailyCovariance: Matrix<Double>
   let horizonDays: Double
-  /// Periods (days of the price file) per year.
-  let periodsPerYear: Double
   let seed: UInt64
 
   /// - Parameters:
@@ -45,10 +43,8 @@ struct RiskGrid {
     for h in horizons {
       let root = h.squareRoot()
       for c in Self.confidences {
-        let p = try ParametricVaR(
-          confidence: c, horizon: .days(h, daysPerYear: periodsPerYear),
-          daysPerYear: periodsPerYear
-        ).measure(weights: weights, covariance: dailyCovariance)
+        let p = try ParametricVaR(confidence: c, horizon: .days(h))
+          .measure(weights: weights, covariance: dailyCovariance)
         out.append(
           Entry(
             method: "parametric", confidence: c, horizonDays: h, var: p.valueAtRisk,

@@ -396,7 +396,7 @@ struct RunPipeline {
       }
       return try RiskGrid(
         weights: portfolio.weights, portfolio: portfolioReturns, dailyCovariance: daily,
-        horizonDays: settings.horizonDays, periodsPerYear: year, seed: settings.seed
+        horizonDays: settings.horizonDays, seed: settings.seed
       ).entries(monteCarlo: simulated)
     }
   }
